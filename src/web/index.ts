@@ -1,0 +1,2 @@
+/** The local web view (`synack ui`): server and page. */
+export {};
