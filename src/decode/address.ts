@@ -1,0 +1,46 @@
+/** Address text as tshark 4.0 prints it with `-n`. */
+
+/** Dotted-quad text of an IPv4 address held as a uint32 (network order value), e.g. `10.0.0.1`. */
+export function formatIpv4(u32: number): string {
+  return `${(u32 >>> 24) & 255}.${(u32 >>> 16) & 255}.${(u32 >>> 8) & 255}.${u32 & 255}`;
+}
+
+/** RFC 5952 text of the 16 bytes at `at`: lowercase hex, no leading zeros, the longest run
+ *  (first on ties) of two or more zero groups shown as `::`; `::ffff:a.b.c.d` for IPv4-mapped. */
+export function formatIpv6(bytes: Uint8Array, at = 0): string {
+  const g: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < 8; i++) g[i] = ((bytes[at + 2 * i] ?? 0) << 8) | (bytes[at + 2 * i + 1] ?? 0);
+  // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad.
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
+    return `::ffff:${formatIpv4((((g[6] ?? 0) << 16) | (g[7] ?? 0)) >>> 0)}`;
+  }
+  let bestAt = -1, bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (g[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
+    i = j;
+  }
+  let s = "";
+  for (let i = 0; i < 8; i++) {
+    if (i === bestAt) { s += "::"; i += bestLen - 1; continue; }
+    if (s.length > 0 && !s.endsWith(":")) s += ":";
+    s += (g[i] ?? 0).toString(16);
+  }
+  return s;
+}
+
+/** Parses dotted-quad text into a uint32, or undefined when it is not one. */
+export function parseIpv4Text(text: string): number | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4) return undefined;
+  let v = 0;
+  for (const p of parts) {
+    if (!/^[0-9]{1,3}$/.test(p)) return undefined;
+    const n = Number(p);
+    if (n > 255) return undefined;
+    v = v * 256 + n;
+  }
+  return v >>> 0;
+}

@@ -1,0 +1,640 @@
+/** The decoded frame: every IP layer and TCP header of one captured frame, outermost first,
+ *  refilled in place by a per-capture `FrameDecoder` (STYLE.md §5). */
+import { formatIpv4, formatIpv6 } from "./address.js";
+import { EMPTY_BYTES, u16, u16le, u32, u32le, u8 } from "./bytes.js";
+import { isIpv6Extension, ipv6ExtensionLength } from "./ipv6.js";
+import type { DecodeProblem } from "./problems.js";
+import { IpReassembler } from "./reassembly.js";
+import { TCP_MIN_HEADER } from "./tcp.js";
+
+/** Most IP layers kept per frame (outer, tunnels, ICMP-quoted); deeper ones raise `frame.too_many_layers`. */
+export const MAX_IP_LAYERS = 8;
+/** Most TCP headers kept per frame (the carried one plus quoted ones). */
+export const MAX_TCP_LAYERS = 4;
+/** Most nested link/tunnel headers walked per frame. */
+export const MAX_DEPTH = 24;
+
+/** Link-layer header types (LINKTYPE_* numbers of pcap/pcapng) this decoder understands. */
+export const LinkType = { NULL: 0, ETHERNET: 1, ARCNET_BSD: 7, PPP: 9, FDDI: 10, RAW_BSD12: 12, RAW_BSD14: 14,
+  RAW: 101, CHDLC: 104, IEEE802_11: 105, ARCNET_LINUX: 129, RADIOTAP: 127, SLL: 113, JUNIPER_ETHER: 178,
+  PPI: 192, NFLOG: 239, IPOIB: 242, IPV4: 228, IPV6: 229, SLL2: 276 } as const;
+
+/** Which tshark 4.0 `tcp.*` fields a TCP header yields (bits of `TcpLayer.fields`); spec §12.2 and the corpus:
+ *  a bogus data offset keeps ports, seq_raw, hdr_len and len only; a header quoted in an ICMP error has no seq_raw
+ *  and no len; a short segment has no len. */
+export const TcpField = { ports: 1, seqRaw: 2, ackRaw: 4, hdrLen: 8, flags: 16, window: 32, checksumStatus: 64,
+  urgent: 128, options: 256, len: 512 } as const;
+
+/** How an IP layer was reached. */
+export type IpEncap = "link" | "ip-in-ip" | "gre" | "vxlan" | "geneve" | "gtpu" | "icmp-quoted" | "mpls";
+
+/** One IPv4 or IPv6 header of the frame. Owned by a `DecodedFrame` and reused; copy what you keep. */
+export class IpLayer {
+  /** 4 or 6. */
+  version: 4 | 6 = 4;
+  /** How this layer was reached (tunnel kind, quoted in an ICMP error, …). */
+  encap: IpEncap = "link";
+  /** Bytes holding the header: the frame, or a reassembly buffer for a reassembled inner layer. */
+  bytes: Uint8Array = EMPTY_BYTES;
+  /** Offset of the header in `bytes`. */
+  offset = 0;
+  /** Header bytes: IHL × 4 for IPv4; 40 plus extension headers for IPv6. */
+  headerLength = 0;
+  /** Upper-layer protocol number (after IPv6 extension headers). */
+  protocol = 0;
+  /** Reported upper-layer length: IP total length (or IPv6 payload / jumbo length) minus the header,
+   *  bounded by the frame's original length; what tshark derives `tcp.len` from. */
+  payloadLength = 0;
+  /** IPv4 source address as a uint32 (0 for IPv6). */
+  src4 = 0;
+  /** IPv4 destination address as a uint32 (0 for IPv6). */
+  dst4 = 0;
+  /** Source address bytes (4 used for IPv4, 16 for IPv6); a copy owned by the layer. */
+  readonly src: Uint8Array = new Uint8Array(16);
+  /** Destination address bytes (4 used for IPv4, 16 for IPv6). */
+  readonly dst: Uint8Array = new Uint8Array(16);
+  /** 32-bit hash of the source address (the address itself for IPv4), for flow tables. */
+  srcHash = 0;
+  /** 32-bit hash of the destination address. */
+  dstHash = 0;
+  /** TTL / hop limit. */
+  ttl = 0;
+  /** True when this header is a fragment (MF set or offset > 0) not reassembled on this frame. */
+  fragment = false;
+  /** True when the payload after this header was rebuilt from fragments on this frame. */
+  reassembled = false;
+  /** True inside an ICMP/ICMPv6 error (the quoted datagram). */
+  quoted = false;
+  #srcText: string | undefined;
+  #dstText: string | undefined;
+
+  /** Source address as tshark -n prints it (`ip.src` / `ipv6.src`); computed on first use. */
+  get srcText(): string {
+    return this.#srcText ??= this.version === 4 ? formatIpv4(this.src4) : formatIpv6(this.src);
+  }
+  /** Destination address as tshark -n prints it (`ip.dst` / `ipv6.dst`). */
+  get dstText(): string {
+    return this.#dstText ??= this.version === 4 ? formatIpv4(this.dst4) : formatIpv6(this.dst);
+  }
+  /** Clears cached text; called when the layer is refilled. */
+  reset(): void {
+    this.#srcText = undefined; this.#dstText = undefined;
+    this.fragment = false; this.reassembled = false; this.quoted = false; this.src4 = 0; this.dst4 = 0;
+  }
+}
+
+/** One TCP header of the frame. Owned by a `DecodedFrame` and reused; copy what you keep. */
+export class TcpLayer {
+  /** Bytes holding the header: the frame, or a reassembly buffer. */
+  bytes: Uint8Array = EMPTY_BYTES;
+  /** Offset of the header in `bytes`. */
+  offset = 0;
+  /** Index in `DecodedFrame.ip` of the IP layer carrying this header. */
+  ipIndex = 0;
+  /** True for a header quoted in an ICMP/ICMPv6 error (tshark still gives it a `tcp` row). */
+  quoted = false;
+  /** True when `bytes` is a reassembly buffer (the frame completed an IP datagram). */
+  reassembled = false;
+  /** Captured bytes of the segment from `offset` (header and payload). */
+  capturedLength = 0;
+  /** Bits of `TcpField`: the fields tshark 4.0 shows for this header. */
+  fields = 0;
+  srcPort = 0;
+  dstPort = 0;
+  /** Raw sequence number (uint32). */
+  seqRaw = 0;
+  /** Raw acknowledgement number (uint32). */
+  ackRaw = 0;
+  /** Data offset in 32-bit words, as found (may be < 5). */
+  dataOffset = 0;
+  /** dataOffset × 4 (`tcp.hdr_len`). */
+  headerLength = 0;
+  /** The 12 flag bits. */
+  flags = 0;
+  /** Unscaled window (`tcp.window_size_value`). */
+  windowRaw = 0;
+  /** Checksum as found. */
+  checksum = 0;
+  /** Urgent pointer. */
+  urgent = 0;
+  /** Offset of the option area in `bytes`. */
+  optionsOffset = 0;
+  /** Option bytes the header declares (headerLength − 20, 0 when bogus). */
+  optionsLength = 0;
+  /** Option bytes actually captured (< optionsLength when the capture cut them: tshark throws there). */
+  optionsCaptured = 0;
+  /** Reported TCP length (IP payload length), −1 when unknown (fragment, quoted). */
+  reportedLength = -1;
+  /** `tcp.len`: reported length minus header length; −1 when unknown (fragment, quoted, short segment). */
+  seglen = -1;
+  /** Offset of the payload in `bytes`. */
+  payloadOffset = 0;
+  /** Captured payload bytes (≤ seglen when the capture cut the frame). */
+  payloadLength = 0;
+  /** Problems of this header (`tcp.bogus_header_length`, `tcp.short_segment`, …). */
+  readonly problems: DecodeProblem[] = [];
+
+  /** The captured option bytes (a subarray, no copy). Parse with `tcpOptions(opts, optionsLength)`. */
+  options(): Uint8Array { return this.bytes.subarray(this.optionsOffset, this.optionsOffset + this.optionsCaptured); }
+  /** The captured payload bytes (a subarray, no copy). */
+  payload(): Uint8Array { return this.bytes.subarray(this.payloadOffset, this.payloadOffset + this.payloadLength); }
+}
+
+/** Everything decoded from one frame. Made once per capture and refilled by `FrameDecoder.decode`;
+ *  layers live in fixed pools, only the first `ipCount` / `tcpCount` entries are valid. */
+export class DecodedFrame {
+  /** 1-based frame number given to decode(). */
+  frameNumber = 0;
+  /** Link type the frame was decoded with. */
+  linkType = 0;
+  /** The frame bytes (valid as long as the caller keeps them). */
+  bytes: Uint8Array = EMPTY_BYTES;
+  /** Length on the wire (pcap original length). */
+  originalLength = 0;
+  /** IP layers, outermost first; valid entries are [0, ipCount). */
+  readonly ip: IpLayer[] = [];
+  /** Valid entries in `ip`. */
+  ipCount = 0;
+  /** TCP headers, outermost first (a quoted one after its ICMP carrier); valid entries are [0, tcpCount). */
+  readonly tcp: TcpLayer[] = [];
+  /** Valid entries in `tcp`. */
+  tcpCount = 0;
+  /** Frame-level problems (truncated headers, unknown link type, reassembly cap, internal_error). */
+  readonly problems: DecodeProblem[] = [];
+
+  constructor() {
+    for (let i = 0; i < MAX_IP_LAYERS; i++) this.ip.push(new IpLayer());
+    for (let i = 0; i < MAX_TCP_LAYERS; i++) this.tcp.push(new TcpLayer());
+  }
+  /** True when a TCP header was found (tshark's `-Y tcp` would show the frame). */
+  get hasTcp(): boolean { return this.tcpCount > 0; }
+}
+
+const ICMP4_ERRORS = new Uint8Array(256);
+for (const t of [3, 4, 5, 11, 12]) ICMP4_ERRORS[t] = 1;
+
+/** Decodes frames of one capture. Holds the IP reassembly state, so use one per capture and feed
+ *  frames in order. `decode` never throws on packet bytes. */
+export class FrameDecoder {
+  /** Fragments waiting for the rest of their datagram. */
+  readonly reassembler = new IpReassembler();
+  #out: DecodedFrame = new DecodedFrame();
+
+  /** Refills `out` from one frame. `originalLength` is the length on the wire (pcap orig_len). */
+  decode(linkType: number, bytes: Uint8Array, originalLength: number, frameNumber: number, out: DecodedFrame): void {
+    out.frameNumber = frameNumber; out.linkType = linkType; out.bytes = bytes; out.originalLength = originalLength;
+    out.ipCount = 0; out.tcpCount = 0; out.problems.length = 0;
+    this.#out = out;
+    const cap = bytes.length;
+    const rep = originalLength > cap ? originalLength : cap;
+    try {
+      this.#link(linkType, bytes, 0, cap, rep);
+    } catch {
+      out.problems.push("internal_error");
+    }
+  }
+
+  #problem(p: DecodeProblem): void { this.#out.problems.push(p); }
+
+  #link(lt: number, b: Uint8Array, at: number, cap: number, rep: number): void {
+    switch (lt) {
+      case 1: this.#ethernet(b, at, cap, rep, 0); return;
+      case 0: {
+        if (cap - at < 4) return this.#problem("frame.truncated");
+        // BSD loopback: address family in the capturing host's byte order.
+        let fam = u32le(b, at);
+        if ((fam & 0xffff0000) !== 0) fam = u32(b, at);
+        if (fam === 2) this.#ipv4(b, at + 4, cap, rep, 0, "link");
+        else if (fam === 24 || fam === 28 || fam === 30 || fam === 10) this.#ipv6(b, at + 4, cap, rep, 0, "link");
+        return;
+      }
+      case 101: case 12: case 14: case 228: case 229: this.#ipAny(b, at, cap, rep, 0, "link"); return;
+      case 9: this.#ppp(b, at, cap, rep, 0); return;
+      case 104: this.#chdlc(b, at, cap, rep, 0); return;
+      case 10: this.#fddi(b, at, cap, rep); return;
+      case 7: {
+        if (cap - at < 3) return this.#problem("frame.truncated");
+        this.#arcnet(b, at + 2, cap, rep); return;
+      }
+      case 129: {
+        if (cap - at < 5) return this.#problem("frame.truncated");
+        this.#arcnet(b, at + 4, cap, rep); return;
+      }
+      case 105: this.#wlan(b, at, cap, rep, 0); return;
+      case 127: {
+        if (cap - at < 4) return this.#problem("frame.truncated");
+        this.#wlan(b, at + u16le(b, at + 2), cap, rep, 0); return;
+      }
+      case 192: {
+        if (cap - at < 8) return this.#problem("frame.truncated");
+        const len = u16le(b, at + 2), dlt = u32le(b, at + 4);
+        if (dlt === 192 || len < 8) return;
+        this.#link(dlt, b, at + len, cap, rep); return;
+      }
+      case 113: {
+        if (cap - at < 16) return this.#problem("frame.truncated");
+        this.#ether(u16(b, at + 14), b, at + 16, cap, rep, 0); return;
+      }
+      case 276: {
+        if (cap - at < 20) return this.#problem("frame.truncated");
+        this.#ether(u16(b, at), b, at + 20, cap, rep, 0); return;
+      }
+      case 178: {
+        // Juniper: "MGC" magic, flags; flags bit 0x80 adds a 2-byte length and extension TLVs.
+        if (cap - at < 4 || u8(b, at) !== 0x4d || u8(b, at + 1) !== 0x47 || u8(b, at + 2) !== 0x43) return;
+        let p = at + 4;
+        if ((u8(b, at + 3) & 0x80) !== 0) p += 2 + u16(b, p);
+        if ((u8(b, at + 3) & 0x02) !== 0) return; // no L2 header: not Ethernet
+        this.#ethernet(b, p, cap, rep, 0); return;
+      }
+      case 242: {
+        // IPoIB: 40 bytes of addresses, then the ethertype and 2 reserved bytes.
+        if (cap - at < 44) return this.#problem("frame.truncated");
+        this.#ether(u16(b, at + 40), b, at + 44, cap, rep, 0); return;
+      }
+      case 239: this.#nflog(b, at, cap, rep); return;
+      default: this.#problem("frame.unknown_link_type");
+    }
+  }
+
+  #ethernet(b: Uint8Array, at: number, cap: number, rep: number, depth: number): void {
+    if (cap - at < 14) return this.#problem("frame.truncated");
+    const type = u16(b, at + 12);
+    if (type <= 1500) { this.#llc(b, at + 14, cap, rep, depth); return; }
+    this.#ether(type, b, at + 14, cap, rep, depth);
+  }
+
+  /** 802.2 LLC; only SNAP (AA AA 03 + OUI + ethertype) carries IP here. */
+  #llc(b: Uint8Array, at: number, cap: number, rep: number, depth: number): void {
+    if (cap - at < 8) return;
+    if (u8(b, at) !== 0xaa || u8(b, at + 1) !== 0xaa || u8(b, at + 2) !== 0x03) return;
+    this.#ether(u16(b, at + 6), b, at + 8, cap, rep, depth);
+  }
+
+  #ether(type: number, b: Uint8Array, at: number, cap: number, rep: number, depth: number): void {
+    if (depth > MAX_DEPTH) return this.#problem("frame.too_many_layers");
+    switch (type) {
+      case 0x0800: this.#ipv4(b, at, cap, rep, depth + 1, "link"); return;
+      case 0x86dd: this.#ipv6(b, at, cap, rep, depth + 1, "link"); return;
+      case 0x8100: case 0x88a8: case 0x9100: {
+        if (cap - at < 4) return this.#problem("frame.truncated");
+        const t = u16(b, at + 2);
+        if (t <= 1500) this.#llc(b, at + 4, cap, rep, depth + 1);
+        else this.#ether(t, b, at + 4, cap, rep, depth + 1);
+        return;
+      }
+      case 0x8847: case 0x8848: this.#mpls(b, at, cap, rep, depth + 1); return;
+      case 0x880b: this.#ppp(b, at, cap, rep, depth + 1); return;
+      case 0x6558: this.#ethernet(b, at, cap, rep, depth + 1); return;
+      default:
+    }
+  }
+
+  /** MPLS label stack (RFC 3032): 4-byte entries until the bottom-of-stack bit; then IP by version nibble. */
+  #mpls(b: Uint8Array, at: number, cap: number, rep: number, depth: number): void {
+    let p = at;
+    for (;;) {
+      if (cap - p < 4) return this.#problem("frame.truncated");
+      const bottom = (u8(b, p + 2) & 1) !== 0;
+      p += 4;
+      if (bottom) break;
+      if (p - at > 4 * MAX_DEPTH) return this.#problem("frame.too_many_layers");
+    }
+    const v = u8(b, p) >> 4;
+    if (v === 4) this.#ipv4(b, p, cap, rep, depth + 1, "mpls");
+    else if (v === 6) this.#ipv6(b, p, cap, rep, depth + 1, "mpls");
+  }
+
+  /** PPP (RFC 1661), with or without the FF 03 HDLC address/control; Cisco HDLC when it starts 0x0F/0x8F. */
+  #ppp(b: Uint8Array, at: number, cap: number, rep: number, depth: number): void {
+    if (cap - at < 2) return this.#problem("frame.truncated");
+    const first = u8(b, at);
+    if (first === 0x0f || first === 0x8f) { this.#chdlc(b, at, cap, rep, depth); return; }
+    let p = at;
+    if (first === 0xff && u8(b, at + 1) === 0x03) p += 2;
+    let proto = u8(b, p);
+    if ((proto & 1) === 0) { proto = u16(b, p); p += 2; } else p += 1;
+    if (p > cap) return this.#problem("frame.truncated");
+    if (proto === 0x21) this.#ipv4(b, p, cap, rep, depth + 1, "link");
+    else if (proto === 0x57) this.#ipv6(b, p, cap, rep, depth + 1, "link");
+    else if (proto === 0x281 || proto === 0x283) this.#mpls(b, p, cap, rep, depth + 1);
+  }
+
+  /** Cisco HDLC: address, control, then an ethertype. */
+  #chdlc(b: Uint8Array, at: number, cap: number, rep: number, depth: number): void {
+    if (cap - at < 4) return this.#problem("frame.truncated");
+    this.#ether(u16(b, at + 2), b, at + 4, cap, rep, depth + 1);
+  }
+
+  /** FDDI: frame control, destination, source (13 bytes), then LLC. */
+  #fddi(b: Uint8Array, at: number, cap: number, rep: number): void {
+    if (cap - at < 13) return this.#problem("frame.truncated");
+    this.#llc(b, at + 13, cap, rep, 0);
+  }
+
+  /** ARCNET from the protocol byte: RFC 1051 (0xF0 IP) has a 1-byte header; RFC 1201 (0xD4 IP,
+   *  0xC4 IPv6) adds split flag and sequence, plus 4 bytes for an exception packet (flag 0xFF). */
+  #arcnet(b: Uint8Array, at: number, cap: number, rep: number): void {
+    const proto = u8(b, at);
+    if (proto === 0xf0) { this.#ipv4(b, at + 1, cap, rep, 0, "link"); return; }
+    if (proto !== 0xd4 && proto !== 0xc4) return;
+    let p = at + 4;
+    if (u8(b, at + 1) === 0xff) p += 4;
+    if (proto === 0xd4) this.#ipv4(b, p, cap, rep, 0, "link");
+    else this.#ipv6(b, p, cap, rep, 0, "link");
+  }
+
+  /** IEEE 802.11 data frame: header length from frame control (4-address, QoS, HT control), then LLC. */
+  #wlan(b: Uint8Array, at: number, cap: number, rep: number, depth: number): void {
+    if (cap - at < 24) return this.#problem("frame.truncated");
+    const fc0 = u8(b, at), fc1 = u8(b, at + 1);
+    if (((fc0 >> 2) & 3) !== 2) return;       // not a data frame
+    const subtype = fc0 >> 4;
+    if ((subtype & 4) !== 0) return;          // null data: no body
+    if ((fc1 & 0x40) !== 0) return;           // protected: encrypted body
+    let hl = 24;
+    if ((fc1 & 3) === 3) hl += 6;
+    if ((subtype & 8) !== 0) { hl += 2; if ((fc1 & 0x80) !== 0) hl += 4; }
+    this.#llc(b, at + hl, cap, rep, depth + 1);
+  }
+
+  /** NFLOG: family, version, resource id, then TLVs (host-order lengths, 4-byte aligned); type 9 is the packet. */
+  #nflog(b: Uint8Array, at: number, cap: number, rep: number): void {
+    if (cap - at < 4) return this.#problem("frame.truncated");
+    const family = u8(b, at);
+    let p = at + 4;
+    while (cap - p >= 4) {
+      const len = u16le(b, p), type = u16le(b, p + 2);
+      if (len < 4) return;
+      if (type === 9) {
+        const end = Math.min(cap, p + len);
+        const repEnd = Math.min(rep, p + len);
+        if (family === 2) this.#ipv4(b, p + 4, end, repEnd, 0, "link");
+        else if (family === 10) this.#ipv6(b, p + 4, end, repEnd, 0, "link");
+        else this.#ipAny(b, p + 4, end, repEnd, 0, "link");
+        return;
+      }
+      p += (len + 3) & ~3;
+    }
+  }
+
+  #ipAny(b: Uint8Array, at: number, cap: number, rep: number, depth: number, encap: IpEncap): void {
+    if (cap - at < 1) return this.#problem("frame.truncated");
+    const v = u8(b, at) >> 4;
+    if (v === 4) this.#ipv4(b, at, cap, rep, depth, encap);
+    else if (v === 6) this.#ipv6(b, at, cap, rep, depth, encap);
+  }
+
+  #newIp(): IpLayer | undefined {
+    const out = this.#out;
+    if (out.ipCount >= MAX_IP_LAYERS) { this.#problem("frame.too_many_layers"); return undefined; }
+    const l = out.ip[out.ipCount++] as IpLayer;
+    l.reset();
+    return l;
+  }
+
+  #ipv4(b: Uint8Array, at: number, cap: number, rep: number, depth: number, encap: IpEncap, quoted = false): void {
+    if (depth > MAX_DEPTH) return this.#problem("frame.too_many_layers");
+    if (cap - at < 20) return this.#problem("frame.truncated");
+    const vihl = u8(b, at);
+    if ((vihl >> 4) !== 4) return this.#problem("ip.bogus_ip_version");
+    const hl = (vihl & 15) * 4;
+    if (hl < 20) return this.#problem("ip.bogus_header_length");
+    let tl = u16(b, at + 2);
+    // tshark 4.0: total length 0 is TSO/GSO: the datagram runs to the end of the frame.
+    if (tl === 0) tl = rep - at;
+    else if (tl < hl) return this.#problem("ip.bogus_ip_length");
+    if (cap - at < hl) return this.#problem("frame.truncated");
+    const l = this.#newIp();
+    if (l === undefined) return;
+    const src = u32(b, at + 12), dst = u32(b, at + 16);
+    l.version = 4; l.encap = encap; l.bytes = b; l.offset = at; l.headerLength = hl;
+    l.protocol = u8(b, at + 9); l.ttl = u8(b, at + 8); l.quoted = quoted;
+    l.src4 = src; l.dst4 = dst; l.srcHash = src; l.dstHash = dst;
+    l.src[0] = b[at + 12] ?? 0; l.src[1] = b[at + 13] ?? 0; l.src[2] = b[at + 14] ?? 0; l.src[3] = b[at + 15] ?? 0;
+    l.dst[0] = b[at + 16] ?? 0; l.dst[1] = b[at + 17] ?? 0; l.dst[2] = b[at + 18] ?? 0; l.dst[3] = b[at + 19] ?? 0;
+    // tshark 4.0 shrinks the reported length to the total length, never grows it past the frame.
+    const repEnd = Math.min(rep, at + tl);
+    const capEnd = Math.min(cap, repEnd);
+    l.payloadLength = repEnd - at - hl;
+    const ff = u16(b, at + 6);
+    const more = (ff & 0x2000) !== 0, offset = (ff & 0x1fff) * 8;
+    if (more || offset > 0) {
+      this.#fragment(l, b, at + hl, capEnd, repEnd, depth, more, offset, quoted,
+        `4:${src}:${dst}:${u16(b, at + 4)}:${l.protocol}`);
+      return;
+    }
+    this.#transport(l.protocol, b, at + hl, capEnd, repEnd, depth, quoted, false);
+  }
+
+  /** A fragment: reassembled when all its bytes are captured (tshark's default); a first fragment that
+   *  cannot be reassembled (cut by the snaplen, or quoted) is dissected as is, with an unknown tcp.len. */
+  #fragment(l: IpLayer, b: Uint8Array, at: number, cap: number, rep: number, depth: number,
+      more: boolean, offset: number, quoted: boolean, key: string): void {
+    const ipIndex = this.#out.ipCount - 1;
+    l.fragment = true;
+    if (!quoted && cap >= rep) {
+      const r = this.reassembler.add(key, offset, b.subarray(at, rep), !more);
+      if (!r.done) { if (r.dropped) this.#problem("ip.reassembly_cap"); return; }
+      l.fragment = false; l.reassembled = true;
+      const p = r.payload;
+      l.payloadLength = p.length;
+      this.#transportOf(ipIndex, l.protocol, p, 0, p.length, p.length, depth, false, false, true);
+      return;
+    }
+    if (offset === 0) this.#transportOf(ipIndex, l.protocol, b, at, cap, rep, depth, quoted, true, false);
+  }
+
+  #ipv6(b: Uint8Array, at: number, cap: number, rep: number, depth: number, encap: IpEncap, quoted = false): void {
+    if (depth > MAX_DEPTH) return this.#problem("frame.too_many_layers");
+    if (cap - at < 40) return this.#problem("frame.truncated");
+    if ((u8(b, at) >> 4) !== 6) return this.#problem("ip.bogus_ip_version");
+    const l = this.#newIp();
+    if (l === undefined) return;
+    l.version = 6; l.encap = encap; l.bytes = b; l.offset = at; l.ttl = u8(b, at + 7); l.quoted = quoted;
+    let hs = 0x811c9dc5, hd = 0x811c9dc5;
+    for (let i = 0; i < 16; i++) {
+      const s = b[at + 8 + i] ?? 0, d = b[at + 24 + i] ?? 0;
+      l.src[i] = s; l.dst[i] = d;
+      hs = Math.imul(hs ^ s, 0x01000193); hd = Math.imul(hd ^ d, 0x01000193);
+    }
+    l.srcHash = hs >>> 0; l.dstHash = hd >>> 0;
+    const plen = u16(b, at + 4);
+    let nh = u8(b, at + 6), p = at + 40, jumbo = -1;
+    let fragOffset = 0, fragMore = false, fragId = -1;
+    while (isIpv6Extension(nh)) {
+      if (cap - p < 2) { l.headerLength = p - at; return this.#problem("ipv6.bogus_header"); }
+      const len = ipv6ExtensionLength(nh, b, p);
+      if (cap - p < len) { l.headerLength = p - at; return this.#problem("ipv6.bogus_header"); }
+      if (nh === 0) {
+        // Hop-by-hop options: find a jumbo payload option (type 0xC2, RFC 2675).
+        for (let o = p + 2; o < p + len;) {
+          const t = u8(b, o);
+          if (t === 0) { o++; continue; }
+          if (t === 0xc2 && u8(b, o + 1) === 4) jumbo = u32(b, o + 2);
+          o += 2 + u8(b, o + 1);
+        }
+      } else if (nh === 44) {
+        fragOffset = u16(b, p + 2) & 0xfff8; fragMore = (u8(b, p + 3) & 1) !== 0; fragId = u32(b, p + 4);
+      }
+      nh = u8(b, p); p += len;
+      if (p - at > 40 + 8 * 64) break;
+    }
+    l.headerLength = p - at; l.protocol = nh;
+    let total: number;
+    if (plen === 0 && jumbo >= 0) total = 40 + jumbo;
+    else if (plen === 0) total = rep - at; // TSO/GSO capture: to the end of the frame
+    else total = 40 + plen;
+    const repEnd = Math.max(p, Math.min(rep, at + total));
+    const capEnd = Math.min(cap, repEnd);
+    l.payloadLength = repEnd - p;
+    // An atomic fragment (offset 0, no M flag, RFC 6946) is a whole datagram.
+    if (fragId >= 0 && (fragMore || fragOffset > 0)) {
+      this.#fragment(l, b, p, capEnd, repEnd, depth, fragMore, fragOffset, quoted,
+        `6:${formatIpv6(l.src)}:${formatIpv6(l.dst)}:${fragId}`);
+      return;
+    }
+    this.#transport(nh, b, p, capEnd, repEnd, depth, quoted, false);
+  }
+
+  #transport(proto: number, b: Uint8Array, at: number, cap: number, rep: number, depth: number,
+      quoted: boolean, fragment: boolean): void {
+    this.#transportOf(this.#out.ipCount - 1, proto, b, at, cap, rep, depth, quoted, fragment, false);
+  }
+
+  #transportOf(ipIndex: number, proto: number, b: Uint8Array, at: number, cap: number, rep: number, depth: number,
+      quoted: boolean, fragment: boolean, reassembled: boolean): void {
+    switch (proto) {
+      case 6: this.#tcp(ipIndex, b, at, cap, rep, quoted, fragment, reassembled); return;
+      case 17: if (!quoted) this.#udp(b, at, cap, rep, depth); return;
+      case 47: if (!quoted) this.#gre(b, at, cap, rep, depth); return;
+      case 4: if (!quoted) this.#ipv4(b, at, cap, rep, depth + 1, "ip-in-ip"); return;
+      case 41: if (!quoted) this.#ipv6(b, at, cap, rep, depth + 1, "ip-in-ip"); return;
+      case 1:
+        if (!quoted && cap - at >= 8 && ICMP4_ERRORS[u8(b, at)] === 1) this.#ipv4(b, at + 8, cap, cap, depth + 1, "icmp-quoted", true);
+        return;
+      case 58:
+        if (!quoted && cap - at >= 8) {
+          const t = u8(b, at);
+          if (t >= 1 && t <= 4) this.#ipv6(b, at + 8, cap, cap, depth + 1, "icmp-quoted", true);
+        }
+        return;
+      default:
+    }
+  }
+
+  /** UDP, only to reach the tunnels in the corpus: VXLAN 4789, Geneve 6081, GTP-U 2152. */
+  #udp(b: Uint8Array, at: number, cap: number, rep: number, depth: number): void {
+    if (cap - at < 8) return;
+    const sp = u16(b, at), dp = u16(b, at + 2), ulen = u16(b, at + 4);
+    if (ulen >= 8 && at + ulen < rep) rep = at + ulen;
+    if (cap > rep) cap = rep;
+    const p = at + 8;
+    if (dp === 4789 || sp === 4789) {
+      if (cap - p < 8) return this.#problem("frame.truncated");
+      this.#ethernet(b, p + 8, cap, rep, depth + 1);
+    } else if (dp === 6081 || sp === 6081) {
+      if (cap - p < 8) return this.#problem("frame.truncated");
+      const optLen = (u8(b, p) & 0x3f) * 4;
+      this.#ether(u16(b, p + 2), b, p + 8 + optLen, cap, rep, depth + 1);
+    } else if (dp === 2152 || sp === 2152) {
+      this.#gtpu(b, p, cap, rep, depth + 1);
+    }
+  }
+
+  /** GTP-U (3GPP TS 29.281): version 1, message 0xFF (T-PDU); optional fields and extension headers. */
+  #gtpu(b: Uint8Array, at: number, cap: number, rep: number, depth: number): void {
+    if (cap - at < 8) return this.#problem("frame.truncated");
+    const flags = u8(b, at);
+    if ((flags >> 5) !== 1 || u8(b, at + 1) !== 0xff) return;
+    let p = at + 8;
+    if ((flags & 7) !== 0) {
+      p += 4;
+      if ((flags & 4) !== 0) {
+        let next = u8(b, p - 1);
+        while (next !== 0) {
+          if (cap - p < 4) return this.#problem("frame.truncated");
+          const len = u8(b, p) * 4;
+          if (len === 0) return;
+          next = u8(b, p + len - 1); p += len;
+        }
+      }
+    }
+    const v = u8(b, p) >> 4;
+    if (v === 4) this.#ipv4(b, p, cap, rep, depth + 1, "gtpu");
+    else if (v === 6) this.#ipv6(b, p, cap, rep, depth + 1, "gtpu");
+  }
+
+  /** GRE (RFC 2784/2890, PPTP's enhanced GRE version 1, ERSPAN, Aruba 802.11). */
+  #gre(b: Uint8Array, at: number, cap: number, rep: number, depth: number): void {
+    if (cap - at < 4) return this.#problem("frame.truncated");
+    const fv = u16(b, at), proto = u16(b, at + 2);
+    let p = at + 4;
+    if ((fv & 0xc000) !== 0) p += 4;       // checksum (and offset) or routing present
+    if ((fv & 0x2000) !== 0) p += 4;       // key
+    if ((fv & 0x1000) !== 0) p += 4;       // sequence number
+    if ((fv & 7) === 1 && (fv & 0x0080) !== 0) p += 4; // enhanced GRE acknowledgement
+    if (p > cap) return this.#problem("frame.truncated");
+    switch (proto) {
+      case 0x88be: // ERSPAN type II has an 8-byte header when the sequence bit is set, type I none
+        this.#ethernet(b, (fv & 0x1000) !== 0 ? p + 8 : p, cap, rep, depth + 1); return;
+      case 0x22eb: this.#ethernet(b, p + 12, cap, rep, depth + 1); return; // ERSPAN type III
+      case 0x8200: case 0x9000: this.#wlan(b, p, cap, rep, depth + 1); return; // Aruba: 802.11 frames
+      case 0x0800: this.#ipv4(b, p, cap, rep, depth + 1, "gre"); return;
+      case 0x86dd: this.#ipv6(b, p, cap, rep, depth + 1, "gre"); return;
+      default: this.#ether(proto, b, p, cap, rep, depth + 1);
+    }
+  }
+
+  #tcp(ipIndex: number, b: Uint8Array, at: number, cap: number, rep: number,
+      quoted: boolean, fragment: boolean, reassembled: boolean): void {
+    const out = this.#out;
+    if (out.tcpCount >= MAX_TCP_LAYERS) return this.#problem("frame.too_many_layers");
+    const t = out.tcp[out.tcpCount++] as TcpLayer;
+    const have = cap - at;
+    t.bytes = b; t.offset = at; t.ipIndex = ipIndex; t.quoted = quoted; t.reassembled = reassembled;
+    t.capturedLength = have > 0 ? have : 0; t.problems.length = 0;
+    t.srcPort = u16(b, at); t.dstPort = u16(b, at + 2); t.seqRaw = u32(b, at + 4); t.ackRaw = u32(b, at + 8);
+    const doff = have > 12 ? u8(b, at + 12) >> 4 : 0;
+    t.dataOffset = doff; t.headerLength = doff * 4;
+    t.flags = have > 13 ? u16(b, at + 12) & 0x0fff : 0;
+    t.windowRaw = u16(b, at + 14); t.checksum = u16(b, at + 16); t.urgent = u16(b, at + 18);
+    t.optionsOffset = at + TCP_MIN_HEADER; t.optionsLength = 0; t.optionsCaptured = 0;
+    t.reportedLength = quoted || fragment ? -1 : rep - at;
+    t.seglen = -1; t.payloadOffset = at; t.payloadLength = 0;
+    if (have < TCP_MIN_HEADER) {
+      t.problems.push("truncated");
+      t.fields = (have >= 4 ? TcpField.ports : 0) | (have >= 8 && !quoted ? TcpField.seqRaw : 0);
+      return;
+    }
+    const hl = t.headerLength;
+    if (hl < TCP_MIN_HEADER) {
+      // spec §12.2: a bogus data offset still yields ports, seq_raw, hdr_len and a seglen.
+      t.problems.push("tcp.bogus_header_length");
+      t.fields = TcpField.ports | TcpField.seqRaw | TcpField.hdrLen;
+      if (t.reportedLength >= hl) { t.seglen = t.reportedLength - hl; t.fields |= TcpField.len; }
+      return;
+    }
+    t.fields = TcpField.ports | (quoted ? 0 : TcpField.seqRaw) | TcpField.ackRaw | TcpField.hdrLen | TcpField.flags
+      | TcpField.window | TcpField.checksumStatus | TcpField.urgent;
+    t.optionsLength = hl - TCP_MIN_HEADER;
+    t.optionsCaptured = Math.min(t.optionsLength, have - TCP_MIN_HEADER);
+    if (t.optionsLength > 0) t.fields |= TcpField.options;
+    if (t.reportedLength >= 0) {
+      if (t.reportedLength >= hl) { t.seglen = t.reportedLength - hl; t.fields |= TcpField.len; }
+      else t.problems.push("tcp.short_segment");
+    }
+    if (t.optionsCaptured < t.optionsLength) t.problems.push("tcp.options_truncated");
+    t.payloadOffset = at + hl;
+    t.payloadLength = have > hl ? have - hl : 0;
+  }
+}
+
+/** Decodes one frame with a fresh decoder and frame (allocates; for tests, `cli show`, the web detail pane).
+ *  No reassembly across frames: fragments stay fragments. */
+export function decodePacket(linkType: number, bytes: Uint8Array, originalLength: number = bytes.length,
+    frameNumber = 1): DecodedFrame {
+  const out = new DecodedFrame();
+  new FrameDecoder().decode(linkType, bytes, originalLength, frameNumber, out);
+  return out;
+}
