@@ -1,3 +1,19 @@
 /** TCP analysis: conversations (tcp.stream), sequence analysis and expert flags, window
  *  scaling, endpoint states, RTT and bytes in flight (spec/tcp-analysis.md). */
-export {};
+export { TcpAnalyzer, type AnalysisAnomalies } from "./analyzer.js";
+export { AnalysisResult } from "./result.js";
+export {
+  type TcpSegment, type AddressFamily, newSegment, clearSegmentOptions, SEGLEN_UNKNOWN,
+  MAX_SACK_BLOCKS_IN_HEADER, FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, AE,
+} from "./segment.js";
+export {
+  type AnalysisOptions, type AnalysisLimits, DEFAULT_ANALYSIS_OPTIONS, DEFAULT_ANALYSIS_LIMITS,
+} from "./options.js";
+export * from "./flags.js";
+export { type WhyRule, WhySlot, WhyList, WHY, whyToObject } from "./why.js";
+export { type EndpointState, type EndpointEvent } from "./states.js";
+export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqSub } from "./seq.js";
+export { COMPLETE_SYN, COMPLETE_SYN_ACK, COMPLETE_ACK, COMPLETE_DATA, COMPLETE_FIN, COMPLETE_RST } from "./completeness.js";
+export { FAST_RETRANSMISSION_NS, OUT_OF_ORDER_DEFAULT_NS } from "./seq-analysis.js";
+export { BYTES_IN_FLIGHT_LIMIT } from "./bytes-in-flight.js";
+export { MAX_WINDOW_SHIFT } from "./window.js";

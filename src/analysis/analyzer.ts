@@ -1,0 +1,200 @@
+/** The single-pass TCP analyzer: spec §1's per-packet pipeline over `TcpSegment`s, state per
+ *  conversation only. `observe()` refills and returns one reusable `AnalysisResult`. */
+import { acknowledge, captureInitialRtt } from "./rtt.js";
+import { bytesInFlight } from "./bytes-in-flight.js";
+import { completenessBits } from "./completeness.js";
+import { SeqContext } from "./context.js";
+import { type Conversation, ConversationTable, conversationHash } from "./conversation.js";
+import { A_REUSED_PORTS } from "./flags.js";
+import type { FlowState } from "./flow.js";
+import { DEFAULT_ANALYSIS_LIMITS, DEFAULT_ANALYSIS_OPTIONS, type AnalysisLimits, type AnalysisOptions } from "./options.js";
+import { AnalysisResult } from "./result.js";
+import { ACK, FIN, SYN, type TcpSegment } from "./segment.js";
+import { analyzeSequence } from "./seq-analysis.js";
+import { WHY } from "./why.js";
+import { learnWindowScale, negotiateWindowScale, scaledWindow, windowScaleFactor } from "./window.js";
+
+const NS_PER_S = 1_000_000_000;
+
+/** Counters of capped state (STYLE §6): nothing throws, nothing grows past a limit. */
+export interface AnalysisAnomalies {
+  /** Segments not remembered because a flow's unacked list was full. */
+  unackedDropped: number;
+  /** Closed conversations forgotten because of maxClosedConversations. */
+  conversationsForgotten: number;
+}
+
+/** tshark 4.0 single-pass TCP analysis (spec §1–§9) plus endpoint states and rule traces. */
+export class TcpAnalyzer {
+  readonly result = new AnalysisResult();
+  readonly #opts: AnalysisOptions;
+  readonly #table: ConversationTable;
+  readonly #ctx: SeqContext;
+  #epochSec = 0;
+  #epochNsec = 0;
+  #started = false;
+
+  constructor(opts: Partial<AnalysisOptions> = {}, limits: Partial<AnalysisLimits> = {}) {
+    this.#opts = { ...DEFAULT_ANALYSIS_OPTIONS, ...opts };
+    const lim = { ...DEFAULT_ANALYSIS_LIMITS, ...limits };
+    this.#table = new ConversationTable(lim.maxClosedConversations);
+    this.#ctx = new SeqContext(this.result, this.#opts, lim);
+  }
+
+  /** Streams created so far. */
+  get streamCount(): number { return this.#table.streamCount; }
+  /** Live conversation generations held (memory grows with these, not with packets). */
+  get conversationCount(): number { return this.#table.size; }
+  /** Capped-state counters. */
+  get anomalies(): AnalysisAnomalies {
+    return { unackedDropped: this.#ctx.unackedDropped, conversationsForgotten: this.#table.forgotten };
+  }
+
+  /** Analyse the next segment in capture order. The returned object is reused by the next call. */
+  observe(s: TcpSegment): AnalysisResult {
+    const r = this.result, c = this.#ctx, o = this.#opts;
+    r.clear();
+    r.frame = s.frame;
+    if (!this.#started) { this.#started = true; this.#epochSec = s.tsSec; this.#epochNsec = s.tsNsec; }
+    // Integer ns since the first packet: exact for ~104 days (STYLE §5).
+    const nowNs = (s.tsSec - this.#epochSec) * NS_PER_S + (s.tsNsec - this.#epochNsec);
+    const flags = s.flags;
+    const syn = (flags & SYN) !== 0, ack = (flags & ACK) !== 0;
+    const pureSyn = syn && !ack;
+    const seglenKnown = s.seglen >= 0 && !s.icmpQuoted;
+    const seglen = seglenKnown ? s.seglen : -1;
+
+    // Step 3: find or create the conversation (spec §2.1).
+    const hash = conversationHash(s);
+    let conv = this.#table.find(s, hash);
+    let created = false;
+    if (conv === undefined) {
+      conv = this.#table.create(s, hash, nowNs);
+      conv.endpoints.start(flags);
+      created = true;
+    }
+    let fromA = created || conv.isFromA(s);
+    let fwd: FlowState = fromA ? conv.flowA : conv.flowB;
+    let rev: FlowState = fromA ? conv.flowB : conv.flowA;
+    c.s = s; c.nowNs = nowNs; c.seglen = seglen < 0 ? 0 : seglen; c.hasRecord = false;
+    c.relative = false;
+
+    // Step 4: a pure SYN on a flow with a base: port reuse or SYN retransmission (spec §2.2).
+    if (o.analyzeSequenceNumbers && pureSyn && !created && fwd.baseSet) {
+      if (s.seqRaw !== fwd.baseSeq) {
+        const oldStream = conv.stream, oldBase = fwd.baseSeq;
+        conv = this.#table.create(s, hash, nowNs);
+        conv.endpoints.start(flags);
+        conv.completeness = 1;
+        fromA = true; fwd = conv.flowA; rev = conv.flowB;
+        c.flag(A_REUSED_PORTS);
+        r.why.add(WHY.reusedPortsSyn, s.seqRaw, oldBase, oldStream, conv.stream);
+      } else {
+        fwd.nextseq = fwd.maxSeqToBeAcked;
+        c.hasRecord = true;
+      }
+    }
+    // Step 5: SYN-ACK with another ISN: same stream, new base (spec §2.3).
+    if (syn && ack && fwd.baseSet && fwd.baseSeq !== s.seqRaw) {
+      r.why.add(WHY.reusedPortsSynAck, s.seqRaw, fwd.baseSeq);
+      fwd.baseSeq = s.seqRaw;
+      c.flag(A_REUSED_PORTS);
+    }
+    c.conv = conv; c.fwd = fwd; c.rev = rev;
+
+    // Step 6: stream and completeness before this packet's update.
+    r.stream = conv.stream;
+    r.completeness = conv.completeness;
+    // Step 7: this flow's SACK blocks are refilled by its own options (step 21).
+    fwd.sackCount = 0;
+    // Step 8: conversation timestamps.
+    r.timeRelativeNs = nowNs - conv.tsFirstNs;
+    r.timeDeltaNs = created ? 0 : nowNs - conv.tsPrevNs;
+    conv.tsPrevNs = nowNs;
+
+    // Steps 9–10.
+    r.seglen = seglen;
+    r.seq = s.seqRaw;
+    r.ack = s.ackRaw;
+    if (seglenKnown) {
+      if (o.analyzeSequenceNumbers) {
+        // 4.1 Bases: first packet of a flow shows Seq=0 (SYN) or 1; first ACK of the peer shows Ack=1.
+        if (!fwd.baseSet) { fwd.baseSeq = syn ? s.seqRaw : (s.seqRaw - 1) >>> 0; fwd.baseSet = true; }
+        if (!rev.baseSet && ack) { rev.baseSeq = (s.ackRaw - 1) >>> 0; rev.baseSet = true; }
+        c.relative = o.relativeSequenceNumbers;
+        analyzeSequence(c);
+        acknowledge(c);
+        bytesInFlight(c);
+      }
+      if (c.relative) {
+        r.relative = true;
+        r.seqBase = fwd.baseSeq; r.ackBase = rev.baseSeq;
+        r.seq = (s.seqRaw - fwd.baseSeq) >>> 0;
+        if (ack) r.ack = (s.ackRaw - rev.baseSeq) >>> 0;
+      }
+      r.nxtseq = (r.seq + seglen + ((flags & (SYN | FIN)) !== 0 ? 1 : 0)) >>> 0;
+    }
+
+    // Step 12: a bogus header length stops the dissection here (spec §12.2).
+    if (s.headerBogus) {
+      r.outputSuppressed = c.hasRecord;
+      this.#clearAnalysisOutput(r);
+      return r;
+    }
+    r.nxtseqPresent = seglenKnown;
+    r.ackPresent = true;
+    r.windowPresent = true;
+    r.windowSize = scaledWindow(fwd, s.windowRaw, syn, o.defaultWindowScaling);
+    if (!syn) { r.scaleFactorPresent = true; r.scaleFactor = windowScaleFactor(fwd, o.defaultWindowScaling); }
+    r.timePresent = o.calculateTimestamps;
+
+    // Step 13: completeness.
+    conv.completeness |= completenessBits(flags, seglen, created);
+    // Steps 15–16: SYN bookkeeping and iRTT.
+    if (syn) fwd.isFirstAck = true;
+    if (pureSyn) { conv.tsMruSynNs = nowNs; conv.mruSynSet = true; }
+    if (o.analyzeSequenceNumbers) captureInitialRtt(conv, flags, nowNs);
+    if (ack && !syn) fwd.isFirstAck = false;
+    // Step 21: options. WS applies from this flow's next packet; SACK feeds the peer's bytes in flight.
+    if (s.wsShift >= 0) learnWindowScale(fwd, s.wsShift);
+    if (s.sackCount > 0) {
+      const n = s.sackCount < fwd.sackLeft.length ? s.sackCount : fwd.sackLeft.length;
+      for (let i = 0; i < n; i++) { fwd.sackLeft[i] = s.sackLeft[i]!; fwd.sackRight[i] = s.sackRight[i]!; }
+      fwd.sackCount = n;
+    }
+    // Step 22: analysis output, lost when the options threw (spec §11.1).
+    if (c.hasRecord) {
+      if (s.optionsTruncated) r.outputSuppressed = true;
+      else {
+        r.analysisPresent = true;
+        r.initialRttNs = conv.irttNs;
+      }
+    }
+    if (!r.analysisPresent) this.#clearAnalysisOutput(r);
+    // Step 23: window-scale negotiation after a SYN's options (skipped when they threw).
+    if (syn && !s.optionsTruncated) negotiateWindowScale(fwd, rev, ack);
+
+    // Endpoint states (STYLE §7): not for ICMP-quoted copies.
+    if (!s.icmpQuoted) this.#states(conv, s, fromA, seglen);
+    return r;
+  }
+
+  #clearAnalysisOutput(r: AnalysisResult): void {
+    r.flags = 0; r.acksFrame = 0; r.ackRttNs = 0; r.initialRttNs = 0; r.bytesInFlight = 0;
+    r.pushBytesSent = 0; r.dupAckNum = 0; r.dupAckFrame = 0; r.rtoNs = 0; r.rtoFrame = 0;
+  }
+
+  #states(conv: Conversation, s: TcpSegment, fromA: boolean, seglen: number): void {
+    const e = conv.endpoints, r = this.result;
+    e.apply(s, fromA, seglen);
+    const clientIsA = e.clientIsA;
+    r.fromClient = fromA === clientIsA;
+    r.clientBefore = clientIsA ? e.beforeA : e.beforeB;
+    r.serverBefore = clientIsA ? e.beforeB : e.beforeA;
+    r.client = clientIsA ? e.stateA : e.stateB;
+    r.server = clientIsA ? e.stateB : e.stateA;
+    r.clientEvent = clientIsA ? e.eventA : e.eventB;
+    r.serverEvent = clientIsA ? e.eventB : e.eventA;
+    if (e.finished) this.#table.markClosed(conv);
+  }
+}

@@ -1,0 +1,84 @@
+/** The analysis of one segment: every field value as a number (formatting to tshark text is
+ *  the explain layer's job). One instance is refilled per packet (STYLE §5): copy what you keep. */
+import type { EndpointEvent, EndpointState } from "./states.js";
+import { WhyList } from "./why.js";
+
+/** Per-packet output of `TcpAnalyzer.observe`. "present" booleans mirror tshark's field presence. */
+export class AnalysisResult {
+  /** frame.number of the segment. */
+  frame = 0;
+  /** tcp.stream. */
+  stream = 0;
+  /** tcp.completeness as shown (before this packet's contribution, spec §9). */
+  completeness = 0;
+  /** tcp.len, or −1 when unknown (short segment, ICMP-quoted header). */
+  seglen = -1;
+  /** tcp.seq as shown (relative when relative numbering applies, else raw). */
+  seq = 0;
+  /** tcp.ack as shown (relative only with the ACK flag, spec §4.2); absent with a bogus header. */
+  ack = 0;
+  ackPresent = false;
+  /** tcp.nxtseq (seq + len, +1 for SYN/FIN); present when seglen is known and the header is valid. */
+  nxtseq = 0;
+  nxtseqPresent = false;
+  /** Bases used for relative numbers of this direction (seq) and the other one (ack, SACK edges). */
+  seqBase = 0;
+  ackBase = 0;
+  /** Relative numbers apply to this packet (both prefs on and seglen known). */
+  relative = false;
+  /** tcp.window_size (scaled) and tcp.window_size_value (raw); absent with a bogus header. */
+  windowSize = 0;
+  windowPresent = false;
+  /** tcp.window_size_scalefactor: multiplier, −1 unknown, −2 not used; absent on SYNs. */
+  scaleFactor = 0;
+  scaleFactorPresent = false;
+  /** tcp.time_relative / tcp.time_delta in integer ns (may be negative if timestamps go back). */
+  timeRelativeNs = 0;
+  timeDeltaNs = 0;
+  timePresent = false;
+  /** tcp.analysis present: the packet has an analysis record and its output was not lost. */
+  analysisPresent = false;
+  /** Analysis flag bits (A_* in flags.ts); only meaningful when analysisPresent. */
+  flags = 0;
+  /** tcp.analysis.acks_frame (0 = absent) and tcp.analysis.ack_rtt in ns (0 = absent). */
+  acksFrame = 0;
+  ackRttNs = 0;
+  /** tcp.analysis.initial_rtt in ns (0 = absent). */
+  initialRttNs = 0;
+  /** tcp.analysis.bytes_in_flight and push_bytes_sent; present when bytesInFlight ≠ 0. */
+  bytesInFlight = 0;
+  pushBytesSent = 0;
+  /** tcp.analysis.duplicate_ack_num / _frame (present when num ≠ 0). */
+  dupAckNum = 0;
+  dupAckFrame = 0;
+  /** tcp.analysis.rto in ns and rto_frame (present when rto ≠ 0). */
+  rtoNs = 0;
+  rtoFrame = 0;
+  /** The analysis ran but its output is lost (truncated options or bogus header, spec §11.1, §12.2). */
+  outputSuppressed = false;
+  /** Rules that fired, in evaluation order, with the values compared. */
+  readonly why = new WhyList();
+  /** Endpoint states of the conversation's client and server, before and after this packet. */
+  clientBefore: EndpointState = "CLOSED";
+  serverBefore: EndpointState = "CLOSED";
+  client: EndpointState = "CLOSED";
+  server: EndpointState = "CLOSED";
+  /** What this packet meant for each endpoint. */
+  clientEvent: EndpointEvent = "none";
+  serverEvent: EndpointEvent = "none";
+  /** The packet travels from the client to the server. */
+  fromClient = true;
+
+  /** Back to "nothing known" for the next packet. */
+  clear(): void {
+    this.frame = 0; this.stream = 0; this.completeness = 0; this.seglen = -1;
+    this.seq = 0; this.ack = 0; this.ackPresent = false; this.nxtseq = 0; this.nxtseqPresent = false;
+    this.seqBase = 0; this.ackBase = 0; this.relative = false;
+    this.windowSize = 0; this.windowPresent = false; this.scaleFactor = 0; this.scaleFactorPresent = false;
+    this.timeRelativeNs = 0; this.timeDeltaNs = 0; this.timePresent = false;
+    this.analysisPresent = false; this.flags = 0; this.acksFrame = 0; this.ackRttNs = 0;
+    this.initialRttNs = 0; this.bytesInFlight = 0; this.pushBytesSent = 0;
+    this.dupAckNum = 0; this.dupAckFrame = 0; this.rtoNs = 0; this.rtoFrame = 0;
+    this.outputSuppressed = false; this.why.clear();
+  }
+}

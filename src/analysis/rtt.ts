@@ -1,0 +1,53 @@
+/** Acknowledgment matching, ack RTT, RTO and iRTT (spec §6 M, §7.1, §7.2, §7.5). All times are
+ *  integer ns since the analyzer's epoch. */
+import type { SeqContext } from "./context.js";
+import type { Conversation } from "./conversation.js";
+import { ACK, SYN } from "./segment.js";
+import { seqGt, seqLt } from "./seq.js";
+
+/** RTO of a plain retransmission: from the segment that last raised nextseq, replaced by the
+ *  oldest unacked segment of the flow when there is one (spec §7.5; no Karn rule). */
+export function computeRto(c: SeqContext): void {
+  const { fwd } = c;
+  c.r.rtoNs = c.nowNs - fwd.nextseqTimeNs;
+  c.r.rtoFrame = fwd.nextseqFrame;
+  const list = fwd.unacked;
+  if (list.count > 0) {
+    c.r.rtoNs = c.nowNs - list.timeNs[0]!;
+    c.r.rtoFrame = list.frame[0]!;
+  }
+}
+
+/** M. Acknowledge the other direction's unacked segments with this packet's raw ack (the ACK flag
+ *  is not consulted). An exact end match reports frame and RTT; the oldest match wins (spec §15
+ *  item 14). Partially acked entries are trimmed; entries wholly below the ack are dropped. */
+export function acknowledge(c: SeqContext): void {
+  const list = c.rev.unacked;
+  const ack = c.s.ackRaw;
+  let w = 0, matched = false;
+  for (let i = 0; i < list.count; i++) {
+    const seq = list.seq[i]!, next = list.nextseq[i]!;
+    if (next === ack) {
+      if (!matched) {
+        matched = true;
+        c.r.acksFrame = list.frame[i]!;
+        c.r.ackRttNs = c.nowNs - list.timeNs[i]!;
+      }
+      continue;
+    }
+    let keepSeq = seq;
+    if (seqLt(seq, ack) && seqLt(ack, next)) keepSeq = ack;
+    else if (!seqGt(next, ack)) continue;
+    list.seq[w] = keepSeq; list.nextseq[w] = next; list.frame[w] = list.frame[i]!; list.timeNs[w] = list.timeNs[i]!;
+    w++;
+  }
+  list.count = w;
+  if (matched) c.hasRecord = true;
+}
+
+/** iRTT (spec §7.2): the first ACK-without-SYN after a pure SYN, either direction, RST-ACK included;
+ *  measured from the most recent pure SYN and never updated afterwards. */
+export function captureInitialRtt(conv: Conversation, flags: number, nowNs: number): void {
+  if ((flags & (SYN | ACK)) !== ACK || conv.irttNs !== 0 || !conv.mruSynSet) return;
+  conv.irttNs = nowNs - conv.tsMruSynNs;
+}
