@@ -286,6 +286,8 @@ export class FrameDecoder {
       case 0x8847: case 0x8848: this.#mpls(b, at, cap, rep, depth + 1); return;
       case 0x880b: this.#ppp(b, at, cap, rep, depth + 1); return;
       case 0x6558: this.#ethernet(b, at, cap, rep, depth + 1); return;
+      // Cisco FabricPath: 2 bytes of FTAG/TTL, the inner Ethernet frame, a 4-byte FCS that tshark 4.0 cuts off.
+      case 0x8903: this.#ethernet(b, at + 2, Math.min(cap, rep - 4), rep - 4, depth + 1); return;
       default:
     }
   }
@@ -420,20 +422,21 @@ export class FrameDecoder {
     const ff = u16(b, at + 6);
     const more = (ff & 0x2000) !== 0, offset = (ff & 0x1fff) * 8;
     if (more || offset > 0) {
-      this.#fragment(l, b, at + hl, capEnd, repEnd, depth, more, offset, quoted,
+      this.#fragment(l, b, at + hl, capEnd, repEnd, depth, more, offset, quoted, at + tl <= cap,
         `4:${src}:${dst}:${u16(b, at + 4)}:${l.protocol}`);
       return;
     }
     this.#transport(l.protocol, b, at + hl, capEnd, repEnd, depth, quoted, false);
   }
 
-  /** A fragment: reassembled when all its bytes are captured (tshark's default); a first fragment that
+  /** A fragment: reassembled when all its announced bytes are captured (tshark's default); a first fragment that
    *  cannot be reassembled (cut by the snaplen, or quoted) is dissected as is, with an unknown tcp.len. */
   #fragment(l: IpLayer, b: Uint8Array, at: number, cap: number, rep: number, depth: number,
-      more: boolean, offset: number, quoted: boolean, key: string): void {
+      more: boolean, offset: number, quoted: boolean, whole: boolean, key: string): void {
     const ipIndex = this.#out.ipCount - 1;
     l.fragment = true;
-    if (!quoted && cap >= rep) {
+    // tshark 4.0 reassembles only when every byte the IP length announces was captured.
+    if (!quoted && whole) {
       const r = this.reassembler.add(key, offset, b.subarray(at, rep), !more);
       if (!r.done) { if (r.dropped) this.#problem("ip.reassembly_cap"); return; }
       l.fragment = false; l.reassembled = true;
@@ -490,7 +493,7 @@ export class FrameDecoder {
     l.payloadLength = repEnd - p;
     // An atomic fragment (offset 0, no M flag, RFC 6946) is a whole datagram.
     if (fragId >= 0 && (fragMore || fragOffset > 0)) {
-      this.#fragment(l, b, p, capEnd, repEnd, depth, fragMore, fragOffset, quoted,
+      this.#fragment(l, b, p, capEnd, repEnd, depth, fragMore, fragOffset, quoted, at + total <= cap,
         `6:${formatIpv6(l.src)}:${formatIpv6(l.dst)}:${fragId}`);
       return;
     }
@@ -592,6 +595,7 @@ export class FrameDecoder {
     if (out.tcpCount >= MAX_TCP_LAYERS) return this.#problem("frame.too_many_layers");
     const t = out.tcp[out.tcpCount++] as TcpLayer;
     const have = cap - at;
+    if (have <= 0) { out.tcpCount--; return; } // tshark 4.0 shows no tcp item without a byte of it
     t.bytes = b; t.offset = at; t.ipIndex = ipIndex; t.quoted = quoted; t.reassembled = reassembled;
     t.capturedLength = have > 0 ? have : 0; t.problems.length = 0;
     t.srcPort = u16(b, at); t.dstPort = u16(b, at + 2); t.seqRaw = u32(b, at + 4); t.ackRaw = u32(b, at + 8);
@@ -602,9 +606,11 @@ export class FrameDecoder {
     t.optionsOffset = at + TCP_MIN_HEADER; t.optionsLength = 0; t.optionsCaptured = 0;
     t.reportedLength = quoted || fragment ? -1 : rep - at;
     t.seglen = -1; t.payloadOffset = at; t.payloadLength = 0;
-    if (have < TCP_MIN_HEADER) {
+    // tshark 4.0 reads the ports, then throws when fewer than 20 bytes are there (captured and reported).
+    const avail = rep - at < have ? rep - at : have;
+    if (avail < TCP_MIN_HEADER) {
       t.problems.push("truncated");
-      t.fields = (have >= 4 ? TcpField.ports : 0) | (have >= 8 && !quoted ? TcpField.seqRaw : 0);
+      t.fields = avail >= 4 ? TcpField.ports : 0;
       return;
     }
     const hl = t.headerLength;
