@@ -14,8 +14,6 @@ import { analyzeSequence } from "./seq-analysis.js";
 import { WHY } from "./why.js";
 import { learnWindowScale, negotiateWindowScale, scaledWindow, windowScaleFactor } from "./window.js";
 
-const NS_PER_S = 1_000_000_000;
-
 /** Counters of capped state (STYLE §6): nothing throws, nothing grows past a limit. */
 export interface AnalysisAnomalies {
   /** Segments not remembered because a flow's unacked list was full. */
@@ -30,9 +28,6 @@ export class TcpAnalyzer {
   readonly #opts: AnalysisOptions;
   readonly #table: ConversationTable;
   readonly #ctx: SeqContext;
-  #epochSec = 0;
-  #epochNsec = 0;
-  #started = false;
 
   constructor(opts: Partial<AnalysisOptions> = {}, limits: Partial<AnalysisLimits> = {}) {
     this.#opts = { ...DEFAULT_ANALYSIS_OPTIONS, ...opts };
@@ -55,9 +50,6 @@ export class TcpAnalyzer {
     const r = this.result, c = this.#ctx, o = this.#opts;
     r.clear();
     r.frame = s.frame;
-    if (!this.#started) { this.#started = true; this.#epochSec = s.tsSec; this.#epochNsec = s.tsNsec; }
-    // Integer ns since the first packet: exact for ~104 days (STYLE §5).
-    const nowNs = (s.tsSec - this.#epochSec) * NS_PER_S + (s.tsNsec - this.#epochNsec);
     const flags = s.flags;
     const syn = (flags & SYN) !== 0, ack = (flags & ACK) !== 0;
     const pureSyn = syn && !ack;
@@ -69,10 +61,13 @@ export class TcpAnalyzer {
     let conv = this.#table.find(s, hash);
     let created = false;
     if (conv === undefined) {
-      conv = this.#table.create(s, hash, nowNs);
+      conv = this.#table.create(s, hash, s.tsSec, s.tsNsec);
       conv.endpoints.start(flags);
       created = true;
     }
+    // All time arithmetic stays inside a conversation: integer ns since its first packet, exact
+    // for ~104 days whatever the absolute timestamps (STYLE §5).
+    let nowNs = conv.nsSinceEpoch(s.tsSec, s.tsNsec);
     let fromA = created || conv.isFromA(s);
     let fwd: FlowState = fromA ? conv.flowA : conv.flowB;
     let rev: FlowState = fromA ? conv.flowB : conv.flowA;
@@ -83,9 +78,10 @@ export class TcpAnalyzer {
     if (o.analyzeSequenceNumbers && pureSyn && !created && fwd.baseSet) {
       if (s.seqRaw !== fwd.baseSeq) {
         const oldStream = conv.stream, oldBase = fwd.baseSeq;
-        conv = this.#table.create(s, hash, nowNs);
+        conv = this.#table.create(s, hash, s.tsSec, s.tsNsec);
         conv.endpoints.start(flags);
         conv.completeness = 1;
+        nowNs = 0; c.nowNs = 0;
         fromA = true; fwd = conv.flowA; rev = conv.flowB;
         c.flag(A_REUSED_PORTS);
         r.why.add(WHY.reusedPortsSyn, s.seqRaw, oldBase, oldStream, conv.stream);
@@ -144,7 +140,8 @@ export class TcpAnalyzer {
     r.nxtseqPresent = seglenKnown;
     r.ackPresent = true;
     r.windowPresent = true;
-    r.windowSize = scaledWindow(fwd, s.windowRaw, syn, o.defaultWindowScaling);
+    // tshark 4.0 scales the displayed window in step 10 only, i.e. when seglen is known.
+    r.windowSize = seglenKnown ? scaledWindow(fwd, s.windowRaw, syn, o.defaultWindowScaling) : s.windowRaw;
     if (!syn) { r.scaleFactorPresent = true; r.scaleFactor = windowScaleFactor(fwd, o.defaultWindowScaling); }
     r.timePresent = o.calculateTimestamps;
 

@@ -11,7 +11,7 @@ export class SeqContext {
   conv: Conversation | undefined = undefined;
   fwd: FlowState = new FlowState();
   rev: FlowState = new FlowState();
-  /** Packet time in ns since the analyzer's epoch (first packet). */
+  /** Packet time in ns since the conversation's epoch (its first packet). */
   nowNs = 0;
   /** Known TCP payload length (≥ 0) of the packet being analysed. */
   seglen = 0;

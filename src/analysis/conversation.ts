@@ -19,7 +19,10 @@ export class Conversation {
   readonly flowB = new FlowState();
   /** tcp.completeness bits (spec §9). */
   completeness = 0;
-  /** Capture times (ns since the analyzer's epoch) of the first and previous packet (spec §7.7). */
+  /** Time of the creating packet: the conversation's epoch for its ns arithmetic. */
+  epochSec = 0;
+  epochNsec = 0;
+  /** Capture times (ns since the epoch) of the first and previous packet (spec §7.7). */
   tsFirstNs = 0;
   tsPrevNs = 0;
   /** Time of the most recent pure SYN, and whether there was one (spec §7.2). */
@@ -34,6 +37,11 @@ export class Conversation {
   /** Hash chain in the table. */
   hash = 0;
   next: Conversation | undefined = undefined;
+
+  /** A capture time as integer ns since this conversation's epoch (may be negative). */
+  nsSinceEpoch(tsSec: number, tsNsec: number): number {
+    return (tsSec - this.epochSec) * 1_000_000_000 + (tsNsec - this.epochNsec);
+  }
 
   /** Does `s` travel from A to B? (Call only on a conversation that matches `s`.) */
   isFromA(s: TcpSegment): boolean {
@@ -93,12 +101,12 @@ export class ConversationTable {
   }
 
   /** Create a generation for `s` (A = its source), replacing any current one for the same pair. */
-  create(s: TcpSegment, hash: number, nowNs: number): Conversation {
+  create(s: TcpSegment, hash: number, tsSec: number, tsNsec: number): Conversation {
     const c = new Conversation();
     c.stream = this.#nextStream++;
     c.family = s.family; c.addrA.set(s.srcAddr); c.addrB.set(s.dstAddr);
     c.portA = s.srcPort; c.portB = s.dstPort; c.hash = hash;
-    c.tsFirstNs = nowNs; c.tsPrevNs = nowNs;
+    c.epochSec = tsSec; c.epochNsec = tsNsec; c.tsFirstNs = 0; c.tsPrevNs = 0;
     this.#unlink(s, hash);
     c.next = this.#byHash.get(hash);
     this.#byHash.set(hash, c);

@@ -1,5 +1,5 @@
 /** Acknowledgment matching, ack RTT, RTO and iRTT (spec §6 M, §7.1, §7.2, §7.5). All times are
- *  integer ns since the analyzer's epoch. */
+ *  integer ns since the conversation's epoch. */
 import type { SeqContext } from "./context.js";
 import type { Conversation } from "./conversation.js";
 import { ACK, SYN } from "./segment.js";

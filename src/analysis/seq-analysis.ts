@@ -163,7 +163,8 @@ function outOfOrder(c: SeqContext, notAdvanced: boolean): boolean {
   const threshold = c.conv !== undefined && c.conv.irttNs !== 0 ? c.conv.irttNs : OUT_OF_ORDER_DEFAULT_NS;
   const since = c.nowNs - fwd.nextseqTimeNs;
   const plus = (s.flags & (SYN | FIN)) !== 0 ? 1 : 0;
-  if (since >= threshold || fwd.nextseq === seqAdd(s.seqRaw, c.seglen + plus)) return false;
+  // tshark 4.0: a negative difference (timestamps going back) is not "within" the threshold.
+  if (since < 0 || since >= threshold || fwd.nextseq === seqAdd(s.seqRaw, c.seglen + plus)) return false;
   c.flag(A_OUT_OF_ORDER);
   c.r.why.add(WHY.outOfOrder, c.relFwd(s.seqRaw), c.relFwd(fwd.nextseq), since, threshold);
   return true;
