@@ -6,13 +6,16 @@ export function formatIpv4(u32: number): string {
 }
 
 /** RFC 5952 text of the 16 bytes at `at`: lowercase hex, no leading zeros, the longest run
- *  (first on ties) of two or more zero groups shown as `::`; `::ffff:a.b.c.d` for IPv4-mapped. */
+ *  (first on ties) of two or more zero groups shown as `::`. tshark 4.0 (checked with probes) prints
+ *  IPv4-mapped `::ffff:a.b.c.d`, and IPv4-compatible `::a.b.c.d` when the 7th group is non-zero. */
 export function formatIpv6(bytes: Uint8Array, at = 0): string {
   const g: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
   for (let i = 0; i < 8; i++) g[i] = ((bytes[at + 2 * i] ?? 0) << 8) | (bytes[at + 2 * i + 1] ?? 0);
   // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad.
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    return `::ffff:${formatIpv4((((g[6] ?? 0) << 16) | (g[7] ?? 0)) >>> 0)}`;
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0) {
+    const v4 = formatIpv4((((g[6] ?? 0) << 16) | (g[7] ?? 0)) >>> 0);
+    if (g[5] === 0xffff) return `::ffff:${v4}`;
+    if (g[5] === 0 && g[6] !== 0) return `::${v4}`;
   }
   let bestAt = -1, bestLen = 1;
   for (let i = 0; i < 8;) {
