@@ -1,3 +1,22 @@
 /** Capture files: pcap and pcapng reading and writing as streams of records.
- *  Core code: no node:*; file and stdin glue lives in capture/node.ts. */
-export {};
+ *  Core code: no node:*; file and stdin glue lives in capture/node.ts.
+ *
+ *  Reading (auto-detects pcap / pcapng from the magic number):
+ *  ```ts
+ *  const reader = readCapture(openCaptureFile(path));          // chunks: any AsyncIterable<Uint8Array>
+ *  for await (const rec of reader.records()) { ... }           // simple: one CaptureRecord, refilled
+ *  for await (const batch of reader.batches())                 // fast: one await per chunk
+ *    while (batch.next(rec)) { ... }
+ *  reader.info; reader.problems; reader.fatal;                 // header, warnings, why reading stopped
+ *  ```
+ *  A refused file (bad magic, unsupported version, reserved link-type bits, damaged first SHB) throws a
+ *  `CaptureFileError` with a stable `code`. Damage later in the file never throws: the records before it
+ *  are returned, then `reader.fatal` holds a `CaptureProblem` (tshark 4.0 stops at the same frame and exits 2).
+ *  Records are views valid until the next record. `readCaptureBytes(u8)` reads an in-memory file, copying.
+ *
+ *  Writing: `PcapWriter`, `PcapngWriter` (append records, take Uint8Array chunks), `pcapChunks`/`pcapngChunks`. */
+export * from "./types.js";
+export { CaptureParser, CaptureReader, readCapture, records, readCaptureBytes } from "./reader.js";
+export type { RecordBatch, CaptureContents } from "./reader.js";
+export { timeUnit, setPcapngTime, nsHalves } from "./time.js";
+export type { TimeUnit } from "./time.js";
