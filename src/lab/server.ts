@@ -58,6 +58,7 @@ export function startEchoServer(options: EchoServerOptions = {}): Promise<EchoSe
   const backlog = options.backlog ?? 4096;
   const log = options.log;
   const open = new Set<Socket>();
+  let onEmpty: (() => void) | undefined; // set by close(): called when the last socket closed
   const stats: EchoServerStats = { accepted: 0, open: 0, bytesEchoed: 0, maxBufferedBytes: 0 };
 
   const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
@@ -78,6 +79,7 @@ export function startEchoServer(options: EchoServerOptions = {}): Promise<EchoSe
     socket.on("close", () => {
       open.delete(socket);
       stats.open = open.size;
+      if (open.size === 0) onEmpty?.();
       const echoed = socket.bytesWritten;
       stats.bytesEchoed += echoed;
       log?.(`Closed ${peer}: echoed ${echoed} byte${echoed === 1 ? "" : "s"}${failure ? ` (${failure})` : ""}`);
@@ -107,7 +109,10 @@ export function startEchoServer(options: EchoServerOptions = {}): Promise<EchoSe
         stats: () => ({ ...stats }),
         close(graceMs = 1000) {
           closing ??= new Promise<void>((done) => {
-            server.close(() => done());
+            let listenerClosed = false;
+            const check = () => { if (listenerClosed && open.size === 0) done(); };
+            onEmpty = check;
+            server.close(() => { listenerClosed = true; check(); });
             for (const s of open) s.end();
             if (open.size > 0) {
               const timer = setTimeout(() => { for (const s of open) s.resetAndDestroy(); }, graceMs);

@@ -27,9 +27,8 @@ export async function serverCommand(args: string[]): Promise<number> {
     if (err instanceof EchoServerError) throw new CliError(err.message, 1);
     throw err;
   }
-  print(`Echo server listening on ${formatPeer(server.address.host, server.address.port)}`
-    + ` (port ${server.address.port}, backlog ${backlog}); Ctrl-C stops it`);
-  await new Promise<void>((resolve) => {
+  // Handlers first, then the "listening" line: whoever reads it may signal us at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.off("SIGINT", onInt); process.off("SIGTERM", onTerm);
       print(`${signal}: closing ${server.connections} open connection(s)`);
@@ -40,6 +39,9 @@ export async function serverCommand(args: string[]): Promise<number> {
     process.on("SIGINT", onInt);
     process.on("SIGTERM", onTerm);
   });
+  print(`Echo server listening on ${formatPeer(server.address.host, server.address.port)}`
+    + ` (port ${server.address.port}, backlog ${backlog}); Ctrl-C stops it`);
+  await stopped;
   const s = server.stats();
   print(`Stopped: ${s.accepted} connection(s), ${s.bytesEchoed} byte(s) echoed`);
   return 0;
