@@ -149,7 +149,9 @@ export class TcpAnalyzer {
     conv.completeness |= completenessBits(flags, seglen, created);
     // Steps 15–16: SYN bookkeeping and iRTT.
     if (syn) fwd.isFirstAck = true;
-    if (pureSyn) { conv.tsMruSynNs = nowNs; conv.mruSynSet = true; }
+    // tshark 4.0 keeps the SYN time as an absolute timestamp where zero means "none": a SYN
+    // stamped exactly at the epoch (1970-01-01 00:00:00) never starts an iRTT.
+    if (pureSyn) { conv.tsMruSynNs = nowNs; conv.mruSynSet = s.tsSec !== 0 || s.tsNsec !== 0; }
     if (o.analyzeSequenceNumbers) captureInitialRtt(conv, flags, nowNs);
     if (ack && !syn) fwd.isFirstAck = false;
     // Step 21: options. WS applies from this flow's next packet; SACK feeds the peer's bytes in flight.

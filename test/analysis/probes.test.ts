@@ -1,4 +1,4 @@
-/** Every probe capture of shared/spec/probes/captures through reader → decoder → adapter →
+/** Every probe capture of shared/spec/probes/captures through src/capture → src/decode → adapter →
  *  analysis, compared with its tshark 4.0.17 reference on the analysis columns. Known gaps are
  *  listed in known-gaps.tsv: a new mismatch fails, and so does a listed gap that vanished. */
 import { test } from "node:test";
@@ -10,23 +10,28 @@ import { newSegment, TcpAnalyzer } from "../../src/analysis/index.js";
 import { segmentFromDecoded } from "../../src/analysis/from-decoded.js";
 import { REPO_ROOT, sharedDir } from "../support/paths.js";
 import { ANALYSIS_COLUMNS, cell } from "./tshark-format.js";
-import { readPcapLite } from "./pcap-lite.js";
+import { readCapture } from "../../src/capture/index.js";
+import { openCaptureFile } from "../../src/capture/node.js";
 
 const PROBES = join(sharedDir(), "spec", "probes", "captures");
 
 /** Our rows for a capture: frame number → column → cell (occurrences joined with ","). */
-export function analyseCapture(path: string): Map<number, Map<string, string>> {
+export async function analyseCapture(path: string): Promise<Map<number, Map<string, string>>> {
   const rows = new Map<number, Map<string, string>>();
   const decoder = new FrameDecoder(), frame = new DecodedFrame(), seg = newSegment();
   const analyzer = new TcpAnalyzer();
-  let n = 0;
-  for (const rec of readPcapLite(new Uint8Array(readFileSync(path)))) {
-    n++;
+  for await (const rec of readCapture(openCaptureFile(path)).records()) {
+    const n = rec.index;
     decoder.decode(rec.linkType, rec.bytes, rec.originalLength, n, frame);
     if (frame.tcpCount === 0) continue;
     const row = new Map<string, string[]>();
     for (let i = 0; i < frame.tcpCount; i++) {
-      if (!segmentFromDecoded(frame, i, rec.tsSec, rec.tsNsec, seg)) continue;
+      if (!segmentFromDecoded(frame, i, rec.tsSec, rec.tsNsec, seg)) {
+        // Too short for a conversation lookup (spec §2.1): tshark still shows the raw seq if quoted.
+        const t = frame.tcp[i]!;
+        if (t.capturedLength >= 8) row.set("tcp.seq", [...(row.get("tcp.seq") ?? []), String(t.seqRaw)]);
+        continue;
+      }
       const r = analyzer.observe(seg);
       for (const col of ANALYSIS_COLUMNS) {
         const v = cell(r, col);
@@ -69,11 +74,11 @@ function readGaps(): Set<string> {
 }
 
 /** All differences over all probe captures, plus per-column agreement counts. */
-export function compareProbes(): { diffs: string[]; perColumn: Map<string, [agree: number, total: number]> } {
+export async function compareProbes(): Promise<{ diffs: string[]; perColumn: Map<string, [agree: number, total: number]> }> {
   const diffs: string[] = [];
   const perColumn = new Map<string, [number, number]>();
   for (const name of readdirSync(PROBES).filter((f) => f.endsWith(".pcap")).sort()) {
-    const ours = analyseCapture(join(PROBES, name));
+    const ours = await analyseCapture(join(PROBES, name));
     const ref = readReference(join(PROBES, `${name}.tshark.tsv`));
     for (const [frame, want] of ref) {
       const got = ours.get(frame);
@@ -91,8 +96,8 @@ export function compareProbes(): { diffs: string[]; perColumn: Map<string, [agre
   return { diffs, perColumn };
 }
 
-test("probes: analysis columns match tshark 4.0.17 except the known gaps", () => {
-  const { diffs, perColumn } = compareProbes();
+test("probes: analysis columns match tshark 4.0.17 except the known gaps", async () => {
+  const { diffs, perColumn } = await compareProbes();
   const gaps = readGaps();
   const key = (d: string) => d.split("\t").slice(0, 3).join("\t");
   const unexpected = diffs.filter((d) => !gaps.has(key(d)));
