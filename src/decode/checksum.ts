@@ -34,18 +34,22 @@ export function tcpChecksumIpv6(src: Uint8Array, dst: Uint8Array, segment: Uint8
   return (~s) & 0xffff;
 }
 
-/** `tcp.checksum.status` with verification on: 1 Good, 0 Bad, 2 Unverified (fragment, quoted,
- *  truncated capture, bogus header). IPv6 routing headers and home-address options are not applied
- *  to the pseudo-header (the corpus has none with a checked checksum). */
+/** `tcp.checksum.status` with verification on (`-o tcp.check_checksum:TRUE`): 1 Good, 0 Bad, 2 Unverified
+ *  (fragment, quoted, truncated capture, bogus header). The IPv6 pseudo-header uses the final destination of a
+ *  routing header and a home address option's address (RFC 8200 §8.1, RFC 6275 §6.3). */
 export function verifyTcpChecksum(frame: DecodedFrame, tcpIndex: number): 0 | 1 | 2 {
   const t = frame.tcp[tcpIndex];
   if (t === undefined || tcpIndex >= frame.tcpCount) return 2;
-  if (t.quoted || t.seglen < 0 || t.headerLength < 20) return 2;
-  const len = t.headerLength + t.seglen;
+  // tshark 4.0 sums the reported TCP length (IP payload length), even when it is shorter than the header.
+  // A quoted header is verified too when the whole quoted segment was captured.
+  if (t.checksumLength < 0 || t.headerLength < 20) return 2;
+  const len = t.checksumLength;
   if (t.capturedLength < len) return 2;
   const ip = frame.ip[t.ipIndex];
   if (ip === undefined) return 2;
   const seg = t.bytes.subarray(t.offset, t.offset + len);
-  const want = ip.version === 4 ? tcpChecksumIpv4(ip.src4, ip.dst4, seg) : tcpChecksumIpv6(ip.src, ip.dst, seg);
+  const want = ip.version === 4 ? tcpChecksumIpv4(ip.src4, ip.dst4, seg)
+    : tcpChecksumIpv6(ip.pseudoSrcAt < 0 ? ip.src : ip.bytes.subarray(ip.pseudoSrcAt, ip.pseudoSrcAt + 16),
+      ip.pseudoDstAt < 0 ? ip.dst : ip.bytes.subarray(ip.pseudoDstAt, ip.pseudoDstAt + 16), seg);
   return want === t.checksum ? 1 : 0;
 }

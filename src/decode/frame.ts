@@ -59,6 +59,12 @@ export class IpLayer {
   dstHash = 0;
   /** TTL / hop limit. */
   ttl = 0;
+  /** IPv6: offset in `bytes` of the address the TCP/UDP pseudo-header uses as source (a home address
+   *  option, RFC 6275 §6.3), or −1 for `src`. */
+  pseudoSrcAt = -1;
+  /** IPv6: offset in `bytes` of the final destination of a routing header with segments left (RFC 8200 §8.1),
+   *  or −1 for `dst`. */
+  pseudoDstAt = -1;
   /** True when this header is a fragment (MF set or offset > 0) not reassembled on this frame. */
   fragment = false;
   /** True when the payload after this header was rebuilt from fragments on this frame. */
@@ -80,6 +86,7 @@ export class IpLayer {
   reset(): void {
     this.#srcText = undefined; this.#dstText = undefined;
     this.fragment = false; this.reassembled = false; this.quoted = false; this.src4 = 0; this.dst4 = 0;
+    this.pseudoSrcAt = -1; this.pseudoDstAt = -1;
   }
 }
 
@@ -125,6 +132,8 @@ export class TcpLayer {
   optionsCaptured = 0;
   /** Reported TCP length (IP payload length), −1 when unknown (fragment, quoted). */
   reportedLength = -1;
+  /** Bytes the checksum covers (the carrying IP's payload length, also for a quoted header), −1 for a fragment. */
+  checksumLength = -1;
   /** `tcp.len`: reported length minus header length; −1 when unknown (fragment, quoted, short segment). */
   seglen = -1;
   /** Offset of the payload in `bytes`. */
@@ -170,6 +179,8 @@ export class DecodedFrame {
   get hasTcp(): boolean { return this.tcpCount > 0; }
 }
 
+/** Reported end given to an ICMP-quoted datagram: its own IP length decides (it is never clipped by the frame). */
+const QUOTE_REP = 0x7fffffff;
 const ICMP4_ERRORS = new Uint8Array(256);
 for (const t of [3, 4, 5, 11, 12]) ICMP4_ERRORS[t] = 1;
 
@@ -404,7 +415,7 @@ export class FrameDecoder {
     if (hl < 20) return this.#problem("ip.bogus_header_length");
     let tl = u16(b, at + 2);
     // tshark 4.0: total length 0 is TSO/GSO: the datagram runs to the end of the frame.
-    if (tl === 0) tl = rep - at;
+    if (tl === 0) tl = (quoted ? cap : rep) - at;
     else if (tl < hl) return this.#problem("ip.bogus_ip_length");
     if (cap - at < hl) return this.#problem("frame.truncated");
     const l = this.#newIp();
@@ -477,6 +488,16 @@ export class FrameDecoder {
           if (t === 0xc2 && u8(b, o + 1) === 4) jumbo = u32(b, o + 2);
           o += 2 + u8(b, o + 1);
         }
+      } else if (nh === 43) {
+        const rtype = u8(b, p + 2);
+        if ((rtype === 0 || rtype === 2) && u8(b, p + 3) > 0 && len >= 24) l.pseudoDstAt = p + len - 16;
+      } else if (nh === 60) {
+        for (let o = p + 2; o < p + len;) {
+          const t = u8(b, o);
+          if (t === 0) { o++; continue; }
+          if (t === 0xc9 && u8(b, o + 1) === 16 && o + 18 <= p + len) l.pseudoSrcAt = o + 2;
+          o += 2 + u8(b, o + 1);
+        }
       } else if (nh === 44) {
         fragOffset = u16(b, p + 2) & 0xfff8; fragMore = (u8(b, p + 3) & 1) !== 0; fragId = u32(b, p + 4);
       }
@@ -486,7 +507,7 @@ export class FrameDecoder {
     l.headerLength = p - at; l.protocol = nh;
     let total: number;
     if (plen === 0 && jumbo >= 0) total = 40 + jumbo;
-    else if (plen === 0) total = rep - at; // TSO/GSO capture: to the end of the frame
+    else if (plen === 0) total = (quoted ? cap : rep) - at; // TSO/GSO capture: to the end of the frame
     else total = 40 + plen;
     const repEnd = Math.max(p, Math.min(rep, at + total));
     const capEnd = Math.min(cap, repEnd);
@@ -514,12 +535,13 @@ export class FrameDecoder {
       case 4: if (!quoted) this.#ipv4(b, at, cap, rep, depth + 1, "ip-in-ip"); return;
       case 41: if (!quoted) this.#ipv6(b, at, cap, rep, depth + 1, "ip-in-ip"); return;
       case 1:
-        if (!quoted && cap - at >= 8 && ICMP4_ERRORS[u8(b, at)] === 1) this.#ipv4(b, at + 8, cap, cap, depth + 1, "icmp-quoted", true);
+        // The quote keeps its own IP length as reported length (QUOTE_REP), however much of it was captured.
+        if (!quoted && cap - at >= 8 && ICMP4_ERRORS[u8(b, at)] === 1) this.#ipv4(b, at + 8, cap, QUOTE_REP, depth + 1, "icmp-quoted", true);
         return;
       case 58:
         if (!quoted && cap - at >= 8) {
           const t = u8(b, at);
-          if (t >= 1 && t <= 4) this.#ipv6(b, at + 8, cap, cap, depth + 1, "icmp-quoted", true);
+          if (t >= 1 && t <= 4) this.#ipv6(b, at + 8, cap, QUOTE_REP, depth + 1, "icmp-quoted", true);
         }
         return;
       default:
@@ -605,6 +627,7 @@ export class FrameDecoder {
     t.windowRaw = u16(b, at + 14); t.checksum = u16(b, at + 16); t.urgent = u16(b, at + 18);
     t.optionsOffset = at + TCP_MIN_HEADER; t.optionsLength = 0; t.optionsCaptured = 0;
     t.reportedLength = quoted || fragment ? -1 : rep - at;
+    t.checksumLength = fragment ? -1 : rep - at;
     t.seglen = -1; t.payloadOffset = at; t.payloadLength = 0;
     // tshark 4.0 reads the ports, then throws when fewer than 20 bytes are there (captured and reported).
     const avail = rep - at < have ? rep - at : have;
