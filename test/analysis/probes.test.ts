@@ -29,7 +29,7 @@ export async function analyseCapture(path: string): Promise<Map<number, Map<stri
       if (!segmentFromDecoded(frame, i, rec.tsSec, rec.tsNsec, seg)) {
         // Too short for a conversation lookup (spec §2.1): tshark still shows the raw seq if quoted.
         const t = frame.tcp[i]!;
-        if (t.capturedLength >= 8) row.set("tcp.seq", [...(row.get("tcp.seq") ?? []), String(t.seqRaw)]);
+        if (t.quoted && t.capturedLength >= 8) row.set("tcp.seq", [...(row.get("tcp.seq") ?? []), String(t.seqRaw)]);
         continue;
       }
       const r = analyzer.observe(seg);
