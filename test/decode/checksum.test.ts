@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DecodedFrame, FrameDecoder, TcpField, verifyTcpChecksum } from "../../src/decode/index.js";
-import { readCaptureFile } from "../support/mini-reader.js";
 import { REPO_ROOT, sharedDir } from "../support/paths.js";
+import { readCaptureFile } from "./corpus-compare.js";
 
 test("checksum: tcp.checksum.status equals tshark's on every corpus TCP frame", () => {
   const want = new Map<string, Map<number, string>>();
@@ -23,13 +23,13 @@ test("checksum: tcp.checksum.status equals tshark's on every corpus TCP frame", 
   for (const [file, frames] of want) {
     const dec = new FrameDecoder(), f = new DecodedFrame();
     for (const r of readCaptureFile(join(dir, file))) {
-      dec.decode(r.linkType, r.bytes, r.originalLength, r.index + 1, f);
-      const w = frames.get(r.index + 1);
+      dec.decode(r.linkType, r.bytes, r.originalLength, r.index, f);
+      const w = frames.get(r.index);
       if (w === undefined) continue;
       const got: number[] = [];
       for (let i = 0; i < f.tcpCount; i++) if ((f.tcp[i]!.fields & TcpField.checksumStatus) !== 0) got.push(verifyTcpChecksum(f, i));
       total++;
-      if (got.join(",") === w) equal++; else bad.push(`${file} frame ${r.index + 1}: want ${w} got ${got.join(",")}`);
+      if (got.join(",") === w) equal++; else bad.push(`${file} frame ${r.index}: want ${w} got ${got.join(",")}`);
     }
   }
   process.stdout.write(`# checksum status: ${equal}/${total}\n`);

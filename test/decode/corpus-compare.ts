@@ -2,8 +2,19 @@
  *  fields with tshark 4.0.17's `.tshark.tsv`. */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { readCaptureBytes, type CaptureRecord } from "../../src/capture/index.js";
 import { DecodedFrame, FrameDecoder, TcpField, tcpFlagsHex } from "../../src/decode/index.js";
-import { readCaptureFile } from "../support/mini-reader.js";
+
+/** Every record src/capture reads from the file at `path` (1-based `index` = tshark's frame number);
+ *  none when the file is refused. */
+export function readCaptureFile(path: string): CaptureRecord[] {
+  const buf = readFileSync(path);
+  try {
+    return readCaptureBytes(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)).records;
+  } catch {
+    return [];
+  }
+}
 
 /** The compared columns (named as in the .tsv header). */
 export const FIELDS = ["ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.seq_raw",
@@ -70,7 +81,7 @@ export function compareCapture(dir: string, file: string, mismatches: Mismatch[]
   const dec = new FrameDecoder();
   const frame = new DecodedFrame();
   for (const r of records) {
-    const n = r.index + 1;
+    const n = r.index;
     dec.decode(r.linkType, r.bytes, r.originalLength, n, frame);
     const row = rows.get(n);
     tally.frames++;
@@ -94,7 +105,7 @@ export function compareCapture(dir: string, file: string, mismatches: Mismatch[]
     }
     if (equal) tally.framesEqual++;
   }
-  const seen = new Set(records.map((r) => r.index + 1));
+  const seen = new Set(records.map((r) => r.index));
   for (const n of rows.keys()) {
     if (!seen.has(n)) mismatches.push({ file, frame: n, field: "tcp", want: "present", got: "frame not read" });
   }
