@@ -20,3 +20,5 @@ export { CaptureParser, CaptureReader, readCapture, records, readCaptureBytes } 
 export type { RecordBatch, CaptureContents } from "./reader.js";
 export { timeUnit, setPcapngTime, nsHalves } from "./time.js";
 export type { TimeUnit } from "./time.js";
+export { PcapWriter, PcapngWriter, pcapChunks, pcapngChunks } from "./writer.js";
+export type { WritableRecord, PcapWriterOptions, PcapngWriterOptions, PcapngInterfaceOptions } from "./writer.js";
