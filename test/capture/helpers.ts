@@ -101,6 +101,8 @@ export class Bytes {
     const hi = Number((v >> 32n) & 0xffffffffn), lo = Number(v & 0xffffffffn);
     return this.le ? this.u32(lo).u32(hi) : this.u32(hi).u32(lo);
   }
+  /** A pcapng timestamp: high 32 bits first, then low, each in the section's byte order. */
+  ts(v: bigint): this { return this.u32(Number((v >> 32n) & 0xffffffffn)).u32(Number(v & 0xffffffffn)); }
   bytes(b: ArrayLike<number>): this { for (let i = 0; i < b.length; i++) this.#parts.push(b[i]!); return this; }
   fill(n: number, v: number): this { for (let i = 0; i < n; i++) this.#parts.push(v); return this; }
   pad4(): this { while (this.#parts.length % 4 !== 0) this.#parts.push(0); return this; }
@@ -144,7 +146,7 @@ export function epb(ts: bigint, o: { le?: boolean; ifid?: number; cl?: number; o
     options?: Uint8Array; trailer?: number } = {}): Uint8Array {
   const le = o.le ?? true;
   const data = o.data ?? new Uint8Array(o.cl ?? 60).fill(0x22);
-  const b = new Bytes(le).u32(o.ifid ?? 0).u64(ts).u32(o.cl ?? data.length).u32(o.ol ?? o.cl ?? data.length)
+  const b = new Bytes(le).u32(o.ifid ?? 0).ts(ts).u32(o.cl ?? data.length).u32(o.ol ?? o.cl ?? data.length)
     .bytes(data).pad4();
   if (o.options !== undefined) b.bytes(o.options);
   return block(6, b.done(), le, o.trailer !== undefined ? { trailer: o.trailer } : {});
