@@ -18,7 +18,7 @@
 export * from "./types.js";
 export { CaptureParser, CaptureReader, readCapture, records, readCaptureBytes } from "./reader.js";
 export type { RecordBatch, CaptureContents } from "./reader.js";
-export { timeUnit, setPcapngTime, nsHalves } from "./time.js";
+export { timeUnit, setPcapngTime, timeHalves } from "./time.js";
 export type { TimeUnit } from "./time.js";
 export { PcapWriter, PcapngWriter, pcapChunks, pcapngChunks } from "./writer.js";
 export type { WritableRecord, PcapWriterOptions, PcapngWriterOptions, PcapngInterfaceOptions } from "./writer.js";

@@ -62,27 +62,29 @@ function setPcapngTimeBig(u: TimeUnit, hi: number, lo: number, rec: CaptureRecor
   rec.tsNsec = Number(((rem * 1_000_000_000n) & MASK64) / u.unitsBig);
 }
 
-/** For writers: sec + ns → the two 32-bit halves of a count of nanoseconds (if_tsresol 9).
- *  Throws RangeError for times before the epoch or past 2^64 ns (programmer error, not file data). */
-export function nsHalves(tsSec: number, tsNsec: number): [hi: number, lo: number] {
+/** For writers: sec + ns → the two 32-bit halves of a count of nanoseconds (`nanos`, if_tsresol 9) or of
+ *  microseconds (if_tsresol 6, the sub-µs part truncated). Throws RangeError for times before the epoch or
+ *  past 2^64 units (programmer error, not file data). */
+export function timeHalves(tsSec: number, tsNsec: number, nanos = true): [hi: number, lo: number] {
   if (!(tsSec >= 0) || !(tsNsec >= 0) || tsNsec >= NS || !Number.isInteger(tsSec) || !Number.isInteger(tsNsec)) {
     throw new RangeError(`cannot write time ${tsSec}.${tsNsec}: need integer seconds ≥ 0 and 0 ≤ ns < 1e9`);
   }
-  // tsSec · 1e9 + tsNsec = hi · 2^32 + lo, without leaving exact double range:
-  // tsSec = a · 2^16 + b; a·1e9·2^16 + b·1e9 + tsNsec.
-  const a = Math.floor(tsSec / 65_536);
-  const b = tsSec - a * 65_536;
-  // low part: b·1e9 + ns < 2^16·1e9 + 1e9 < 2^46
-  const low = b * NS + tsNsec;
-  const lowHi = Math.floor(low / TWO32);
-  const lowLo = low - lowHi * TWO32;
-  // a·1e9·2^16 / 2^32 = a·1e9 / 2^16
-  const aNs = a * NS; // a < 2^21 for times below 2^37 s, so a·1e9 < 2^51
-  const aHi = Math.floor(aNs / 65_536);
-  const aLo = (aNs - aHi * 65_536) * 65_536; // < 2^32
-  let lo = aLo + lowLo;
-  let hi = aHi + lowHi;
-  if (lo >= TWO32) { lo -= TWO32; hi += 1; }
-  if (hi >= TWO32) throw new RangeError(`cannot write time ${tsSec}.${tsNsec}: beyond 2^64 ns`);
-  return [hi, lo];
+  const units = nanos ? NS : 1_000_000;
+  const sub = nanos ? tsNsec : Math.floor(tsNsec / 1000);
+  if (tsSec < TWO32) {
+    // tsSec = a·2^16 + b with a < 2^16: a·units·2^16 + b·units + sub, every product below 2^53.
+    const a = Math.floor(tsSec / 65_536);
+    const b = tsSec - a * 65_536;
+    const low = b * units + sub; // < 2^46
+    const lowHi = Math.floor(low / TWO32);
+    const aU = a * units; // < 2^46
+    const aHi = Math.floor(aU / 65_536);
+    let lo = (aU - aHi * 65_536) * 65_536 + (low - lowHi * TWO32);
+    let hi = aHi + lowHi;
+    if (lo >= TWO32) { lo -= TWO32; hi += 1; }
+    return [hi, lo];
+  }
+  const v = BigInt(tsSec) * BigInt(units) + BigInt(sub);
+  if (v > MASK64) throw new RangeError(`cannot write time ${tsSec}.${tsNsec}: beyond 2^64 ${nanos ? "ns" : "µs"}`);
+  return [Number(v >> 32n), Number(v & 0xffffffffn)];
 }

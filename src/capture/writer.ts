@@ -1,8 +1,7 @@
 /** pcap and pcapng writers: records in, Uint8Array chunks out (no I/O here; see node.ts for files). */
 
-import { nsHalves } from "./time.js";
+import { timeHalves } from "./time.js";
 
-const TWO32 = 4_294_967_296;
 
 /** What a writer needs of a record; a CaptureRecord fits. The captured length is `bytes.length`. */
 export interface WritableRecord {
@@ -191,15 +190,7 @@ export class PcapngWriter {
     const cl = rec.bytes.length;
     const padded = (cl + 3) & ~3;
     const len = 32 + padded;
-    let hi: number, lo: number;
-    if (resol === 9) {
-      [hi, lo] = nsHalves(rec.tsSec, rec.tsNsec);
-    } else {
-      nsHalves(rec.tsSec, rec.tsNsec); // validates
-      const us = rec.tsSec * 1e6 + Math.floor(rec.tsNsec / 1000); // < 2^53 for any time before year 287000
-      hi = Math.floor(us / TWO32);
-      lo = us - hi * TWO32;
-    }
+    const [hi, lo] = timeHalves(rec.tsSec, rec.tsNsec, resol === 9);
     const at = this.#out.reserve(len);
     const dv = this.#out.dv, le = this.#le;
     dv.setUint32(at, 6, le);

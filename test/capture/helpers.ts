@@ -16,6 +16,8 @@ export function corpusFiles(): string[] {
 /** What reading produced: copied records, problems, and the refusal code when the file was refused. */
 export interface ReadResult {
   records: CaptureRecord[];
+  /** pcapng section (0-based) of each record. */
+  sections: number[];
   problems: CaptureProblem[];
   fatal: CaptureProblem | undefined;
   refused: CaptureFileError | undefined;
@@ -26,20 +28,22 @@ export interface ReadResult {
 export function readChunked(bytes: Uint8Array, size = 0, limits: Partial<Limits> = {}): ReadResult {
   const p = new CaptureParser(limits);
   const records: CaptureRecord[] = [];
+  const sections: number[] = [];
   const rec = newRecord();
+  const keep = (): void => { records.push({ ...rec, bytes: rec.bytes.slice() }); sections.push(p.section); };
   const step = size > 0 ? size : Math.max(bytes.length, 1);
   try {
     for (let i = 0; i < bytes.length && !p.done; i += step) {
       p.push(bytes.subarray(i, i + step));
-      while (p.next(rec)) records.push({ ...rec, bytes: rec.bytes.slice() });
+      while (p.next(rec)) keep();
     }
     p.end();
-    while (p.next(rec)) records.push({ ...rec, bytes: rec.bytes.slice() });
+    while (p.next(rec)) keep();
   } catch (err) {
-    if (err instanceof CaptureFileError) return { records, problems: p.problems, fatal: p.fatal, refused: err, parser: p };
+    if (err instanceof CaptureFileError) return { records, sections, problems: p.problems, fatal: p.fatal, refused: err, parser: p };
     throw err;
   }
-  return { records, problems: p.problems, fatal: p.fatal, refused: undefined, parser: p };
+  return { records, sections, problems: p.problems, fatal: p.fatal, refused: undefined, parser: p };
 }
 
 /** An async iterable of `bytes` in chunks of `size` (whole input when size ≤ 0). */
