@@ -57,9 +57,16 @@ export function epoch(r: { tsSec: number; tsNsec: number }): string {
   return `${r.tsSec}.${String(r.tsNsec).padStart(9, "0")}`;
 }
 
-/** A comparable summary line per record. */
+/** A comparable summary line per record (the bytes as a 32-bit FNV-1a hash). */
 export function summary(r: CaptureRecord): string {
-  return `${r.index} if${r.interface} lt${r.linkType} ${epoch(r)} ${r.capturedLength}/${r.originalLength} ${hexOf(r.bytes)}`;
+  return `${r.index} if${r.interface} lt${r.linkType} ${epoch(r)} ${r.capturedLength}/${r.originalLength} ${fnv(r.bytes)}`;
+}
+
+/** 32-bit FNV-1a of the bytes. */
+export function fnv(u8: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < u8.length; i++) h = Math.imul(h ^ u8[i]!, 0x01000193);
+  return h >>> 0;
 }
 
 export function hexOf(u8: Uint8Array): string {
