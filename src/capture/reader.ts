@@ -279,18 +279,28 @@ export class CaptureParser implements RecordBatch {
   // ---- pcap records ----------------------------------------------------------------------------
 
   #nextPcap(rec: CaptureRecord): boolean {
-    if (!this.#ensure(PCAP_RECORD_HEADER)) return this.#short("pcap.truncated_record", 0);
     const le = this.#le;
-    let cl = this.#sdv.getUint32(this.#at + 8, le);
-    let ol = this.#sdv.getUint32(this.#at + 12, le);
-    if (this.#swap !== 0 && (this.#swap === 1 || cl > ol)) { const t = cl; cl = ol; ol = t; }
-    if (cl > this.limits.maxRecordBytes) {
-      return this.#fail("pcap.record_too_large", this.#index + 1, cl,
-        `captured length ${cl} exceeds the maximum of ${this.limits.maxRecordBytes}`);
+    let dv: DataView, at: number, cl: number, ol: number;
+    const pos = this.#pos;
+    if (this.#carryLen === 0 && this.#swap === 0 && this.#end - pos >= PCAP_RECORD_HEADER
+        && (cl = this.#cdv.getUint32(pos + 8, le)) <= this.#end - pos - PCAP_RECORD_HEADER
+        && cl <= this.limits.maxRecordBytes) {
+      // Fast path: the whole record is in the current chunk.
+      dv = this.#cdv; at = pos; this.#src = this.#chunk;
+      ol = dv.getUint32(pos + 12, le);
+    } else {
+      if (!this.#ensure(PCAP_RECORD_HEADER)) return this.#short("pcap.truncated_record", 0);
+      cl = this.#sdv.getUint32(this.#at + 8, le);
+      ol = this.#sdv.getUint32(this.#at + 12, le);
+      if (this.#swap !== 0 && (this.#swap === 1 || cl > ol)) { const t = cl; cl = ol; ol = t; }
+      if (cl > this.limits.maxRecordBytes) {
+        return this.#fail("pcap.record_too_large", this.#index + 1, cl,
+          `captured length ${cl} exceeds the maximum of ${this.limits.maxRecordBytes}`);
+      }
+      if (!this.#ensure(PCAP_RECORD_HEADER + cl)) return this.#short("pcap.truncated_record", PCAP_RECORD_HEADER + cl);
+      dv = this.#sdv; at = this.#at;
     }
     const total = PCAP_RECORD_HEADER + cl;
-    if (!this.#ensure(total)) return this.#short("pcap.truncated_record", total);
-    const dv = this.#sdv, at = this.#at;
     const index = ++this.#index;
     rec.index = index;
     rec.interface = 0;
