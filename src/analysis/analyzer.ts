@@ -62,7 +62,7 @@ export class TcpAnalyzer {
     let created = false;
     if (conv === undefined) {
       conv = this.#table.create(s, hash, s.tsSec, s.tsNsec);
-      conv.endpoints.start(flags);
+      conv.endpoints.start(flags, s.srcPort, s.dstPort);
       created = true;
     }
     // All time arithmetic stays inside a conversation: integer ns since its first packet, exact
@@ -79,7 +79,7 @@ export class TcpAnalyzer {
       if (s.seqRaw !== fwd.baseSeq) {
         const oldStream = conv.stream, oldBase = fwd.baseSeq;
         conv = this.#table.create(s, hash, s.tsSec, s.tsNsec);
-        conv.endpoints.start(flags);
+        conv.endpoints.start(flags, s.srcPort, s.dstPort);
         conv.completeness = 1;
         nowNs = 0; c.nowNs = 0;
         fromA = true; fwd = conv.flowA; rev = conv.flowB;
@@ -194,6 +194,8 @@ export class TcpAnalyzer {
     r.server = clientIsA ? e.stateB : e.stateA;
     r.clientEvent = clientIsA ? e.eventA : e.eventB;
     r.serverEvent = clientIsA ? e.eventB : e.eventA;
+    r.statesPresent = true;
+    r.phase = e.packetPhase;
     if (e.finished) this.#table.markClosed(conv);
   }
 }

@@ -11,7 +11,10 @@ export {
 } from "./options.js";
 export * from "./flags.js";
 export { type WhyRule, WhySlot, WhyList, WHY, whyToObject } from "./why.js";
-export { type EndpointState, type EndpointEvent } from "./states.js";
+export { type EndpointState, type EndpointEvent, type ConnectionPhase, ENDPOINT_STATES } from "./states.js";
+export {
+  type EndpointRole, type EndpointStateView, endpointState, endpointStateText, stateLabel, describeTransition,
+} from "./state-view.js";
 export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqSub } from "./seq.js";
 export { COMPLETE_SYN, COMPLETE_SYN_ACK, COMPLETE_ACK, COMPLETE_DATA, COMPLETE_FIN, COMPLETE_RST } from "./completeness.js";
 export { FAST_RETRANSMISSION_NS, OUT_OF_ORDER_DEFAULT_NS } from "./seq-analysis.js";

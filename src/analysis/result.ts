@@ -1,6 +1,6 @@
 /** The analysis of one segment: every field value as a number (formatting to tshark text is
  *  the explain layer's job). One instance is refilled per packet (STYLE §5): copy what you keep. */
-import type { EndpointEvent, EndpointState } from "./states.js";
+import type { ConnectionPhase, EndpointEvent, EndpointState } from "./states.js";
 import { WhyList } from "./why.js";
 
 /** Per-packet output of `TcpAnalyzer.observe`. "present" booleans mirror tshark's field presence. */
@@ -68,6 +68,10 @@ export class AnalysisResult {
   serverEvent: EndpointEvent = "none";
   /** The packet travels from the client to the server. */
   fromClient = true;
+  /** The state fields above describe this packet (false for ICMP-quoted headers: stale values). */
+  statesPresent = false;
+  /** Phase of the connection this packet belongs to; "none" when statesPresent is false. */
+  phase: ConnectionPhase | "none" = "none";
 
   /** Back to "nothing known" for the next packet. */
   clear(): void {
@@ -80,5 +84,6 @@ export class AnalysisResult {
     this.initialRttNs = 0; this.bytesInFlight = 0; this.pushBytesSent = 0;
     this.dupAckNum = 0; this.dupAckFrame = 0; this.rtoNs = 0; this.rtoFrame = 0;
     this.outputSuppressed = false; this.why.clear();
+    this.statesPresent = false; this.phase = "none";
   }
 }

@@ -15,6 +15,23 @@ export type EndpointEvent = "none" | "send SYN" | "send SYN-ACK" | "send ACK" | 
   | "receive SYN" | "receive SYN-ACK" | "receive ACK of SYN" | "receive ACK of FIN" | "receive FIN"
   | "receive RST";
 
+/** The phase of a connection's life a packet belongs to. Phases only move forward
+ *  (handshake → data → teardown) and a RST moves to "reset" from any of them; "none" is the
+ *  label of a packet with no states (an ICMP-quoted header). */
+export type ConnectionPhase = "handshake" | "data" | "teardown" | "reset";
+
+/** Every EndpointState, for validation and exhaustive tests. */
+export const ENDPOINT_STATES: readonly EndpointState[] = Object.freeze(["CLOSED", "LISTEN", "SYN-SENT",
+  "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
+  "PARTIAL", "RESET"]);
+
+/** States in which the three-way handshake is still under way for that endpoint. */
+const OPENING = (st: EndpointState): boolean =>
+  st === "CLOSED" || st === "LISTEN" || st === "SYN-SENT" || st === "SYN-RECEIVED";
+
+/** The endpoint is finished with the connection (a RST it sends or receives ends nothing). */
+const done = (st: EndpointState): boolean => st === "CLOSED" || st === "TIME-WAIT";
+
 type Transition = (ev: EndpointEvent) => EndpointState;
 
 /** Next state per current state and event; an event not listed keeps the state. */
@@ -42,7 +59,10 @@ const FROM: Record<EndpointState, Transition> = {
   "RESET": (ev) => ev === "send SYN" ? "SYN-SENT" : ev === "receive SYN" ? "SYN-RECEIVED" : "RESET",
 };
 
-/** Both endpoints of one conversation generation. A = source of the creating packet. */
+/** Both endpoints of one conversation generation. A = source of the creating packet.
+ *  The client is the endpoint that sent the first SYN (inferred as the receiver when the first
+ *  packet is a SYN-ACK); when the capture starts mid-connection it is the endpoint with the
+ *  higher port (ephemeral ports are usually the higher ones), A on a tie. */
 export class EndpointTracker {
   stateA: EndpointState = "CLOSED";
   stateB: EndpointState = "CLOSED";
@@ -57,13 +77,20 @@ export class EndpointTracker {
   beforeB: EndpointState = "CLOSED";
   eventA: EndpointEvent = "none";
   eventB: EndpointEvent = "none";
+  /** Phase of the connection after the last packet ("handshake" before any packet). */
+  phase: ConnectionPhase = "handshake";
+  /** Phase label of the last packet applied. */
+  packetPhase: ConnectionPhase = "handshake";
+  /** No packet applied yet. */
+  #fresh = true;
 
-  /** Initial states from the packet that created the generation (before it is applied). */
-  start(flags: number): void {
+  /** Initial states from the packet that created the generation (before it is applied).
+   *  `portA`/`portB`: its source and destination ports (pick the client of a mid-connection start). */
+  start(flags: number, portA = 0, portB = 0): void {
     const syn = (flags & SYN) !== 0, ack = (flags & ACK) !== 0;
     if (syn && !ack) { this.stateA = "CLOSED"; this.stateB = "LISTEN"; this.clientIsA = true; }
     else if (syn && ack) { this.stateA = "LISTEN"; this.stateB = "SYN-SENT"; this.clientIsA = false; }
-    else { this.stateA = "PARTIAL"; this.stateB = "PARTIAL"; this.clientIsA = true; }
+    else { this.stateA = "PARTIAL"; this.stateB = "PARTIAL"; this.clientIsA = portA >= portB; }
   }
 
   /** Apply one segment sent by A (`fromA`) or B. Records before/after and the events. */
@@ -76,17 +103,24 @@ export class EndpointTracker {
     const f = s.flags;
     const len = seglen < 0 ? 0 : seglen;
     if ((f & RST) !== 0) {
-      // RFC 9293 §3.5.2: the sender aborts; the receiver drops the connection too (we assume the RST is acceptable).
-      x = "RESET"; y = "RESET"; evX = "send RST"; evY = "receive RST"; this.rstSeen = true;
+      // RFC 9293 §3.5.2: the sender aborts; the receiver drops the connection too (we assume the
+      // RST is acceptable). A sender already CLOSED or in TIME-WAIT had finished: its RST answers a
+      // stray segment (§3.10.7.1) and ends nothing, both sides are CLOSED; a TIME-WAIT receiver
+      // closes early (§3.10.7.4).
+      evX = "send RST"; evY = "receive RST"; this.rstSeen = true;
+      if (done(x)) { x = "CLOSED"; y = "CLOSED"; }
+      else { x = "RESET"; y = done(y) ? "CLOSED" : "RESET"; }
     } else {
       if ((f & SYN) !== 0) {
         this.#noteSyn(fromA, s.seqRaw);
         if ((f & ACK) !== 0) {
-          if (x !== "ESTABLISHED") { evX = "send SYN-ACK"; x = FROM[x](evX); }
+          evX = "send SYN-ACK";
+          if (x !== "ESTABLISHED") x = FROM[x](evX);
           evY = "receive SYN-ACK"; y = FROM[y](evY);
         } else {
           // A SYN from a side that already received one: simultaneous open, it stays SYN-RECEIVED.
-          if (x !== "SYN-RECEIVED") { evX = "send SYN"; x = FROM[x](evX); }
+          evX = "send SYN";
+          if (x !== "SYN-RECEIVED") x = FROM[x](evX);
           evY = "receive SYN"; y = FROM[y](evY);
         }
       } else if ((f & ACK) !== 0) {
@@ -113,6 +147,23 @@ export class EndpointTracker {
     }
     if (fromA) { this.stateA = x; this.stateB = y; this.eventA = evX; this.eventB = evY; }
     else { this.stateB = x; this.stateA = y; this.eventB = evX; this.eventA = evY; }
+    this.#advancePhase(f, len);
+  }
+
+  /** The packet's phase label and the connection's phase after it (see ConnectionPhase). */
+  #advancePhase(f: number, len: number): void {
+    const fresh = this.#fresh;
+    this.#fresh = false;
+    let p: ConnectionPhase;
+    if ((f & RST) !== 0 || this.phase === "reset") p = "reset";
+    else if ((f & FIN) !== 0 || this.phase === "teardown") p = "teardown";
+    else if ((f & SYN) !== 0) p = this.phase === "data" ? "data" : "handshake";
+    else if (fresh || this.phase === "data" || len > 0) p = "data";
+    else p = "handshake";
+    this.packetPhase = p;
+    // The handshake is over once neither endpoint is still opening (or data flowed).
+    this.phase = p === "handshake" && (OPENING(this.stateA) || OPENING(this.stateB)) ? "handshake"
+      : p === "handshake" ? "data" : p;
   }
 
   /** Both sides sent a FIN, or a RST was seen. */

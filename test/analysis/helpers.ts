@@ -38,6 +38,7 @@ export interface Row {
   nxtseq: number | undefined; win: number | undefined; scale: number | undefined;
   analysis: boolean; flags: number; acksFrame: number; ackRttNs: number; irttNs: number;
   bif: number; push: number; dupNum: number; dupFrame: number; rtoNs: number; rtoFrame: number;
+  phase: string;
   relNs: number; deltaNs: number;
   why: Array<Record<string, string | number>>;
   client: string; server: string; clientBefore: string; serverBefore: string;
@@ -53,7 +54,7 @@ function snapshot(r: AnalysisResult): Row {
     scale: r.scaleFactorPresent ? r.scaleFactor : undefined, analysis: r.analysisPresent, flags: r.flags,
     acksFrame: r.acksFrame, ackRttNs: r.ackRttNs, irttNs: r.initialRttNs, bif: r.bytesInFlight, push: r.pushBytesSent,
     dupNum: r.dupAckNum, dupFrame: r.dupAckFrame, rtoNs: r.rtoNs, rtoFrame: r.rtoFrame,
-    relNs: r.timeRelativeNs, deltaNs: r.timeDeltaNs, why,
+    relNs: r.timeRelativeNs, deltaNs: r.timeDeltaNs, why, phase: r.phase,
     client: r.client, server: r.server, clientBefore: r.clientBefore, serverBefore: r.serverBefore,
     clientEvent: r.clientEvent, serverEvent: r.serverEvent,
   };
