@@ -3,12 +3,14 @@ import { CliError, EXIT_USAGE } from "./errors.js";
 import { serverCommand, SERVER_USAGE } from "./commands/server.js";
 import { clientCommand, CLIENT_USAGE } from "./commands/client.js";
 import { demoCommand, DEMO_USAGE } from "./commands/demo.js";
+import { captureCommand, CAPTURE_USAGE } from "./commands/capture.js";
 
 type Command = { run: (args: string[]) => Promise<number>; usage: string; summary: string };
 
 /** Every subcommand, in the order `synack --help` lists them. */
 const COMMANDS: Record<string, Command> = {
   demo: { run: demoCommand, usage: DEMO_USAGE, summary: "the article end to end: echo server, client AB" },
+  capture: { run: captureCommand, usage: CAPTURE_USAGE, summary: "live capture via tcpdump: a line per packet, -w FILE" },
   server: { run: serverCommand, usage: SERVER_USAGE, summary: "echo server (port 20000)" },
   client: { run: clientCommand, usage: CLIENT_USAGE, summary: "echo client: send, read the echo, shut down" },
 };

@@ -1,5 +1,11 @@
-/** The echo lab: the article's server and client, as a library (and live capture, later). */
+/** The echo lab: the article's server and client, live capture through tcpdump, and the demo model. */
 export { startEchoServer, formatPeer, EchoServerError } from "./server.js";
 export type { EchoServerOptions, EchoServerHandle, EchoServerStats } from "./server.js";
 export { runEchoClient, sameBytes, EchoClientError } from "./client.js";
 export type { EchoClientOptions, EchoClientResult } from "./client.js";
+export { startCapture, CaptureError, classify as classifyTcpdumpError } from "./capture.js";
+export type { CaptureOptions, CaptureHandle, CaptureSummary, CaptureErrorCode } from "./capture.js";
+export { runDemo, buildWalkthrough, PacketLister, formatRow, ladder, byteFacts, flagNames, formatSeconds,
+  createUnique, writePcapng, ANALYSIS_TAGS } from "./demo.js";
+export type { DemoOptions, DemoRun, KeptPacket, PacketRow, Phase, ByteFacts, OptionFacts, AnalysisFacts,
+  WalkPacket, Walkthrough } from "./demo.js";

@@ -1,0 +1,199 @@
+/** Live capture without a native addon: tcpdump writes pcap to its stdout (`-w -`, packet-buffered
+ *  with `-U --immediate-mode`) and src/capture's streaming reader parses it as it arrives. */
+import { spawn, type ChildProcessByStdio } from "node:child_process";
+import type { Readable } from "node:stream";
+import { readCapture, type CaptureReader, type CaptureRecord } from "../capture/index.js";
+
+/** What to capture and when to stop. */
+export interface CaptureOptions {
+  /** Interface name, e.g. "lo"; default "lo". */
+  iface?: string;
+  /** BPF capture filter, passed to tcpdump as one expression; default none (everything). */
+  filter?: string;
+  /** Bytes kept per packet (tcpdump -s); default tcpdump's 262144. */
+  snaplen?: number;
+  /** Stop after this many packets (tcpdump -c, also enforced by the iterator). */
+  count?: number;
+  /** Stop after this many milliseconds from `ready`. */
+  durationMs?: number;
+  /** The tcpdump binary; default "tcpdump" looked up on PATH. */
+  tcpdump?: string;
+  /** Environment for tcpdump (PATH is used to find it); default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Why a capture could not start, as a stable code plus a one-line message. */
+export type CaptureErrorCode = "TCPDUMP_MISSING" | "PERMISSION" | "NO_INTERFACE" | "BAD_FILTER" | "TCPDUMP_FAILED";
+
+/** A capture that could not start (or tcpdump failed): one line, suitable for a CLI error. */
+export class CaptureError extends Error {
+  constructor(message: string, readonly code: CaptureErrorCode) { super(message); }
+}
+
+/** How a capture ended. */
+export interface CaptureSummary {
+  /** Records delivered by the iterator. */
+  packets: number;
+  /** tcpdump's "N packets dropped by kernel", when it printed it. */
+  droppedByKernel: number | undefined;
+  /** Why it stopped: stop() was called, the count or duration was reached, or tcpdump ended on its own. */
+  reason: "stopped" | "count" | "duration" | "ended";
+}
+
+/** A running capture. Iterate it (once) for records; they are views valid until the next one. */
+export interface CaptureHandle extends AsyncIterable<CaptureRecord> {
+  /** Resolves when tcpdump is listening (it printed "listening on"), so no packet sent after it
+   *  is missed; rejects with CaptureError when tcpdump cannot start. */
+  readonly ready: Promise<void>;
+  /** The streaming reader over tcpdump's stdout (`reader.info` holds the link type once read). */
+  readonly reader: CaptureReader;
+  /** Ends tcpdump (SIGINT, then SIGTERM, then SIGKILL if it lingers) and resolves once it exited
+   *  and the iterator delivered the last packet. Keep iterating while you await it. Idempotent. */
+  stop(): Promise<CaptureSummary>;
+  /** Resolves like stop() when the capture ends for any reason (count, duration, tcpdump exit). */
+  readonly done: Promise<CaptureSummary>;
+}
+
+/** After SIGINT, how long tcpdump gets to flush and exit before SIGTERM (and as long again before SIGKILL). */
+const STOP_GRACE_MS = 3000;
+
+/** Starts tcpdump on `iface`. Check `ready` before generating the traffic you want to see. */
+export function startCapture(options: CaptureOptions = {}): CaptureHandle {
+  const iface = options.iface ?? "lo";
+  const args = ["-i", iface, "-U", "--immediate-mode", "--time-stamp-precision=nano", "-w", "-"];
+  if (options.snaplen !== undefined) args.push("-s", String(options.snaplen));
+  if (options.count !== undefined) args.push("-c", String(options.count));
+  if (options.filter !== undefined && options.filter.trim() !== "") args.push("--", options.filter);
+  const bin = options.tcpdump ?? "tcpdump";
+
+  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(bin, args,
+    { stdio: ["ignore", "pipe", "pipe"], detached: true, env: options.env ?? process.env });
+  let spawnError: CaptureError | undefined;
+  // tcpdump runs in its own process group, so a terminal Ctrl-C reaches only us and we stop it once,
+  // cleanly. If we die without stopping it, take it down too.
+  const killOnExit = () => { try { child.kill("SIGKILL"); } catch { /* already gone */ } };
+  process.once("exit", killOnExit);
+
+  let stderr = "";
+  let listening = false;
+  let exited = false;
+  let reason: CaptureSummary["reason"] = "ended";
+  let packets = 0;
+  let iterationStarted = false;
+  let iterationDone = false;
+  let onIterationDone: (() => void) | undefined;
+
+  let resolveReady!: () => void, rejectReady!: (e: CaptureError) => void;
+  const ready = new Promise<void>((res, rej) => { resolveReady = res; rejectReady = rej; });
+  ready.catch(() => { /* the caller sees it through ready, iteration or stop() */ });
+
+  const exitedP = new Promise<number | null>((res) => {
+    child.on("error", (err: NodeJS.ErrnoException) => {
+      spawnError ??= err.code === "ENOENT"
+        ? new CaptureError(`${bin} not found on PATH; install it (Debian/Ubuntu: sudo apt-get install tcpdump, Fedora: sudo dnf install tcpdump, macOS: brew install tcpdump)`, "TCPDUMP_MISSING")
+        : err.code === "EACCES"
+          ? new CaptureError(`no permission to run ${bin}`, "PERMISSION")
+          : new CaptureError(`cannot run ${bin}: ${err.message}`, "TCPDUMP_FAILED");
+      exited = true;
+      rejectReady(spawnError);
+      res(null);
+    });
+    child.on("exit", (code) => {
+      exited = true;
+      process.off("exit", killOnExit);
+      if (!listening) rejectReady(spawnError ?? classify(stderr, iface, options.filter, bin, code));
+      res(code);
+    });
+  });
+
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (s: string) => {
+    stderr += s;
+    if (stderr.length > 65_536) stderr = stderr.slice(-65_536);
+    if (!listening && /listening on /.test(stderr)) {
+      listening = true;
+      resolveReady();
+      if (options.durationMs !== undefined) {
+        const t = setTimeout(() => { if (!exited) { reason = "duration"; void stop(); } }, options.durationMs);
+        t.unref();
+        void exitedP.then(() => clearTimeout(t));
+      }
+    }
+  });
+
+  const reader = readCapture(child.stdout as AsyncIterable<Uint8Array>);
+
+  async function* iterate(): AsyncGenerator<CaptureRecord, void, undefined> {
+    iterationStarted = true;
+    try {
+      try { await ready; } catch (err) { child.stdout.destroy(); throw err; }
+      for await (const rec of reader.records()) {
+        packets++;
+        yield rec;
+        if (options.count !== undefined && packets >= options.count) {
+          reason = "count";
+          signal("SIGINT");
+          break;
+        }
+      }
+    } finally {
+      iterationDone = true;
+      onIterationDone?.();
+    }
+  }
+
+  function signal(sig: NodeJS.Signals): void {
+    if (exited) return;
+    try { process.kill(-child.pid!, sig); } catch { try { child.kill(sig); } catch { /* gone */ } }
+  }
+
+  const finished: Promise<CaptureSummary> = (async () => {
+    await exitedP;
+    if (iterationStarted && !iterationDone) await new Promise<void>((res) => { onIterationDone = res; if (iterationDone) res(); });
+    else if (!iterationStarted) child.stdout.destroy();
+    const m = /(\d+) packets? dropped by kernel/.exec(stderr);
+    return { packets, droppedByKernel: m ? Number(m[1]) : undefined, reason };
+  })();
+
+  let stopping: Promise<CaptureSummary> | undefined;
+  function stop(): Promise<CaptureSummary> {
+    if (stopping) return stopping;
+    if (!exited && reason === "ended") reason = "stopped";
+    signal("SIGINT");
+    const t1 = setTimeout(() => signal("SIGTERM"), STOP_GRACE_MS);
+    const t2 = setTimeout(() => signal("SIGKILL"), 2 * STOP_GRACE_MS);
+    t1.unref(); t2.unref();
+    stopping = finished.finally(() => { clearTimeout(t1); clearTimeout(t2); });
+    return stopping;
+  }
+
+  return {
+    ready,
+    reader,
+    stop,
+    done: finished,
+    [Symbol.asyncIterator]: () => iterate(),
+  };
+}
+
+/** Turns tcpdump's failure text into one line with a code. tcpdump 4.99 prints e.g.
+ *  "tcpdump: lo: You don't have permission to perform this capture on that device",
+ *  "tcpdump: nosuch: No such device exists", "tcpdump: can't parse filter expression: syntax error". */
+export function classify(stderr: string, iface: string, filter: string | undefined, bin = "tcpdump",
+    code: number | null = 1): CaptureError {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("("));
+  const first = (lines.find((l) => /^tcpdump:/.test(l)) ?? lines[0] ?? `exited with status ${code}`)
+    .replace(/^tcpdump:\s*/, "");
+  if (/permission|not permitted/i.test(stderr)) {
+    return new CaptureError(`no permission to capture on ${iface}: run as root, or grant the capability once: sudo setcap cap_net_raw,cap_net_admin=eip $(command -v ${bin})`, "PERMISSION");
+  }
+  if (/no such device|doesn't exist|not found|no such interface|is not up/i.test(first) && !/filter|port|host/i.test(first)) {
+    return new CaptureError(`unknown interface '${iface}' (${first.replace(new RegExp(`^${escapeRe(iface)}:\\s*`), "")}); list them with: tcpdump -D`, "NO_INTERFACE");
+  }
+  if (filter !== undefined && filter.trim() !== "") {
+    return new CaptureError(`bad capture filter '${filter}': ${first}`, "BAD_FILTER");
+  }
+  return new CaptureError(`tcpdump failed: ${first}`, "TCPDUMP_FAILED");
+}
+
+function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
