@@ -1,0 +1,217 @@
+/**
+ * In-process driver of the `synack read` pipeline for `bench:read` (not a test, not the CLI):
+ *   node dist/test/bench/pipeline.js MODE FILE   > /dev/null
+ * MODE:
+ *   parse            src/capture only (records counted)
+ *   decode           reader → FrameDecoder (the "decode only" figure)
+ *   analysis         reader → FrameDecoder → segmentFromDecoded → TcpAnalyzer, no output
+ *   fields-decode    decode, then `-T fields` rows of DECODE_FIELDS on stdout
+ *   fields-analysis  analysis, then `-T fields` rows of ANALYSIS_FIELDS on stdout
+ * Rows are tshark-shaped (tab separator, "," aggregator, occurrence=all) and written through one
+ * reused byte buffer; they are for timing, not a conformance claim (test/diff checks the real CLI).
+ * On exit prints one JSON line on stderr: {mode, records, tcp, seconds, maxRssKiB}.
+ */
+import { writeSync } from "node:fs";
+import { readCapture, type CaptureRecord, newRecord } from "../../src/capture/index.js";
+import { openCaptureFile } from "../../src/capture/node.js";
+import { DecodedFrame, FrameDecoder, formatIpv6, type TcpLayer } from "../../src/decode/index.js";
+import { A_ANY_RETRANSMISSION, A_LOST_SEGMENT, A_ZERO_WINDOW, newSegment, TcpAnalyzer,
+  type AnalysisResult } from "../../src/analysis/index.js";
+import { segmentFromDecoded } from "../../src/analysis/from-decoded.js";
+
+/** Issue 4's decode fields (the `-e` list bench:read gives tshark too). */
+export const DECODE_FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+  "tcp.srcport", "tcp.dstport", "tcp.len", "tcp.seq_raw", "tcp.ack_raw", "tcp.hdr_len", "tcp.flags", "tcp.flags.str",
+  "tcp.window_size_value", "tcp.checksum.status", "tcp.urgent_pointer", "tcp.option_kind", "tcp.options.mss_val",
+  "tcp.options.wscale.shift", "tcp.options.wscale.multiplier", "tcp.options.sack_perm", "tcp.options.sack.count",
+  "tcp.options.timestamp.tsval", "tcp.options.timestamp.tsecr"] as const;
+
+/** A representative set of issue 5's analysis fields. */
+export const ANALYSIS_FIELDS = ["frame.number", "tcp.stream", "tcp.len", "tcp.seq", "tcp.nxtseq", "tcp.ack",
+  "tcp.window_size", "tcp.time_relative", "tcp.time_delta", "tcp.analysis.flags", "tcp.analysis.acks_frame",
+  "tcp.analysis.ack_rtt", "tcp.analysis.bytes_in_flight", "tcp.analysis.push_bytes_sent",
+  "tcp.analysis.retransmission", "tcp.analysis.lost_segment", "tcp.analysis.zero_window",
+  "tcp.analysis.duplicate_ack_num"] as const;
+
+export const MODES = ["parse", "decode", "analysis", "fields-decode", "fields-analysis"] as const;
+export type Mode = (typeof MODES)[number];
+
+// ---- output: one reused byte buffer, ASCII written byte by byte -------------------------------------
+
+const OUT = new Uint8Array(1 << 20);
+const OUT_FLUSH = OUT.length - 4096;
+let o = 0;
+function flush(): void {
+  for (let off = 0; off < o;) off += writeSync(1, OUT, off, o - off);
+  o = 0;
+}
+function ch(c: number): void { OUT[o++] = c; }
+const TAB = 9, NL = 10, COMMA = 44, DOT = 46;
+function str(s: string): void { for (let i = 0; i < s.length; i++) OUT[o++] = s.charCodeAt(i); }
+/** A non-negative integer < 2^53 in decimal. */
+function uint(n: number): void {
+  if (n < 10) { OUT[o++] = 48 + n; return; }
+  let digits = 1;
+  for (let p = 10; p <= n; p *= 10) digits++;
+  for (let i = o + digits - 1; i >= o; i--) { const q = Math.floor(n / 10); OUT[i] = 48 + (n - q * 10); n = q; }
+  o += digits;
+}
+/** Integer ns as seconds with 9 decimals (negative allowed), integer arithmetic only. */
+function ns9(ns: number): void {
+  if (ns < 0) { ch(45); ns = -ns; }
+  const s = Math.floor(ns / 1e9);
+  uint(s); ch(DOT); frac9(ns - s * 1e9);
+}
+function frac9(f: number): void {
+  for (let i = o + 8; i >= o; i--) { const q = Math.floor(f / 10); OUT[i] = 48 + (f - q * 10); f = q; }
+  o += 9;
+}
+function ipv4(a: number): void {
+  uint(a >>> 24); ch(DOT); uint((a >>> 16) & 255); ch(DOT); uint((a >>> 8) & 255); ch(DOT); uint(a & 255);
+}
+const HEX = "0123456789abcdef";
+const FLAG_STR = new Array<Uint8Array | undefined>(4096);
+function flagsStr(f: number): void {
+  let b = FLAG_STR[f];
+  if (b === undefined) {
+    const letters = "RRRACEUAPRSF";
+    const bytes: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      if ((f & (0x800 >> i)) !== 0) bytes.push(letters.charCodeAt(i)); else bytes.push(0xc2, 0xb7); // "·"
+    }
+    b = FLAG_STR[f] = Uint8Array.from(bytes);
+  }
+  OUT.set(b, o); o += b.length;
+}
+
+// ---- rows --------------------------------------------------------------------------------------
+
+/** The options of one TCP header, walked without allocation (tshark 4.0 rules, simplified). */
+const opt = { kinds: new Uint8Array(40), nKinds: 0, mss: -1, wsShift: -1, sackPerm: false, sackCount: -1, tsval: -1, tsecr: -1 };
+function walkOptions(t: TcpLayer): void {
+  opt.nKinds = 0; opt.mss = -1; opt.wsShift = -1; opt.sackPerm = false; opt.sackCount = -1; opt.tsval = -1; opt.tsecr = -1;
+  const b = t.bytes, end = t.optionsOffset + t.optionsCaptured;
+  for (let i = t.optionsOffset; i < end;) {
+    const kind = b[i]!;
+    opt.kinds[opt.nKinds++] = kind;
+    if (kind === 0) break;
+    if (kind === 1) { i++; continue; }
+    if (i + 1 >= end) break;
+    const len = b[i + 1]!;
+    if (len < 2 || i + len > end) break;
+    if (kind === 2 && len === 4) opt.mss = (b[i + 2]! << 8) | b[i + 3]!;
+    else if (kind === 3 && len === 3) opt.wsShift = b[i + 2]!;
+    else if (kind === 4 && len === 2) opt.sackPerm = true;
+    else if (kind === 5) opt.sackCount = (len - 2) >> 3;
+    else if (kind === 8 && len === 10) {
+      opt.tsval = ((b[i + 2]! << 24) | (b[i + 3]! << 16) | (b[i + 4]! << 8) | b[i + 5]!) >>> 0;
+      opt.tsecr = ((b[i + 6]! << 24) | (b[i + 7]! << 16) | (b[i + 8]! << 8) | b[i + 9]!) >>> 0;
+    }
+    i += len;
+  }
+}
+
+function decodeRow(rec: CaptureRecord, f: DecodedFrame): void {
+  const t = f.tcp[0]!, ip = f.ip[t.ipIndex]!;
+  uint(rec.index); ch(TAB);
+  uint(rec.tsSec); ch(DOT); frac9(rec.tsNsec); ch(TAB);
+  if (ip.version === 4) { ipv4(ip.src4); ch(TAB); ipv4(ip.dst4); ch(TAB); ch(TAB); ch(TAB); }
+  else { ch(TAB); ch(TAB); str(formatIpv6(ip.src)); ch(TAB); str(formatIpv6(ip.dst)); ch(TAB); }
+  uint(t.srcPort); ch(TAB); uint(t.dstPort); ch(TAB);
+  if (t.seglen >= 0) uint(t.seglen);
+  ch(TAB); uint(t.seqRaw); ch(TAB); uint(t.ackRaw); ch(TAB); uint(t.headerLength); ch(TAB);
+  ch(48); ch(120); ch(48);
+  const fl = t.flags;
+  ch(HEX.charCodeAt(fl >> 8)); ch(HEX.charCodeAt((fl >> 4) & 15)); ch(HEX.charCodeAt(fl & 15)); ch(TAB);
+  flagsStr(fl); ch(TAB);
+  uint(t.windowRaw); ch(TAB); ch(50); ch(TAB); uint(t.urgent); ch(TAB);
+  walkOptions(t);
+  for (let i = 0; i < opt.nKinds; i++) { if (i > 0) ch(COMMA); uint(opt.kinds[i]!); }
+  ch(TAB);
+  if (opt.mss >= 0) uint(opt.mss);
+  ch(TAB);
+  if (opt.wsShift >= 0) { uint(opt.wsShift); ch(TAB); uint(2 ** Math.min(opt.wsShift, 14)); } else ch(TAB);
+  ch(TAB);
+  if (opt.sackPerm) str("0402");
+  ch(TAB);
+  if (opt.sackCount >= 0) uint(opt.sackCount);
+  ch(TAB);
+  if (opt.tsval >= 0) { uint(opt.tsval); ch(TAB); uint(opt.tsecr); } else ch(TAB);
+  ch(NL);
+}
+
+function analysisRow(r: AnalysisResult): void {
+  const a = r.analysisPresent;
+  uint(r.frame); ch(TAB); uint(r.stream); ch(TAB);
+  if (r.seglen >= 0) uint(r.seglen);
+  ch(TAB); uint(r.seq); ch(TAB);
+  if (r.nxtseqPresent) uint(r.nxtseq);
+  ch(TAB);
+  if (r.ackPresent) uint(r.ack);
+  ch(TAB);
+  if (r.windowPresent) uint(r.windowSize);
+  ch(TAB);
+  if (r.timePresent) { ns9(r.timeRelativeNs); ch(TAB); ns9(r.timeDeltaNs); } else ch(TAB);
+  ch(TAB);
+  if (a && r.flags !== 0) ch(49);
+  ch(TAB);
+  if (a && r.acksFrame !== 0) { uint(r.acksFrame); ch(TAB); if (r.ackRttNs !== 0) ns9(r.ackRttNs); } else ch(TAB);
+  ch(TAB);
+  if (a && r.bytesInFlight !== 0) { uint(r.bytesInFlight); ch(TAB); uint(r.pushBytesSent); } else ch(TAB);
+  ch(TAB);
+  if (a && (r.flags & A_ANY_RETRANSMISSION) !== 0) ch(49);
+  ch(TAB);
+  if (a && (r.flags & A_LOST_SEGMENT) !== 0) ch(49);
+  ch(TAB);
+  if (a && (r.flags & A_ZERO_WINDOW) !== 0) ch(49);
+  ch(TAB);
+  if (a && r.dupAckNum !== 0) uint(r.dupAckNum);
+  ch(NL);
+}
+
+// ---- the run -------------------------------------------------------------------------------------
+
+export interface RunStats { mode: Mode; records: number; tcp: number; seconds: number; maxRssKiB: number }
+
+export async function run(mode: Mode, path: string): Promise<RunStats> {
+  const t0 = process.hrtime.bigint();
+  const reader = readCapture(openCaptureFile(path));
+  const decoder = new FrameDecoder(), frame = new DecodedFrame(), seg = newSegment();
+  const analyzer = new TcpAnalyzer();
+  const rec = newRecord();
+  const decode = mode !== "parse", analyse = mode === "analysis" || mode === "fields-analysis";
+  const fieldsD = mode === "fields-decode", fieldsA = mode === "fields-analysis";
+  let records = 0, tcp = 0;
+  for await (const batch of reader.batches()) {
+    while (batch.next(rec)) {
+      records++;
+      if (!decode) continue;
+      decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
+      if (frame.tcpCount === 0) continue;
+      tcp++;
+      if (fieldsD) { decodeRow(rec, frame); if (o > OUT_FLUSH) flush(); continue; }
+      if (!analyse) continue;
+      for (let i = 0; i < frame.tcpCount; i++) {
+        if (!segmentFromDecoded(frame, i, rec.tsSec, rec.tsNsec, seg)) continue;
+        const r = analyzer.observe(seg);
+        if (fieldsA) { analysisRow(r); if (o > OUT_FLUSH) flush(); }
+      }
+    }
+  }
+  flush();
+  if (reader.fatal !== undefined) throw new Error(reader.fatal.message);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { mode, records, tcp, seconds, maxRssKiB: process.resourceUsage().maxRSS };
+}
+
+const [modeArg, pathArg] = process.argv.slice(2);
+if (import.meta.url.endsWith("/pipeline.js") && process.argv[1]?.endsWith("pipeline.js")) {
+  if (!MODES.includes(modeArg as Mode) || pathArg === undefined) {
+    process.stderr.write(`usage: pipeline.js ${MODES.join("|")} FILE\n`);
+    process.exit(2);
+  }
+  run(modeArg as Mode, pathArg).then(
+    (s) => { process.stderr.write(JSON.stringify(s) + "\n"); },
+    (err: unknown) => { process.stderr.write(`pipeline: ${err instanceof Error ? err.message : String(err)}\n`); process.exit(1); },
+  );
+}

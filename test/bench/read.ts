@@ -1,0 +1,203 @@
+/**
+ * `npm run bench:read [-- --packets N] [--snaplen N] [--no-tshark]`: synack's read pipeline against
+ * tshark 4.0 and tcpdump on the same capture, in one run (not a test; nothing here asserts timings).
+ * The capture comes from bench:data (written first when missing). Every command writes to /dev/null.
+ *
+ *   synack decode only      in-process driver (pipeline.ts `decode`): reader → FrameDecoder
+ *   synack analysis         driver `analysis`: + segmentFromDecoded → TcpAnalyzer, no output
+ *   synack read (summary)   `synack read -r F` once the CLI has it; until then the driver's
+ *                           `-T fields` analysis rows stand in (said so in the output)
+ *   synack -T fields decode / analysis   `synack read -r F -n -T fields -e …` once the CLI has it,
+ *                           else the driver's `fields-decode` / `fields-analysis`
+ *   tcpdump                 TZ=UTC tcpdump -nn -r F
+ *   tshark                  tshark -n -r F, and -T fields with the same -e lists
+ *                           (all tshark runs: WIRESHARK_CONFIG_DIR=/nonexistent, -d tcp.port==1-65535,data
+ *                           as in spec §14.1, so no HTTP/TLS dissection on the zero payloads)
+ * Peak RSS: GNU time's %M (installed with apt-get when missing and root), else VmHWM polled from /proc.
+ * Start-up: median of 5 runs on a 1-packet capture.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { DEFAULT_PACKETS, DEFAULT_SNAPLEN, MAX_PACKETS, ensureBenchCapture, parseCount } from "./data.js";
+import { ANALYSIS_FIELDS, DECODE_FIELDS } from "./pipeline.js";
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const DRIVER = join(REPO_ROOT, "dist", "test", "bench", "pipeline.js");
+const CLI = join(REPO_ROOT, "dist", "cli", "main.js");
+const ENV = { ...process.env, TZ: "UTC", LC_ALL: "C.UTF-8", WIRESHARK_CONFIG_DIR: "/nonexistent" };
+const TSHARK_BASE = ["-n", "-d", "tcp.port==1-65535,data"];
+
+interface Measure { seconds: number; maxRssKiB: number; status: number; stderr: string }
+
+/** GNU time, installed on demand (the brief allows `apt-get install -y time`). */
+function gnuTime(): string | undefined {
+  if (existsSync("/usr/bin/time")) return "/usr/bin/time";
+  if (process.getuid?.() === 0 && spawnSync("sh", ["-c", "command -v apt-get"], { stdio: "ignore" }).status === 0) {
+    console.log("bench:read: installing GNU time (apt-get install -y time) for peak RSS");
+    spawnSync("apt-get", ["install", "-y", "-qq", "time"], { stdio: "ignore", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    if (existsSync("/usr/bin/time")) return "/usr/bin/time";
+  }
+  return undefined;
+}
+const TIME = gnuTime();
+
+/** Runs cmd with stdout to /dev/null; wall time and peak RSS. */
+async function measure(cmd: string, args: string[]): Promise<Measure> {
+  const devnull = openSync("/dev/null", "w");
+  try {
+    if (TIME !== undefined) {
+      const tf = join(REPO_ROOT, ".tmp", "bench", `time.${process.pid}`);
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(TIME, ["-f", "%M", "-o", tf, cmd, ...args],
+        { stdio: ["ignore", devnull, "pipe"], env: ENV, encoding: "utf8", maxBuffer: 1 << 24 });
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const lines = readFileSync(tf, "utf8").trim().split("\n");
+      rmSync(tf, { force: true });
+      return { seconds, maxRssKiB: Number(lines[lines.length - 1]), status: r.status ?? 1, stderr: r.stderr };
+    }
+    // Fallback: poll VmHWM (monotone, so the last reading before exit is the peak, give or take 10 ms).
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { stdio: ["ignore", devnull, "pipe"], env: ENV });
+    let stderr = "", hwm = 0;
+    child.stderr!.on("data", (d: Buffer) => { stderr += d.toString(); });
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+        if (m) hwm = Math.max(hwm, Number(m[1]));
+      } catch { /* exited */ }
+    }, 10);
+    const status = await new Promise<number>((res) => child.on("close", (code) => res(code ?? 1)));
+    clearInterval(poll);
+    return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, maxRssKiB: hwm, status, stderr };
+  } finally {
+    closeSync(devnull);
+  }
+}
+
+function fieldArgs(fields: readonly string[]): string[] {
+  const a = ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"];
+  for (const f of fields) a.push("-e", f);
+  return a;
+}
+
+/** Does `synack read` exist yet (and print -T fields)? */
+function cliHasRead(tiny: string): boolean {
+  const r = spawnSync(process.execPath, [CLI, "read", "-r", tiny, "-n", "-T", "fields", "-e", "frame.number"],
+    { encoding: "utf8", env: ENV });
+  return r.status === 0 && r.stdout.trim() === "1";
+}
+function cliSummaryWorks(tiny: string): boolean {
+  const r = spawnSync(process.execPath, [CLI, "read", "-r", tiny, "-n"], { encoding: "utf8", env: ENV });
+  return r.status === 0 && r.stdout.trim().length > 0;
+}
+
+interface Row { name: string; cmd: string; args: string[]; vs?: string; kind: "synack" | "tshark" | "tcpdump" }
+
+function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; }
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { packets: { type: "string" }, snaplen: { type: "string" },
+    "no-tshark": { type: "boolean" } } });
+  const packets = parseCount(values.packets ?? String(DEFAULT_PACKETS));
+  if (!Number.isInteger(packets) || packets < 1 || packets > MAX_PACKETS) throw new Error(`--packets must be 1 … ${MAX_PACKETS}`);
+  const snaplen = Number(values.snaplen ?? DEFAULT_SNAPLEN);
+  mkdirSync(join(REPO_ROOT, ".tmp", "bench"), { recursive: true });
+  const file = ensureBenchCapture(packets, snaplen);
+  const tiny = ensureBenchCapture(1, snaplen);
+  const cli = cliHasRead(tiny);
+  const cliSummary = cli && cliSummaryWorks(tiny);
+  const node = process.execPath;
+
+  const rows: Row[] = [
+    { name: "synack decode only", cmd: node, args: [DRIVER, "decode", file], vs: "tshark -n -r", kind: "synack" },
+    { name: "synack analysis (no output)", cmd: node, args: [DRIVER, "analysis", file], vs: "tshark -n -r", kind: "synack" },
+    cliSummary
+      ? { name: "synack read (summary)", cmd: node, args: [CLI, "read", "-r", file, "-n"], vs: "tshark -n -r", kind: "synack" }
+      : { name: "synack read (summary)*", cmd: node, args: [DRIVER, "fields-analysis", file], vs: "tshark -n -r", kind: "synack" },
+    cli
+      ? { name: "synack -T fields decode", cmd: node, args: [CLI, "read", "-r", file, "-n", ...fieldArgs(DECODE_FIELDS)], vs: "tshark -T fields decode", kind: "synack" }
+      : { name: "synack -T fields decode*", cmd: node, args: [DRIVER, "fields-decode", file], vs: "tshark -T fields decode", kind: "synack" },
+    cli
+      ? { name: "synack -T fields analysis", cmd: node, args: [CLI, "read", "-r", file, "-n", ...fieldArgs(ANALYSIS_FIELDS)], vs: "tshark -T fields analysis", kind: "synack" }
+      : { name: "synack -T fields analysis*", cmd: node, args: [DRIVER, "fields-analysis", file], vs: "tshark -T fields analysis", kind: "synack" },
+    { name: "tcpdump -nn -r", cmd: "tcpdump", args: ["-nn", "-r", file], kind: "tcpdump" },
+  ];
+  if (values["no-tshark"] !== true) {
+    rows.push(
+      { name: "tshark -n -r", cmd: "tshark", args: [...TSHARK_BASE, "-r", file], kind: "tshark" },
+      { name: "tshark -T fields decode", cmd: "tshark", args: [...TSHARK_BASE, "-r", file, ...fieldArgs(DECODE_FIELDS)], kind: "tshark" },
+      { name: "tshark -T fields analysis", cmd: "tshark", args: [...TSHARK_BASE, "-r", file, ...fieldArgs(ANALYSIS_FIELDS)], kind: "tshark" },
+    );
+  }
+
+  console.log(`bench:read: ${packets} packets (${file}), node ${process.version}, ${TIME ? "GNU time" : "/proc VmHWM polling"} for peak RSS`);
+  if (!cli) console.log("bench:read: `synack read` is not in the CLI yet: * rows run the in-process driver (test/bench/pipeline.ts)");
+  else if (!cliSummary) console.log("bench:read: `synack read` has no summary output yet: * row runs -T fields with the analysis fields");
+  const res = new Map<string, Measure>();
+  for (const row of rows) {
+    const m = await measure(row.cmd, row.args);
+    if (m.status !== 0) throw new Error(`${row.name} failed (exit ${m.status}): ${m.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+    res.set(row.name, m);
+    console.log(`  ${row.name.padEnd(30)} ${m.seconds.toFixed(2).padStart(8)} s  ${fmtRate(packets / m.seconds).padStart(12)} pkt/s  peak RSS ${(m.maxRssKiB / 1024).toFixed(0).padStart(6)} MiB`);
+  }
+
+  // Start-up: 1-packet capture, median of 5.
+  const startup = async (cmd: string, args: string[]): Promise<number> => {
+    const xs: number[] = [];
+    for (let i = 0; i < 5; i++) xs.push((await measure(cmd, args)).seconds);
+    return median(xs);
+  };
+  const startRows: [string, number][] = [
+    [cli ? "synack read -r 1-packet" : "driver fields-analysis 1-packet*",
+      await startup(node, cli ? [CLI, "read", "-r", tiny, "-n"] : [DRIVER, "fields-analysis", tiny])],
+    ["node -e 0 (floor)", await startup(node, ["-e", "0"])],
+    ["tcpdump -nn -r 1-packet", await startup("tcpdump", ["-nn", "-r", tiny])],
+  ];
+  if (values["no-tshark"] !== true) startRows.push(["tshark -n -r 1-packet", await startup("tshark", [...TSHARK_BASE, "-r", tiny])]);
+
+  // Table.
+  const rate = (n: string): number => packets / res.get(n)!.seconds;
+  const tcpdumpRate = rate("tcpdump -nn -r");
+  console.log(`\n| run | s | packets/s | × tshark | × tcpdump | peak RSS MiB |`);
+  console.log(`|---|---:|---:|---:|---:|---:|`);
+  const out: Record<string, unknown>[] = [];
+  for (const row of rows) {
+    const m = res.get(row.name)!;
+    const vsT = row.vs !== undefined && res.has(row.vs) ? rate(row.name) / rate(row.vs) : NaN;
+    const vsD = rate(row.name) / tcpdumpRate;
+    console.log(`| ${row.name} | ${m.seconds.toFixed(2)} | ${fmtRate(rate(row.name))} | ${Number.isNaN(vsT) ? "" : vsT.toFixed(1) + "×"} | ${row.kind === "tcpdump" ? "" : vsD.toFixed(2) + "×"} | ${(m.maxRssKiB / 1024).toFixed(0)} |`);
+    out.push({ name: row.name, seconds: m.seconds, pps: rate(row.name), vsTshark: vsT, vsTcpdump: vsD, maxRssKiB: m.maxRssKiB });
+  }
+  console.log(`\n| start-up (1 packet, median of 5) | s |\n|---|---:|`);
+  for (const [n, s] of startRows) console.log(`| ${n} | ${s.toFixed(3)} |`);
+
+  // Targets (issues 4 and 5).
+  const synackRows = rows.filter((r) => r.kind === "synack");
+  const maxRss = Math.max(...synackRows.map((r) => res.get(r.name)!.maxRssKiB)) / 1024;
+  const find = (prefix: string): string => rows.find((r) => r.name.startsWith(prefix))!.name;
+  const checks: [string, boolean | undefined][] = [
+    ["decode only ≥ 5 M packets/s", rate(find("synack decode only")) >= 5e6],
+    ["full analysis ≥ 10× tshark -n -r", res.has("tshark -n -r") ? rate(find("synack read (summary)")) / rate("tshark -n -r") >= 10 : undefined],
+    ["full analysis ≥ 1× tcpdump", rate(find("synack read (summary)")) >= tcpdumpRate],
+    ["-T fields decode ≥ 20× tshark", res.has("tshark -T fields decode") ? rate(find("synack -T fields decode")) / rate("tshark -T fields decode") >= 20 : undefined],
+    ["-T fields analysis ≥ 20× tshark", res.has("tshark -T fields analysis") ? rate(find("synack -T fields analysis")) / rate("tshark -T fields analysis") >= 20 : undefined],
+    [`peak RSS < 256 MiB (max ${maxRss.toFixed(0)} MiB)`, maxRss < 256],
+    ["start-up < 0.15 s", startRows[0]![1] < 0.15],
+  ];
+  console.log("\ntargets:");
+  for (const [t, ok] of checks) console.log(`  ${ok === undefined ? "skip" : ok ? "ok  " : "MISS"}  ${t}`);
+  writeFileSync(join(REPO_ROOT, ".tmp", "bench", `read-${packets}.json`),
+    JSON.stringify({ packets, file, cli, cliSummary, rows: out, startup: Object.fromEntries(startRows) }, null, 2) + "\n");
+}
+
+function fmtRate(x: number): string {
+  return x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(0)} k`;
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench:read: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
