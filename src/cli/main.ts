@@ -3,6 +3,7 @@ import { CliError, EXIT_USAGE } from "./errors.js";
 import { serverCommand, SERVER_USAGE } from "./commands/server.js";
 import { clientCommand, CLIENT_USAGE } from "./commands/client.js";
 import { demoCommand, DEMO_USAGE } from "./commands/demo.js";
+import { readCommand, READ_USAGE } from "./commands/read.js";
 import { captureCommand, CAPTURE_USAGE } from "./commands/capture.js";
 
 type Command = { run: (args: string[]) => Promise<number>; usage: string; summary: string };
@@ -11,6 +12,7 @@ type Command = { run: (args: string[]) => Promise<number>; usage: string; summar
 const COMMANDS: Record<string, Command> = {
   demo: { run: demoCommand, usage: DEMO_USAGE, summary: "the article end to end: echo server, client AB" },
   capture: { run: captureCommand, usage: CAPTURE_USAGE, summary: "live capture via tcpdump: a line per packet, -w FILE" },
+  read: { run: readCommand, usage: READ_USAGE, summary: "read a capture: tshark -T fields output, byte for byte" },
   server: { run: serverCommand, usage: SERVER_USAGE, summary: "echo server (port 20000)" },
   client: { run: clientCommand, usage: CLIENT_USAGE, summary: "echo client: send, read the echo, shut down" },
 };

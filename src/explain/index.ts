@@ -1,3 +1,8 @@
 /** Explanations and rendering models: field registry, Info column, tshark-style rows,
  *  header diagrams and ladder diagrams. */
 export {};
+// Field registry, expert items, Info column and tshark -T fields rows (issues 4-5).
+export * from "./fields.js";
+export * from "./expert.js";
+export * from "./info.js";
+export * from "./rows.js";

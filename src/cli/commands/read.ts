@@ -1,0 +1,154 @@
+import { once } from "node:events";
+import { CaptureFileError, newRecord, readCapture, type CaptureProblem } from "../../capture/index.js";
+import { openCaptureFile } from "../../capture/node.js";
+import type { AnalysisOptions } from "../../analysis/index.js";
+import { FieldRows, UnknownFieldError, type FieldsFormat, type ReadPreferences } from "../../explain/index.js";
+import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
+
+export const READ_USAGE = `synack read -r FILE|- [-n] [-Y tcp] -T fields -e FIELD [-e FIELD ...]
+            [-E header=y|n] [-E separator=/t|/s|C] [-E occurrence=f|l|a] [-E aggregator=C]
+            [-E quote=n|d|s] [-o PREF:VALUE ...] [-d tcp.port==LO-HI,data]
+  Reads a pcap or pcapng capture (- = stdin) and prints the chosen fields of every frame, one
+  line per frame, exactly as tshark 4.0 -T fields does (same options, same bytes). Field names
+  are Wireshark's (tcp.seq, tcp.analysis.duplicate_ack_num, _ws.col.Info, ...).
+  -o takes the TCP preferences: tcp.analyze_sequence_numbers, tcp.relative_sequence_numbers,
+  tcp.track_bytes_in_flight, tcp.bif_seq_based, tcp.calculate_timestamps, tcp.check_checksum,
+  tcp.fastrt_supersedes_ooo, tcp.ignore_tcp_timestamps (TRUE/FALSE), tcp.default_window_scaling (-1..14).
+  Exit 0; 1 for bad options or fields; 2 when the file cannot be read (rows before damage are printed).`;
+
+type BoolPref = "analyzeSequenceNumbers" | "relativeSequenceNumbers" | "trackBytesInFlight" | "bifSeqBased"
+  | "calculateTimestamps" | "fastRetransmissionSupersedesOoo";
+/** -o names of the analysis preferences (spec §13). */
+const BOOL_PREFS: Readonly<Record<string, BoolPref>> = {
+  "tcp.analyze_sequence_numbers": "analyzeSequenceNumbers",
+  "tcp.relative_sequence_numbers": "relativeSequenceNumbers",
+  "tcp.track_bytes_in_flight": "trackBytesInFlight",
+  "tcp.bif_seq_based": "bifSeqBased",
+  "tcp.calculate_timestamps": "calculateTimestamps",
+  "tcp.fastrt_supersedes_ooo": "fastRetransmissionSupersedesOoo",
+};
+/** tshark preferences accepted and without effect on these fields (payload reassembly and dissection). */
+const IGNORED_PREFS = new Set(["tcp.desegment_tcp_streams", "tcp.no_subdissector_on_error", "tcp.reassemble_out_of_order",
+  "tcp.try_heuristic_first", "tcp.summary_in_tree", "tcp.display_process_info_from_ipfix", "tcp.analyze_mptcp",
+  "tcp.tcp_exp_options_with_magic", "tcp.display_hidden_items"]);
+
+/** Parses `-E key=value` into `fmt` (tshark 4.0 keys and values). */
+function parseFormat(spec: string, fmt: Partial<FieldsFormat>): void {
+  const eq = spec.indexOf("=");
+  const key = eq < 0 ? spec : spec.slice(0, eq), v = eq < 0 ? "" : spec.slice(eq + 1);
+  const invalid = (): never => { throw new CliError(`"${key}" is not a valid field output option=value pair.`, 1); };
+  const char = (s: string): string => (s === "/t" ? "\t" : s === "/s" ? " " : s.slice(0, 1));
+  switch (key) {
+    case "header": if (v === "y" || v === "n") fmt.header = v === "y"; else invalid(); return;
+    case "separator": if (v === "") invalid(); fmt.separator = char(v); return;
+    case "aggregator": if (v === "") invalid(); fmt.aggregator = char(v); return;
+    case "occurrence": if (v === "f" || v === "l" || v === "a") fmt.occurrence = v; else invalid(); return;
+    case "quote": if (v === "n" || v === "d" || v === "s") fmt.quote = v; else invalid(); return;
+    case "bom": case "escape": return;
+    default: invalid();
+  }
+}
+
+/** Parses `-o name:value` into `prefs` (unknown names: tshark's error, exit 1). */
+function parsePref(spec: string, prefs: { analysis: Partial<Record<keyof AnalysisOptions, boolean | number>> } & Partial<ReadPreferences>): void {
+  const colon = spec.indexOf(":");
+  if (colon < 0) throw new CliError(`Invalid -o flag "${spec}"`, 1);
+  const name = spec.slice(0, colon).trim().toLowerCase(), value = spec.slice(colon + 1).trim();
+  const bool = /^true$/i.test(value);
+  const bp = BOOL_PREFS[name];
+  if (bp !== undefined) { prefs.analysis[bp] = bool; return; }
+  if (name === "tcp.check_checksum") { prefs.checkChecksum = bool; return; }
+  if (name === "tcp.ignore_tcp_timestamps") { prefs.ignoreTcpTimestamps = bool; return; }
+  if (name === "tcp.default_window_scaling") {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < -1 || n > 14) throw new CliError(`-o flag "${spec}" specifies invalid value`, 1);
+    prefs.analysis.defaultWindowScaling = n;
+    return;
+  }
+  if (IGNORED_PREFS.has(name)) return;
+  throw new CliError(`-o flag "${spec}" specifies unknown preference`, 1);
+}
+
+/** tshark-like wording of a capture that stops early (its exit status is 2). */
+function damageMessage(file: string, p: CaptureProblem): string {
+  const shown = file === "-" ? "standard input" : file;
+  const cut = p.code === "pcap.truncated_record" || p.code === "pcapng.truncated_block";
+  return cut ? `The file "${shown}" appears to have been cut short in the middle of a packet. (${p.message})`
+    : `The file "${shown}" appears to be damaged or corrupt. (${p.message})`;
+}
+
+/** `synack read`: tshark-compatible `-T fields` output for a capture file. */
+export async function readCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions({
+    args,
+    options: {
+      r: { type: "string", short: "r" }, n: { type: "boolean", short: "n" }, Y: { type: "string", short: "Y" },
+      T: { type: "string", short: "T" }, e: { type: "string", short: "e", multiple: true },
+      E: { type: "string", short: "E", multiple: true }, o: { type: "string", short: "o", multiple: true },
+      d: { type: "string", short: "d", multiple: true }, help: { type: "boolean", short: "h" },
+    },
+    strict: true, allowPositionals: true,
+  });
+  if (values.help) { process.stdout.write(READ_USAGE + "\n"); return 0; }
+  if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}'`, EXIT_USAGE);
+  const file = values.r;
+  if (file === undefined) throw new CliError("give a capture with -r FILE (or -r - for stdin)", EXIT_USAGE);
+  const fields = values.e ?? [];
+  if (values.T === undefined) {
+    if (fields.length > 0) throw new CliError(`Output fields were specified with "-e", but "-T fields" was not specified.`, 1);
+    throw new CliError("only -T fields output is supported yet", EXIT_USAGE);
+  }
+  if (values.T !== "fields") throw new CliError(`-T ${values.T} is not supported yet (only -T fields)`, EXIT_USAGE);
+  if (fields.length === 0) throw new CliError(`"-Tfields" was specified, but no fields were specified with "-e".`, 1);
+  const filter = values.Y?.trim();
+  if (filter !== undefined && filter !== "tcp") {
+    throw new CliError(`display filter '${filter}' is not supported yet (only -Y tcp)`, EXIT_USAGE);
+  }
+  for (const d of values.d ?? []) {
+    if (!/^tcp\.port\s*==\s*\d+(-\d+)?\s*,\s*data$/.test(d)) {
+      throw new CliError(`-d '${d}' is not supported (only tcp.port==LO-HI,data)`, EXIT_USAGE);
+    }
+  }
+  const format: Partial<FieldsFormat> = {};
+  for (const e of values.E ?? []) parseFormat(e, format);
+  const prefs: { analysis: Partial<Record<keyof AnalysisOptions, boolean | number>> } & Partial<ReadPreferences> = { analysis: {} };
+  for (const o of values.o ?? []) parsePref(o, prefs);
+
+  let rows: FieldRows;
+  try {
+    rows = new FieldRows(fields, format, prefs as Partial<ReadPreferences>, filter === "tcp");
+  } catch (err) {
+    if (err instanceof UnknownFieldError) throw new CliError(`Some fields aren't valid: ${err.fields.join(" ")}`, 1);
+    throw err;
+  }
+
+  const out = process.stdout;
+  let buf = rows.format.header ? rows.headerLine() + "\n" : "";
+  const flush = async (): Promise<void> => {
+    if (buf.length === 0) return;
+    const ok = out.write(buf);
+    buf = "";
+    if (!ok) await once(out, "drain");
+  };
+  const reader = readCapture(openCaptureFile(file));
+  const rec = newRecord();
+  try {
+    for await (const batch of reader.batches()) {
+      while (batch.next(rec)) {
+        const line = rows.row(rec);
+        if (line !== undefined) buf += line + "\n";
+      }
+      if (buf.length >= 1 << 16) await flush();
+    }
+  } catch (err) {
+    await flush();
+    if (err instanceof CaptureFileError) throw new CliError(`${file}: ${err.message}`, 2);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new CliError(`The file "${file}" doesn't exist.`, 2);
+    if (code === "EACCES" || code === "EISDIR") throw new CliError(`The file "${file}" could not be opened (${code}).`, 2);
+    throw err;
+  }
+  await flush();
+  if (reader.fatal !== undefined) throw new CliError(damageMessage(file, reader.fatal), 2);
+  return 0;
+}

@@ -1,0 +1,600 @@
+/** tshark-style `-T fields` rows: capture record → FrameDecoder → segment → TcpAnalyzer → one
+ *  text line with the chosen fields (spec §14). One `FieldRows` per capture; everything it needs
+ *  is made once and refilled per frame (STYLE §5): per packet it allocates the value strings and
+ *  the output line. */
+import type { CaptureRecord } from "../capture/index.js";
+import {
+  DecodedFrame, FrameDecoder, type IpLayer, TcpField, type TcpLayer, tcpFlagsHex, tcpFlagsString, verifyTcpChecksum,
+} from "../decode/index.js";
+import {
+  ACK, A_ANY_RETRANSMISSION, A_DUPLICATE_ACK, ANALYSIS_FLAGS, type AnalysisOptions, type AnalysisResult,
+  FIN, RST, SYN, seqLe, seqLt, TcpAnalyzer, type TcpSegment, URG, newSegment,
+} from "../analysis/index.js";
+import { addAnalysisExperts, addExpert, ExpertList, Group, optionName, Severity, TcpExpert } from "./expert.js";
+import { FIELD_NAMES, fieldId, type FieldName } from "./fields.js";
+import { analysisTags, icmpInfo, infoFlags } from "./info.js";
+
+/** `-E` output options of tshark `-T fields`. */
+export interface FieldsFormat {
+  /** `header=y`: first line lists the field names. */
+  header: boolean;
+  /** `separator=`: between fields (tab by default). */
+  separator: string;
+  /** `occurrence=f|l|a`: first, last or all occurrences of a repeated field. */
+  occurrence: "f" | "l" | "a";
+  /** `aggregator=`: between occurrences (`,` by default). */
+  aggregator: string;
+  /** `quote=n|d|s`: none, double or single quotes around each non-empty value. */
+  quote: "n" | "d" | "s";
+}
+
+/** tshark 4.0 defaults for `-E`. */
+export const DEFAULT_FIELDS_FORMAT: FieldsFormat = Object.freeze({
+  header: false, separator: "\t", occurrence: "a", aggregator: ",", quote: "n",
+});
+
+/** Preferences that change what the rows show (spec §13). */
+export interface ReadPreferences {
+  /** Analysis preferences handed to `TcpAnalyzer`. */
+  analysis: Partial<AnalysisOptions>;
+  /** `tcp.check_checksum`: verify checksums (status 0/1, expert and Info note on a bad one). */
+  checkChecksum: boolean;
+  /** `tcp.ignore_tcp_timestamps`: no TSval/TSecr tokens in Info. */
+  ignoreTcpTimestamps: boolean;
+}
+
+/** tshark 4.0 defaults. */
+export const DEFAULT_READ_PREFERENCES: ReadPreferences = Object.freeze({
+  analysis: {}, checkChecksum: false, ignoreTcpTimestamps: false,
+});
+
+/** Raised for a field name that is not in the registry. */
+export class UnknownFieldError extends Error {
+  constructor(readonly fields: readonly string[]) { super(`Some fields aren't valid: ${fields.join(", ")}`); }
+}
+
+// Field ids used in the switch below (indices in FIELD_NAMES).
+const id = (n: FieldName): number => fieldId(n);
+const F = {
+  number: id("frame.number"), epoch: id("frame.time_epoch"), ipSrc: id("ip.src"), ipDst: id("ip.dst"),
+  ip6Src: id("ipv6.src"), ip6Dst: id("ipv6.dst"), srcport: id("tcp.srcport"), dstport: id("tcp.dstport"),
+  stream: id("tcp.stream"), completeness: id("tcp.completeness"), len: id("tcp.len"), seq: id("tcp.seq"),
+  seqRaw: id("tcp.seq_raw"), nxtseq: id("tcp.nxtseq"), ack: id("tcp.ack"), ackRaw: id("tcp.ack_raw"),
+  hdrLen: id("tcp.hdr_len"), flags: id("tcp.flags"), flagsStr: id("tcp.flags.str"),
+  winValue: id("tcp.window_size_value"), win: id("tcp.window_size"), scale: id("tcp.window_size_scalefactor"),
+  checksum: id("tcp.checksum.status"), urgent: id("tcp.urgent_pointer"), optKind: id("tcp.option_kind"),
+  mss: id("tcp.options.mss_val"), wsShift: id("tcp.options.wscale.shift"), wsMult: id("tcp.options.wscale.multiplier"),
+  sackPerm: id("tcp.options.sack_perm"), sackLe: id("tcp.options.sack_le"), sackRe: id("tcp.options.sack_re"),
+  sackCount: id("tcp.options.sack.count"), tsval: id("tcp.options.timestamp.tsval"), tsecr: id("tcp.options.timestamp.tsecr"),
+  timeRel: id("tcp.time_relative"), timeDelta: id("tcp.time_delta"), analysis: id("tcp.analysis"),
+  aFlags: id("tcp.analysis.flags"), acksFrame: id("tcp.analysis.acks_frame"), ackRtt: id("tcp.analysis.ack_rtt"),
+  irtt: id("tcp.analysis.initial_rtt"), bif: id("tcp.analysis.bytes_in_flight"), push: id("tcp.analysis.push_bytes_sent"),
+  dupNum: id("tcp.analysis.duplicate_ack_num"), dupFrame: id("tcp.analysis.duplicate_ack_frame"),
+  rto: id("tcp.analysis.rto"), rtoFrame: id("tcp.analysis.rto_frame"),
+  exMsg: id("_ws.expert.message"), exSev: id("_ws.expert.severity"), exGroup: id("_ws.expert.group"), info: id("_ws.col.Info"),
+} as const;
+
+/** Flag-presence fields: field id → analysis flag bit. */
+const FLAG_FIELD_BIT = new Map<number, number>(ANALYSIS_FLAGS.map((f) => [fieldId(f.field), f.bit]));
+FLAG_FIELD_BIT.set(fieldId("tcp.analysis.retransmission"), A_ANY_RETRANSMISSION);
+
+/** Integer ns → seconds with 9 decimals by integer arithmetic (spec §14.2, STYLE §5). */
+export function formatNs(ns: number): string {
+  const neg = ns < 0;
+  const a = neg ? -ns : ns;
+  const s = Math.floor(a / 1e9), frac = a - s * 1e9;
+  return `${neg ? "-" : ""}${s}.${pad9(frac)}`;
+}
+
+/** A duration given as seconds + nanoseconds parts (any signs), exact however long (spec §14.2). */
+export function formatSecNs(sec: number, ns: number): string {
+  if (sec > -9e6 && sec < 9e6) return formatNs(sec * 1e9 + ns);
+  let total = BigInt(sec) * 1_000_000_000n + BigInt(ns);
+  const neg = total < 0n;
+  if (neg) total = -total;
+  return `${neg ? "-" : ""}${total / 1_000_000_000n}.${pad9(Number(total % 1_000_000_000n))}`;
+}
+
+function pad9(n: number): string {
+  const s = String(n);
+  return s.length >= 9 ? s : "000000000".slice(s.length) + s;
+}
+
+const HEX = "0123456789abcdef";
+function hexBytes(b: Uint8Array, from: number, to: number): string {
+  let s = "";
+  for (let i = from; i < to; i++) { const v = b[i]!; s += HEX[v >> 4]! + HEX[v & 15]!; }
+  return s;
+}
+
+const OPT_OK = 0, OPT_STOPPED = 1, OPT_LIMITED = 2, OPT_MALFORMED = 3;
+
+/** Per-stream display state kept by the row formatter: first/previous timestamps (sec + ns, so that
+ *  a conversation spanning decades stays exact), the stream's A side, and who sent a FIN. */
+class StreamTable {
+  firstSec = new Float64Array(256); firstNs = new Float64Array(256);
+  prevSec = new Float64Array(256); prevNs = new Float64Array(256);
+  portA = new Int32Array(256); hashA = new Uint32Array(256); fin = new Uint8Array(256);
+  count = 0;
+
+  ensure(stream: number): boolean {
+    if (stream < this.count) return false;
+    if (stream >= this.firstSec.length) {
+      let n = this.firstSec.length * 2;
+      while (n <= stream) n *= 2;
+      const grow = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+        const b = make(n); b.set(a); return b;
+      };
+      this.firstSec = grow(this.firstSec, (k) => new Float64Array(k)); this.firstNs = grow(this.firstNs, (k) => new Float64Array(k));
+      this.prevSec = grow(this.prevSec, (k) => new Float64Array(k)); this.prevNs = grow(this.prevNs, (k) => new Float64Array(k));
+      this.portA = grow(this.portA, (k) => new Int32Array(k)); this.hashA = grow(this.hashA, (k) => new Uint32Array(k));
+      this.fin = grow(this.fin, (k) => new Uint8Array(k));
+    }
+    this.count = stream + 1;
+    return true;
+  }
+}
+
+/** Turns capture records into `-T fields` lines for a list of fields. */
+export class FieldRows {
+  readonly columns: readonly number[];
+  readonly format: FieldsFormat;
+  readonly prefs: ReadPreferences;
+  readonly analyzer: TcpAnalyzer;
+  /** Only frames with a TCP header produce a row (`-Y tcp`). */
+  readonly tcpOnly: boolean;
+  readonly #decoder = new FrameDecoder();
+  readonly #frame = new DecodedFrame();
+  readonly #seg: TcpSegment = newSegment();
+  /** Occurrences per registry field id for the current frame (only requested ids are filled). */
+  readonly #vals: string[][] = FIELD_NAMES.map(() => []);
+  readonly #want: Uint8Array = new Uint8Array(FIELD_NAMES.length);
+  readonly #experts = new ExpertList();
+  readonly #streams = new StreamTable();
+  #info = "";
+
+  /** Throws `UnknownFieldError` listing every unknown name. */
+  constructor(fields: readonly string[], format: Partial<FieldsFormat> = {}, prefs: Partial<ReadPreferences> = {},
+      tcpOnly = true) {
+    const bad = fields.filter((f) => fieldId(f) < 0);
+    if (bad.length > 0) throw new UnknownFieldError(bad);
+    this.columns = fields.map(fieldId);
+    for (const c of this.columns) this.#want[c] = 1;
+    this.format = { ...DEFAULT_FIELDS_FORMAT, ...format };
+    this.prefs = { ...DEFAULT_READ_PREFERENCES, ...prefs };
+    this.analyzer = new TcpAnalyzer(this.prefs.analysis);
+    this.tcpOnly = tcpOnly;
+  }
+
+  /** The header line (`-E header=y`), without newline. */
+  headerLine(): string {
+    return this.columns.map((c) => FIELD_NAMES[c]!).join(this.format.separator);
+  }
+
+  /** The row of one record (without newline), or undefined when the frame is filtered out. */
+  row(rec: CaptureRecord): string | undefined {
+    const frame = this.#frame;
+    this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
+    const vals = this.#vals, want = this.#want;
+    for (const c of this.columns) vals[c]!.length = 0;
+    this.#experts.clear();
+    this.#info = "";
+    this.#linkExperts(frame);
+    let ipDone = 0;
+    for (let i = 0; i < frame.tcpCount; i++) {
+      const t = frame.tcp[i]!;
+      for (; ipDone <= t.ipIndex && ipDone < frame.ipCount; ipDone++) this.#ipExperts(frame.ip[ipDone]!);
+      this.#tcpLayer(frame, i, rec);
+    }
+    for (; ipDone < frame.ipCount; ipDone++) this.#ipExperts(frame.ip[ipDone]!);
+    if (this.tcpOnly && frame.tcpCount === 0) return undefined;
+
+    // Frame-level fields.
+    if (want[F.number] === 1) vals[F.number]!.push(String(rec.index));
+    if (want[F.epoch] === 1) vals[F.epoch]!.push(`${rec.tsSec}.${pad9(rec.tsNsec)}`);
+    if (want[F.ipSrc] === 1 || want[F.ipDst] === 1 || want[F.ip6Src] === 1 || want[F.ip6Dst] === 1) {
+      for (let k = 0; k < frame.ipCount; k++) {
+        const l = frame.ip[k]!;
+        if (l.version === 4) { vals[F.ipSrc]!.push(l.srcText); vals[F.ipDst]!.push(l.dstText); }
+        else { vals[F.ip6Src]!.push(l.srcText); vals[F.ip6Dst]!.push(l.dstText); }
+      }
+    }
+    const ex = this.#experts;
+    if (want[F.exMsg] === 1) for (let k = 0; k < ex.length; k++) vals[F.exMsg]!.push(ex.message[k]!);
+    if (want[F.exSev] === 1) for (let k = 0; k < ex.length; k++) vals[F.exSev]!.push(String(ex.severity[k]));
+    if (want[F.exGroup] === 1) for (let k = 0; k < ex.length; k++) vals[F.exGroup]!.push(String(ex.group[k]));
+    if (want[F.info] === 1) vals[F.info]!.push(this.#info);
+    return this.#line();
+  }
+
+  #line(): string {
+    const { separator, occurrence, aggregator, quote } = this.format;
+    const q = quote === "d" ? "\"" : quote === "s" ? "'" : "";
+    let out = "";
+    for (let i = 0; i < this.columns.length; i++) {
+      if (i > 0) out += separator;
+      const v = this.#vals[this.columns[i]!]!;
+      if (v.length === 0) continue;
+      let s: string;
+      if (v.length === 1 || occurrence === "f") s = v[0]!;
+      else if (occurrence === "l") s = v[v.length - 1]!;
+      else s = v.join(aggregator);
+      out += q === "" ? s : q + s + q;
+    }
+    return out;
+  }
+
+  /** Experts of the link layer (before IP). */
+  #linkExperts(frame: DecodedFrame): void {
+    if (frame.linkType === 1 && frame.bytes.length >= 14) {
+      // IEEE 802.3 §3.2.3(b): the source address is never a group address.
+      if ((frame.bytes[6]! & 1) !== 0) {
+        this.#experts.add("Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)", Severity.Warning, Group.Protocol);
+      }
+      this.#ethTrailer(frame);
+    }
+  }
+
+  /** tshark 4.0: bytes after the IP datagram in an Ethernet frame that are not zero padding. */
+  #ethTrailer(frame: DecodedFrame): void {
+    if (frame.ipCount === 0) return;
+    const ip = frame.ip[0]!;
+    if (ip.encap !== "link" || ip.bytes !== frame.bytes || ip.fragment) return;
+    const b = frame.bytes;
+    const total = ip.version === 4 ? ((b[ip.offset + 2]! << 8) | b[ip.offset + 3]!) : 40 + ((b[ip.offset + 4]! << 8) | b[ip.offset + 5]!);
+    if (ip.version === 4 && total === 0) return;
+    if (ip.version === 6 && total === 40) return;
+    const end = ip.offset + total;
+    if (end >= b.length) return;
+    // Ethernet pads frames to 60 bytes (without FCS); padding is expected to be zeros.
+    const padEnd = b.length < 60 ? b.length : Math.max(end, 60);
+    let zeros = true;
+    for (let i = end; i < padEnd; i++) if (b[i] !== 0) { zeros = false; break; }
+    if (!zeros || padEnd < b.length) {
+      this.#experts.add("Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", Severity.Note, Group.Protocol);
+    }
+  }
+
+  /** Experts of an IP header. */
+  #ipExperts(l: IpLayer): void {
+    const b = l.bytes, at = l.offset;
+    if (l.version === 4) {
+      const tl = (b[at + 2]! << 8) | b[at + 3]!;
+      const have = l.payloadLength + l.headerLength;
+      if (tl !== 0 && tl > have && !l.quoted) {
+        this.#experts.add(`IPv4 total length exceeds packet length (${have} bytes)`, Severity.Error, Group.Protocol);
+      }
+      const first = b[at + 16]!;
+      if (l.ttl < 5 && !(first >= 224 && first < 240) && !l.quoted) {
+        this.#experts.add(`"Time To Live" only ${l.ttl}`, Severity.Note, Group.Sequence);
+      }
+    } else if (!l.quoted) {
+      // Walk the extension headers for a type-0 routing header (RFC 5095 deprecates it).
+      let nh = b[at + 6]!, p = at + 40;
+      const end = at + l.headerLength;
+      while (p + 2 <= end && (nh === 0 || nh === 43 || nh === 60)) {
+        if (nh === 43 && b[p + 2] === 0) { this.#experts.add("Routing header type is deprecated", Severity.Note, Group.Deprecated); break; }
+        const len = (b[p + 1]! + 1) * 8;
+        nh = b[p]!; p += len;
+      }
+    }
+  }
+
+  /** Fill the analysis segment from a decoded TCP header; false when too short to look up (spec §2.1). */
+  #fillSegment(frame: DecodedFrame, t: TcpLayer, rec: CaptureRecord): boolean {
+    if (t.capturedLength < 16) return false;
+    const s = this.#seg, ip = frame.ip[t.ipIndex]!;
+    s.frame = rec.index; s.tsSec = rec.tsSec; s.tsNsec = rec.tsNsec; s.family = ip.version;
+    if (ip.version === 4) {
+      s.srcAddr[0] = ip.src4; s.dstAddr[0] = ip.dst4;
+      s.srcAddr[1] = s.srcAddr[2] = s.srcAddr[3] = s.dstAddr[1] = s.dstAddr[2] = s.dstAddr[3] = 0;
+    } else {
+      const a = ip.src, d = ip.dst;
+      for (let w = 0; w < 4; w++) {
+        const o = w * 4;
+        s.srcAddr[w] = ((a[o]! << 24) | (a[o + 1]! << 16) | (a[o + 2]! << 8) | a[o + 3]!) >>> 0;
+        s.dstAddr[w] = ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
+      }
+    }
+    s.srcPort = t.srcPort; s.dstPort = t.dstPort; s.seqRaw = t.seqRaw; s.ackRaw = t.ackRaw;
+    s.flags = t.flags; s.windowRaw = t.windowRaw; s.seglen = t.seglen; s.icmpQuoted = t.quoted;
+    s.headerBogus = false; s.optionsTruncated = false;
+    for (let k = 0; k < t.problems.length; k++) {
+      const p = t.problems[k];
+      if (p === "tcp.bogus_header_length") s.headerBogus = true;
+      else if (p === "truncated" || p === "tcp.options_truncated") s.optionsTruncated = true;
+    }
+    s.mss = -1; s.wsShift = -1; s.sackPerm = false; s.sackCount = 0; s.hasTimestamps = false;
+    if (t.optionsLength > 0 && !s.headerBogus) this.#options(t, undefined, false);
+    return true;
+  }
+
+  /** One TCP header: analysis, then its fields, experts and (for a carried header) the Info text. */
+  #tcpLayer(frame: DecodedFrame, index: number, rec: CaptureRecord): void {
+    const t = frame.tcp[index]!;
+    const vals = this.#vals, want = this.#want, ex = this.#experts;
+    const r = this.#fillSegment(frame, t, rec) ? this.analyzer.observe(this.#seg) : undefined;
+    if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash, rec);
+    const fl = t.fields, flags = t.flags;
+    const bogus = r !== undefined ? this.#seg.headerBogus : t.problems.includes("tcp.bogus_header_length");
+    const push = (f: number, v: string | number): void => { if (want[f] === 1) vals[f]!.push(typeof v === "string" ? v : String(v)); };
+
+    if ((fl & TcpField.ports) !== 0) { push(F.srcport, t.srcPort); push(F.dstport, t.dstPort); }
+    if (r !== undefined) {
+      push(F.stream, r.stream);
+      push(F.completeness, r.completeness);
+    }
+    if ((fl & TcpField.len) !== 0) push(F.len, t.seglen);
+    if (r !== undefined) push(F.seq, r.seq);
+    else if (t.quoted && t.capturedLength >= 8) push(F.seq, t.seqRaw);
+    if ((fl & TcpField.seqRaw) !== 0) push(F.seqRaw, t.seqRaw);
+    if (r !== undefined && r.nxtseqPresent) push(F.nxtseq, r.nxtseq);
+    if (r !== undefined && r.ackPresent) push(F.ack, r.ack);
+    if ((fl & TcpField.ackRaw) !== 0) push(F.ackRaw, t.ackRaw);
+    if ((fl & TcpField.hdrLen) !== 0) push(F.hdrLen, t.headerLength);
+    if ((fl & TcpField.flags) !== 0) {
+      if (want[F.flags] === 1) push(F.flags, tcpFlagsHex(flags));
+      if (want[F.flagsStr] === 1) push(F.flagsStr, tcpFlagsString(flags));
+    }
+    if ((fl & TcpField.window) !== 0) push(F.winValue, t.windowRaw);
+    if (r !== undefined && r.windowPresent) push(F.win, r.windowSize);
+    if (r !== undefined && r.scaleFactorPresent) push(F.scale, r.scaleFactor);
+    let checksum = 2;
+    if ((fl & TcpField.checksumStatus) !== 0) {
+      if (this.prefs.checkChecksum) checksum = verifyTcpChecksum(frame, index);
+      push(F.checksum, checksum);
+    }
+    if ((fl & TcpField.urgent) !== 0) push(F.urgent, t.urgent);
+
+    // Experts and Info, in tshark 4.0's order (spec §1).
+    const carried = !t.quoted;
+    const shortSeg = t.problems.includes("tcp.short_segment");
+    if (shortSeg) addExpert(ex, TcpExpert.shortSegment);
+    let info = "";
+    const winShown = r !== undefined && r.windowPresent ? r.windowSize : t.windowRaw;
+    if (carried && t.capturedLength >= 4) {
+      info = `${t.srcPort} \u2192 ${t.dstPort}`;
+      if ((fl & TcpField.flags) !== 0 || bogus) {
+        info += infoFlags(flags) + " Seq=" + (r !== undefined ? r.seq : t.seqRaw);
+        if ((flags & ACK) !== 0) info += " Ack=" + (r !== undefined ? r.ack : t.ackRaw);
+        info += " Win=" + winShown;
+      }
+    }
+    if (bogus) {
+      ex.add(`Bogus TCP header length (${t.headerLength}, must be at least 20)`, Severity.Error, Group.Protocol);
+      if (carried) this.#info = info + `, bogus TCP header length (${t.headerLength}, must be at least 20)`;
+      return;
+    }
+    if ((fl & TcpField.flags) === 0) {
+      // Fewer than 20 bytes: tshark stops after the ports.
+      if (carried) this.#info = info + (t.capturedLength < (t.reportedLength < 0 ? 1e9 : t.reportedLength) ? "[Packet size limited during capture]" : "[Malformed Packet]");
+      if (!(t.capturedLength < (t.reportedLength < 0 ? 1e9 : t.reportedLength))) addExpert(ex, TcpExpert.malformed);
+      return;
+    }
+    if ((flags & ACK) === 0 && t.ackRaw !== 0) addExpert(ex, TcpExpert.ackNonzero);
+    if ((flags & (SYN | ACK)) === (SYN | ACK) && r !== undefined && r.ack > 1) addExpert(ex, TcpExpert.tfoAccept);
+    if ((flags & RST) !== 0) addExpert(ex, TcpExpert.rst);
+    if ((flags & SYN) !== 0) {
+      if ((flags & ACK) === 0) ex.add(`Connection establish request (SYN): server port ${t.dstPort}`, Severity.Chat, Group.Sequence);
+      else ex.add(`Connection establish acknowledge (SYN+ACK): server port ${t.srcPort}`, Severity.Chat, Group.Sequence);
+    }
+    if ((flags & FIN) !== 0) {
+      addExpert(ex, TcpExpert.fin);
+      addExpert(ex, this.#finPassive(frame, t, r) ? TcpExpert.finPassive : TcpExpert.finActive);
+    }
+    if (checksum === 0) {
+      info += " [TCP CHECKSUM INCORRECT]";
+      ex.add(`Bad checksum [should be 0x${"????"}]`, Severity.Error, Group.Checksum);
+    }
+    if ((flags & URG) !== 0) info += " Urg=" + t.urgent;
+    else if (t.urgent !== 0) addExpert(ex, TcpExpert.urgentNonzero);
+    if (t.seglen >= 0 && (fl & TcpField.len) !== 0) info += " Len=" + t.seglen;
+
+    // Options (spec §11).
+    let optEnd = OPT_OK;
+    if (t.optionsLength > 0) {
+      const tokens = this.#options(t, r, true);
+      optEnd = this.#optEnd;
+      info += tokens;
+    } else if (shortSeg) optEnd = OPT_MALFORMED;
+    if (shortSeg && t.optionsLength === 0) optEnd = OPT_OK;
+    if (optEnd === OPT_OK && (flags & SYN) !== 0 && t.optionsLength > 0 && !this.#sawMss) addExpert(ex, TcpExpert.mssAbsent);
+
+    // Analysis (spec §8): lost when the options threw.
+    if (r !== undefined && r.analysisPresent) {
+      const a = r.flags;
+      push(F.analysis, "1");
+      if (a !== 0) push(F.aFlags, "1");
+      if (r.acksFrame !== 0) { push(F.acksFrame, r.acksFrame); if (r.ackRttNs !== 0 && want[F.ackRtt] === 1) push(F.ackRtt, formatNs(r.ackRttNs)); }
+      if (r.initialRttNs !== 0 && want[F.irtt] === 1) push(F.irtt, formatNs(r.initialRttNs));
+      if (r.bytesInFlight !== 0) { push(F.bif, r.bytesInFlight); push(F.push, r.pushBytesSent); }
+      if (a !== 0) {
+        for (const [fid, bit] of FLAG_FIELD_BIT) {
+          if (want[fid] !== 1 || (a & bit) === 0) continue;
+          vals[fid]!.push("1");
+          if (bit === A_DUPLICATE_ACK) vals[fid]!.push("1");
+        }
+      }
+      if (r.dupAckNum !== 0) { push(F.dupNum, r.dupAckNum); push(F.dupFrame, r.dupAckFrame); }
+      if (r.rtoNs !== 0) { if (want[F.rto] === 1) push(F.rto, formatNs(r.rtoNs)); push(F.rtoFrame, r.rtoFrame); }
+      if (a !== 0) {
+        addAnalysisExperts(ex, a, r.dupAckNum);
+        info = analysisTags(a, r.dupAckFrame, r.dupAckNum) + info;
+      }
+    }
+    if (r !== undefined && r.timePresent && (want[F.timeRel] === 1 || want[F.timeDelta] === 1)) this.#times(r, rec);
+    if (optEnd === OPT_MALFORMED) { info += "[Malformed Packet]"; addExpert(ex, TcpExpert.malformed); }
+    else if (optEnd === OPT_LIMITED) info += "[Packet size limited during capture]";
+
+    if (carried) this.#info = info;
+    else if (this.#info === "") this.#info = this.#icmpText(frame, t);
+  }
+
+  /** First sight of a stream: its first timestamp and its A side (streams are numbered in order). */
+  #streamSeen(k: number, srcPort: number, srcHash: number, rec: CaptureRecord): void {
+    const st = this.#streams;
+    if (!st.ensure(k)) return;
+    st.firstSec[k] = rec.tsSec; st.firstNs[k] = rec.tsNsec; st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec;
+    st.portA[k] = srcPort; st.hashA[k] = srcHash; st.fin[k] = 0;
+  }
+
+  /** tcp.time_relative / tcp.time_delta from sec + ns pairs kept per stream (exact over any span). */
+  #times(r: AnalysisResult, rec: CaptureRecord): void {
+    const st = this.#streams, k = r.stream;
+    const rel = formatSecNs(rec.tsSec - st.firstSec[k]!, rec.tsNsec - st.firstNs[k]!);
+    const delta = formatSecNs(rec.tsSec - st.prevSec[k]!, rec.tsNsec - st.prevNs[k]!);
+    st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec;
+    if (this.#want[F.timeRel] === 1) this.#vals[F.timeRel]!.push(rel);
+    if (this.#want[F.timeDelta] === 1) this.#vals[F.timeDelta]!.push(delta);
+  }
+
+  /** A FIN after the other side's FIN "undergoes" the close; otherwise it "initiates" it. */
+  #finPassive(frame: DecodedFrame, t: TcpLayer, r: AnalysisResult | undefined): boolean {
+    if (r === undefined) return false;
+    const st = this.#streams, k = r.stream;
+    const ip = frame.ip[t.ipIndex]!;
+    const fromA = st.portA[k] === t.srcPort && st.hashA[k] === ip.srcHash;
+    const mine = fromA ? 1 : 2, theirs = fromA ? 2 : 1;
+    const passive = (st.fin[k]! & theirs) !== 0;
+    if (!passive) st.fin[k] = st.fin[k]! | mine;
+    return passive;
+  }
+
+  #icmpText(frame: DecodedFrame, t: TcpLayer): string {
+    const ip = frame.ip[t.ipIndex]!;
+    const at = ip.offset - 8;
+    if (at < 0) return "";
+    return icmpInfo(ip.version, ip.bytes[at]!, ip.bytes[at + 1]!);
+  }
+
+  #optEnd = OPT_OK;
+  #sawMss = false;
+
+  /** Walks the option area by tshark 4.0's rules (spec §11.1). With `emit` false it only fills the
+   *  analysis segment; with `emit` true it pushes field values and experts and returns Info tokens. */
+  #options(t: TcpLayer, r: AnalysisResult | undefined, emit: boolean): string {
+    const b = t.bytes, base = t.optionsOffset, declared = t.optionsLength;
+    const repAvail = t.reportedLength < 0 ? declared : Math.max(0, Math.min(declared, t.reportedLength - 20));
+    const capAvail = t.optionsCaptured;
+    const lim = repAvail < capAvail ? repAvail : capAvail;
+    const throwKind = repAvail <= capAvail ? OPT_MALFORMED : OPT_LIMITED;
+    const s = this.#seg, vals = this.#vals, want = this.#want, ex = this.#experts;
+    const syn = (t.flags & SYN) !== 0;
+    const rel = r !== undefined && r.relative;
+    const ackBase = rel ? r.ackBase : 0;
+    let tokens = "";
+    let nops = 0;
+    this.#optEnd = OPT_OK; this.#sawMss = false;
+    let i = 0;
+    const push = (f: number, v: string | number): void => { if (emit && want[f] === 1) vals[f]!.push(typeof v === "string" ? v : String(v)); };
+    while (i < declared) {
+      if (i >= lim) { this.#optEnd = throwKind; return tokens; }
+      const kind = b[base + i]!;
+      if (kind === 0) {
+        push(F.optKind, 0);
+        for (let j = i + 1; j < declared; j++) {
+          if (j >= lim) { this.#optEnd = throwKind; return tokens; }
+          if (b[base + j] !== 0) { if (emit) addExpert(ex, TcpExpert.nonZeroAfterEol); this.#optEnd = OPT_STOPPED; break; }
+        }
+        return tokens;
+      }
+      if (kind === 1) {
+        push(F.optKind, 1);
+        if (++nops === 4 && emit) addExpert(ex, TcpExpert.nop);
+        i++;
+        continue;
+      }
+      if (i + 1 >= declared) {
+        if (emit) ex.add(`${optionName(kind)} (length byte past end of options)`, Severity.Note, Group.Sequence);
+        this.#optEnd = OPT_STOPPED; return tokens;
+      }
+      if (i + 1 >= lim) { this.#optEnd = throwKind; return tokens; }
+      const len = b[base + i + 1]!;
+      if (len < 2) {
+        if (emit) ex.add(`${optionName(kind)} (with too-short option length = ${len} byte${len === 1 ? "" : "s"})`, Severity.Note, Group.Sequence);
+        this.#optEnd = OPT_STOPPED; return tokens;
+      }
+      if (i + len > declared) {
+        if (emit) ex.add(`${optionName(kind)} (option length = ${len} bytes says option goes past end of options)`, Severity.Note, Group.Sequence);
+        this.#optEnd = OPT_STOPPED; return tokens;
+      }
+      push(F.optKind, kind);
+      if (i + len > lim) { this.#optEnd = throwKind; return tokens; }
+      const o = base + i + 2;
+      const fixed = FIXED_LEN[kind];
+      const bad = fixed !== undefined && fixed !== len;
+      if (bad && emit) ex.add(`option length should be ${fixed}`, Severity.Note, Group.Sequence);
+      switch (kind) {
+        case 2:
+          this.#sawMss = true;
+          if (!bad) {
+            const v = (b[o]! << 8) | b[o + 1]!;
+            s.mss = v; push(F.mss, v); if (emit) tokens += " MSS=" + v;
+          }
+          if (!syn && emit) addExpert(ex, TcpExpert.mssPresent);
+          break;
+        case 3:
+          if (!bad) {
+            const shift = b[o]!, mult = 2 ** (shift > 14 ? 14 : shift);
+            s.wsShift = shift; push(F.wsShift, shift); push(F.wsMult, mult);
+            if (emit) { tokens += " WS=" + mult; if (shift > 14) addExpert(ex, TcpExpert.wscaleInvalid); }
+          }
+          break;
+        case 4:
+          s.sackPerm = true;
+          if (emit && want[F.sackPerm] === 1) push(F.sackPerm, hexBytes(b, base + i, base + i + len));
+          if (emit) tokens += " SACK_PERM";
+          break;
+        case 5: {
+          let k = o, count = 0, malformed = false;
+          const end = base + i + len;
+          let re1 = 0, le2 = 0, re2 = 0;
+          while (k < end) {
+            if (end - k < 4) { malformed = true; break; }
+            const le = u32(b, k); k += 4;
+            push(F.sackLe, ((le - ackBase) >>> 0));
+            if (end - k < 4) { malformed = true; break; }
+            const re = u32(b, k); k += 4;
+            push(F.sackRe, ((re - ackBase) >>> 0));
+            if (count === 0) re1 = re;
+            else if (count === 1) { le2 = le; re2 = re; }
+            if (s.sackCount < s.sackLeft.length && !emit) { s.sackLeft[s.sackCount] = le; s.sackRight[s.sackCount] = re; s.sackCount++; }
+            if (emit) tokens += " SLE=" + ((le - ackBase) >>> 0) + " SRE=" + ((re - ackBase) >>> 0);
+            count++;
+          }
+          if (emit) {
+            if (malformed) addExpert(ex, TcpExpert.suboptionMalformed);
+            push(F.sackCount, count);
+            if (count > 0 && (seqLe(re1, t.ackRaw) || (count >= 2 && seqLt(le2, re1) && seqLe(re1, re2)))) addExpert(ex, TcpExpert.dsack);
+          }
+          break;
+        }
+        case 8:
+          if (!bad) {
+            s.hasTimestamps = true;
+            const tsval = u32(b, o), tsecr = u32(b, o + 4);
+            push(F.tsval, tsval); push(F.tsecr, tsecr);
+            if (emit && !this.prefs.ignoreTcpTimestamps) tokens += " TSval=" + tsval + " TSecr=" + tsecr;
+          }
+          break;
+        case 34:
+          if (emit) tokens += len === 2 ? " TFO=R" : " TFO=C";
+          break;
+        default:
+      }
+      i += len;
+    }
+    return tokens;
+  }
+}
+
+/** Fixed option lengths tshark 4.0 checks ("option length should be N"). */
+const FIXED_LEN: ReadonlyArray<number | undefined> = (() => {
+  const a: Array<number | undefined> = new Array<number | undefined>(256);
+  a[2] = 4; a[3] = 3; a[4] = 2; a[6] = 6; a[7] = 6; a[8] = 10; a[11] = 6; a[12] = 6; a[13] = 6; a[19] = 18; a[27] = 8; a[28] = 4;
+  return a;
+})();
+
+function u32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
