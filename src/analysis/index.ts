@@ -20,3 +20,7 @@ export { COMPLETE_SYN, COMPLETE_SYN_ACK, COMPLETE_ACK, COMPLETE_DATA, COMPLETE_F
 export { FAST_RETRANSMISSION_NS, OUT_OF_ORDER_DEFAULT_NS } from "./seq-analysis.js";
 export { BYTES_IN_FLIGHT_LIMIT } from "./bytes-in-flight.js";
 export { MAX_WINDOW_SHIFT } from "./window.js";
+export {
+  ConversationSummaries, ConversationSummary, DirectionTotals, PhaseRange, DEFAULT_MAX_SUMMARIES,
+  type ConnectionEnd, type Opener, type SummaryOptions,
+} from "./summary.js";
