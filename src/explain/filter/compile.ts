@@ -234,7 +234,10 @@ class Compiler<F extends FilterFieldInfo> {
       }
       case "bool": {
         const text = word ?? tok.value!;
-        if (word !== undefined && word.startsWith("-")) throw new FilterSyntaxError("FT_BOOLEAN cannot -.", tok.start, 1);
+        // tshark 4.0 reads `-1` as unary minus applied to `1`, and underlines the operand.
+        if (word !== undefined && word.startsWith("-")) {
+          throw new FilterSyntaxError("FT_BOOLEAN cannot -.", tok.start + 1, tok.end - tok.start - 1);
+        }
         let lit: number;
         if (text === "True" || text === "TRUE") lit = 1;
         else if (text === "False" || text === "FALSE") lit = 0;
