@@ -1,6 +1,7 @@
 // Bootstrap for `npm start` / `npm test` on a fresh clone (prestart/pretest):
 //   1. `npm ci` when node_modules is missing or older than package-lock.json;
-//   2. build when dist/ is missing or older than any file in src/, test/, scripts/ or a tsconfig;
+//   2. build (tsc, then vite for the web page into dist/web) when dist/ is missing or older than any
+//      file in src/, test/, scripts/, a tsconfig or vite.config.ts;
 //   3. tcpdump: install it with apt-get when missing and we are root, else say how.
 // Only node:* here: it runs before any dependency is installed.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -40,10 +41,10 @@ if (!existsSync(modules) || !existsSync(stamp) || statSync(stamp).mtimeMs < stat
 }
 
 const built = join(root, "dist", ".built");
-const sources = Math.max(...["src", "test", "scripts", "tsconfig.json", "tsconfig.core.json", "package.json"]
+const sources = Math.max(...["src", "test", "scripts", "tsconfig.json", "tsconfig.core.json", "package.json", "vite.config.ts"]
   .map((p) => newest(join(root, p))));
 if (!existsSync(built) || statSync(built).mtimeMs < sources) {
-  say("building (tsc)");
+  say("building (tsc, vite)");
   run("npm", ["run", "--silent", "build"]);
   execFileSync("touch", [built]);
 }

@@ -1,0 +1,2 @@
+/** Vite lets the page import its stylesheet. */
+declare module "*.css";

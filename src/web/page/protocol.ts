@@ -1,0 +1,104 @@
+/** Messages between the page (main thread) and the decode worker. Plain data only. */
+
+/** One packet-list row, formatted in the worker. All strings are rendered as text. */
+export interface Row {
+  /** Index in the capture (0-based), the key for selection. */
+  index: number;
+  number: number;
+  time: string;
+  source: string;
+  destination: string;
+  protocol: string;
+  length: number;
+  info: string;
+  /** Colour rule: "bad" | "rst" | "synfin" | "tcp" | "udp" | "icmp" | "arp" | "other". */
+  color: string;
+}
+
+/** A node of the details tree; `start`/`end` are byte offsets in the frame (end exclusive), −1 when none. */
+export interface TreeNode {
+  id: number;
+  label: string;
+  start: number;
+  end: number;
+  children: TreeNode[];
+}
+
+/** One segment of the selected stream, for the ladder and the explanation. */
+export interface LadderSegment {
+  index: number;
+  number: number;
+  fromClient: boolean;
+  flags: string;
+  seq: number;
+  ack: number;
+  ackPresent: boolean;
+  len: number;
+  win: number;
+  timeNs: number;
+  tags: string[];
+  client: string;
+  server: string;
+  clientBefore: string;
+  serverBefore: string;
+}
+
+/** Everything the panes show for the selected packet. */
+export interface Details {
+  index: number;
+  number: number;
+  bytes: Uint8Array;
+  tree: TreeNode[];
+  /** The TCP stream (tcp.stream) or −1. */
+  stream: number;
+  client: string;
+  server: string;
+  segments: LadderSegment[];
+  /** Position of the selected packet in `segments`, −1 if not TCP. */
+  at: number;
+  /** Narrative lines (from src/explain when available, else our short summary). */
+  narrative: string[];
+  /** TCP header diagram lines, monospace. */
+  diagram: string[];
+  /** Payload bytes primer lines. */
+  primer: string[];
+  /** Rules that fired on this packet, with values. */
+  why: string[];
+}
+
+export interface Conversation {
+  stream: number;
+  a: string;
+  b: string;
+  packets: number;
+  bytes: number;
+  firstNumber: number;
+  firstIndex: number;
+  durationNs: number;
+}
+
+export interface ExpertLine {
+  severity: string;
+  group: string;
+  summary: string;
+  count: number;
+  firstIndex: number;
+}
+
+export type ToWorker =
+  | { type: "open-url"; url: string; name: string }
+  | { type: "open-file"; file: Blob; name: string }
+  | { type: "open-ws"; url: string; name: string }
+  | { type: "rows"; start: number; count: number; req: number }
+  | { type: "select"; index: number }
+  | { type: "filter"; text: string }
+  | { type: "stats" };
+
+export type FromWorker =
+  | { type: "progress"; total: number; shown: number; done: boolean; name: string }
+  | { type: "error"; message: string }
+  | { type: "rows"; req: number; start: number; rows: Row[] }
+  | { type: "details"; details: Details }
+  | { type: "filter"; ok: true; text: string; shown: number }
+  | { type: "filter"; ok: false; text: string; message: string; column: number | undefined; length: number }
+  | { type: "stats"; conversations: Conversation[]; expert: ExpertLine[] };
