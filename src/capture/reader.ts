@@ -112,7 +112,9 @@ export class CaptureParser implements RecordBatch {
   push(chunk: Uint8Array): void {
     if (this.#pos < this.#end) throw new Error("CaptureParser.push: the previous chunk was not drained");
     if (this.#ended) throw new Error("CaptureParser.push: after end()");
-    this.#chunk = chunk;
+    // A plain Uint8Array view: subarray() on a node Buffer goes through Buffer's species constructor,
+    // several times slower per record, and Buffer#slice() would not copy.
+    this.#chunk = chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.#cdv = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.#pos = 0;
     this.#end = chunk.byteLength;
