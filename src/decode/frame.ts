@@ -194,7 +194,9 @@ export class FrameDecoder {
   /** Refills `out` from one frame. `originalLength` is the length on the wire (pcap orig_len). */
   decode(linkType: number, bytes: Uint8Array, originalLength: number, frameNumber: number, out: DecodedFrame): void {
     out.frameNumber = frameNumber; out.linkType = linkType; out.bytes = bytes; out.originalLength = originalLength;
-    out.ipCount = 0; out.tcpCount = 0; out.problems.length = 0;
+    out.ipCount = 0; out.tcpCount = 0;
+    // Setting an array's length is a runtime call even when it is already 0: only clear a non-empty list.
+    if (out.problems.length !== 0) out.problems.length = 0;
     this.#out = out;
     const cap = bytes.length;
     const rep = originalLength > cap ? originalLength : cap;
@@ -619,7 +621,8 @@ export class FrameDecoder {
     const have = cap - at;
     if (have <= 0) { out.tcpCount--; return; } // tshark 4.0 shows no tcp item without a byte of it
     t.bytes = b; t.offset = at; t.ipIndex = ipIndex; t.quoted = quoted; t.reassembled = reassembled;
-    t.capturedLength = have > 0 ? have : 0; t.problems.length = 0;
+    t.capturedLength = have > 0 ? have : 0;
+    if (t.problems.length !== 0) t.problems.length = 0;
     t.srcPort = u16(b, at); t.dstPort = u16(b, at + 2); t.seqRaw = u32(b, at + 4); t.ackRaw = u32(b, at + 8);
     const doff = have > 12 ? u8(b, at + 12) >> 4 : 0;
     t.dataOffset = doff; t.headerLength = doff * 4;
