@@ -45,11 +45,17 @@ export class TcpAnalyzer {
     return { unackedDropped: this.#ctx.unackedDropped, conversationsForgotten: this.#table.forgotten };
   }
 
+  /** The options in force. */
+  get options(): AnalysisOptions { return this.#opts; }
+  /** The current conversation generation for `s`, changing nothing (why-not probes, why-not.ts). */
+  peek(s: TcpSegment): Conversation | undefined { return this.#table.find(s, conversationHash(s)); }
+
   /** Analyse the next segment in capture order. The returned object is reused by the next call. */
   observe(s: TcpSegment): AnalysisResult {
     const r = this.result, c = this.#ctx, o = this.#opts;
     r.clear();
     r.frame = s.frame;
+    r.tcpFlags = s.flags;
     const flags = s.flags;
     const syn = (flags & SYN) !== 0, ack = (flags & ACK) !== 0;
     const pureSyn = syn && !ack;

@@ -24,3 +24,7 @@ export {
   ConversationSummaries, ConversationSummary, DirectionTotals, PhaseRange, DEFAULT_MAX_SUMMARIES,
   type ConnectionEnd, type Opener, type SummaryOptions,
 } from "./summary.js";
+export {
+  type WhyTrace, type WhyCondition, formatWhy, firstFailed, derivedTraces, seqText, msText,
+} from "./why-trace.js";
+export { probeChecks, FrameChecks, FrameProbe } from "./why-not.js";

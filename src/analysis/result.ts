@@ -7,6 +7,8 @@ import { WhyList } from "./why.js";
 export class AnalysisResult {
   /** frame.number of the segment. */
   frame = 0;
+  /** The segment's 12 TCP flag bits (FIN 0x001 … AE 0x100), for traces and summaries. */
+  tcpFlags = 0;
   /** tcp.stream. */
   stream = 0;
   /** tcp.completeness as shown (before this packet's contribution, spec §9). */
@@ -75,7 +77,7 @@ export class AnalysisResult {
 
   /** Back to "nothing known" for the next packet. */
   clear(): void {
-    this.frame = 0; this.stream = 0; this.completeness = 0; this.seglen = -1;
+    this.frame = 0; this.tcpFlags = 0; this.stream = 0; this.completeness = 0; this.seglen = -1;
     this.seq = 0; this.ack = 0; this.ackPresent = false; this.nxtseq = 0; this.nxtseqPresent = false;
     this.seqBase = 0; this.ackBase = 0; this.relative = false;
     this.windowSize = 0; this.windowPresent = false; this.scaleFactor = 0; this.scaleFactorPresent = false;
