@@ -45,7 +45,7 @@ export async function openUi(ctx: BrowserContext, opts: UiServerOptions = {}): P
 
 /** Waits until the page says the capture is fully read, and returns the packet count it shows. */
 export async function loadedCount(page: Page, timeout = 60_000): Promise<number> {
-  await page.waitForFunction('/^\\d+ packets$/.test(document.getElementById("status")?.textContent ?? "")', undefined, { timeout });
+  await waitStatus(page, "^\\d+ packets$", timeout);
   const text = await page.textContent("#status");
   return Number(/^(\d+)/.exec(text ?? "")![1]);
 }
@@ -73,4 +73,14 @@ export function tsharkFrameCount(file: string): number {
 export function tsharkFilterCount(file: string, filter: string): number {
   const out = execFileSync("tshark", ["-n", "-r", file, "-Y", filter, "-T", "fields", "-e", "frame.number"], { env: TSHARK_ENV, encoding: "utf8", maxBuffer: 1 << 28 });
   return out.split("\n").filter((l) => l !== "").length;
+}
+
+/** The page's DOM as far as the waits below need it (the tests compile without lib DOM). */
+type Doc = { document: { getElementById(id: string): { textContent: string | null } | null } };
+
+/** Waits until #status matches the regular expression `source`. A function, not a string: the
+ *  page's CSP forbids eval, and Playwright runs functions without it. */
+export async function waitStatus(page: Page, source: string, timeout = 60_000): Promise<void> {
+  await page.waitForFunction((src) => new RegExp(src).test((globalThis as unknown as Doc).document.getElementById("status")?.textContent ?? ""),
+    source, { timeout });
 }

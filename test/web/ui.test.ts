@@ -2,9 +2,14 @@
 import { after, before, suite, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { launch, loadedCount, openUi, shot, tsharkFrameCount } from "./harness.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { PcapWriter } from "../../src/capture/index.js";
+import { execFileSync, spawnSync } from "node:child_process";
+import { launch, loadedCount, openUi, shot, tsharkFilterCount, tsharkFrameCount, waitStatus } from "./harness.js";
+import type { UiServer } from "../../src/web/server.js";
 import { sharedDir } from "../support/paths.js";
-import type { BrowserContext } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 
 const CAPTURES = join(sharedDir(), "captures", "public");
 const SSH_DUPS = join(CAPTURES, "zeek", "tcp__ssh-dups.pcap");
@@ -37,4 +42,186 @@ suite("web/ui in chromium", () => {
       }
     });
   }
+});
+
+/** tshark's -Y error, as lines without the `tshark: ` prefix and the 4-space indent. */
+function tsharkFilterError(file: string, filter: string): string[] {
+  const r = spawnSync("tshark", ["-n", "-r", file, "-Y", filter], {
+    env: { ...process.env, WIRESHARK_CONFIG_DIR: "/nonexistent", LC_ALL: "C.UTF-8", TZ: "UTC" }, encoding: "utf8" });
+  return r.stderr.split("\n").filter((l) => l !== "" && !l.startsWith("Running as user"))
+    .map((l) => l.replace(/^tshark: /, "").replace(/^ {4}/, ""));
+}
+
+suite("web/ui panes in chromium", () => {
+  let ctx: BrowserContext;
+  let closeBrowser: () => Promise<void>;
+  let server: UiServer;
+  let page: Page;
+  let dialogs: string[];
+  let errors: string[];
+  before(async () => {
+    const b = await launch(); ctx = b.browser; closeBrowser = b.close;
+    ({ server, page, dialogs, errors } = await openUi(ctx, { file: SSH_DUPS }));
+    await loadedCount(page);
+  });
+  after(async () => { await server.close(); await closeBrowser(); });
+
+  test("select a frame: details tree, field → bytes and byte → field", async () => {
+    await page.click("#packet-list .row[data-index='0']");
+    await page.waitForSelector("#details .node");
+    const tcpLabel = await page.textContent("#details .tree > li:last-child > .node");
+    const [sport, dport, seqRaw] = tsharkFields(SSH_DUPS, 1, ["tcp.srcport", "tcp.dstport", "tcp.seq_raw"]);
+    assert.match(tcpLabel ?? "", new RegExp(`^.?Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}`));
+    // Click the Source Port field: exactly its two bytes light up, and they spell the port.
+    await page.click("#details .node:text-matches('^.?Source Port: ')");
+    const hl = await page.$$eval("#bytes .hex .byte.hl", (es) => es.map((e) => e.textContent ?? ""));
+    assert.equal(hl.length, 2);
+    assert.equal(parseInt(hl.join(""), 16), Number(sport));
+    await shot(page, "details-field-to-bytes");
+    // Click the first byte of the sequence number: its field is selected.
+    const seqAt = Number(await page.$eval("#bytes .hex .byte.hl", (e) => e.getAttribute("data-at"))) + 4;
+    await page.click(`#bytes .hex .byte[data-at='${seqAt}']`);
+    const sel = await page.textContent("#details .node.selected");
+    assert.match(sel ?? "", /Sequence Number/);
+    const seqHex = await page.$$eval("#bytes .hex .byte.hl", (es) => es.map((e) => e.textContent ?? "").join(""));
+    assert.equal(parseInt(seqHex, 16), Number(seqRaw));
+    await shot(page, "details-byte-to-field");
+  });
+
+  test("filter bar: the -Y language, counts as tshark's", async () => {
+    for (const f of ["tcp.analysis.retransmission", "tcp.flags.syn == 1 || tcp.flags.fin == 1", "tcp.len > 100 && tcp.srcport == 22"]) {
+      await page.fill("#filter", f);
+      await page.press("#filter", "Enter");
+      const want = tsharkFilterCount(SSH_DUPS, f);
+      await waitStatus(page, `^${want} of `);
+      const first = await page.textContent("#packet-list .row:not(.pending) .no");
+      const firstWant = tsharkFields(SSH_DUPS, undefined, ["frame.number"], f)[0];
+      assert.equal(first?.trim(), firstWant, f);
+    }
+    await shot(page, "filter-good");
+  });
+
+  test("filter bar: a bad filter shows tshark's message and caret", async () => {
+    const bad = "tcp.port == 22 && tcp.flgs.syn == 1";
+    await page.fill("#filter", bad);
+    await page.press("#filter", "Enter");
+    await page.waitForSelector("#filter-error");
+    const shown = (await page.textContent("#filter-error"))!.split("\n");
+    assert.deepEqual(shown, tsharkFilterError(SSH_DUPS, bad));
+    await shot(page, "filter-bad");
+    await page.fill("#filter", "");
+    await page.press("#filter", "Enter");
+    await waitStatus(page, "^\\d+ packets$");
+  });
+
+  test("ladder: one arrow per segment of the stream; an arrow selects its packet", async () => {
+    await page.click("#packet-list .row[data-index='0']");
+    await page.click("#tab-ladder");
+    await page.waitForSelector("#ladder svg");
+    const arrows = await page.$$eval("#ladder .arrow", (es) => es.length);
+    assert.equal(arrows, tsharkFilterCount(SSH_DUPS, "tcp.stream == 0"));
+    await page.click("#ladder .arrow[data-index='2'] text:not(.state):not(.frame)");
+    await page.waitForSelector("#packet-list .row.selected[data-index='2']");
+    await page.waitForSelector("#ladder .arrow.selected[data-index='2']");
+    await shot(page, "ladder");
+  });
+
+  test("explanation, conversations and expert summary", async () => {
+    await page.click("#packet-list .row[data-index='0']");
+    await page.click("#tab-explain");
+    await page.waitForSelector("#explain .diagram");
+    assert.match((await page.textContent("#explain")) ?? "", /Source Port/);
+    await shot(page, "explain");
+    await page.click("#tab-conversations");
+    await page.waitForSelector("#conversations tbody tr");
+    assert.equal(await page.$$eval("#conversations tbody tr", (es) => es.length), 1);
+    await page.click("#tab-expert");
+    await page.waitForSelector("#expert tbody tr");
+    const rows = await page.$$eval("#expert tbody tr", (es) => es.map((e) => [...e.children].map((c) => c.textContent ?? "")));
+    const dup = rows.find((r) => r[2] === "tcp.analysis.duplicate_ack");
+    assert.equal(dup?.[3], String(tsharkFilterCount(SSH_DUPS, "tcp.analysis.duplicate_ack")));
+    await shot(page, "expert");
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(errors, []);
+  });
+});
+
+/** Values of `fields` for one frame (or the first frame passing `filter`), from tshark. */
+function tsharkFields(file: string, frame: number | undefined, fields: string[], filter?: string): string[] {
+  const args = ["-n", "-r", file, "-T", "fields", ...fields.flatMap((f) => ["-e", f])];
+  if (frame !== undefined) args.push("-Y", `frame.number == ${frame}`);
+  else if (filter !== undefined) args.push("-Y", filter);
+  const out = execFileSync("tshark", args, { env: { ...process.env, WIRESHARK_CONFIG_DIR: "/nonexistent", LC_ALL: "C.UTF-8", TZ: "UTC" }, encoding: "utf8" });
+  return out.split("\n")[0]!.split("\t");
+}
+
+/** Ethernet + IPv4 + TCP frame carrying `payload` from 10.0.0.1:40000 to 10.0.0.2:80. */
+function frame(seq: number, ack: number, flags: number, payload: Uint8Array, fromClient: boolean): Uint8Array {
+  const b = new Uint8Array(54 + payload.length);
+  const dv = new DataView(b.buffer);
+  b.set([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1], 0);
+  dv.setUint16(12, 0x0800);
+  dv.setUint8(14, 0x45); dv.setUint16(16, 40 + payload.length); dv.setUint8(22, 64); dv.setUint8(23, 6);
+  const [a, c] = fromClient ? [[10, 0, 0, 1], [10, 0, 0, 2]] : [[10, 0, 0, 2], [10, 0, 0, 1]];
+  b.set(a, 26); b.set(c, 30);
+  dv.setUint16(34, fromClient ? 40000 : 80); dv.setUint16(36, fromClient ? 80 : 40000);
+  dv.setUint32(38, seq); dv.setUint32(42, ack); dv.setUint8(46, 0x50); dv.setUint8(47, flags); dv.setUint16(48, 65535);
+  b.set(payload, 54);
+  return b;
+}
+
+suite("web/ui: hostile captures in chromium", () => {
+  let ctx: BrowserContext;
+  let closeBrowser: () => Promise<void>;
+  const dir = mkdtempSync(join(tmpdir(), "synack-xss-"));
+  before(async () => { const b = await launch(); ctx = b.browser; closeBrowser = b.close; });
+  after(async () => { await closeBrowser(); rmSync(dir, { recursive: true, force: true }); });
+
+  test("markup in the payload renders inert: no dialog, no script, no image", async () => {
+    const evil = new TextEncoder().encode(`<script>alert("xss")</script><img src=x onerror="alert('img');window.__xss=1">`);
+    const w = new PcapWriter({ linkType: 1 });
+    w.header();
+    const recs: Array<[number, number, number, Uint8Array, boolean]> = [
+      [1000, 0, 0x02, new Uint8Array(0), true], [5000, 1001, 0x12, new Uint8Array(0), false],
+      [1001, 5001, 0x10, new Uint8Array(0), true], [1001, 5001, 0x18, evil, true],
+      [5001, 1001 + evil.length, 0x18, evil, false],
+    ];
+    recs.forEach(([s, a, f, p, c], k) => { const bytes = frame(s, a, f, p, c); w.add({ tsSec: 1_700_000_000, tsNsec: k * 1000, originalLength: bytes.length, bytes }); });
+    const file = join(dir, "xss.pcap");
+    writeFileSync(file, w.take());
+    const { server, page, dialogs, errors } = await openUi(ctx);
+    try {
+      // The upload path (same as drag & drop): the page reads the file itself.
+      await page.setInputFiles("#file-input", file);
+      assert.equal(await loadedCount(page), 5);
+      await page.click("#packet-list .row[data-index='3']");
+      await page.waitForSelector("#bytes .byte");
+      await page.click("#tab-explain");
+      await page.waitForSelector("#explain .primer");
+      await page.click("#details .node:text-matches('^.?Transmission')");
+      await page.click("#details .node:text-matches('TCP payload')");
+      const ascii = await page.$$eval("#bytes .ascii .byte.hl", (es) => es.map((e) => e.textContent).join(""));
+      assert.ok(ascii.startsWith("<script>alert("), ascii);
+      const injected = await page.evaluate(() => {
+        const d = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document;
+        return { scripts: d.querySelectorAll("#root script").length, imgs: d.querySelectorAll("img").length,
+          flag: (globalThis as unknown as { __xss?: number }).__xss ?? 0 };
+      });
+      assert.deepEqual(injected, { scripts: 0, imgs: 0, flag: 0 });
+      await shot(page, "xss-inert");
+      assert.deepEqual(dialogs, []);
+      assert.deepEqual(errors, []);
+
+      // A file that is not a capture: an error banner, the page keeps working.
+      const junk = join(dir, "notes.txt");
+      writeFileSync(junk, "<b>not a capture</b>\n".repeat(10));
+      await page.setInputFiles("#file-input", junk);
+      await page.waitForSelector("#error-banner");
+      assert.match((await page.textContent("#error-banner")) ?? "", /notes\.txt: .*/);
+      await shot(page, "not-a-capture");
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close(); await server.close();
+    }
+  });
 });

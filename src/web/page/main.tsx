@@ -242,13 +242,14 @@ function Tree({ nodes, depth }: { nodes: TreeNode[]; depth: number }) {
   );
 }
 
-/** The deepest node whose byte range holds `at`. */
-function nodeAt(nodes: TreeNode[], at: number): TreeNode | undefined {
+/** The narrowest node whose byte range holds `at` (the deeper one on a tie), as Wireshark picks
+ *  the field under a clicked byte. */
+function nodeAt(nodes: TreeNode[], at: number, best?: TreeNode): TreeNode | undefined {
   for (const n of nodes) {
-    if (n.start >= 0 && at >= n.start && at < n.end) return nodeAt(n.children, at) ?? n;
+    if (n.start >= 0 && at >= n.start && at < n.end && (best === undefined || n.end - n.start <= best.end - best.start)) best = n;
+    best = nodeAt(n.children, at, best);
   }
-  for (const n of nodes) { const d = nodeAt(n.children, at); if (d) return d; }
-  return undefined;
+  return best;
 }
 
 /** Path of ids from the root to `target`, to open the branches that hold it. */
@@ -303,7 +304,7 @@ function Explain({ d }: { d: Details }) {
   );
 }
 
-const LADDER_MAX = 300;
+const LADDER_MAX = 400;
 function Ladder({ d }: { d: Details }) {
   if (d.stream < 0 || d.segments.length === 0) return <p class="muted">Select a TCP packet to see its stream's ladder.</p>;
   const from = Math.max(0, Math.min(d.at - LADDER_MAX / 2, d.segments.length - LADDER_MAX));
@@ -321,7 +322,7 @@ function Ladder({ d }: { d: Details }) {
         <text x={right} y={16} text-anchor="middle" class="who">server</text>
         <line x1={left} y1={24} x2={left} y2={H} class="lifeline" />
         <line x1={right} y1={24} x2={right} y2={H} class="lifeline" />
-        <defs><marker id="arrowhead" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" /></marker></defs>
+        <defs><marker id="arrowhead" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" /></marker></defs>
         {segs.map((s, k) => {
           const y1 = top + k * step, y2 = y1 + step * 0.7;
           const [x1, x2] = s.fromClient ? [left, right] : [right, left];
