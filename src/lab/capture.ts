@@ -54,6 +54,16 @@ export interface CaptureHandle extends AsyncIterable<CaptureRecord> {
   readonly done: Promise<CaptureSummary>;
 }
 
+/** tcpdump 4.99 on Linux prints its counters on SIGUSR1 ("tcpdump: 2 packets captured, 4 packets
+ *  received by filter, 0 packets dropped by kernel"); on BSD/macOS that is SIGINFO, and SIGUSR1
+ *  would end it, so the drain runs on Linux only. */
+const SIGUSR1_STATS = process.platform === "linux";
+const STATS_RE = /^tcpdump: \d+ packets? captured, \d+ packets? received by filter/;
+/** How long to wait for a counters line, the pause between two probes, and the drain's bound. */
+const STATS_WAIT_MS = 200;
+const DRAIN_STEP_MS = 20;
+const DRAIN_MAX_MS = 2000;
+
 /** After SIGINT, how long tcpdump gets to flush and exit before SIGTERM (and as long again before SIGKILL). */
 const STOP_GRACE_MS = 3000;
 
@@ -151,20 +161,58 @@ export function startCapture(options: CaptureOptions = {}): CaptureHandle {
     await exitedP;
     if (iterationStarted && !iterationDone) await new Promise<void>((res) => { onIterationDone = res; if (iterationDone) res(); });
     else if (!iterationStarted) child.stdout.destroy();
-    const m = /(\d+) packets? dropped by kernel/.exec(stderr);
+    const m = /^(\d+) packets? dropped by kernel/m.exec(stderr); // the summary tcpdump prints on exit
     return { packets, droppedByKernel: m ? Number(m[1]) : undefined, reason };
   })();
+
+  /** tcpdump's statistics line (printed on SIGUSR1 on Linux): captured, received by filter. */
+  let statsSeen = 0;
+  let onStats: (() => void) | undefined;
+  let lastStats = "";
+  let partial = "";
+  child.stderr.on("data", (chunk: string) => {
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop()!;
+    for (const line of lines) {
+      if (!STATS_RE.test(line)) continue;
+      statsSeen++; lastStats = line; onStats?.();
+    }
+  });
+  const probe = (): Promise<string | undefined> => new Promise((res) => {
+    const before = statsSeen;
+    const t = setTimeout(() => { onStats = undefined; res(undefined); }, STATS_WAIT_MS);
+    onStats = () => { if (statsSeen > before) { clearTimeout(t); onStats = undefined; res(lastStats); } };
+    signal("SIGUSR1");
+  });
+
+  /** Packets the kernel queued before stop() may not have reached tcpdump yet, and tcpdump drops
+   *  what it has not read when interrupted. So ask it for its counters (SIGUSR1) until they stop
+   *  moving: then it has read everything that was queued. Bounded by DRAIN_MAX_MS. */
+  async function drain(): Promise<void> {
+    if (!listening || exited || SIGUSR1_STATS !== true) return;
+    const until = Date.now() + DRAIN_MAX_MS;
+    let prev = await probe();
+    while (prev !== undefined && !exited && Date.now() < until) {
+      await new Promise((res) => setTimeout(res, DRAIN_STEP_MS));
+      const now = await probe();
+      if (now === undefined || now === prev) return;
+      prev = now;
+    }
+  }
 
   let stopping: Promise<CaptureSummary> | undefined;
   function stop(): Promise<CaptureSummary> {
     if (stopping) return stopping;
     if (!exited && reason === "ended") reason = "stopped";
+    stopping = drain().then(() => stopNow());
+    return stopping;
+  }
+  function stopNow(): Promise<CaptureSummary> {
     signal("SIGINT");
     const t1 = setTimeout(() => signal("SIGTERM"), STOP_GRACE_MS);
     const t2 = setTimeout(() => signal("SIGKILL"), 2 * STOP_GRACE_MS);
     t1.unref(); t2.unref();
-    stopping = finished.finally(() => { clearTimeout(t1); clearTimeout(t2); });
-    return stopping;
+    return finished.finally(() => { clearTimeout(t1); clearTimeout(t2); });
   }
 
   return {

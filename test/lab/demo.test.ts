@@ -1,0 +1,150 @@
+/** The demo end to end on a real capture: the file holds the article's exchange (checked on raw
+ *  header fields, independently of our analysis), tshark reads it, and the walkthrough model
+ *  states the facts. Invariants only: a Window Update or a merged FIN/ACK depends on timing. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runDemo, byteFacts, createUnique, buildWalkthrough } from "../../src/lab/index.js";
+import { readCaptureBytes } from "../../src/capture/index.js";
+import { decodePacket } from "../../src/decode/index.js";
+import { closeSync } from "node:fs";
+
+const SYN = 0x002, ACK = 0x010, FIN = 0x001, RST = 0x004;
+
+interface Seg { fromClient: boolean; flags: number; seq: number; ack: number; payload: number[] }
+
+/** Raw TCP headers of the file, oriented by the server port. */
+function segments(file: string, serverPort: number): Seg[] {
+  const { records, fatal } = readCaptureBytes(new Uint8Array(readFileSync(file)));
+  assert.equal(fatal, undefined);
+  return records.map((r) => {
+    const t = decodePacket(r.linkType, r.bytes, r.originalLength).tcp[0]!;
+    return { fromClient: t.dstPort === serverPort, flags: t.flags, seq: t.seqRaw, ack: t.ackRaw, payload: Array.from(t.payload()) };
+  });
+}
+
+const add = (a: number, n: number) => (a + n) >>> 0;
+/** a ≥ b in sequence space (RFC 9293 §3.4). */
+const seqGe = (a: number, b: number) => ((a - b) | 0) >= 0;
+
+/** The article's invariants on raw numbers. */
+function assertArticle(segs: Seg[], data: number[]): void {
+  assert.ok(segs.every((s) => (s.flags & RST) === 0), "no reset");
+  const syn = segs.find((s) => s.fromClient && (s.flags & (SYN | ACK)) === SYN);
+  assert.ok(syn, "the client's SYN");
+  const synAck = segs.find((s) => !s.fromClient && (s.flags & (SYN | ACK)) === (SYN | ACK));
+  assert.ok(synAck, "the SYN-ACK");
+  const cIsn = syn.seq, sIsn = synAck.seq;
+  assert.equal(synAck.ack, add(cIsn, 1), "SYN-ACK acknowledges ISN + 1 (the SYN takes one number)");
+  assert.ok(segs.some((s) => s.fromClient && (s.flags & (SYN | ACK)) === ACK && s.seq === add(cIsn, 1) && s.ack === add(sIsn, 1)),
+    "the client's ACK of the SYN-ACK: seq ISN+1, ack server ISN+1");
+  const cData = segs.find((s) => s.fromClient && s.payload.length > 0);
+  assert.ok(cData);
+  assert.deepEqual(cData.payload, data);
+  assert.equal(cData.seq, add(cIsn, 1), "the client's first data byte is ISN + 1");
+  assert.ok(segs.some((s) => !s.fromClient && (s.flags & ACK) !== 0 && seqGe(s.ack, add(cIsn, 1 + data.length))),
+    "the server acknowledges the client's data: ack = ISN + 1 + len");
+  const sData = segs.find((s) => !s.fromClient && s.payload.length > 0);
+  assert.ok(sData);
+  assert.deepEqual(sData.payload, data, "the echo");
+  assert.equal(sData.seq, add(sIsn, 1));
+  assert.ok(segs.some((s) => s.fromClient && (s.flags & ACK) !== 0 && seqGe(s.ack, add(sIsn, 1 + data.length))),
+    "the client acknowledges the echo");
+  const cFin = segs.find((s) => s.fromClient && (s.flags & FIN) !== 0);
+  const sFin = segs.find((s) => !s.fromClient && (s.flags & FIN) !== 0);
+  assert.ok(cFin && sFin, "a FIN from each side");
+  assert.equal(cFin.seq, add(cIsn, 1 + data.length), "the client's FIN comes after its data");
+  assert.equal(sFin.seq, add(sIsn, 1 + data.length), "the server's FIN comes after the echo");
+  assert.ok(segs.some((s) => !s.fromClient && (s.flags & ACK) !== 0 && s.ack === add(cFin.seq, 1)), "the client's FIN is acknowledged (+1)");
+  assert.ok(segs.some((s) => s.fromClient && (s.flags & ACK) !== 0 && s.ack === add(sFin.seq, 1)), "the server's FIN is acknowledged (+1)");
+}
+
+function tshark(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync("tshark", args, { encoding: "utf8",
+    env: { ...process.env, WIRESHARK_CONFIG_DIR: "/nonexistent", LC_ALL: "C.UTF-8", TZ: "UTC" } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test("demo: a live capture of the article's exchange, written as pcapng that tshark reads", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "synack-demo-"));
+  const run = await runDemo({ port: 0, dir });
+  assert.equal(run.noCapture, undefined);
+  assert.equal(run.file, join(dir, "synack-demo.pcapng"));
+  const segs = segments(run.file!, run.port);
+  assert.equal(segs.length, run.packets.length);
+  assertArticle(segs, [0x41, 0x42]);
+
+  // tshark agrees on the file: same frame count, the two payloads, the FINs.
+  const t = tshark(["-r", run.file!, "-n", "-T", "fields", "-e", "tcp.srcport", "-e", "tcp.flags.fin", "-e", "tcp.payload"]);
+  assert.equal(t.status, 0, t.stderr);
+  const rows = t.stdout.split("\n").filter((l) => l !== "").map((l) => l.split("\t"));
+  assert.equal(rows.length, segs.length);
+  assert.deepEqual(rows.filter((r) => (r[2] ?? "") !== "").map((r) => r[2]), ["4142", "4142"]);
+  assert.equal(rows.filter((r) => r[1] === "1").length, 2);
+
+  const w = run.walkthrough!;
+  assert.deepEqual(w.checks.dataFromClient, new Uint8Array([0x41, 0x42]));
+  assert.deepEqual(w.checks.dataFromServer, new Uint8Array([0x41, 0x42]));
+  assert.equal(w.checks.handshake, true);
+  assert.equal(w.checks.clientFinAcked, true);
+  assert.equal(w.checks.serverFinAcked, true);
+  assert.deepEqual(w.phases.map((p) => p.phase), ["handshake", "data", "teardown"]);
+  assert.equal(w.server.port, run.port);
+  const [p1, p2] = w.packets;
+  assert.deepEqual([p1!.sender, p1!.flagNames, p1!.seqRel, p1!.ackRel], ["client", ["SYN"], 0, undefined]);
+  assert.deepEqual([p1!.clientBefore, p1!.clientAfter, p1!.serverBefore, p1!.serverAfter], ["CLOSED", "SYN-SENT", "LISTEN", "SYN-RECEIVED"]);
+  assert.match(p1!.seqWhy, /ISN/);
+  assert.ok(p1!.options.some((o) => o.name === "MSS") && p1!.options.some((o) => o.name === "SACK_PERM")
+    && p1!.options.some((o) => o.name === "WS") && p1!.options.some((o) => o.name === "Timestamps"));
+  assert.deepEqual([p2!.sender, p2!.flagNames, p2!.seqRel, p2!.ackRel], ["server", ["SYN", "ACK"], 0, 1]);
+  const data = w.packets.find((p) => p.sender === "client" && p.payloadLength > 0)!;
+  assert.deepEqual([data.seqRel, data.nextSeqRel, data.phase], [1, 3, "data"]);
+  assert.deepEqual(data.payloadBytes.map((b) => [b.char, b.decimal, b.hex, b.bits]),
+    [["A", 65, "0x41", "01000001"], ["B", 66, "0x42", "01000010"]]);
+  const ackOfData = w.packets.find((p) => p.sender === "server" && p.ackRel === 3)!;
+  assert.match(ackOfData.ackWhy!, /3 = 1 for the client's SYN \+ 2 data bytes/);
+  const sFin = w.packets.find((p) => p.sender === "server" && (p.flags & FIN) !== 0)!;
+  assert.equal(sFin.phase, "teardown");
+  assert.equal(sFin.seqRel, 3);
+  assert.equal(sFin.serverAfter, "LAST-ACK");
+  const last = w.packets[w.packets.length - 1]!;
+  assert.equal(last.serverAfter, "CLOSED");
+  assert.equal(last.clientAfter, "TIME-WAIT");
+  for (const p of w.packets) for (const a of p.analysis) assert.ok(a.rule !== "" && a.tag.startsWith("[TCP "), `packet ${p.no}: ${a.field} has its why`);
+});
+
+test("demo: without tcpdump the exchange still runs and says why there is no capture", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "synack-demo-"));
+  const run = await runDemo({ port: 0, dir, env: { PATH: mkdtempSync(join(tmpdir(), "synack-nopath-")) } });
+  assert.match(run.noCapture!, /tcpdump not found/);
+  assert.equal(run.file, undefined);
+  assert.equal(run.walkthrough, undefined);
+  assert.deepEqual(run.exchange.received, new TextEncoder().encode("AB"));
+  assert.equal(existsSync(join(dir, "synack-demo.pcapng")), false);
+});
+
+test("demo: createUnique never overwrites: name, name-1, name-2", () => {
+  const dir = mkdtempSync(join(tmpdir(), "synack-unique-"));
+  writeFileSync(join(dir, "synack-demo.pcapng"), "keep me");
+  const a = createUnique(join(dir, "synack-demo.pcapng"));
+  closeSync(a.fd);
+  const b = createUnique(join(dir, "synack-demo.pcapng"));
+  closeSync(b.fd);
+  assert.deepEqual([a.path, b.path], [join(dir, "synack-demo-1.pcapng"), join(dir, "synack-demo-2.pcapng")]);
+  assert.equal(readFileSync(join(dir, "synack-demo.pcapng"), "utf8"), "keep me");
+});
+
+test("demo: byte primer as the article teaches it", () => {
+  assert.deepEqual(byteFacts(0x41), { char: "A", decimal: 65, hex: "0x41", bits: "01000001" });
+  assert.deepEqual(byteFacts(0x0a), { char: undefined, decimal: 10, hex: "0x0a", bits: "00001010" });
+  assert.deepEqual(byteFacts(0xff), { char: undefined, decimal: 255, hex: "0xff", bits: "11111111" });
+});
+
+test("demo: a walkthrough of no packets is empty, not an error", () => {
+  const w = buildWalkthrough([]);
+  assert.deepEqual(w.packets, []);
+  assert.equal(w.checks.handshake, false);
+});
