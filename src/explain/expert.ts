@@ -22,6 +22,10 @@ export class ExpertList {
   add(message: string, severity: number, group: number): void {
     this.message.push(message); this.severity.push(severity); this.group.push(group);
   }
+  /** Inserts an item at position `at` (an item of an outer layer found late). */
+  insert(at: number, message: string, severity: number, group: number): void {
+    this.message.splice(at, 0, message); this.severity.splice(at, 0, severity); this.group.splice(at, 0, group);
+  }
 }
 
 /** Analysis flags with their expert texts, in the order tshark 4.0 prints them (spec §8, §10.2);

@@ -107,7 +107,7 @@ function hexBytes(b: Uint8Array, from: number, to: number): string {
   return s;
 }
 
-const OPT_OK = 0, OPT_STOPPED = 1, OPT_LIMITED = 2, OPT_MALFORMED = 3;
+const OPT_OK = 0, OPT_STOPPED = 1, OPT_LIMITED = 2, OPT_MALFORMED = 3, OPT_CONTAINED = 4;
 
 /** Per-stream display state kept by the row formatter: first/previous timestamps (sec + ns, so that
  *  a conversation spanning decades stays exact), the stream's A side, and who sent a FIN. */
@@ -179,6 +179,7 @@ export class FieldRows {
     for (const c of this.columns) vals[c]!.length = 0;
     this.#experts.clear();
     this.#info = "";
+    this.#threw = false;
     this.#linkExperts(frame);
     let ipDone = 0;
     for (let i = 0; i < frame.tcpCount; i++) {
@@ -187,6 +188,7 @@ export class FieldRows {
       this.#tcpLayer(frame, i, rec);
     }
     for (; ipDone < frame.ipCount; ipDone++) this.#ipExperts(frame.ip[ipDone]!);
+    if (frame.linkType === 1) this.#ethTrailer(frame);
     if (this.tcpOnly && frame.tcpCount === 0) return undefined;
 
     // Frame-level fields.
@@ -226,38 +228,60 @@ export class FieldRows {
 
   /** Experts of the link layer (before IP). */
   #linkExperts(frame: DecodedFrame): void {
+    const b = frame.bytes, lt = frame.linkType;
+    if (lt === 105) this.#wlanRetry(b, 0);
+    else if (lt === 127 && b.length >= 4) this.#wlanRetry(b, b[2]! | (b[3]! << 8));
+    else if (lt === 192 && b.length >= 8 && (b[4]! | (b[5]! << 8)) === 105) this.#wlanRetry(b, b[2]! | (b[3]! << 8));
     if (frame.linkType === 1 && frame.bytes.length >= 14) {
       // IEEE 802.3 §3.2.3(b): the source address is never a group address.
       if ((frame.bytes[6]! & 1) !== 0) {
         this.#experts.add("Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)", Severity.Warning, Group.Protocol);
       }
-      this.#ethTrailer(frame);
     }
   }
 
-  /** tshark 4.0: bytes after the IP datagram in an Ethernet frame that are not zero padding. */
+  /** tshark 4.0: Ethernet pads frames to 60 bytes (FCS excluded) with zeros; padding that is not
+   *  all zeros is reported. Bytes past 60 are a trailer and not checked. */
   #ethTrailer(frame: DecodedFrame): void {
     if (frame.ipCount === 0) return;
     const ip = frame.ip[0]!;
-    if (ip.encap !== "link" || ip.bytes !== frame.bytes || ip.fragment) return;
+    if (ip.encap !== "link" || ip.bytes !== frame.bytes || ip.fragment || ip.reassembled) return;
     const b = frame.bytes;
     const total = ip.version === 4 ? ((b[ip.offset + 2]! << 8) | b[ip.offset + 3]!) : 40 + ((b[ip.offset + 4]! << 8) | b[ip.offset + 5]!);
-    if (ip.version === 4 && total === 0) return;
-    if (ip.version === 6 && total === 40) return;
+    // A total length of 0 (TSO) or an IPv6 jumbogram: no trailer to look at. Frames under 60 bytes
+    // were not padded, so tshark 4.0 does not check them either.
+    if (total === 0 || (ip.version === 6 && total === 40) || b.length < 60) return;
     const end = ip.offset + total;
-    if (end >= b.length) return;
-    // Ethernet pads frames to 60 bytes (without FCS); padding is expected to be zeros.
-    const padEnd = b.length < 60 ? b.length : Math.max(end, 60);
+    const padEnd = 60;
     let zeros = true;
     for (let i = end; i < padEnd; i++) if (b[i] !== 0) { zeros = false; break; }
-    if (!zeros || padEnd < b.length) {
-      this.#experts.add("Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", Severity.Note, Group.Protocol);
+    if (!zeros) {
+      const at = this.#experts.length > 0 && this.#experts.message[0]!.startsWith("Source MAC") ? 1 : 0;
+      this.#experts.insert(at, "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", Severity.Note, Group.Protocol);
     }
+  }
+
+  /** IEEE 802.11 data frame with the Retry bit of its frame control set. */
+  #wlanRetry(b: Uint8Array, at: number): void {
+    if (at + 2 > b.length || ((b[at]! >> 2) & 3) !== 2) return;
+    if ((b[at + 1]! & 0x08) !== 0) this.#experts.add("Retransmission (retry)", Severity.Note, Group.Sequence);
   }
 
   /** Experts of an IP header. */
   #ipExperts(l: IpLayer): void {
     const b = l.bytes, at = l.offset;
+    if (l.protocol === 47 && !l.quoted && !l.fragment) {
+      // GRE carrying 802.11 (Aruba 0x8200/0x9000): the wireless header's Retry bit.
+      const g = at + l.headerLength;
+      if (g + 4 <= b.length) {
+        const fv = (b[g]! << 8) | b[g + 1]!, proto = (b[g + 2]! << 8) | b[g + 3]!;
+        let p = g + 4;
+        if ((fv & 0xc000) !== 0) p += 4;
+        if ((fv & 0x2000) !== 0) p += 4;
+        if ((fv & 0x1000) !== 0) p += 4;
+        if (proto === 0x8200 || proto === 0x9000) this.#wlanRetry(b, p);
+      }
+    }
     if (l.version === 4) {
       const tl = (b[at + 2]! << 8) | b[at + 3]!;
       const have = l.payloadLength + l.headerLength;
@@ -313,6 +337,7 @@ export class FieldRows {
   #tcpLayer(frame: DecodedFrame, index: number, rec: CaptureRecord): void {
     const t = frame.tcp[index]!;
     const vals = this.#vals, want = this.#want, ex = this.#experts;
+    if (t.quoted && this.#info === "") this.#info = this.#icmpText(frame, t);
     const r = this.#fillSegment(frame, t, rec) ? this.analyzer.observe(this.#seg) : undefined;
     if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash, rec);
     const fl = t.fields, flags = t.flags;
@@ -361,14 +386,17 @@ export class FieldRows {
       }
     }
     if (bogus) {
+      if (r !== undefined) this.#times(r, rec, false);
       ex.add(`Bogus TCP header length (${t.headerLength}, must be at least 20)`, Severity.Error, Group.Protocol);
       if (carried) this.#info = info + `, bogus TCP header length (${t.headerLength}, must be at least 20)`;
       return;
     }
     if ((fl & TcpField.flags) === 0) {
+      if (r !== undefined) this.#times(r, rec, false);
       // Fewer than 20 bytes: tshark stops after the ports.
       if (carried) this.#info = info + (t.capturedLength < (t.reportedLength < 0 ? 1e9 : t.reportedLength) ? "[Packet size limited during capture]" : "[Malformed Packet]");
       if (!(t.capturedLength < (t.reportedLength < 0 ? 1e9 : t.reportedLength))) addExpert(ex, TcpExpert.malformed);
+      this.#threw = true;
       return;
     }
     if ((flags & ACK) === 0 && t.ackRaw !== 0) addExpert(ex, TcpExpert.ackNonzero);
@@ -422,12 +450,15 @@ export class FieldRows {
         info = analysisTags(a, r.dupAckFrame, r.dupAckNum) + info;
       }
     }
-    if (r !== undefined && r.timePresent && (want[F.timeRel] === 1 || want[F.timeDelta] === 1)) this.#times(r, rec);
-    if (optEnd === OPT_MALFORMED) { info += "[Malformed Packet]"; addExpert(ex, TcpExpert.malformed); }
-    else if (optEnd === OPT_LIMITED) info += "[Packet size limited during capture]";
+    if (r !== undefined) this.#times(r, rec, r.timePresent && (want[F.timeRel] === 1 || want[F.timeDelta] === 1));
+    if (optEnd === OPT_MALFORMED) { info += "[Malformed Packet]"; addExpert(ex, TcpExpert.malformed); this.#threw = true; }
+    else if (optEnd === OPT_CONTAINED) {
+      info += "[Malformed Packet: length of contained item exceeds length of containing item]";
+      addExpert(ex, TcpExpert.malformed); this.#threw = true;
+    }
+    else if (optEnd === OPT_LIMITED) { info += "[Packet size limited during capture]"; this.#threw = true; }
 
     if (carried) this.#info = info;
-    else if (this.#info === "") this.#info = this.#icmpText(frame, t);
   }
 
   /** First sight of a stream: its first timestamp and its A side (streams are numbered in order). */
@@ -439,8 +470,9 @@ export class FieldRows {
   }
 
   /** tcp.time_relative / tcp.time_delta from sec + ns pairs kept per stream (exact over any span). */
-  #times(r: AnalysisResult, rec: CaptureRecord): void {
+  #times(r: AnalysisResult, rec: CaptureRecord, show: boolean): void {
     const st = this.#streams, k = r.stream;
+    if (!show) { st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec; return; }
     const rel = formatSecNs(rec.tsSec - st.firstSec[k]!, rec.tsNsec - st.firstNs[k]!);
     const delta = formatSecNs(rec.tsSec - st.prevSec[k]!, rec.tsNsec - st.prevNs[k]!);
     st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec;
@@ -469,6 +501,8 @@ export class FieldRows {
 
   #optEnd = OPT_OK;
   #sawMss = false;
+  /** A dissection exception ended the frame early (tshark then skips the Ethernet trailer). */
+  #threw = false;
 
   /** Walks the option area by tshark 4.0's rules (spec §11.1). With `emit` false it only fills the
    *  analysis segment; with `emit` true it pushes field values and experts and returns Info tokens. */
@@ -483,7 +517,7 @@ export class FieldRows {
     const rel = r !== undefined && r.relative;
     const ackBase = rel ? r.ackBase : 0;
     let tokens = "";
-    let nops = 0;
+    let nops = 0, eol = false;
     this.#optEnd = OPT_OK; this.#sawMss = false;
     let i = 0;
     const push = (f: number, v: string | number): void => { if (emit && want[f] === 1) vals[f]!.push(typeof v === "string" ? v : String(v)); };
@@ -491,16 +525,26 @@ export class FieldRows {
       if (i >= lim) { this.#optEnd = throwKind; return tokens; }
       const kind = b[base + i]!;
       if (kind === 0) {
+        // tshark 4.0: each zero byte from an EOL on is another EOL; a non-zero one ends the walk.
         push(F.optKind, 0);
-        for (let j = i + 1; j < declared; j++) {
-          if (j >= lim) { this.#optEnd = throwKind; return tokens; }
-          if (b[base + j] !== 0) { if (emit) addExpert(ex, TcpExpert.nonZeroAfterEol); this.#optEnd = OPT_STOPPED; break; }
+        // The padding after the first EOL is read at once: a capture cut inside it throws.
+        if (!eol && declared > lim) {
+          for (let j = i + 1; j < lim; j++) if (b[base + j] !== 0) { if (emit) addExpert(ex, TcpExpert.nonZeroAfterEol); break; }
+          this.#optEnd = throwKind; return tokens;
         }
-        return tokens;
+        eol = true;
+        i++;
+        continue;
+      }
+      if (eol) {
+        if (emit) addExpert(ex, TcpExpert.nonZeroAfterEol);
+        this.#optEnd = OPT_STOPPED; return tokens;
       }
       if (kind === 1) {
         push(F.optKind, 1);
-        if (++nops === 4 && emit) addExpert(ex, TcpExpert.nop);
+        // tshark 4.0 (corpus): NOPs are counted over the whole area; the item is raised when the
+        // fourth one ends an aligned 32-bit word, and only for the fourth.
+        if (++nops === 4 && (i & 3) === 3 && emit) addExpert(ex, TcpExpert.nop);
         i++;
         continue;
       }
@@ -519,10 +563,18 @@ export class FieldRows {
         this.#optEnd = OPT_STOPPED; return tokens;
       }
       push(F.optKind, kind);
-      if (i + len > lim) { this.#optEnd = throwKind; return tokens; }
+      // tshark 4.0 writes the TCP-AO token before reading the option's value.
+      if (kind === 29 && emit) tokens += "TCP AO";
+      if (i + len > lim) {
+        // tshark 4.0 reads a timestamp option field by field: TSval can show before the throw.
+        if (kind === 8 && len === 10 && i + 6 <= lim) push(F.tsval, u32(b, base + i + 2));
+        this.#optEnd = throwKind === OPT_MALFORMED ? OPT_CONTAINED : throwKind; return tokens;
+      }
       const o = base + i + 2;
       const fixed = FIXED_LEN[kind];
       const bad = fixed !== undefined && fixed !== len;
+      // tshark 4.0 checks "MSS on a non-SYN" before the option's length.
+      if (kind === 2 && !syn && emit) addExpert(ex, TcpExpert.mssPresent);
       if (bad && emit) ex.add(`option length should be ${fixed}`, Severity.Note, Group.Sequence);
       switch (kind) {
         case 2:
@@ -531,7 +583,6 @@ export class FieldRows {
             const v = (b[o]! << 8) | b[o + 1]!;
             s.mss = v; push(F.mss, v); if (emit) tokens += " MSS=" + v;
           }
-          if (!syn && emit) addExpert(ex, TcpExpert.mssPresent);
           break;
         case 3:
           if (!bad) {
@@ -579,6 +630,9 @@ export class FieldRows {
           break;
         case 34:
           if (emit) tokens += len === 2 ? " TFO=R" : " TFO=C";
+          break;
+        case 19:
+          if (emit && !bad) tokens += " MD5";
           break;
         default:
       }

@@ -123,7 +123,8 @@ export async function readCommand(args: string[]): Promise<number> {
   }
 
   const out = process.stdout;
-  let buf = rows.format.header ? rows.headerLine() + "\n" : "";
+  // The header waits for the file header: tshark prints nothing at all for a refused file.
+  let buf = "", headerDue = rows.format.header;
   const flush = async (): Promise<void> => {
     if (buf.length === 0) return;
     const ok = out.write(buf);
@@ -136,7 +137,9 @@ export async function readCommand(args: string[]): Promise<number> {
     for await (const batch of reader.batches()) {
       while (batch.next(rec)) {
         const line = rows.row(rec);
-        if (line !== undefined) buf += line + "\n";
+        if (line === undefined) continue;
+        if (headerDue) { buf += rows.headerLine() + "\n"; headerDue = false; }
+        buf += line + "\n";
       }
       if (buf.length >= 1 << 16) await flush();
     }
@@ -148,6 +151,7 @@ export async function readCommand(args: string[]): Promise<number> {
     if (code === "EACCES" || code === "EISDIR") throw new CliError(`The file "${file}" could not be opened (${code}).`, 2);
     throw err;
   }
+  if (headerDue) buf += rows.headerLine() + "\n";
   await flush();
   if (reader.fatal !== undefined) throw new CliError(damageMessage(file, reader.fatal), 2);
   return 0;
