@@ -112,5 +112,5 @@ export function fieldId(name: string): number {
   return Object.hasOwn(FIELDS, name) ? FIELD_NAMES.indexOf(name as FieldName) : -1;
 }
 
-/** The 62 fields of the tshark reference command (`shared/captures/make-refs.sh`), in its order. */
+/** The fields of the tshark reference command (`shared/captures/make-refs.sh`: spec §14.1 plus time and addresses), in its order. */
 export const REFERENCE_FIELDS: readonly FieldName[] = FIELD_NAMES;

@@ -1,0 +1,94 @@
+/** `synack read -T fields` options against tshark 4.0.17 run live on a corpus file: the -E output
+ *  options (header, separator, occurrence, aggregator, quote) must give the same bytes, and bad
+ *  fields / options / preferences must fail with tshark's exit status and a one-line message. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { CLI, sharedDir } from "../support/paths.js";
+
+const CAPTURES = join(sharedDir(), "captures");
+const FILE = "public/tcpdump/mptcp-aa-v1.pcap";
+const FIELDS = ["-e", "frame.number", "-e", "ip.src", "-e", "tcp.option_kind", "-e", "tcp.options.sack_le",
+  "-e", "tcp.options.mss_val", "-e", "_ws.expert.message", "-e", "_ws.col.Info"];
+const ENV = { ...process.env, WIRESHARK_CONFIG_DIR: "/nonexistent", LC_ALL: "C.UTF-8", TZ: "UTC" };
+
+function run(cmd: string, args: string[]): { out: string; err: string; status: number | null } {
+  const r = spawnSync(cmd, args, { cwd: CAPTURES, env: ENV, maxBuffer: 64 << 20 });
+  return { out: r.stdout.toString(), err: r.stderr.toString(), status: r.status };
+}
+const tshark = (args: string[]) => run("tshark", ["-r", FILE, "-n", "-d", "tcp.port==1-65535,data", ...args]);
+const synack = (args: string[]) => run(process.execPath, [CLI, "read", "-r", FILE, "-n", "-d", "tcp.port==1-65535,data", ...args]);
+
+const FORMATS: string[][] = [
+  [],
+  ["-E", "header=y"],
+  ["-E", "header=y", "-E", "quote=d", "-E", "separator=ab"],
+  ["-E", "quote=s", "-E", "separator=/s", "-E", "occurrence=l"],
+  ["-E", "occurrence=f", "-E", "aggregator=;"],
+  ["-E", "aggregator=/s", "-E", "header=n"],
+  ["-E", "occurrence=a", "-E", "aggregator=ab", "-E", "quote=d"],
+];
+
+for (const fmt of FORMATS) {
+  test(`read -E ${fmt.filter((a) => a !== "-E").join(" ") || "(defaults)"}: same bytes as tshark`, () => {
+    const args = ["-Y", "tcp", "-T", "fields", ...fmt, ...FIELDS];
+    const want = tshark(args), got = synack(args);
+    assert.equal(want.status, 0, want.err);
+    assert.equal(got.status, 0, got.err);
+    assert.equal(got.out, want.out);
+  });
+}
+
+test("read: without -Y every frame gets a row, as with tshark", () => {
+  const args = ["-T", "fields", "-e", "frame.number", "-e", "tcp.srcport"];
+  assert.equal(synack(args).out, tshark(args).out);
+});
+
+test("read -o: a non-default preference changes the rows as it does in tshark", () => {
+  const args = ["-Y", "tcp", "-T", "fields", "-o", "tcp.relative_sequence_numbers:FALSE", "-o", "tcp.ignore_tcp_timestamps:TRUE",
+    "-e", "tcp.seq", "-e", "tcp.ack", "-e", "_ws.col.Info"];
+  assert.equal(synack(args).out, tshark(args).out);
+});
+
+const ERRORS: Array<[name: string, args: string[], message: RegExp]> = [
+  ["unknown field", ["-T", "fields", "-e", "frame.number", "-e", "bogus.field"], /Some fields aren't valid: bogus\.field/],
+  ["bad -E value", ["-T", "fields", "-e", "frame.number", "-E", "header=x"], /"header" is not a valid field output option=value pair/],
+  ["unknown -E key", ["-T", "fields", "-e", "frame.number", "-E", "foo=y"], /"foo" is not a valid field output option=value pair/],
+  ["unknown preference", ["-T", "fields", "-e", "frame.number", "-o", "foo.bar:1"], /-o flag "foo\.bar:1" specifies unknown preference/],
+  ["-e without -T fields", ["-e", "frame.number"], /-T fields/],
+  ["-T fields without -e", ["-T", "fields"], /no fields were specified with "-e"/],
+];
+for (const [name, args, message] of ERRORS) {
+  test(`read error, ${name}: tshark's exit status and a one-line message`, () => {
+    const want = tshark(args), got = synack(args);
+    assert.equal(got.status, want.status, `tshark exits ${want.status}: ${want.err}`);
+    assert.equal(got.out, "");
+    assert.match(got.err, message);
+    assert.equal(got.err.trim().split("\n").length, 1, got.err);
+  });
+}
+
+test("read error: other display filters are refused for now (exit 2, one line)", () => {
+  const got = synack(["-Y", "tcp.port == 80", "-T", "fields", "-e", "frame.number"]);
+  assert.equal(got.status, 2);
+  assert.match(got.err, /not supported yet/);
+  assert.equal(got.err.trim().split("\n").length, 1);
+});
+
+test("read error: a missing file exits 2 with one line, like tshark", () => {
+  const r = run(process.execPath, [CLI, "read", "-r", "no/such.pcap", "-T", "fields", "-e", "frame.number"]);
+  const t = run("tshark", ["-r", "no/such.pcap", "-T", "fields", "-e", "frame.number"]);
+  assert.equal(r.status, t.status);
+  assert.match(r.err, /doesn't exist/);
+  assert.equal(r.err.trim().split("\n").length, 1);
+});
+
+test("read -r -: stdin gives the same rows as the file", () => {
+  const args = ["-Y", "tcp", "-T", "fields", ...FIELDS];
+  const file = synack(args);
+  const r = spawnSync("sh", ["-c", `"${process.execPath}" "${CLI}" read -r - ${args.map((a) => `'${a}'`).join(" ")} < '${FILE}'`],
+    { cwd: CAPTURES, env: ENV });
+  assert.equal(r.status, 0, r.stderr.toString());
+  assert.equal(r.stdout.toString(), file.out);
+});
