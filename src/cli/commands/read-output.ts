@@ -1,0 +1,345 @@
+/** Output formats of `synack read`: tshark 4.0's default one-line summary, `-V` details tree, `-x` hex
+ *  dump, `-T json` / `-T ndjson`, plus `-c N`, `-w FILE` and the progress line on a TTY.
+ *
+ *  `read.ts` owns option parsing and the display filter; it drives this module per frame:
+ *  ```ts
+ *  const pipe = new ReadPipeline();                  // decoder + analyzer, one per capture
+ *  const out = new PacketPrinter({ details, hex, format }, (s) => process.stdout.write(s));
+ *  out.begin();
+ *  for await (const rec of reader.records()) {
+ *    const ctx = pipe.step(rec, reader.info);        // every frame: analysis needs them all
+ *    if (!filter(ctx)) continue;
+ *    out.packet(ctx); writer?.add(rec);              // displayed frames only
+ *  }
+ *  out.end();
+ *  ```
+ *  `runReadOutput` is that loop for a path, with `-Y tcp`, `-c`, `-w` and the progress line. */
+import { closeSync, fstatSync, openSync, statSync, writeSync } from "node:fs";
+import { type CaptureInfo, type CaptureRecord, PcapngWriter, PcapWriter, readCapture } from "../../capture/index.js";
+import { openCaptureFile } from "../../capture/node.js";
+import { DecodedFrame, FrameDecoder, MAX_TCP_LAYERS } from "../../decode/index.js";
+import { AnalysisResult, newSegment, TcpAnalyzer } from "../../analysis/index.js";
+import { segmentFromDecoded } from "../../analysis/from-decoded.js";
+import { formatHexDump } from "../../explain/hexdump.js";
+import { addressLayer, destinationText, formatRelativeTime, sourceText, formatSummaryLine, otherColumns, tcpProtocol, timeDigits }
+  from "../../explain/summary.js";
+import { renderDetailsTree, buildDetailsTree } from "../../explain/tree.js";
+import { formatJsonPairs, toJsonPacket, toNdjsonPacket } from "../../explain/json.js";
+import { FieldRows } from "../../explain/rows.js";
+import { CliError } from "../errors.js";
+
+/** Everything known about one frame after decoding and analysis. Reused: valid until the next `step`. */
+export interface FrameContext {
+  rec: CaptureRecord;
+  frame: DecodedFrame;
+  /** Analysis result of each TCP header of `frame` (undefined when too short to look up, spec §2.1). */
+  results: Array<AnalysisResult | undefined>;
+  /** Time of the capture's first frame, for the relative time column. */
+  firstSec: number;
+  firstNsec: number;
+  /** Time of the previous frame (captured), for frame.time_delta. */
+  prevSec: number;
+  prevNsec: number;
+  /** Decimals of the time column (the file's timestamp resolution). */
+  timeDigits: number;
+  /** The Info column of a TCP frame (from explain/rows.ts), "" when not computed. */
+  info: string;
+}
+
+/** Copies an analysis result (the analyzer reuses its own) into `dst`, why slots included. */
+function copyResult(dst: AnalysisResult, src: AnalysisResult): void {
+  const why = dst.why;
+  Object.assign(dst, src);
+  (dst as { why: typeof why }).why = why;
+  why.clear();
+  for (let i = 0; i < src.why.count; i++) {
+    const s = src.why.slots[i]!;
+    why.add(s.rule!, s.values[0], s.values[1], s.values[2], s.values[3], s.values[4], s.values[5]);
+  }
+}
+
+/** Decoder + analyzer for one capture: `step(rec)` decodes a frame and analyses each TCP header. */
+export class ReadPipeline {
+  readonly decoder = new FrameDecoder();
+  readonly frame = new DecodedFrame();
+  readonly analyzer = new TcpAnalyzer();
+  readonly #seg = newSegment();
+  readonly #pool: AnalysisResult[] = [];
+  readonly ctx: FrameContext;
+  /** The Info column comes from the field-rows engine, which must see every frame in order. */
+  readonly #rows: FieldRows | undefined;
+  #started = false;
+
+  /** `info`: compute the Info column (summary lines, JSON). */
+  constructor(info = true) {
+    this.#rows = info ? new FieldRows(["_ws.col.Info"], {}, {}, false) : undefined;
+    for (let i = 0; i < MAX_TCP_LAYERS; i++) this.#pool.push(new AnalysisResult());
+    this.ctx = { rec: undefined as unknown as CaptureRecord, frame: this.frame, results: [], firstSec: 0,
+      firstNsec: 0, prevSec: 0, prevNsec: 0, timeDigits: 6, info: "" };
+  }
+
+  /** Decodes and analyses the next frame (in capture order); `info` gives the timestamp resolution. */
+  step(rec: CaptureRecord, info?: CaptureInfo): FrameContext {
+    const c = this.ctx, f = this.frame;
+    if (!this.#started) { c.firstSec = c.prevSec = rec.tsSec; c.firstNsec = c.prevNsec = rec.tsNsec; this.#started = true; }
+    else if (c.rec !== undefined) { c.prevSec = c.rec.tsSec; c.prevNsec = c.rec.tsNsec; }
+    c.rec = rec;
+    const iface = info?.interfaces[rec.interface];
+    c.timeDigits = timeDigits(iface?.tsresol ?? 6);
+    c.info = this.#rows !== undefined ? this.#rows.row(rec) ?? "" : "";
+    this.decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, f);
+    c.results.length = f.tcpCount;
+    for (let i = 0; i < f.tcpCount; i++) {
+      if (!segmentFromDecoded(f, i, rec.tsSec, rec.tsNsec, this.#seg)) { c.results[i] = undefined; continue; }
+      const r = this.analyzer.observe(this.#seg);
+      const dst = this.#pool[i]!;
+      copyResult(dst, r);
+      c.results[i] = dst;
+    }
+    return c;
+  }
+}
+
+/** The default summary line of a frame (no newline). */
+export function summaryLine(c: FrameContext): string {
+  const f = c.frame, rec = c.rec;
+  const time = formatRelativeTime(rec.tsSec, rec.tsNsec, c.firstSec, c.firstNsec, c.timeDigits);
+  if (f.tcpCount > 0) {
+    const ip = addressLayer(f);
+    const t = f.tcp[0]!;
+    const info = t.quoted && c.info === "" ? otherColumns(f).info : c.info;
+    return formatSummaryLine({ number: rec.index, time, source: ip !== undefined ? sourceText(ip) : "", destination: ip !== undefined ? destinationText(ip) : "",
+      protocol: tcpProtocol(f), length: rec.originalLength, info });
+  }
+  const o = otherColumns(f);
+  return formatSummaryLine({ number: rec.index, time, source: o.source, destination: o.destination,
+    protocol: o.protocol, length: rec.originalLength, info: o.info });
+}
+
+/** Output format of `synack read`. */
+export type ReadFormat = "text" | "json" | "ndjson";
+
+/** What to print per displayed frame. */
+export interface PrintOptions {
+  /** -V: the details tree (instead of the summary line). */
+  details?: boolean;
+  /** -x: the hex dump (after the tree with -V; alone without it, as tshark does). */
+  hex?: boolean;
+  /** -T json / ndjson; default text. */
+  format?: ReadFormat;
+}
+
+/** Prints displayed frames in one format through `write`. */
+export class PacketPrinter {
+  readonly #opts: PrintOptions;
+  readonly #write: (s: string) => void;
+  #count = 0;
+
+  constructor(opts: PrintOptions, write: (s: string) => void) { this.#opts = opts; this.#write = write; }
+
+  /** Frames printed so far. */
+  get count(): number { return this.#count; }
+
+  /** Opens the output (`[` for -T json). */
+  begin(): void { /* "[" is written with the first packet: an empty -T json output is "[]" */ }
+
+  /** Prints one displayed frame. */
+  packet(c: FrameContext): void {
+    const o = this.#opts;
+    if (o.format === "json") {
+      this.#write((this.#count === 0 ? "[\n  " : ",\n  ") + formatJsonPairs(toJsonPacket(c), 1));
+    } else if (o.format === "ndjson") {
+      this.#write(JSON.stringify(toNdjsonPacket(c)) + "\n");
+    } else if (o.details) {
+      this.#write(renderDetailsTree(buildDetailsTree(c)));
+      this.#write(o.hex ? "\n" + formatHexDump(c.frame) : "\n");
+    } else if (o.hex) {
+      this.#write(formatHexDump(c.frame));
+    } else {
+      this.#write(summaryLine(c) + "\n");
+    }
+    this.#count++;
+  }
+
+  /** Closes the output (`]` for -T json). */
+  end(): void {
+    if (this.#opts.format === "json") this.#write(this.#count === 0 ? "[]\n" : "\n]\n");
+  }
+}
+
+/** A `-w` target: pcapng (one interface per link type seen, ns timestamps) unless the name ends in
+ *  `.pcap` (then pcap, µs timestamps if the input had them, one link type only). Writes in ~1 MiB blocks. */
+export class FrameFileWriter {
+  readonly #path: string;
+  readonly #pcap: boolean;
+  #fd = -1;
+  #pcapWriter: PcapWriter | undefined;
+  #ngWriter: PcapngWriter | undefined;
+  readonly #ifaceOf = new Map<number, number>();
+  #linkType = -1;
+
+  constructor(path: string) {
+    this.#path = path;
+    this.#pcap = /\.pcap$/i.test(path);
+  }
+
+  /** Appends a record (copied). */
+  add(rec: CaptureRecord, nanos = true): void {
+    if (this.#fd < 0) {
+      try { this.#fd = openSync(this.#path, "w"); } catch (err) {
+        throw new CliError(`cannot write ${this.#path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 2);
+      }
+    }
+    if (this.#pcap) {
+      if (this.#pcapWriter === undefined) {
+        this.#linkType = rec.linkType;
+        this.#pcapWriter = new PcapWriter({ linkType: rec.linkType, nanos });
+        this.#pcapWriter.header();
+      } else if (rec.linkType !== this.#linkType) {
+        throw new CliError(`frame ${rec.index} has link type ${rec.linkType}, but ${this.#path} is a pcap of link type ${this.#linkType}: write a .pcapng`, 2);
+      }
+      this.#pcapWriter.add(rec);
+      if (this.#pcapWriter.buffered >= 1 << 20) this.#flush(this.#pcapWriter.take());
+      return;
+    }
+    if (this.#ngWriter === undefined) { this.#ngWriter = new PcapngWriter(); this.#ngWriter.header(); }
+    let id = this.#ifaceOf.get(rec.linkType);
+    if (id === undefined) { id = this.#ngWriter.addInterface({ linkType: rec.linkType, tsresol: 9 }); this.#ifaceOf.set(rec.linkType, id); }
+    this.#ngWriter.add(rec, id);
+    if (this.#ngWriter.buffered >= 1 << 20) this.#flush(this.#ngWriter.take());
+  }
+
+  #flush(bytes: Uint8Array): void {
+    let off = 0;
+    while (off < bytes.length) off += writeSync(this.#fd, bytes, off, bytes.length - off);
+  }
+
+  /** Writes what is buffered and closes the file; an empty capture still gets a valid header. */
+  close(linkType = 1): void {
+    if (this.#fd < 0) {
+      try { this.#fd = openSync(this.#path, "w"); } catch (err) {
+        throw new CliError(`cannot write ${this.#path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 2);
+      }
+      if (this.#pcap) { this.#pcapWriter = new PcapWriter({ linkType }); this.#pcapWriter.header(); }
+      else { this.#ngWriter = new PcapngWriter(); this.#ngWriter.header(); }
+    }
+    const w = this.#pcapWriter ?? this.#ngWriter;
+    if (w !== undefined && w.buffered > 0) this.#flush(w.take());
+    closeSync(this.#fd);
+    this.#fd = -1;
+  }
+}
+
+/** Files at least this big get a progress line when stderr is a terminal. */
+export const PROGRESS_MIN_BYTES = 64 * 1024 * 1024;
+/** Progress is redrawn at most this often (ms). */
+const PROGRESS_EVERY_MS = 250;
+
+/** The progress line on stderr: only when stderr is a TTY and the input a large regular file. */
+export class Progress {
+  readonly #total: number;
+  readonly #stream: { isTTY?: boolean; write(s: string): boolean };
+  readonly #on: boolean;
+  #last = 0;
+  #shown = false;
+
+  constructor(total: number, stream: { isTTY?: boolean; write(s: string): boolean } = process.stderr,
+      minBytes = PROGRESS_MIN_BYTES) {
+    this.#total = total; this.#stream = stream;
+    this.#on = stream.isTTY === true && total >= minBytes;
+  }
+
+  /** Whether a progress line will be drawn. */
+  get enabled(): boolean { return this.#on; }
+
+  /** Redraws `\r<percent> <frames> frames` now and then. */
+  update(bytesRead: number, frames: number, now = Date.now()): void {
+    if (!this.#on || now - this.#last < PROGRESS_EVERY_MS) return;
+    this.#last = now;
+    const pct = this.#total > 0 ? Math.min(100, Math.floor((bytesRead * 100) / this.#total)) : 0;
+    this.#stream.write(`\r${String(pct).padStart(3, " ")}% ${frames} frames`);
+    this.#shown = true;
+  }
+
+  /** Clears the line. */
+  done(): void { if (this.#shown) this.#stream.write("\r\x1b[K"); }
+}
+
+/** Options of `runReadOutput`. */
+export interface RunReadOptions extends PrintOptions {
+  /** "-" for stdin. */
+  path: string;
+  /** -c: stop after this many frames read (tshark 4.0 counts read frames, not displayed ones). */
+  count?: number;
+  /** -w: write displayed frames there. */
+  writePath?: string;
+  /** Display filter; default: every frame. `tcpOnly` is `-Y tcp`. */
+  filter?: (c: FrameContext) => boolean;
+  /** Where text goes; default stdout. */
+  write?: (s: string) => void;
+  /** Where the one-line "file stopped early" note goes; default stderr. */
+  warn?: (s: string) => void;
+  /** Progress stream; default stderr. */
+  progressStream?: { isTTY?: boolean; write(s: string): boolean };
+  /** Size from which progress is shown (tests lower it). */
+  progressMinBytes?: number;
+}
+
+/** `-Y tcp`: frames with a TCP header. */
+export const tcpOnly = (c: FrameContext): boolean => c.frame.tcpCount > 0;
+
+/** Reads a capture and prints it; resolves 0, or 2 when the file stopped early (tshark's status). */
+export async function runReadOutput(o: RunReadOptions): Promise<number> {
+  const write = o.write ?? ((s: string) => { process.stdout.write(s); });
+  let total = 0;
+  if (o.path !== "-") {
+    try { total = statSync(o.path).size; } catch (err) {
+      throw new CliError(`cannot read ${o.path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 2);
+    }
+  } else {
+    try { const st = fstatSync(0); if (st.isFile()) total = st.size; } catch { /* a pipe: no size */ }
+  }
+  const progress = new Progress(total, o.progressStream ?? process.stderr, o.progressMinBytes);
+  let bytesRead = 0;
+  const counted = async function* (chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const c of chunks) { bytesRead += c.length; yield c; }
+  };
+  const reader = readCapture(counted(openCaptureFile(o.path)));
+  const pipe = new ReadPipeline();
+  const printer = new PacketPrinter(o, write);
+  const out = o.writePath !== undefined ? new FrameFileWriter(o.writePath) : undefined;
+  const nanos = (): boolean => reader.info?.pcap?.nanos ?? true;
+  const limit = o.count ?? Infinity;
+  printer.begin();
+  let frames = 0;
+  try {
+    if (limit > 0) {
+      for await (const rec of reader.records()) {
+        frames++;
+        const c = pipe.step(rec, reader.info);
+        progress.update(bytesRead, frames);
+        if (o.filter === undefined || o.filter(c)) {
+          printer.packet(c);
+          out?.add(rec, nanos());
+        }
+        if (frames >= limit) break;
+      }
+    }
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("E_")) throw new CliError(`${o.path}: ${(err as Error).message}`, 2);
+    if (typeof code === "string" && (code === "ENOENT" || code === "EACCES" || code === "EISDIR")) {
+      throw new CliError(`cannot read ${o.path}: ${code}`, 2);
+    }
+    throw err;
+  } finally {
+    progress.done();
+  }
+  printer.end();
+  out?.close();
+  if (reader.fatal !== undefined && frames < limit) {
+    (o.warn ?? ((s: string) => { process.stderr.write(s); }))(`synack read: ${reader.fatal.message}\n`);
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,485 @@
+/** The details tree of a frame (`synack read -V`, the web view's details pane): Frame, link layer,
+ *  IPv4/IPv6, TCP with tshark 4.0's labels (flag bit lines, options, `[Timestamps]`, `[SEQ/ACK analysis]`),
+ *  payload, and a `synack` section with both endpoints' states and the why of each analysis flag.
+ *  Every node carries the byte range it covers in its data source, so that selecting a field can
+ *  highlight its bytes. Allocates per frame: it serves the frames the user asks to see. */
+import type { DecodedFrame, IpLayer, TcpLayer } from "../decode/index.js";
+import { type TcpOption, tcpFlagsString, tcpOptions } from "../decode/index.js";
+import {
+  ACK, A_ANY_RETRANSMISSION, type AnalysisResult, CWR, ECE, FIN, PSH, RST, SYN, URG, AE, whyToObject,
+} from "../analysis/index.js";
+import { addAnalysisExperts, ExpertList, Group, Severity } from "./expert.js";
+import { dataSources } from "./hexdump.js";
+import { destinationText, sourceText } from "./summary.js";
+
+/** One line of the details tree. */
+export interface TreeNode {
+  /** The text as shown (tshark's wording for the Frame/link/IP/TCP parts). */
+  label: string;
+  /** Data source the range refers to: index in `dataSources(frame)` (0 = the frame's bytes). */
+  source: number;
+  /** First byte covered, in the data source. */
+  offset: number;
+  /** Bytes covered; 0 for generated lines (`[Stream index: 0]`, expert items, synack notes). */
+  length: number;
+  /** The registry field name when the line shows one field (`tcp.seq`), else undefined. */
+  field?: string;
+  children: TreeNode[];
+}
+
+/** What the tree needs about a frame; `FrameContext` of the CLI fits. */
+export interface DetailsInput {
+  rec: { index: number; tsSec: number; tsNsec: number; originalLength: number; linkType: number; interface: number };
+  frame: DecodedFrame;
+  /** Analysis result per TCP header of `frame` (undefined when not analysed). */
+  results: ReadonlyArray<AnalysisResult | undefined>;
+  firstSec: number;
+  firstNsec: number;
+  prevSec: number;
+  prevNsec: number;
+}
+
+const node = (label: string, source: number, offset: number, length: number, field?: string,
+  children: TreeNode[] = []): TreeNode => (field === undefined
+  ? { label, source, offset, length, children } : { label, source, offset, length, field, children });
+const gen = (label: string, field?: string, children: TreeNode[] = []): TreeNode => node(`[${label}]`, 0, 0, 0, field, children);
+
+/** Integer ns → `s.nnnnnnnnn` (9 decimals, integer arithmetic, STYLE §5). */
+function secs(ns: number): string {
+  const neg = ns < 0, a = Math.abs(ns);
+  const s = Math.floor(a / 1e9);
+  return `${neg ? "-" : ""}${s}.${String(a - s * 1e9).padStart(9, "0")}`;
+}
+/** sec + ns difference → `s.nnnnnnnnn`. */
+function secsBetween(sec: number, nsec: number, bSec: number, bNsec: number): string {
+  let ds = sec - bSec, dn = nsec - bNsec;
+  if (dn < 0) { ds -= 1; dn += 1e9; }
+  if (ds < 0) { ds = -ds - 1; dn = 1e9 - dn; if (dn === 1e9) { dn = 0; ds++; } return `-${ds}.${String(dn).padStart(9, "0")}`; }
+  return `${ds}.${String(dn).padStart(9, "0")}`;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/** `Dec 13, 2017 22:28:59.656584000 UTC`, as tshark prints frame.time with TZ=UTC. */
+function arrival(sec: number, nsec: number): string {
+  const d = new Date(sec * 1000);
+  if (Number.isNaN(d.getTime())) return `${sec}.${String(nsec).padStart(9, "0")}`;
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  return `${MONTHS[d.getUTCMonth()]} ${p2(d.getUTCDate())}, ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(nsec).padStart(9, "0")} UTC`;
+}
+
+/** `0101 .... = ` style prefix: `bits` of `width` bits, marking the bits of `mask` with the value's bits. */
+export function bitLine(value: number, mask: number, width: number): string {
+  let s = "";
+  for (let i = width - 1; i >= 0; i--) {
+    const bit = 1 << i;
+    s += (mask & bit) !== 0 ? ((value & bit) !== 0 ? "1" : "0") : ".";
+    if (i % 4 === 0 && i !== 0) s += " ";
+  }
+  return s + " = ";
+}
+
+const mac = (b: Uint8Array, at: number): string => {
+  let s = "";
+  for (let i = 0; i < 6; i++) s += (i === 0 ? "" : ":") + (b[at + i] ?? 0).toString(16).padStart(2, "0");
+  return s;
+};
+const u16 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
+const u32 = (b: Uint8Array, at: number): number => (u16(b, at) * 65536 + u16(b, at + 2));
+
+const ETHERTYPES: Readonly<Record<number, string>> = { 0x0800: "IPv4", 0x86dd: "IPv6", 0x0806: "ARP", 0x8100: "802.1Q Virtual LAN" };
+const ethertype = (t: number): string => `${ETHERTYPES[t] ?? "Unknown"} (0x${t.toString(16).padStart(4, "0")})`;
+
+function macNode(name: string, b: Uint8Array, at: number): TreeNode {
+  const first = b[at] ?? 0;
+  const a = mac(b, at);
+  return node(`${name}: ${a}`, 0, at, 6, name === "Destination" ? "eth.dst" : "eth.src", [
+    node(`Address: ${a}`, 0, at, 6, "eth.addr"),
+    node(`.... ..${(first & 2) !== 0 ? 1 : 0}. .... .... .... .... = LG bit: ${(first & 2) !== 0 ? "Locally administered address (this is NOT the factory default)" : "Globally unique address (factory default)"}`, 0, at, 3, "eth.lg"),
+    node(`.... ...${first & 1} .... .... .... .... = IG bit: ${(first & 1) !== 0 ? "Group address (multicast/broadcast)" : "Individual address (unicast)"}`, 0, at, 3, "eth.ig"),
+  ]);
+}
+
+/** The link-layer subtree (bytes before the first IP header), when we know how to name it. */
+function linkNode(f: DecodedFrame): TreeNode | undefined {
+  const b = f.bytes;
+  const end = f.ipCount > 0 ? f.ip[0]!.offset : b.length;
+  switch (f.linkType) {
+    case 1: {
+      if (b.length < 14) return undefined;
+      return node(`Ethernet II, Src: ${mac(b, 6)}, Dst: ${mac(b, 0)}`, 0, 0, 14, "eth", [
+        macNode("Destination", b, 0), macNode("Source", b, 6),
+        node(`Type: ${ethertype(u16(b, 12))}`, 0, 12, 2, "eth.type"),
+      ]);
+    }
+    case 113: {
+      if (b.length < 16) return undefined;
+      const pt = u16(b, 0), alen = u16(b, 4);
+      const PT = ["Unicast to us", "Broadcast", "Multicast", "Unicast to another host", "Sent by us"];
+      return node("Linux cooked capture v1", 0, 0, 16, "sll", [
+        node(`Packet type: ${PT[pt] ?? "Unknown"} (${pt})`, 0, 0, 2, "sll.pkttype"),
+        node(`Link-layer address type: ${u16(b, 2)}`, 0, 2, 2, "sll.hatype"),
+        node(`Link-layer address length: ${alen}`, 0, 4, 2, "sll.halen"),
+        node(`Source: ${alen === 6 ? mac(b, 6) : Array.from(b.subarray(6, 6 + Math.min(alen, 8)), (x) => x.toString(16).padStart(2, "0")).join(":")}`, 0, 6, 8, "sll.src.eth"),
+        node(`Protocol: ${ethertype(u16(b, 14))}`, 0, 14, 2, "sll.etype"),
+      ]);
+    }
+    case 0: {
+      if (b.length < 4) return undefined;
+      let fam = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+      if ((fam & 0xffff0000) !== 0) fam = u32(b, 0);
+      const name = fam === 2 ? "IP" : fam === 24 || fam === 28 || fam === 30 ? "IPv6" : "Unknown";
+      return node("Null/Loopback", 0, 0, 4, "null", [node(`Family: ${name} (${fam})`, 0, 0, 4, "null.family")]);
+    }
+    case 101:
+      return node("Raw packet data", 0, 0, 0, "raw", [gen("No link information available")]);
+    case 228: case 229: case 12: case 14:
+      return undefined;
+    default:
+      return end > 0 ? node(`Link layer (LINKTYPE ${f.linkType}), ${end} bytes`, 0, 0, end) : undefined;
+  }
+}
+
+const IP_PROTO_NAMES: Readonly<Record<number, string>> = { 1: "ICMP", 6: "TCP", 17: "UDP", 41: "IPv6", 47: "GRE", 58: "ICMPv6" };
+
+function ipv4Node(l: IpLayer, src: number): TreeNode {
+  const b = l.bytes, at = l.offset;
+  const hl = l.headerLength, tos = b[at + 1] ?? 0, tl = u16(b, at + 2), id = u16(b, at + 4), ff = u16(b, at + 6);
+  const fl = ff >> 13;
+  const flagNames = [(fl & 2) !== 0 ? "Don't fragment" : "", (fl & 1) !== 0 ? "More fragments" : ""].filter((x) => x !== "");
+  const p = l.protocol;
+  return node(`Internet Protocol Version 4, Src: ${l.srcText}, Dst: ${l.dstText}`, src, at, hl, "ip", [
+    node(`0100 .... = Version: 4`, src, at, 1, "ip.version"),
+    node(`.... ${bitLine(hl / 4, 15, 4).slice(0, 4)} = Header Length: ${hl} bytes (${hl / 4})`, src, at, 1, "ip.hdr_len"),
+    node(`Differentiated Services Field: 0x${tos.toString(16).padStart(2, "0")} (DSCP: ${dscpName(tos >> 2)}, ECN: ${["Not-ECT", "ECT(1)", "ECT(0)", "CE"][tos & 3]})`, src, at + 1, 1, "ip.dsfield"),
+    node(`Total Length: ${tl}`, src, at + 2, 2, "ip.len"),
+    node(`Identification: 0x${id.toString(16).padStart(4, "0")} (${id})`, src, at + 4, 2, "ip.id"),
+    node(`${bitLine(fl << 5, 0xe0, 8).slice(0, 9)} = Flags: 0x${fl}${flagNames.length > 0 ? ", " + flagNames.join(", ") : ""}`, src, at + 6, 1, "ip.flags", [
+      node(`${(fl & 4) !== 0 ? 1 : 0}... .... = Reserved bit: ${(fl & 4) !== 0 ? "Set" : "Not set"}`, src, at + 6, 1, "ip.flags.rb"),
+      node(`.${(fl & 2) !== 0 ? 1 : 0}.. .... = Don't fragment: ${(fl & 2) !== 0 ? "Set" : "Not set"}`, src, at + 6, 1, "ip.flags.df"),
+      node(`..${fl & 1}. .... = More fragments: ${(fl & 1) !== 0 ? "Set" : "Not set"}`, src, at + 6, 1, "ip.flags.mf"),
+    ]),
+    node(`${bitLine(ff & 0x1fff, 0x1fff, 16)}Fragment Offset: ${(ff & 0x1fff) * 8}`, src, at + 6, 2, "ip.frag_offset"),
+    node(`Time to Live: ${l.ttl}`, src, at + 8, 1, "ip.ttl"),
+    node(`Protocol: ${IP_PROTO_NAMES[p] ?? "Unknown"} (${p})`, src, at + 9, 1, "ip.proto"),
+    node(`Header Checksum: 0x${u16(b, at + 10).toString(16).padStart(4, "0")} [validation disabled]`, src, at + 10, 2, "ip.checksum"),
+    gen("Header checksum status: Unverified", "ip.checksum.status"),
+    node(`Source Address: ${l.srcText}`, src, at + 12, 4, "ip.src"),
+    node(`Destination Address: ${l.dstText}`, src, at + 16, 4, "ip.dst"),
+  ]);
+}
+
+function dscpName(d: number): string {
+  if (d === 0) return "CS0";
+  if (d === 46) return "EF";
+  if ((d & 7) === 0) return `CS${d >> 3}`;
+  if ((d & 1) === 0 && (d >> 3) >= 1 && (d >> 3) <= 4) return `AF${d >> 3}${(d & 7) >> 1}`;
+  return String(d);
+}
+
+function ipv6Node(l: IpLayer, src: number): TreeNode {
+  const b = l.bytes, at = l.offset;
+  const w = u32(b, at);
+  const tc = (w >>> 20) & 0xff, flow = w & 0xfffff;
+  return node(`Internet Protocol Version 6, Src: ${sourceText(l)}, Dst: ${destinationText(l)}`, src, at, l.headerLength, "ipv6", [
+    node(`0110 .... = Version: 6`, src, at, 1, "ipv6.version"),
+    node(`Traffic Class: 0x${tc.toString(16).padStart(2, "0")}`, src, at, 2, "ipv6.tclass"),
+    node(`Flow Label: 0x${flow.toString(16).padStart(5, "0")}`, src, at + 1, 3, "ipv6.flow"),
+    node(`Payload Length: ${u16(b, at + 4)}`, src, at + 4, 2, "ipv6.plen"),
+    node(`Next Header: ${IP_PROTO_NAMES[b[at + 6] ?? 0] ?? "Unknown"} (${b[at + 6] ?? 0})`, src, at + 6, 1, "ipv6.nxt"),
+    node(`Hop Limit: ${l.ttl}`, src, at + 7, 1, "ipv6.hlim"),
+    node(`Source Address: ${l.srcText}`, src, at + 8, 16, "ipv6.src"),
+    node(`Destination Address: ${l.dstText}`, src, at + 24, 16, "ipv6.dst"),
+  ]);
+}
+
+const SEVERITY_NAME: Readonly<Record<number, string>> = {
+  [Severity.Chat]: "Chat", [Severity.Note]: "Note", [Severity.Warning]: "Warning", [Severity.Error]: "Error", [Severity.Comment]: "Comment",
+};
+const GROUP_NAME: Readonly<Record<number, string>> = {
+  [Group.Checksum]: "Checksum", [Group.Sequence]: "Sequence", [Group.Malformed]: "Malformed", [Group.Protocol]: "Protocol",
+};
+
+/** An expert item as tshark's tree shows it: summary line, then message, severity, group. */
+export function expertNode(message: string, severity: number, group: number): TreeNode {
+  const sev = SEVERITY_NAME[severity] ?? String(severity), grp = GROUP_NAME[group] ?? String(group);
+  return gen(`Expert Info (${sev}/${grp}): ${message}`, "_ws.expert", [
+    gen(message, "_ws.expert.message"), gen(`Severity level: ${sev}`, "_ws.expert.severity"), gen(`Group: ${grp}`, "_ws.expert.group"),
+  ]);
+}
+
+/** spec §9: the completeness label. */
+export function completenessLabel(c: number): string {
+  switch (c) {
+    case 1: return "Incomplete, SYN_SENT";
+    case 3: return "Incomplete, CLIENT_ESTABLISHED";
+    case 7: return "Incomplete, ESTABLISHED";
+    case 15: return "Incomplete, DATA";
+    case 31: case 47: case 63: return "Complete, WITH_DATA";
+    case 23: case 39: case 55: return "Complete, NO_DATA";
+    default: return "Incomplete";
+  }
+}
+
+/** Flag bits, most significant first, with tshark's names (spec §0). */
+const FLAG_LINES: ReadonlyArray<readonly [mask: number, name: string, field: string]> = [
+  [0xe00, "Reserved", "tcp.flags.res"], [AE, "Accurate ECN", "tcp.flags.ae"], [CWR, "Congestion Window Reduced", "tcp.flags.cwr"],
+  [ECE, "ECN-Echo", "tcp.flags.ece"], [URG, "Urgent", "tcp.flags.urg"], [ACK, "Acknowledgment", "tcp.flags.ack"],
+  [PSH, "Push", "tcp.flags.push"], [RST, "Reset", "tcp.flags.reset"], [SYN, "Syn", "tcp.flags.syn"], [FIN, "Fin", "tcp.flags.fin"],
+];
+const FLAG_SHORT = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
+
+function flagNames(flags: number): string {
+  const n: string[] = [];
+  for (let i = 0; i < FLAG_SHORT.length; i++) if ((flags & (1 << i)) !== 0) n.push(FLAG_SHORT[i]!);
+  if ((flags & 0xe00) !== 0) n.push("Reserved");
+  return n.length === 0 ? "<None>" : n.join(", ");
+}
+
+const OPTION_TITLES: Readonly<Record<number, string>> = {
+  0: "End of Option List (EOL)", 1: "No-Operation (NOP)", 2: "Maximum segment size", 3: "Window scale",
+  4: "SACK permitted", 5: "SACK", 8: "Timestamps", 19: "MD5 signature", 29: "TCP AO", 30: "Multipath TCP", 34: "TCP Fast Open",
+};
+const OPTION_KINDS: Readonly<Record<number, string>> = {
+  0: "End of Option List (0)", 1: "No-Operation (1)", 2: "Maximum Segment Size (2)", 3: "Window Scale (3)",
+  4: "SACK Permitted (4)", 5: "SACK (5)", 8: "Time Stamp Option (8)", 19: "MD5 Signature Option (19)",
+  30: "Multipath TCP (30)", 34: "TCP Fast Open Cookie (34)",
+};
+
+/** The `Options: (N bytes), …` subtree: each option with kind, length and decoded values. */
+function optionsNode(t: TcpLayer, r: AnalysisResult | undefined, src: number): TreeNode {
+  const list = tcpOptions(t.options(), t.optionsLength);
+  const kids: TreeNode[] = [];
+  const names: string[] = [];
+  const opts = t.options();
+  // tshark 4.0 shows each zero byte after an EOL as one more EOL option.
+  const all: TcpOption[] = [];
+  for (const o of list.options) {
+    all.push(o);
+    if (o.type === "eol") for (let j = o.at + 1; j < opts.length && opts[j] === 0; j++) all.push({ ...o, at: j });
+  }
+  for (const o of all) {
+    // tshark 4.0 raises tcp.nop when one aligned 32-bit word of the option area holds four NOPs (spec §11.1).
+    if (o.type === "nop" && (o.at & 3) === 3 && opts[o.at - 1] === 1 && opts[o.at - 2] === 1 && opts[o.at - 3] === 1) {
+      kids.push(expertNode("4 NOP in a row - a router may have removed some options", Severity.Warning, Group.Protocol));
+    }
+    const at = t.optionsOffset + o.at, len = o.len;
+    const kind = o.kind;
+    const title = OPTION_TITLES[kind] ?? `Unknown (0x${kind.toString(16).padStart(2, "0")})`;
+    names.push(title);
+    const k = node(`Kind: ${OPTION_KINDS[kind] ?? `Unknown (${kind})`}`, src, at, 1, "tcp.option_kind");
+    const lenNode = node(`Length: ${len}`, src, at + 1, 1, "tcp.option_len");
+    let label = `TCP Option - ${title}`;
+    const c: TreeNode[] = kind <= 1 ? [k] : [k, lenNode];
+    if (o.type === "mss" && o.value !== undefined) {
+      label += `: ${o.value} bytes`;
+      c.push(node(`MSS Value: ${o.value}`, src, at + 2, 2, "tcp.options.mss_val"));
+    } else if (o.type === "wscale" && o.shift !== undefined) {
+      const mult = 2 ** Math.min(o.shift, 14);
+      label += `: ${o.shift} (multiply by ${mult})`;
+      c.push(node(`Shift count: ${o.shift}`, src, at + 2, 1, "tcp.options.wscale.shift"), gen(`Multiplier: ${mult}`, "tcp.options.wscale.multiplier"));
+    } else if (o.type === "timestamp" && o.tsval !== undefined) {
+      label += `: TSval ${o.tsval}, TSecr ${o.tsecr}`;
+      c.push(node(`Timestamp value: ${o.tsval}`, src, at + 2, 4, "tcp.options.timestamp.tsval"),
+        node(`Timestamp echo reply: ${o.tsecr}`, src, at + 6, 4, "tcp.options.timestamp.tsecr"));
+    } else if (o.type === "sack") {
+      const base = r !== undefined && r.relative ? r.ackBase : 0;
+      const rel = r !== undefined && r.relative ? " (relative)" : "";
+      const parts: string[] = [];
+      for (let i = 0; i < o.count; i++) {
+        const le = (o.edges[2 * i]! - base) >>> 0, re = (o.edges[2 * i + 1]! - base) >>> 0;
+        parts.push(`${le}-${re}`);
+        c.push(node(`left edge = ${le}${rel}`, src, at + 2 + 8 * i, 4, "tcp.options.sack_le"),
+          node(`right edge = ${re}${rel}`, src, at + 6 + 8 * i, 4, "tcp.options.sack_re"));
+      }
+      c.push(gen(`TCP SACK Count: ${o.count}`, "tcp.options.sack.count"));
+      label += ` ${parts.join(" ")}`;
+    }
+    kids.push(node(label, src, at, len, `tcp.options.${o.type}`, c));
+  }
+  return node(`Options: (${t.optionsLength} bytes), ${names.join(", ")}`, src, t.optionsOffset, t.optionsCaptured, "tcp.options", kids);
+}
+
+/** The TCP subtree with tshark 4.0's labels. */
+export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | undefined, src: number): TreeNode {
+  const t = f.tcp[index]!;
+  const at = t.offset;
+  const flags = t.flags;
+  const ackSet = (flags & ACK) !== 0;
+  const seq = r !== undefined ? r.seq : t.seqRaw;
+  const ack = r !== undefined ? r.ack : t.ackRaw;
+  const relSeq = r !== undefined && r.relative;
+  const head = `Transmission Control Protocol, Src Port: ${t.srcPort}, Dst Port: ${t.dstPort}, Seq: ${seq}`
+    + (ackSet ? `, Ack: ${ack}` : "") + (t.seglen >= 0 ? `, Len: ${t.seglen}` : "");
+  const k: TreeNode[] = [
+    node(`Source Port: ${t.srcPort}`, src, at, 2, "tcp.srcport"),
+    node(`Destination Port: ${t.dstPort}`, src, at + 2, 2, "tcp.dstport"),
+  ];
+  if (r !== undefined) {
+    k.push(gen(`Stream index: ${r.stream}`, "tcp.stream"),
+      gen(`Conversation completeness: ${completenessLabel(r.completeness)} (${r.completeness})`, "tcp.completeness"));
+  }
+  if (t.seglen >= 0) k.push(gen(`TCP Segment Len: ${t.seglen}`, "tcp.len"));
+  k.push(node(`Sequence Number: ${seq}${relSeq ? "    (relative sequence number)" : ""}`, src, at + 4, 4, "tcp.seq"));
+  if (!t.quoted) k.push(node(`Sequence Number (raw): ${t.seqRaw}`, src, at + 4, 4, "tcp.seq_raw"));
+  if (r !== undefined && r.nxtseqPresent) k.push(gen(`Next Sequence Number: ${r.nxtseq}${relSeq ? "    (relative sequence number)" : ""}`, "tcp.nxtseq"));
+  k.push(node(`Acknowledgment Number: ${ack}${relSeq && ackSet ? "    (relative ack number)" : ""}`, src, at + 8, 4, "tcp.ack"),
+    node(`Acknowledgment number (raw): ${t.ackRaw}`, src, at + 8, 4, "tcp.ack_raw"),
+    node(`${bitLine(t.dataOffset << 4, 0xf0, 8).slice(0, 9)} = Header Length: ${t.headerLength} bytes (${t.dataOffset})`, src, at + 12, 1, "tcp.hdr_len"));
+  // Flags: 12 bit lines, expert items under the bit that raises them (spec §12.2).
+  const fk: TreeNode[] = [];
+  for (const [mask, name, field] of FLAG_LINES) {
+    const set = (flags & mask) !== 0;
+    const line = node(`${bitLine(flags, mask, 12)}${name}: ${set ? "Set" : "Not set"}`, src, at + 12, 2, field);
+    if (mask === SYN && set) {
+      line.children.push(ackSet
+        ? expertNode(`Connection establish acknowledge (SYN+ACK): server port ${t.srcPort}`, Severity.Chat, Group.Sequence)
+        : expertNode(`Connection establish request (SYN): server port ${t.dstPort}`, Severity.Chat, Group.Sequence));
+    } else if (mask === RST && set) line.children.push(expertNode("Connection reset (RST)", Severity.Warning, Group.Sequence));
+    else if (mask === FIN && set) line.children.push(expertNode("Connection finish (FIN)", Severity.Chat, Group.Sequence));
+    fk.push(line);
+  }
+  const str = gen(`TCP Flags: ${tcpFlagsString(flags)}`, "tcp.flags.str");
+  if ((flags & FIN) !== 0 && r !== undefined) {
+    // tshark 4.0: a FIN is "active" while the peer has sent no FIN yet (spec §12.2).
+    const peer = r.fromClient ? r.serverBefore : r.clientBefore;
+    const peerFinished = peer === "FIN-WAIT-1" || peer === "FIN-WAIT-2" || peer === "CLOSING" || peer === "TIME-WAIT" || peer === "LAST-ACK";
+    str.children.push(peerFinished
+      ? expertNode("This frame undergoes the connection closing", Severity.Note, Group.Sequence)
+      : expertNode("This frame initiates the connection closing", Severity.Note, Group.Sequence));
+  }
+  fk.push(str);
+  k.push(node(`Flags: 0x${flags.toString(16).padStart(3, "0")} (${flagNames(flags)})`, src, at + 12, 2, "tcp.flags", fk));
+  k.push(node(`Window: ${t.windowRaw}`, src, at + 14, 2, "tcp.window_size_value"));
+  if (r !== undefined && r.windowPresent) k.push(gen(`Calculated window size: ${r.windowSize}`, "tcp.window_size"));
+  if (r !== undefined && r.scaleFactorPresent) {
+    const sf = r.scaleFactor;
+    k.push(gen(`Window size scaling factor: ${sf === -1 ? "-1 (unknown)" : sf === -2 ? "-2 (no window scaling used)" : sf}`, "tcp.window_size_scalefactor"));
+  }
+  k.push(node(`Checksum: 0x${t.checksum.toString(16).padStart(4, "0")} [unverified]`, src, at + 16, 2, "tcp.checksum"),
+    gen("Checksum Status: Unverified", "tcp.checksum.status"),
+    node(`Urgent Pointer: ${t.urgent}`, src, at + 18, 2, "tcp.urgent_pointer"));
+  if (t.optionsLength > 0) k.push(optionsNode(t, r, src));
+  if (r !== undefined && r.timePresent) {
+    k.push(gen("Timestamps", undefined, [
+      gen(`Time since first frame in this TCP stream: ${secs(r.timeRelativeNs)} seconds`, "tcp.time_relative"),
+      gen(`Time since previous frame in this TCP stream: ${secs(r.timeDeltaNs)} seconds`, "tcp.time_delta"),
+    ]));
+  }
+  if (r !== undefined && r.analysisPresent) k.push(seqAckNode(r));
+  if (t.seglen > 0 && t.payloadLength > 0) {
+    k.push(node(`TCP payload (${t.payloadLength} bytes)`, src, t.payloadOffset, t.payloadLength, "tcp.payload"));
+    // tshark 4.0 (tcp.no_subdissector_on_error): retransmitted data is not handed to a subdissector.
+    if (r !== undefined && r.analysisPresent && (r.flags & A_ANY_RETRANSMISSION) !== 0) {
+      k.push(node(`Retransmitted TCP segment data (${t.payloadLength} bytes)`, src, t.payloadOffset, t.payloadLength, "tcp.segment_data"));
+    }
+  }
+  return node(head, src, at, t.capturedLength, "tcp", k);
+}
+
+/** `[SEQ/ACK analysis]`: acked frame and RTT, iRTT, bytes in flight, then the flags with their experts. */
+function seqAckNode(r: AnalysisResult): TreeNode {
+  const k: TreeNode[] = [];
+  if (r.acksFrame !== 0) {
+    k.push(gen(`This is an ACK to the segment in frame: ${r.acksFrame}`, "tcp.analysis.acks_frame"));
+    if (r.ackRttNs !== 0) k.push(gen(`The RTT to ACK the segment was: ${secs(r.ackRttNs)} seconds`, "tcp.analysis.ack_rtt"));
+  }
+  if (r.initialRttNs !== 0) k.push(gen(`iRTT: ${secs(r.initialRttNs)} seconds`, "tcp.analysis.initial_rtt"));
+  if (r.bytesInFlight !== 0) {
+    k.push(gen(`Bytes in flight: ${r.bytesInFlight}`, "tcp.analysis.bytes_in_flight"),
+      gen(`Bytes sent since last PSH flag: ${r.pushBytesSent}`, "tcp.analysis.push_bytes_sent"));
+  }
+  if (r.flags !== 0) {
+    const ex = new ExpertList();
+    addAnalysisExperts(ex, r.flags, r.dupAckNum);
+    const fk: TreeNode[] = [];
+    let dupExpert: TreeNode | undefined;
+    for (let i = 0; i < ex.length; i++) {
+      const e = expertNode(ex.message[i]!, ex.severity[i]!, ex.group[i]!);
+      // tshark 4.0 hangs the duplicate-ACK expert under "Duplicate to the ACK in frame".
+      if (ex.message[i]!.startsWith("Duplicate ACK (#")) { dupExpert = e; fk.push(gen("This is a TCP duplicate ack", "tcp.analysis.duplicate_ack")); }
+      else fk.push(e);
+    }
+    if (r.rtoNs !== 0) {
+      fk.push(gen(`The RTO for this segment was: ${secs(r.rtoNs)} seconds`, "tcp.analysis.rto"),
+        gen(`RTO based on delta from frame: ${r.rtoFrame}`, "tcp.analysis.rto_frame"));
+    }
+    k.push(gen("TCP Analysis Flags", "tcp.analysis.flags", fk));
+    if (r.dupAckNum !== 0) {
+      k.push(gen(`Duplicate ACK #: ${r.dupAckNum}`, "tcp.analysis.duplicate_ack_num"),
+        gen(`Duplicate to the ACK in frame: ${r.dupAckFrame}`, "tcp.analysis.duplicate_ack_frame", dupExpert !== undefined ? [dupExpert] : []));
+    }
+  }
+  return gen("SEQ/ACK analysis", "tcp.analysis", k);
+}
+
+/** The synack section: direction, both endpoints' states before → after, and the why of each flag. */
+export function synackNode(r: AnalysisResult): TreeNode {
+  const k: TreeNode[] = [
+    gen(`Direction: ${r.fromClient ? "client → server" : "server → client"}`),
+    gen(`Client state: ${r.clientBefore} → ${r.client}${r.clientEvent !== "none" ? ` (${r.clientEvent})` : ""}`),
+    gen(`Server state: ${r.serverBefore} → ${r.server}${r.serverEvent !== "none" ? ` (${r.serverEvent})` : ""}`),
+  ];
+  for (let i = 0; i < r.why.count; i++) {
+    const o = whyToObject(r.why.slots[i]!);
+    const rule = r.why.slots[i]!.rule!;
+    const values = rule.names.map((n) => `${n}=${o[n]}`).join(", ");
+    k.push(gen(`Why ${rule.flag}: ${rule.rule}${values === "" ? "" : ` [${values}]`}`, rule.flag));
+  }
+  if (r.outputSuppressed) k.push(gen("Analysis ran, but tshark 4.0 shows none of it for this header (truncated options or bogus header length)"));
+  return node("synack", 0, 0, 0, "synack", k);
+}
+
+/** The whole tree of one frame: Frame, link, IP layers and TCP headers in order, payload, synack. */
+export function buildDetailsTree(c: DetailsInput): TreeNode[] {
+  const f = c.frame, rec = c.rec;
+  const cap = f.bytes.length, wire = rec.originalLength;
+  const sources = dataSources(f);
+  const out: TreeNode[] = [];
+  out.push(node(`Frame ${rec.index}: ${wire} bytes on wire (${wire * 8} bits), ${cap} bytes captured (${cap * 8} bits)`, 0, 0, cap, "frame", [
+    node(`Encapsulation type: LINKTYPE ${rec.linkType}`, 0, 0, 0, "frame.encap_type"),
+    node(`Arrival Time: ${arrival(rec.tsSec, rec.tsNsec)}`, 0, 0, 0, "frame.time"),
+    node(`Epoch Time: ${rec.tsSec}.${String(rec.tsNsec).padStart(9, "0")} seconds`, 0, 0, 0, "frame.time_epoch"),
+    gen(`Time delta from previous captured frame: ${secsBetween(rec.tsSec, rec.tsNsec, c.prevSec, c.prevNsec)} seconds`, "frame.time_delta"),
+    gen(`Time since reference or first frame: ${secsBetween(rec.tsSec, rec.tsNsec, c.firstSec, c.firstNsec)} seconds`, "frame.time_relative"),
+    node(`Frame Number: ${rec.index}`, 0, 0, 0, "frame.number"),
+    node(`Frame Length: ${wire} bytes (${wire * 8} bits)`, 0, 0, 0, "frame.len"),
+    node(`Capture Length: ${cap} bytes (${cap * 8} bits)`, 0, 0, 0, "frame.cap_len"),
+  ]));
+  const link = linkNode(f);
+  if (link !== undefined) out.push(link);
+  // IP layers and TCP headers, outermost first; a reassembled layer's TCP lives in data source 1+.
+  let tcpNext = 0;
+  for (let i = 0; i < f.ipCount; i++) {
+    const l = f.ip[i]!;
+    out.push(l.version === 4 ? ipv4Node(l, 0) : ipv6Node(l, 0));
+    while (tcpNext < f.tcpCount && f.tcp[tcpNext]!.ipIndex === i) {
+      const t = f.tcp[tcpNext]!;
+      const src = t.reassembled ? Math.max(0, sources.findIndex((s) => s.bytes === t.bytes)) : 0;
+      out.push(tcpNode(f, tcpNext, c.results[tcpNext], src));
+      if (!t.quoted && t.seglen > 0 && t.payloadLength > 0) {
+        const p = t.payload();
+        let hex = "";
+        for (let j = 0; j < Math.min(p.length, 36); j++) hex += p[j]!.toString(16).padStart(2, "0");
+        out.push(node(`Data (${p.length} bytes)`, src, t.payloadOffset, p.length, "data", [
+          node(`Data: ${hex}${p.length > 36 ? "…" : ""}`, src, t.payloadOffset, p.length, "data.data"),
+          gen(`Length: ${p.length}`, "data.len"),
+        ]));
+      }
+      tcpNext++;
+    }
+  }
+  const r0 = c.results[0];
+  if (r0 !== undefined && f.tcpCount > 0 && !f.tcp[0]!.quoted) out.push(synackNode(r0));
+  return out;
+}
+
+/** Text of the tree as tshark -V prints it: four spaces per level, one node a line. */
+export function renderDetailsTree(nodes: readonly TreeNode[]): string {
+  let s = "";
+  const walk = (n: TreeNode, depth: number): void => {
+    s += " ".repeat(4 * depth) + n.label + "\n";
+    for (const c of n.children) walk(c, depth + 1);
+  };
+  for (const n of nodes) walk(n, 0);
+  return s;
+}
