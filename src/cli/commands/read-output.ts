@@ -270,11 +270,11 @@ export interface RunReadOptions extends PrintOptions {
   /** "-" for stdin. */
   path: string;
   /** -c: stop after this many frames read (tshark 4.0 counts read frames, not displayed ones). */
-  count?: number;
+  count?: number | undefined;
   /** -w: write displayed frames there. */
-  writePath?: string;
+  writePath?: string | undefined;
   /** Display filter; default: every frame. `tcpOnly` is `-Y tcp`. */
-  filter?: (c: FrameContext) => boolean;
+  filter?: ((c: FrameContext) => boolean) | undefined;
   /** Where text goes; default stdout. */
   write?: (s: string) => void;
   /** Where the one-line "file stopped early" note goes; default stderr. */
@@ -342,4 +342,38 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
     return 2;
   }
   return 0;
+}
+
+/** The options of `synack read` this module serves (parsed by read.ts). */
+export interface ReadOutputValues {
+  Y?: string | undefined; T?: string | undefined; V?: boolean | undefined; x?: boolean | undefined;
+  c?: string | undefined; w?: string | undefined; d?: string[] | undefined;
+}
+
+/** `synack read` without `-T fields`: the default summary, `-V`, `-x`, `-T json|ndjson`, `-c`, `-w`. */
+export async function readOutputCommand(file: string, v: ReadOutputValues): Promise<number> {
+  if (v.T !== undefined && v.T !== "json" && v.T !== "ndjson" && v.T !== "text") {
+    throw new CliError(`-T ${v.T} is not supported (fields, json, ndjson, text)`, 2);
+  }
+  const filter = v.Y?.trim();
+  if (filter !== undefined && filter !== "" && filter !== "tcp") {
+    throw new CliError(`display filter '${filter}' is not supported yet (only -Y tcp)`, 2);
+  }
+  for (const d of v.d ?? []) {
+    if (!/^tcp\.port\s*==\s*\d+(-\d+)?\s*,\s*data$/.test(d)) throw new CliError(`-d '${d}' is not supported (only tcp.port==LO-HI,data)`, 2);
+  }
+  let count: number | undefined;
+  if (v.c !== undefined) {
+    if (!/^\d+$/.test(v.c) || Number(v.c) < 1) throw new CliError(`-c must be a positive integer, not '${v.c}'`, 2);
+    count = Number(v.c);
+  }
+  const out = process.stdout;
+  let buf = "";
+  const write = (s: string): void => { buf += s; if (buf.length >= 1 << 16) { out.write(buf); buf = ""; } };
+  const code = await runReadOutput({
+    path: file, count, writePath: v.w, filter: filter === "tcp" ? tcpOnly : undefined, write,
+    details: v.V === true, hex: v.x === true, format: v.T === "json" || v.T === "ndjson" ? v.T : "text",
+  });
+  if (buf !== "") out.write(buf);
+  return code;
 }

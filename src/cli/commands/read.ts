@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { CaptureFileError, newRecord, readCapture, type CaptureProblem } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
 import type { AnalysisOptions } from "../../analysis/index.js";
+import { readOutputCommand } from "./read-output.js";
 import { FieldRows, UnknownFieldError, type FieldsFormat, type ReadPreferences } from "../../explain/index.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 
@@ -86,6 +87,7 @@ export async function readCommand(args: string[]): Promise<number> {
       T: { type: "string", short: "T" }, e: { type: "string", short: "e", multiple: true },
       E: { type: "string", short: "E", multiple: true }, o: { type: "string", short: "o", multiple: true },
       d: { type: "string", short: "d", multiple: true }, help: { type: "boolean", short: "h" },
+      V: { type: "boolean", short: "V" }, x: { type: "boolean", short: "x" }, c: { type: "string", short: "c" }, w: { type: "string", short: "w" },
     },
     strict: true, allowPositionals: true,
   });
@@ -94,6 +96,7 @@ export async function readCommand(args: string[]): Promise<number> {
   const file = values.r;
   if (file === undefined) throw new CliError("give a capture with -r FILE (or -r - for stdin)", EXIT_USAGE);
   const fields = values.e ?? [];
+  if (values.T !== "fields" && fields.length === 0) return readOutputCommand(file, values);
   if (values.T === undefined) {
     if (fields.length > 0) throw new CliError(`Output fields were specified with "-e", but "-T fields" was not specified.`, 1);
     throw new CliError("only -T fields output is supported yet", EXIT_USAGE);
