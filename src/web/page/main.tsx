@@ -164,7 +164,8 @@ function PacketList() {
   let missing = false;
   for (let k = first; k < last; k++) if (!rowCache.has(k)) { missing = true; break; }
   if (missing) {
-    const from = Math.max(0, first - 40), want = last - from + 80;
+    // A wide margin both ways: fast scrolling finds its rows already formatted.
+    const from = Math.max(0, first - 200), want = last - from + 400;
     const key = `${from}:${want}:${n}`;
     if (key !== pendingRange) {
       pendingRange = key;
