@@ -1,0 +1,87 @@
+/** `npm start` = `node dist/cli/main.js demo`: exits 0 and prints the walkthrough's key facts
+ *  from a live capture; writes synack-demo.pcapng in the current directory, never overwriting. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readCaptureBytes } from "../../src/capture/index.js";
+import { CLI } from "../support/paths.js";
+
+function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"], cwd, env });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (c) => { stdout += c; });
+    child.stderr.on("data", (c) => { stderr += c; });
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test("cli demo: npm start's command shows the article from a live capture", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "synack-demo-cli-"));
+  const r = await runCli(["demo"], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, "");
+  const o = r.stdout;
+  const port = o.match(/listening on 127\.0\.0\.1:(\d+)/)?.[1];
+  assert.ok(port, o);
+  if (port !== "20000") assert.match(o, /port 20000 is busy, so the demo uses free port \d+/);
+  assert.match(o, /written to synack-demo\.pcapng/);
+  const file = join(dir, "synack-demo.pcapng");
+  const c = readCaptureBytes(new Uint8Array(readFileSync(file)));
+  assert.equal(c.fatal, undefined);
+  assert.match(o, new RegExp(`Captured ${c.records.length} packets`));
+  // Packet list, phases, the numbers and their why, bytes, states, ladder, how to open the file.
+  assert.match(o, /== Packet list ==/);
+  assert.match(o, new RegExp(`\\d+ → ${port} \\[SYN\\] Seq=0 Win=\\d+ Len=0 MSS=\\d+ SACK_PERM TSval=\\d+ TSecr=0 WS=\\d+`));
+  assert.match(o, new RegExp(`${port} → \\d+ \\[SYN, ACK\\] Seq=0 Ack=1 `));
+  assert.match(o, /-- Three-way handshake \(packets 1–3\) --/);
+  assert.match(o, /-- Data transfer \(packets 4–/);
+  assert.match(o, /-- Teardown \(packets \d+–\d+\) --/);
+  assert.match(o, /the client's ISN, chosen at random/);
+  assert.match(o, /ack +3: raw \d+ = client's ISN \d+ \+ 3; relative 3 = 1 for the client's SYN \+ 2 data bytes received/);
+  assert.match(o, /'A' = +65 = 0x41 = 01000001/);
+  assert.match(o, /'B' = +66 = 0x42 = 01000010/);
+  assert.match(o, /option +MSS \d+ — maximum segment size/);
+  assert.match(o, /option +WS shift \d+ \(×\d+\) — window scale/);
+  assert.match(o, /states +client CLOSED → SYN-SENT; server LISTEN → SYN-RECEIVED/);
+  assert.match(o, /server (CLOSE-WAIT|ESTABLISHED) → LAST-ACK/);
+  assert.match(o, /Checks: handshake yes; client sent "AB", server sent "AB"; client's FIN acknowledged yes; server's FIN acknowledged yes/);
+  assert.match(o, /== Ladder ==\n.*client \d+ +server \d+\n +1 +SYN-SENT \|-+SYN 0-+>\| SYN-RECEIVED/);
+  assert.match(o, /synack read -r synack-demo\.pcapng/);
+  assert.match(o, /synack ui synack-demo\.pcapng/);
+  assert.match(o, /wireshark synack-demo\.pcapng/);
+  for (const line of o.split("\n").filter((l) => l.startsWith("    [TCP "))) assert.match(line, /^    \[TCP [^\]]+\]: \S/);
+
+  // A second run keeps the first file and writes synack-demo-1.pcapng.
+  const firstBytes = readFileSync(file);
+  const r2 = await runCli(["demo", "--port", "0", "--data", "hi"], dir);
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.match(r2.stdout, /written to synack-demo-1\.pcapng/);
+  assert.match(r2.stdout, /'h' = +104 = 0x68 = 01101000/);
+  assert.deepEqual(readFileSync(file), firstBytes, "first file untouched");
+  assert.ok(existsSync(join(dir, "synack-demo-1.pcapng")));
+});
+
+test("cli demo: without tcpdump the exchange runs and one line says why there is no capture", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "synack-demo-cli-"));
+  const r = await runCli(["demo", "--port", "0"], dir, { ...process.env, PATH: mkdtempSync(join(tmpdir(), "synack-nopath-")) });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /received "AB" = 41 42/);
+  const why = r.stdout.split("\n").filter((l) => l.startsWith("No capture:"));
+  assert.equal(why.length, 1);
+  assert.match(why[0]!, /tcpdump not found on PATH; install it/);
+  assert.equal(existsSync(join(dir, "synack-demo.pcapng")), false);
+});
+
+test("cli demo: usage errors are one line, exit 2", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "synack-demo-cli-"));
+  const r = await runCli(["demo", "--data", ""], dir);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, "synack demo: --data must not be empty\n");
+  const r2 = await runCli(["demo", "--port", "x"], dir);
+  assert.equal(r2.code, 2);
+  assert.match(r2.stderr, /^synack demo: --port must be a number from 0 to 65535, not 'x'\n$/);
+});
