@@ -4,7 +4,8 @@
  *  the output line. */
 import type { CaptureRecord } from "../capture/index.js";
 import {
-  DecodedFrame, FrameDecoder, type IpLayer, TcpField, type TcpLayer, tcpFlagsHex, tcpFlagsString, verifyTcpChecksum,
+  DecodedFrame, FrameDecoder, type IpLayer, TcpField, type TcpLayer, tcpChecksumIpv4, tcpChecksumIpv6, tcpFlagsHex,
+  tcpFlagsString, verifyTcpChecksum,
 } from "../decode/index.js";
 import {
   ACK, A_ANY_RETRANSMISSION, A_DUPLICATE_ACK, ANALYSIS_FLAGS, type AnalysisOptions, type AnalysisResult,
@@ -400,7 +401,11 @@ export class FieldRows {
       return;
     }
     if ((flags & ACK) === 0 && t.ackRaw !== 0) addExpert(ex, TcpExpert.ackNonzero);
-    if ((flags & (SYN | ACK)) === (SYN | ACK) && r !== undefined && r.ack > 1) addExpert(ex, TcpExpert.tfoAccept);
+    // tshark 4.0 tests the shown ack (relative when it can be) and only with relative numbers on.
+    if ((flags & (SYN | ACK)) === (SYN | ACK) && r !== undefined && r.ack > 1
+        && this.prefs.analysis.analyzeSequenceNumbers !== false && this.prefs.analysis.relativeSequenceNumbers !== false) {
+      addExpert(ex, TcpExpert.tfoAccept);
+    }
     if ((flags & RST) !== 0) addExpert(ex, TcpExpert.rst);
     if ((flags & SYN) !== 0) {
       if ((flags & ACK) === 0) ex.add(`Connection establish request (SYN): server port ${t.dstPort}`, Severity.Chat, Group.Sequence);
@@ -412,7 +417,7 @@ export class FieldRows {
     }
     if (checksum === 0) {
       info += " [TCP CHECKSUM INCORRECT]";
-      ex.add(`Bad checksum [should be 0x${"????"}]`, Severity.Error, Group.Checksum);
+      ex.add(`Bad checksum [should be 0x${expectedChecksum(frame, t).toString(16).padStart(4, "0")}]`, Severity.Error, Group.Checksum);
     }
     if ((flags & URG) !== 0) info += " Urg=" + t.urgent;
     else if (t.urgent !== 0) addExpert(ex, TcpExpert.urgentNonzero);
@@ -648,6 +653,15 @@ const FIXED_LEN: ReadonlyArray<number | undefined> = (() => {
   a[2] = 4; a[3] = 3; a[4] = 2; a[6] = 6; a[7] = 6; a[8] = 10; a[11] = 6; a[12] = 6; a[13] = 6; a[19] = 18; a[27] = 8; a[28] = 4;
   return a;
 })();
+
+/** The checksum a verified-bad TCP header should carry (same inputs as `verifyTcpChecksum`). */
+function expectedChecksum(frame: DecodedFrame, t: TcpLayer): number {
+  const ip = frame.ip[t.ipIndex]!;
+  const seg = t.bytes.subarray(t.offset, t.offset + t.checksumLength);
+  return ip.version === 4 ? tcpChecksumIpv4(ip.src4, ip.dst4, seg)
+    : tcpChecksumIpv6(ip.pseudoSrcAt < 0 ? ip.src : ip.bytes.subarray(ip.pseudoSrcAt, ip.pseudoSrcAt + 16),
+      ip.pseudoDstAt < 0 ? ip.dst : ip.bytes.subarray(ip.pseudoDstAt, ip.pseudoDstAt + 16), seg);
+}
 
 function u32(b: Uint8Array, at: number): number {
   return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
