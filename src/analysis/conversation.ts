@@ -10,8 +10,11 @@ export class Conversation {
   stream = 0;
   /** Endpoint A = source of the packet that created this generation. */
   family: 4 | 6 = 4;
-  readonly addrA = new Uint32Array(4);
-  readonly addrB = new Uint32Array(4);
+  /** Address words of A and B as int32 (`| 0`, so they stay small integers, not boxed numbers):
+   *  IPv4 in word 0, IPv6 as four big-endian words. Inline fields instead of two typed arrays keep
+   *  the lookup to one object and a conversation small (STYLE §6). */
+  a0 = 0; a1 = 0; a2 = 0; a3 = 0;
+  b0 = 0; b1 = 0; b2 = 0; b3 = 0;
   portA = 0;
   portB = 0;
   /** Flow of packets sent by A (A → B) and by B. */
@@ -43,24 +46,42 @@ export class Conversation {
     return (tsSec - this.epochSec) * 1_000_000_000 + (tsNsec - this.epochNsec);
   }
 
+  /** Address of A as four uint32 words (allocates; not for the hot path). */
+  get addrA(): Uint32Array { return Uint32Array.of(this.a0, this.a1, this.a2, this.a3); }
+  /** Address of B as four uint32 words (allocates). */
+  get addrB(): Uint32Array { return Uint32Array.of(this.b0, this.b1, this.b2, this.b3); }
+
+  /** Sets A and B from a segment's source and destination. */
+  setEndpoints(s: TcpSegment): void {
+    const x = s.srcAddr, y = s.dstAddr;
+    this.family = s.family;
+    this.a0 = x[0]! | 0; this.a1 = x[1]! | 0; this.a2 = x[2]! | 0; this.a3 = x[3]! | 0;
+    this.b0 = y[0]! | 0; this.b1 = y[1]! | 0; this.b2 = y[2]! | 0; this.b3 = y[3]! | 0;
+    this.portA = s.srcPort; this.portB = s.dstPort;
+  }
+
   /** Does `s` travel from A to B? (Call only on a conversation that matches `s`.) */
   isFromA(s: TcpSegment): boolean {
-    return s.srcPort === this.portA && s.dstPort === this.portB && sameAddr(s.srcAddr, this.addrA, s.family)
-      && sameAddr(s.dstAddr, this.addrB, s.family);
+    return s.srcPort === this.portA && s.dstPort === this.portB && this.#isA(s.srcAddr, s.family)
+      && this.#isB(s.dstAddr, s.family);
   }
   /** Does `s` belong to this conversation, in either direction? */
   matches(s: TcpSegment): boolean {
     if (s.family !== this.family) return false;
     if (s.srcPort === this.portA && s.dstPort === this.portB
-      && sameAddr(s.srcAddr, this.addrA, s.family) && sameAddr(s.dstAddr, this.addrB, s.family)) return true;
+      && this.#isA(s.srcAddr, s.family) && this.#isB(s.dstAddr, s.family)) return true;
     return s.srcPort === this.portB && s.dstPort === this.portA
-      && sameAddr(s.srcAddr, this.addrB, s.family) && sameAddr(s.dstAddr, this.addrA, s.family);
+      && this.#isB(s.srcAddr, s.family) && this.#isA(s.dstAddr, s.family);
   }
-}
 
-function sameAddr(x: Uint32Array, y: Uint32Array, family: 4 | 6): boolean {
-  if (x[0] !== y[0]) return false;
-  return family === 4 || (x[1] === y[1] && x[2] === y[2] && x[3] === y[3]);
+  #isA(x: Uint32Array, family: 4 | 6): boolean {
+    if ((x[0]! | 0) !== this.a0) return false;
+    return family === 4 || ((x[1]! | 0) === this.a1 && (x[2]! | 0) === this.a2 && (x[3]! | 0) === this.a3);
+  }
+  #isB(x: Uint32Array, family: 4 | 6): boolean {
+    if ((x[0]! | 0) !== this.b0) return false;
+    return family === 4 || ((x[1]! | 0) === this.b1 && (x[2]! | 0) === this.b2 && (x[3]! | 0) === this.b3);
+  }
 }
 
 /** Hash of one endpoint (murmur-style mixing; any good 32-bit mix works). */
@@ -81,9 +102,12 @@ export function conversationHash(s: TcpSegment): number {
     + s.family) >>> 0;
 }
 
-/** The live conversation generations, keyed by the symmetric hash (numeric Map keys, chained). */
+/** The live conversation generations: a power-of-two bucket array indexed by the symmetric hash,
+ *  chained through `Conversation.next` (a Map with uint32 keys boxes every key that is not a Smi). */
 export class ConversationTable {
-  readonly #byHash = new Map<number, Conversation>();
+  #buckets: (Conversation | undefined)[] = new Array<Conversation | undefined>(1024).fill(undefined);
+  #mask = 1023;
+  #count = 0;
   #nextStream = 0;
   #closedQueue: Conversation[] = [];
   #closedHead = 0;
@@ -96,7 +120,9 @@ export class ConversationTable {
 
   /** The current generation for `s`'s endpoint pair, if any (spec §2.1, single pass). */
   find(s: TcpSegment, hash: number): Conversation | undefined {
-    for (let c = this.#byHash.get(hash); c !== undefined; c = c.next) if (c.matches(s)) return c;
+    for (let c = this.#buckets[hash & this.#mask]; c !== undefined; c = c.next) {
+      if (c.hash === hash && c.matches(s)) return c;
+    }
     return undefined;
   }
 
@@ -104,12 +130,13 @@ export class ConversationTable {
   create(s: TcpSegment, hash: number, tsSec: number, tsNsec: number): Conversation {
     const c = new Conversation();
     c.stream = this.#nextStream++;
-    c.family = s.family; c.addrA.set(s.srcAddr); c.addrB.set(s.dstAddr);
-    c.portA = s.srcPort; c.portB = s.dstPort; c.hash = hash;
+    c.setEndpoints(s); c.hash = hash;
     c.epochSec = tsSec; c.epochNsec = tsNsec; c.tsFirstNs = 0; c.tsPrevNs = 0;
     this.#unlink(s, hash);
-    c.next = this.#byHash.get(hash);
-    this.#byHash.set(hash, c);
+    const i = hash & this.#mask;
+    c.next = this.#buckets[i];
+    this.#buckets[i] = c;
+    if (++this.#count > this.#buckets.length) this.#grow();
     return c;
   }
 
@@ -130,30 +157,44 @@ export class ConversationTable {
   }
 
   /** Live generations in the table. */
-  get size(): number {
-    let n = 0;
-    for (const head of this.#byHash.values()) for (let c: Conversation | undefined = head; c; c = c.next) n++;
-    return n;
+  get size(): number { return this.#count; }
+
+  /** Doubles the bucket array when there are more generations than buckets. */
+  #grow(): void {
+    const old = this.#buckets;
+    const size = old.length * 2;
+    const buckets = new Array<Conversation | undefined>(size).fill(undefined);
+    const mask = size - 1;
+    for (let i = 0; i < old.length; i++) {
+      for (let c = old[i]; c !== undefined;) {
+        const next = c.next, j = c.hash & mask;
+        c.next = buckets[j]; buckets[j] = c;
+        c = next;
+      }
+    }
+    this.#buckets = buckets; this.#mask = mask;
   }
 
   #unlink(s: TcpSegment, hash: number): void {
+    const i = hash & this.#mask;
     let prev: Conversation | undefined;
-    for (let c = this.#byHash.get(hash); c !== undefined; prev = c, c = c.next) {
-      if (!c.matches(s)) continue;
-      if (prev === undefined) { if (c.next === undefined) this.#byHash.delete(hash); else this.#byHash.set(hash, c.next); }
-      else prev.next = c.next;
+    for (let c = this.#buckets[i]; c !== undefined; prev = c, c = c.next) {
+      if (c.hash !== hash || !c.matches(s)) continue;
+      if (prev === undefined) this.#buckets[i] = c.next; else prev.next = c.next;
       c.next = undefined;
+      this.#count--;
       return;
     }
   }
 
   #removeExact(target: Conversation): boolean {
+    const i = target.hash & this.#mask;
     let prev: Conversation | undefined;
-    for (let c = this.#byHash.get(target.hash); c !== undefined; prev = c, c = c.next) {
+    for (let c = this.#buckets[i]; c !== undefined; prev = c, c = c.next) {
       if (c !== target) continue;
-      if (prev === undefined) { if (c.next === undefined) this.#byHash.delete(c.hash); else this.#byHash.set(c.hash, c.next); }
-      else prev.next = c.next;
+      if (prev === undefined) this.#buckets[i] = c.next; else prev.next = c.next;
       c.next = undefined;
+      this.#count--;
       return true;
     }
     return false;
