@@ -18,8 +18,9 @@ export function bytesInFlight(c: SeqContext): void {
     // Span from the oldest unacked byte to the highest end, relative to the base to survive wrap.
     const base = fwd.baseSeq;
     let lo = 0xffff_ffff, hi = 0;
-    for (let i = 0; i < list.count; i++) {
-      const a = (list.seq[i]! - base) >>> 0, b = (list.nextseq[i]! - base) >>> 0;
+    const d = list.d;
+    for (let i = 0, end = 4 * list.count; i < end; i += 4) {
+      const a = (d[i]! - base) >>> 0, b = (d[i + 1]! - base) >>> 0;
       if (a < lo) lo = a;
       if (b > hi) hi = b;
     }

@@ -6,27 +6,28 @@ import { MAX_SACK_BLOCKS_IN_HEADER } from "./segment.js";
 export const WS_UNKNOWN = -1;
 export const WS_NOT_USED = -2;
 
-/** Unacked segments of one flow, oldest at index 0 (tshark walks them newest first). Struct of
- *  arrays that grow once to the flow's peak and are reused; capped by AnalysisLimits. */
+/** Unacked segments of one flow, oldest at index 0 (tshark walks them newest first). One
+ *  interleaved number array (seq, nextseq, frame, timeNs per entry) that grows once to the flow's
+ *  peak and is reused; capped by AnalysisLimits. One small array per flow instead of four keeps a
+ *  conversation near 1 KiB, which is what bounds memory with 100 000 closed conversations kept. */
 export class UnackedList {
-  seq: number[] = [];
-  nextseq: number[] = [];
-  frame: number[] = [];
-  timeNs: number[] = [];
+  /** Entry i is at d[4i] (seq), d[4i+1] (nextseq), d[4i+2] (frame), d[4i+3] (timeNs). */
+  d: number[] = [];
   count = 0;
+  seq(i: number): number { return this.d[4 * i]!; }
+  nextseq(i: number): number { return this.d[4 * i + 1]!; }
+  frame(i: number): number { return this.d[4 * i + 2]!; }
+  timeNs(i: number): number { return this.d[4 * i + 3]!; }
   /** Append the newest entry. */
   push(seq: number, nextseq: number, frame: number, timeNs: number): void {
-    const i = this.count++;
-    this.seq[i] = seq; this.nextseq[i] = nextseq; this.frame[i] = frame; this.timeNs[i] = timeNs;
+    const d = this.d, j = 4 * this.count++;
+    d[j] = seq; d[j + 1] = nextseq; d[j + 2] = frame; d[j + 3] = timeNs;
   }
   /** Remove entry i, keeping order. */
   removeAt(i: number): void {
-    const n = this.count - 1;
-    for (let j = i; j < n; j++) {
-      this.seq[j] = this.seq[j + 1]!; this.nextseq[j] = this.nextseq[j + 1]!;
-      this.frame[j] = this.frame[j + 1]!; this.timeNs[j] = this.timeNs[j + 1]!;
-    }
-    this.count = n;
+    const d = this.d, end = 4 * (this.count - 1);
+    for (let j = 4 * i; j < end; j++) d[j] = d[j + 4]!;
+    this.count--;
   }
   clear(): void { this.count = 0; }
 }
@@ -56,8 +57,12 @@ export class FlowState {
   readonly unacked = new UnackedList();
   /** SACK blocks of this flow's latest packet (raw edges), for the peer's bytes in flight. */
   sackCount = 0;
-  readonly sackLeft = new Uint32Array(MAX_SACK_BLOCKS_IN_HEADER);
-  readonly sackRight = new Uint32Array(MAX_SACK_BLOCKS_IN_HEADER);
+  #sackLeft: Uint32Array | undefined = undefined;
+  #sackRight: Uint32Array | undefined = undefined;
+  /** Left edges (MAX_SACK_BLOCKS_IN_HEADER slots), allocated on first use: most flows never SACK. */
+  get sackLeft(): Uint32Array { return this.#sackLeft ??= new Uint32Array(MAX_SACK_BLOCKS_IN_HEADER); }
+  /** Right edges, allocated on first use. */
+  get sackRight(): Uint32Array { return this.#sackRight ??= new Uint32Array(MAX_SACK_BLOCKS_IN_HEADER); }
   /** Segments not remembered because the unacked cap was reached. */
   unackedDropped = 0;
 

@@ -13,8 +13,8 @@ export function computeRto(c: SeqContext): void {
   c.r.rtoFrame = fwd.nextseqFrame;
   const list = fwd.unacked;
   if (list.count > 0) {
-    c.r.rtoNs = c.nowNs - list.timeNs[0]!;
-    c.r.rtoFrame = list.frame[0]!;
+    c.r.rtoNs = c.nowNs - list.timeNs(0);
+    c.r.rtoFrame = list.frame(0);
   }
 }
 
@@ -22,26 +22,26 @@ export function computeRto(c: SeqContext): void {
  *  is not consulted). An exact end match reports frame and RTT; the oldest match wins (spec §15
  *  item 14). Partially acked entries are trimmed; entries wholly below the ack are dropped. */
 export function acknowledge(c: SeqContext): void {
-  const list = c.rev.unacked;
+  const list = c.rev.unacked, d = list.d;
   const ack = c.s.ackRaw;
   let w = 0, matched = false;
-  for (let i = 0; i < list.count; i++) {
-    const seq = list.seq[i]!, next = list.nextseq[i]!;
+  for (let i = 0, n = 4 * list.count; i < n; i += 4) {
+    const seq = d[i]!, next = d[i + 1]!;
     if (next === ack) {
       if (!matched) {
         matched = true;
-        c.r.acksFrame = list.frame[i]!;
-        c.r.ackRttNs = c.nowNs - list.timeNs[i]!;
+        c.r.acksFrame = d[i + 2]!;
+        c.r.ackRttNs = c.nowNs - d[i + 3]!;
       }
       continue;
     }
     let keepSeq = seq;
     if (seqLt(seq, ack) && seqLt(ack, next)) keepSeq = ack;
     else if (!seqGt(next, ack)) continue;
-    list.seq[w] = keepSeq; list.nextseq[w] = next; list.frame[w] = list.frame[i]!; list.timeNs[w] = list.timeNs[i]!;
-    w++;
+    d[w] = keepSeq; d[w + 1] = next; d[w + 2] = d[i + 2]!; d[w + 3] = d[i + 3]!;
+    w += 4;
   }
-  list.count = w;
+  list.count = w >> 2;
   if (matched) c.hasRecord = true;
 }
 
