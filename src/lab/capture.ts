@@ -59,10 +59,11 @@ export interface CaptureHandle extends AsyncIterable<CaptureRecord> {
  *  would end it, so the drain runs on Linux only. */
 const SIGUSR1_STATS = process.platform === "linux";
 const STATS_RE = /^tcpdump: \d+ packets? captured, \d+ packets? received by filter/;
-/** How long to wait for a counters line, the pause between two probes, and the drain's bound. */
-const STATS_WAIT_MS = 200;
+/** How long to wait for a counters line (generous: a loaded machine is slow to answer), the pause
+ *  between two probes, and the drain's bound. */
+const STATS_WAIT_MS = 1000;
 const DRAIN_STEP_MS = 20;
-const DRAIN_MAX_MS = 2000;
+const DRAIN_MAX_MS = 5000;
 
 /** After SIGINT, how long tcpdump gets to flush and exit before SIGTERM (and as long again before SIGKILL). */
 const STOP_GRACE_MS = 3000;
