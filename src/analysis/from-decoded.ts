@@ -1,6 +1,6 @@
-/** Adapter: one TCP header of a decoded frame → `TcpSegment` (refilled in place, no allocation
- *  unless the header has options, which `tcpOptions` parses). */
-import { type DecodedFrame, tcpOptions } from "../decode/index.js";
+/** Adapter: one TCP header of a decoded frame → `TcpSegment` (refilled in place, no allocation:
+ *  the options are walked in place with `tcpOptions`' rules). */
+import type { DecodedFrame } from "../decode/index.js";
 import type { TcpSegment } from "./segment.js";
 
 /** tshark 4.0 looks the conversation up after the first 16 header bytes (spec §2.1). */
@@ -28,22 +28,49 @@ export function segmentFromDecoded(frame: DecodedFrame, index: number, tsSec: nu
   seg.srcPort = t.srcPort; seg.dstPort = t.dstPort; seg.seqRaw = t.seqRaw; seg.ackRaw = t.ackRaw;
   seg.flags = t.flags; seg.windowRaw = t.windowRaw; seg.seglen = t.seglen;
   seg.icmpQuoted = t.quoted;
-  seg.headerBogus = t.problems.includes("tcp.bogus_header_length");
+  // The problem list is empty on almost every packet: look into it only when it is not.
+  const problems = t.problems;
+  seg.headerBogus = problems.length !== 0 && problems.includes("tcp.bogus_header_length");
   // A header cut before its options end throws in tshark: the analysis output is lost (spec §11.1).
-  seg.optionsTruncated = t.problems.includes("truncated") || t.problems.includes("tcp.options_truncated");
+  seg.optionsTruncated = problems.length !== 0 && (problems.includes("truncated") || problems.includes("tcp.options_truncated"));
   seg.mss = -1; seg.wsShift = -1; seg.sackPerm = false; seg.sackCount = 0; seg.hasTimestamps = false;
   if (t.optionsLength === 0 || seg.headerBogus) return true;
-  for (const o of tcpOptions(t.options(), t.optionsLength).options) {
-    if (o.type === "mss" && o.value !== undefined) seg.mss = o.value;
-    else if (o.type === "wscale" && o.shift !== undefined) seg.wsShift = o.shift;
-    else if (o.type === "sack_perm") seg.sackPerm = true;
-    else if (o.type === "timestamp" && o.tsval !== undefined) seg.hasTimestamps = true;
-    else if (o.type === "sack") {
-      for (let b = 0; b < o.count && seg.sackCount < seg.sackLeft.length; b++) {
-        seg.sackLeft[seg.sackCount] = o.edges[2 * b]!; seg.sackRight[seg.sackCount] = o.edges[2 * b + 1]!;
-        seg.sackCount++;
-      }
-    }
-  }
+  readOptions(t.bytes, t.optionsOffset, t.optionsLength, t.optionsCaptured, seg);
   return true;
+}
+
+/** The option facts the analysis needs, walked in place (no allocation) with `tcpOptions`' rules
+ *  (spec §11.1): EOL ends the walk; a missing or short length byte, a length < 2 or one running
+ *  past the declared or captured area stops it; MSS, WS and TS count only with their fixed length
+ *  (4, 3, 10); SACK_PERM counts at any length; SACK adds its complete 8-byte blocks. */
+function readOptions(b: Uint8Array, at: number, declared: number, captured: number, seg: TcpSegment): void {
+  const end = declared, have = captured;
+  for (let i = 0; i < end;) {
+    if (i >= have) return;
+    const kind = b[at + i]!;
+    if (kind === 0) return;
+    if (kind === 1) { i++; continue; }
+    if (i + 1 >= end || i + 1 >= have) return;
+    const len = b[at + i + 1]!;
+    if (len < 2 || i + len > end || i + len > have) return;
+    const o = at + i + 2;
+    switch (kind) {
+      case 2: if (len === 4) seg.mss = (b[o]! << 8) | b[o + 1]!; break;
+      case 3: if (len === 3) seg.wsShift = b[o]!; break;
+      case 4: seg.sackPerm = true; break;
+      case 8: if (len === 10) seg.hasTimestamps = true; break;
+      case 5: {
+        const blocks = (len - 2) >> 3;
+        for (let k = 0; k < blocks && seg.sackCount < seg.sackLeft.length; k++) {
+          const p = o + 8 * k;
+          seg.sackLeft[seg.sackCount] = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+          seg.sackRight[seg.sackCount] = ((b[p + 4]! << 24) | (b[p + 5]! << 16) | (b[p + 6]! << 8) | b[p + 7]!) >>> 0;
+          seg.sackCount++;
+        }
+        break;
+      }
+      default:
+    }
+    i += len;
+  }
 }
