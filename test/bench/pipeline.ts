@@ -9,7 +9,7 @@
  *   fields-analysis  analysis, then `-T fields` rows of ANALYSIS_FIELDS on stdout
  * Rows are tshark-shaped (tab separator, "," aggregator, occurrence=all) and written through one
  * reused byte buffer; they are for timing, not a conformance claim (test/diff checks the real CLI).
- * On exit prints one JSON line on stderr: {mode, records, tcp, seconds, maxRssKiB}.
+ * On exit prints one JSON line on stderr: {mode, records, tcp, seconds, cpuSeconds, maxRssKiB}.
  */
 import { writeSync } from "node:fs";
 import { readCapture, type CaptureRecord, newRecord } from "../../src/capture/index.js";
@@ -171,10 +171,10 @@ function analysisRow(r: AnalysisResult): void {
 
 // ---- the run -------------------------------------------------------------------------------------
 
-export interface RunStats { mode: Mode; records: number; tcp: number; seconds: number; maxRssKiB: number }
+export interface RunStats { mode: Mode; records: number; tcp: number; seconds: number; cpuSeconds: number; maxRssKiB: number }
 
 export async function run(mode: Mode, path: string): Promise<RunStats> {
-  const t0 = process.hrtime.bigint();
+  const t0 = process.hrtime.bigint(), cpu0 = process.cpuUsage();
   const reader = readCapture(openCaptureFile(path));
   const decoder = new FrameDecoder(), frame = new DecodedFrame(), seg = newSegment();
   const analyzer = new TcpAnalyzer();
@@ -201,7 +201,8 @@ export async function run(mode: Mode, path: string): Promise<RunStats> {
   flush();
   if (reader.fatal !== undefined) throw new Error(reader.fatal.message);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { mode, records, tcp, seconds, maxRssKiB: process.resourceUsage().maxRSS };
+  const cpu = process.cpuUsage(cpu0);
+  return { mode, records, tcp, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssKiB: process.resourceUsage().maxRSS };
 }
 
 const [modeArg, pathArg] = process.argv.slice(2);
