@@ -12,8 +12,13 @@ import {
   FIN, RST, SYN, seqLe, seqLt, TcpAnalyzer, type TcpSegment, URG, newSegment,
 } from "../analysis/index.js";
 import { addAnalysisExperts, addExpert, ExpertList, Group, optionName, Severity, TcpExpert } from "./expert.js";
-import { FIELD_NAMES, fieldId, type FieldName } from "./fields.js";
+import { FIELD_NAMES, FIELDS, fieldId, type FieldName } from "./fields.js";
 import { analysisTags, icmpInfo, infoFlags } from "./info.js";
+import { compileFilter, type CompileResult, type DisplayFilter, type FilterFieldInfo, type FilterFields,
+  type FilterFrame, type FilterValue } from "./filter/index.js";
+import { textFilterFields } from "./filter/adapter.js";
+import { tokenize } from "./filter/parse.js";
+import { parseByteString } from "./filter/literals.js";
 
 /** `-E` output options of tshark `-T fields`. */
 export interface FieldsFormat {
@@ -148,10 +153,14 @@ export class FieldRows {
   readonly #frame = new DecodedFrame();
   readonly #seg: TcpSegment = newSegment();
   /** Occurrences per registry field id for the current frame (only requested ids are filled). */
-  readonly #vals: string[][] = FIELD_NAMES.map(() => []);
+  readonly #vals: Array<Array<string | number>> = FIELD_NAMES.map(() => []);
   readonly #want: Uint8Array = new Uint8Array(FIELD_NAMES.length);
   readonly #experts = new ExpertList();
   readonly #streams = new StreamTable();
+  /** Field ids cleared per frame: the output columns plus the filter's. */
+  #used: number[];
+  #filter: DisplayFilter<RowFilterField> | undefined;
+  readonly #filterFrame: RowFilterFrame;
   #info = "";
 
   /** Throws `UnknownFieldError` listing every unknown name. */
@@ -161,6 +170,8 @@ export class FieldRows {
     if (bad.length > 0) throw new UnknownFieldError(bad);
     this.columns = fields.map(fieldId);
     for (const c of this.columns) this.#want[c] = 1;
+    this.#used = [...new Set(this.columns)];
+    this.#filterFrame = new RowFilterFrame(this.#vals, this.#frame);
     this.format = { ...DEFAULT_FIELDS_FORMAT, ...format };
     this.prefs = { ...DEFAULT_READ_PREFERENCES, ...prefs };
     this.analyzer = new TcpAnalyzer(this.prefs.analysis);
@@ -172,12 +183,36 @@ export class FieldRows {
     return this.columns.map((c) => FIELD_NAMES[c]!).join(this.format.separator);
   }
 
+  /** Keeps only the frames `filter` (compiled by `compileRowFilter`) accepts; the values it reads
+   *  are computed from then on. */
+  useFilter(filter: DisplayFilter<RowFilterField>): void {
+    this.#filter = filter;
+    for (const f of filter.fields) {
+      if (f.src !== SRC_VALS || this.#want[f.id] === 1) continue;
+      this.#want[f.id] = 1;
+      this.#used.push(f.id);
+    }
+  }
+
+  /** Analyses one record (every record must pass through here or `row`, in order) and tells
+   *  whether the display filter keeps it (true without a filter). */
+  matches(rec: CaptureRecord): boolean {
+    return this.#compute(rec) && (this.#filter === undefined || this.#filter.matches(this.#filterFrame));
+  }
+
   /** The row of one record (without newline), or undefined when the frame is filtered out. */
   row(rec: CaptureRecord): string | undefined {
+    if (!this.#compute(rec)) return undefined;
+    if (this.#filter !== undefined && !this.#filter.matches(this.#filterFrame)) return undefined;
+    return this.#line();
+  }
+
+  /** Decodes and analyses one record and fills the wanted values; false when `-Y tcp` drops it. */
+  #compute(rec: CaptureRecord): boolean {
     const frame = this.#frame;
     this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
     const vals = this.#vals, want = this.#want;
-    for (const c of this.columns) vals[c]!.length = 0;
+    for (const c of this.#used) vals[c]!.length = 0;
     this.#experts.clear();
     this.#info = "";
     this.#threw = false;
@@ -190,10 +225,10 @@ export class FieldRows {
     }
     for (; ipDone < frame.ipCount; ipDone++) this.#ipExperts(frame.ip[ipDone]!);
     if (frame.linkType === 1) this.#ethTrailer(frame);
-    if (this.tcpOnly && frame.tcpCount === 0) return undefined;
+    if (this.tcpOnly && frame.tcpCount === 0) return false;
 
     // Frame-level fields.
-    if (want[F.number] === 1) vals[F.number]!.push(String(rec.index));
+    if (want[F.number] === 1) vals[F.number]!.push(rec.index);
     if (want[F.epoch] === 1) vals[F.epoch]!.push(`${rec.tsSec}.${pad9(rec.tsNsec)}`);
     if (want[F.ipSrc] === 1 || want[F.ipDst] === 1 || want[F.ip6Src] === 1 || want[F.ip6Dst] === 1) {
       for (let k = 0; k < frame.ipCount; k++) {
@@ -204,10 +239,10 @@ export class FieldRows {
     }
     const ex = this.#experts;
     if (want[F.exMsg] === 1) for (let k = 0; k < ex.length; k++) vals[F.exMsg]!.push(ex.message[k]!);
-    if (want[F.exSev] === 1) for (let k = 0; k < ex.length; k++) vals[F.exSev]!.push(String(ex.severity[k]));
-    if (want[F.exGroup] === 1) for (let k = 0; k < ex.length; k++) vals[F.exGroup]!.push(String(ex.group[k]));
+    if (want[F.exSev] === 1) for (let k = 0; k < ex.length; k++) vals[F.exSev]!.push(ex.severity[k]!);
+    if (want[F.exGroup] === 1) for (let k = 0; k < ex.length; k++) vals[F.exGroup]!.push(ex.group[k]!);
     if (want[F.info] === 1) vals[F.info]!.push(this.#info);
-    return this.#line();
+    return true;
   }
 
   #line(): string {
@@ -216,11 +251,17 @@ export class FieldRows {
     let out = "";
     for (let i = 0; i < this.columns.length; i++) {
       if (i > 0) out += separator;
-      const v = this.#vals[this.columns[i]!]!;
+      const c = this.columns[i]!;
+      const v = this.#vals[c]!;
       if (v.length === 0) continue;
       let s: string;
-      if (v.length === 1 || occurrence === "f") s = v[0]!;
-      else if (occurrence === "l") s = v[v.length - 1]!;
+      if (c === F.flags) {
+        // tcp.flags is kept as a number (filters read it): printed as 0x and 4 hex digits.
+        if (v.length === 1 || occurrence === "f") s = tcpFlagsHex(v[0] as number);
+        else if (occurrence === "l") s = tcpFlagsHex(v[v.length - 1] as number);
+        else { s = tcpFlagsHex(v[0] as number); for (let k = 1; k < v.length; k++) s += aggregator + tcpFlagsHex(v[k] as number); }
+      } else if (v.length === 1 || occurrence === "f") s = String(v[0]);
+      else if (occurrence === "l") s = String(v[v.length - 1]);
       else s = v.join(aggregator);
       out += q === "" ? s : q + s + q;
     }
@@ -343,7 +384,7 @@ export class FieldRows {
     if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash, rec);
     const fl = t.fields, flags = t.flags;
     const bogus = r !== undefined ? this.#seg.headerBogus : t.problems.includes("tcp.bogus_header_length");
-    const push = (f: number, v: string | number): void => { if (want[f] === 1) vals[f]!.push(typeof v === "string" ? v : String(v)); };
+    const push = (f: number, v: string | number): void => { if (want[f] === 1) vals[f]!.push(v); };
 
     if ((fl & TcpField.ports) !== 0) { push(F.srcport, t.srcPort); push(F.dstport, t.dstPort); }
     if (r !== undefined) {
@@ -359,7 +400,7 @@ export class FieldRows {
     if ((fl & TcpField.ackRaw) !== 0) push(F.ackRaw, t.ackRaw);
     if ((fl & TcpField.hdrLen) !== 0) push(F.hdrLen, t.headerLength);
     if ((fl & TcpField.flags) !== 0) {
-      if (want[F.flags] === 1) push(F.flags, tcpFlagsHex(flags));
+      push(F.flags, flags);
       if (want[F.flagsStr] === 1) push(F.flagsStr, tcpFlagsString(flags));
     }
     if ((fl & TcpField.window) !== 0) push(F.winValue, t.windowRaw);
@@ -525,7 +566,7 @@ export class FieldRows {
     let nops = 0, eol = false;
     this.#optEnd = OPT_OK; this.#sawMss = false;
     let i = 0;
-    const push = (f: number, v: string | number): void => { if (emit && want[f] === 1) vals[f]!.push(typeof v === "string" ? v : String(v)); };
+    const push = (f: number, v: string | number): void => { if (emit && want[f] === 1) vals[f]!.push(v); };
     while (i < declared) {
       if (i >= lim) { this.#optEnd = throwKind; return tokens; }
       const kind = b[base + i]!;
@@ -665,4 +706,163 @@ function expectedChecksum(frame: DecodedFrame, t: TcpLayer): number {
 
 function u32(b: Uint8Array, at: number): number {
   return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
+
+// Display filters over the rows' own values (docs/filters.md). Registry fields are read from the
+// per-frame occurrence lists by numeric id (numbers stay numbers); addresses, protocols and the
+// payload are read straight from the decoded frame.
+
+/** Where a filter field's values come from. */
+const SRC_VALS = 0, SRC_IP4_SRC = 1, SRC_IP4_DST = 2, SRC_IP6_SRC = 3, SRC_IP6_DST = 4, SRC_FRAME = 5, SRC_ETH = 6,
+  SRC_IP = 7, SRC_IPV6 = 8, SRC_TCP = 9, SRC_UDP = 10, SRC_ICMP = 11, SRC_ARP = 12, SRC_PAYLOAD = 13;
+
+/** A filter field as FieldRows serves it. */
+export interface RowFilterField extends FilterFieldInfo {
+  readonly name: string;
+  /** Registry field id (SRC_VALS), else −1. */
+  readonly id: number;
+  /** Non-zero: one bit of a numeric field (tcp.flags.syn …). */
+  readonly bit: number;
+  /** One of the SRC_* sources. */
+  readonly src: number;
+  /** Protocols: the filter compares the layer's bytes (else only its presence counts). */
+  readonly bytesNeeded: boolean;
+}
+
+const PROTOCOL_SRC: ReadonlyMap<string, number> = new Map([
+  ["frame", SRC_FRAME], ["eth", SRC_ETH], ["ip", SRC_IP], ["ipv6", SRC_IPV6], ["tcp", SRC_TCP], ["udp", SRC_UDP],
+  ["icmp", SRC_ICMP], ["arp", SRC_ARP],
+]);
+const ADDRESS_SRC: ReadonlyMap<string, number> = new Map([
+  ["ip.src", SRC_IP4_SRC], ["ip.dst", SRC_IP4_DST], ["ipv6.src", SRC_IP6_SRC], ["ipv6.dst", SRC_IP6_DST],
+]);
+const TEXT_FIELDS = textFilterFields(FIELDS);
+
+/** The names `-Y` knows: the registry, the protocols frame eth ip ipv6 tcp udp icmp arp, the
+ *  tcp.flags bits and tcp.payload. `text` is the filter (protocols it compares get their bytes). */
+export function rowFilterFields(text: string): FilterFields<RowFilterField> {
+  const compared = new Set<string>();
+  try {
+    const toks = tokenize(text);
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i]!;
+      if (t.kind !== "word" || !PROTOCOL_SRC.has(t.text)) continue;
+      const near = [toks[i - 1], toks[i + 1]];
+      if (near.some((n) => n !== undefined && (n.kind === "op" ? /^(==|!=|===|!==|~=|<|>|<=|>=|&)$/.test(n.text)
+        : n.kind === "word" && /^(eq|ne|lt|gt|le|ge|contains|any_eq|all_ne|all_eq|any_ne)$/.test(n.text)))) compared.add(t.text);
+    }
+  } catch { /* compileFilter reports it */ }
+  const cache = new Map<string, RowFilterField | undefined>();
+  const make = (name: string): RowFilterField | undefined => {
+    const p = PROTOCOL_SRC.get(name);
+    if (p !== undefined) return { name, kind: "protocol", id: -1, bit: 0, src: p, bytesNeeded: compared.has(name) };
+    if (name === "tcp.payload") return { name, kind: "bytes", id: -1, bit: 0, src: SRC_PAYLOAD, bytesNeeded: true };
+    const t = TEXT_FIELDS.lookup(name);
+    if (t === undefined) return undefined;
+    const src = ADDRESS_SRC.get(name) ?? SRC_VALS;
+    const base = { name, kind: t.kind, id: fieldId(t.source), bit: t.bit, src, bytesNeeded: false };
+    return t.bytes === undefined ? base : { ...base, bytes: t.bytes };
+  };
+  return {
+    lookup(name: string): RowFilterField | undefined {
+      if (!cache.has(name)) cache.set(name, make(name));
+      return cache.get(name);
+    },
+  };
+}
+
+/** Compiles a `-Y` filter for `FieldRows.useFilter`. */
+export function compileRowFilter(text: string): CompileResult<RowFilterField> {
+  return compileFilter(text, rowFilterFields(text));
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/** The current frame of a FieldRows, as the filter engine reads it. */
+class RowFilterFrame implements FilterFrame<RowFilterField> {
+  constructor(private readonly vals: ReadonlyArray<ReadonlyArray<string | number>>, private readonly frame: DecodedFrame) {}
+
+  values(f: RowFilterField, out: FilterValue[], at: number): number {
+    const fr = this.frame;
+    switch (f.src) {
+      case SRC_VALS: {
+        const v = this.vals[f.id]!;
+        const n = v.length;
+        for (let i = 0; i < n; i++) {
+          const x = v[i]!;
+          out[at + i] = typeof x === "number" ? (f.bit !== 0 ? ((x & f.bit) !== 0 ? 1 : 0) : x) : textValue(f, x);
+        }
+        return n;
+      }
+      case SRC_IP4_SRC: case SRC_IP4_DST: case SRC_IP6_SRC: case SRC_IP6_DST: {
+        const v4 = f.src === SRC_IP4_SRC || f.src === SRC_IP4_DST, src = f.src === SRC_IP4_SRC || f.src === SRC_IP6_SRC;
+        let n = 0;
+        for (let k = 0; k < fr.ipCount; k++) {
+          const l = fr.ip[k]!;
+          if ((l.version === 4) !== v4) continue;
+          out[at + n++] = v4 ? (src ? l.src4 : l.dst4) : (src ? l.src : l.dst);
+        }
+        return n;
+      }
+      case SRC_FRAME: out[at] = fr.bytes; return 1;
+      case SRC_ETH: if (fr.linkType !== 1) return 0; out[at] = fr.bytes; return 1;
+      case SRC_ARP: return arpAt(fr) < 0 ? 0 : (out[at] = f.bytesNeeded ? fr.bytes.subarray(arpAt(fr)) : NO_BYTES, 1);
+      case SRC_IP: case SRC_IPV6: case SRC_UDP: case SRC_ICMP: {
+        let n = 0;
+        for (let k = 0; k < fr.ipCount; k++) {
+          const l = fr.ip[k]!;
+          let from: number;
+          if (f.src === SRC_IP || f.src === SRC_IPV6) {
+            if (l.version !== (f.src === SRC_IP ? 4 : 6)) continue;
+            from = l.offset;
+          } else {
+            if (l.fragment || l.protocol !== (f.src === SRC_UDP ? 17 : 1) || (f.src === SRC_ICMP && l.version !== 4)) continue;
+            from = l.offset + l.headerLength;
+          }
+          const end = Math.min(l.bytes.length, l.offset + l.headerLength + l.payloadLength);
+          out[at + n++] = f.bytesNeeded ? l.bytes.subarray(Math.min(from, end), end) : NO_BYTES;
+        }
+        return n;
+      }
+      case SRC_TCP: {
+        for (let k = 0; k < fr.tcpCount; k++) {
+          const t = fr.tcp[k]!;
+          out[at + k] = f.bytesNeeded ? t.bytes.subarray(t.offset, t.offset + t.capturedLength) : NO_BYTES;
+        }
+        return fr.tcpCount;
+      }
+      case SRC_PAYLOAD: {
+        let n = 0;
+        for (let k = 0; k < fr.tcpCount; k++) {
+          const t = fr.tcp[k]!;
+          if (t.quoted || t.payloadLength <= 0) continue;
+          out[at + n++] = t.payload();
+        }
+        return n;
+      }
+      default: return 0;
+    }
+  }
+}
+
+/** A text occurrence (times, strings, byte fields) as the filter value of its kind. */
+function textValue(f: RowFilterField, s: string): FilterValue {
+  switch (f.kind) {
+    case "uint": case "int": case "time": case "float": case "bool": return Number(s);
+    case "bytes": return parseByteString(s) ?? NO_BYTES;
+    case "flag": return NO_BYTES;
+    default: return s;
+  }
+}
+
+/** Offset of an ARP header in an Ethernet (optionally 802.1Q-tagged) or Linux cooked frame, or −1. */
+function arpAt(fr: DecodedFrame): number {
+  const b = fr.bytes;
+  if (fr.linkType === 1 && b.length >= 14) {
+    let at = 12;
+    while (at + 4 <= b.length && ((b[at]! << 8) | b[at + 1]!) === 0x8100) at += 4;
+    return at + 2 <= b.length && ((b[at]! << 8) | b[at + 1]!) === 0x0806 ? at + 2 : -1;
+  }
+  if (fr.linkType === 113 && b.length >= 16) return ((b[14]! << 8) | b[15]!) === 0x0806 ? 16 : -1;
+  return -1;
 }

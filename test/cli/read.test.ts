@@ -69,12 +69,43 @@ for (const [name, args, message] of ERRORS) {
   });
 }
 
-test("read error: other display filters are refused for now (exit 2, one line)", () => {
-  const got = synack(["-Y", "tcp.port == 80", "-T", "fields", "-e", "frame.number"]);
-  assert.equal(got.status, 2);
-  assert.match(got.err, /not supported yet/);
-  assert.equal(got.err.trim().split("\n").length, 1);
-});
+/** tshark's stderr without its "Running as user" warning and "tshark: " prefix. */
+const tsharkErr = (err: string): string =>
+  err.split("\n").filter((l) => !l.startsWith("Running as user")).join("\n").replace(/^tshark: /, "");
+
+for (const filter of ["tcp.prot == 80", "tcp.port == 65536", "tcp.port ==", "ip.addr == 1.2.3", "tcp.flags.syn == 1 &&& 1"]) {
+  for (const mode of [["-T", "fields", "-e", "frame.number"], []]) {
+    test(`read -Y ${JSON.stringify(filter)} ${mode.length > 0 ? "-T fields" : "(summary)"}: tshark's lines and exit status`, () => {
+      const want = tshark(["-Y", filter, ...mode]), got = synack(["-Y", filter, ...mode]);
+      assert.equal(got.status, want.status);
+      assert.equal(got.status, 2);
+      assert.equal(got.out, "");
+      assert.equal(got.err.replace(/^synack read: /, ""), tsharkErr(want.err));
+    });
+  }
+}
+
+for (const [filter, mode] of [["tcp.flags.syn == 1 and tcp.port != 22", ["-T", "fields", "-e", "frame.number", "-e", "tcp.flags"]],
+    ["tcp.len > 0", []], ["tcp.analysis.ack_rtt < 0.001 || tcp.flags.fin", ["-T", "json"]], ["tcp.stream == 0 && tcp.len > 0", ["-V"]]] as const) {
+  test(`read -Y ${JSON.stringify(filter)} ${mode.join(" ") || "(summary)"}: the frames tshark keeps`, () => {
+    const want = tshark(["-Y", filter, "-T", "fields", "-e", "frame.number"]);
+    const got = synack(["-Y", filter, ...mode]);
+    assert.equal(got.status, 0, got.err);
+    const wantFrames = want.out.split("\n").filter((l) => l !== "");
+    assert.ok(wantFrames.length > 0);
+    if (mode[0] === "-T" && mode[1] === "fields") {
+      assert.deepEqual(got.out.split("\n").filter((l) => l !== "").map((l) => l.split("\t")[0]), wantFrames);
+    } else if (mode[0] === "-T") {
+      const frames = (JSON.parse(got.out) as Array<{ _source: { layers: { frame: Record<string, string> } } }>)
+        .map((p) => p._source.layers.frame["frame.number"]);
+      assert.deepEqual(frames, wantFrames);
+    } else if (mode[0] === "-V") {
+      assert.deepEqual([...got.out.matchAll(/^Frame (\d+):/gm)].map((m) => m[1]), wantFrames);
+    } else {
+      assert.deepEqual(got.out.split("\n").filter((l) => l !== "").map((l) => l.trim().split(/\s+/)[0]), wantFrames);
+    }
+  });
+}
 
 test("read error: a missing file exits 2 with one line, like tshark", () => {
   const r = run(process.execPath, [CLI, "read", "-r", "no/such.pcap", "-T", "fields", "-e", "frame.number"]);

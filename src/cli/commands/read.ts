@@ -2,11 +2,13 @@ import { once } from "node:events";
 import { CaptureFileError, newRecord, readCapture, type CaptureProblem } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
 import type { AnalysisOptions } from "../../analysis/index.js";
-import { readOutputCommand } from "./read-output.js";
+import { readOutputCommand, runReadOutput } from "./read-output.js";
 import { FieldRows, UnknownFieldError, type FieldsFormat, type ReadPreferences } from "../../explain/index.js";
+import { compileRowFilter, type RowFilterField } from "../../explain/rows.js";
+import { formatFilterError, type DisplayFilter } from "../../explain/filter/index.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 
-export const READ_USAGE = `synack read -r FILE|- [-n] [-Y tcp] -T fields -e FIELD [-e FIELD ...]
+export const READ_USAGE = `synack read -r FILE|- [-n] [-Y FILTER] -T fields -e FIELD [-e FIELD ...]
             [-E header=y|n] [-E separator=/t|/s|C] [-E occurrence=f|l|a] [-E aggregator=C]
             [-E quote=n|d|s] [-o PREF:VALUE ...] [-d tcp.port==LO-HI,data]
   Reads a pcap or pcapng capture (- = stdin) and prints the chosen fields of every frame, one
@@ -15,6 +17,8 @@ export const READ_USAGE = `synack read -r FILE|- [-n] [-Y tcp] -T fields -e FIEL
   -o takes the TCP preferences: tcp.analyze_sequence_numbers, tcp.relative_sequence_numbers,
   tcp.track_bytes_in_flight, tcp.bif_seq_based, tcp.calculate_timestamps, tcp.check_checksum,
   tcp.fastrt_supersedes_ooo, tcp.ignore_tcp_timestamps (TRUE/FALSE), tcp.default_window_scaling (-1..14).
+  -Y FILTER keeps the frames a Wireshark display filter accepts (subset: docs/filters.md), in every
+  output mode; a filter that does not compile is reported as tshark does, exit 2.
   Exit 0; 1 for bad options or fields; 2 when the file cannot be read (rows before damage are printed).`;
 
 type BoolPref = "analyzeSequenceNumbers" | "relativeSequenceNumbers" | "trackBytesInFlight" | "bifSeqBased"
@@ -78,6 +82,44 @@ function damageMessage(file: string, p: CaptureProblem): string {
     : `The file "${shown}" appears to be damaged or corrupt. (${p.message})`;
 }
 
+/** Compiles `-Y`; a filter that does not compile is tshark's message, filter and caret lines, exit 2. */
+function compileYFilter(text: string): DisplayFilter<RowFilterField> {
+  const c = compileRowFilter(text);
+  if (!c.ok) throw new CliError(formatFilterError(text, c).join("\n"), 2);
+  return c.filter;
+}
+
+/** The summary / -V / -x / json output (read-output.ts) with a compiled `-Y`: a FieldRows sees every
+ *  frame in order (its analysis must) and answers the filter. Checks the options as readOutputCommand does. */
+async function readOutputFiltered(file: string, v: { T?: string | undefined; V?: boolean | undefined; x?: boolean | undefined;
+    c?: string | undefined; w?: string | undefined; d?: string[] | undefined; o?: string[] | undefined },
+    filter: DisplayFilter<RowFilterField>): Promise<number> {
+  if (v.T !== undefined && v.T !== "json" && v.T !== "ndjson" && v.T !== "text") {
+    throw new CliError(`-T ${v.T} is not supported (fields, json, ndjson, text)`, 2);
+  }
+  for (const d of v.d ?? []) {
+    if (!/^tcp\.port\s*==\s*\d+(-\d+)?\s*,\s*data$/.test(d)) throw new CliError(`-d '${d}' is not supported (only tcp.port==LO-HI,data)`, 2);
+  }
+  let count: number | undefined;
+  if (v.c !== undefined) {
+    if (!/^\d+$/.test(v.c) || Number(v.c) < 1) throw new CliError(`-c must be a positive integer, not '${v.c}'`, 2);
+    count = Number(v.c);
+  }
+  const prefs: { analysis: Partial<Record<keyof AnalysisOptions, boolean | number>> } & Partial<ReadPreferences> = { analysis: {} };
+  for (const o of v.o ?? []) parsePref(o, prefs);
+  const rows = new FieldRows([], {}, prefs as Partial<ReadPreferences>, false);
+  rows.useFilter(filter);
+  const out = process.stdout;
+  let buf = "";
+  const write = (s: string): void => { buf += s; if (buf.length >= 1 << 16) { out.write(buf); buf = ""; } };
+  const code = await runReadOutput({
+    path: file, count, writePath: v.w, filter: (c) => rows.matches(c.rec), write,
+    details: v.V === true, hex: v.x === true, format: v.T === "json" || v.T === "ndjson" ? v.T : "text",
+  });
+  if (buf !== "") out.write(buf);
+  return code;
+}
+
 /** `synack read`: tshark-compatible `-T fields` output for a capture file. */
 export async function readCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions({
@@ -96,17 +138,19 @@ export async function readCommand(args: string[]): Promise<number> {
   const file = values.r;
   if (file === undefined) throw new CliError("give a capture with -r FILE (or -r - for stdin)", EXIT_USAGE);
   const fields = values.e ?? [];
-  if (values.T !== "fields" && fields.length === 0) return readOutputCommand(file, values);
+  const filter = values.Y?.trim();
+  // -Y tcp (and an empty -Y) keep their fast paths; any other filter is compiled once here.
+  const compiled = filter === undefined || filter === "" || filter === "tcp" ? undefined : compileYFilter(values.Y!);
+  if (values.T !== "fields" && fields.length === 0) {
+    if (compiled === undefined) return readOutputCommand(file, values);
+    return readOutputFiltered(file, values, compiled);
+  }
   if (values.T === undefined) {
     if (fields.length > 0) throw new CliError(`Output fields were specified with "-e", but "-T fields" was not specified.`, 1);
     throw new CliError("only -T fields output is supported yet", EXIT_USAGE);
   }
   if (values.T !== "fields") throw new CliError(`-T ${values.T} is not supported yet (only -T fields)`, EXIT_USAGE);
   if (fields.length === 0) throw new CliError(`"-Tfields" was specified, but no fields were specified with "-e".`, 1);
-  const filter = values.Y?.trim();
-  if (filter !== undefined && filter !== "tcp") {
-    throw new CliError(`display filter '${filter}' is not supported yet (only -Y tcp)`, EXIT_USAGE);
-  }
   for (const d of values.d ?? []) {
     if (!/^tcp\.port\s*==\s*\d+(-\d+)?\s*,\s*data$/.test(d)) {
       throw new CliError(`-d '${d}' is not supported (only tcp.port==LO-HI,data)`, EXIT_USAGE);
@@ -120,6 +164,7 @@ export async function readCommand(args: string[]): Promise<number> {
   let rows: FieldRows;
   try {
     rows = new FieldRows(fields, format, prefs as Partial<ReadPreferences>, filter === "tcp");
+    if (compiled !== undefined) rows.useFilter(compiled);
   } catch (err) {
     if (err instanceof UnknownFieldError) throw new CliError(`Some fields aren't valid: ${err.fields.join(" ")}`, 1);
     throw err;
