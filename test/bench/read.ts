@@ -1,5 +1,5 @@
 /**
- * `npm run bench:read [-- --packets N] [--snaplen N] [--no-tshark]`: synack's read pipeline against
+ * `npm run bench:read [-- --packets N] [--snaplen N] [--no-tshark] [--driver]`: synack's read pipeline against
  * tshark 4.0 and tcpdump on the same capture, in one run (not a test; nothing here asserts timings).
  * The capture comes from bench:data (written first when missing). Every command writes to /dev/null.
  *
@@ -8,11 +8,12 @@
  *   synack read (summary)   `synack read -r F` once the CLI has it; until then the driver's
  *                           `-T fields` analysis rows stand in (said so in the output)
  *   synack -T fields decode / analysis   `synack read -r F -n -T fields -e …` once the CLI has it,
- *                           else the driver's `fields-decode` / `fields-analysis`
+ *                           else (or with --driver) the driver's `fields-decode` / `fields-analysis`
  *   tcpdump                 TZ=UTC tcpdump -nn -r F
  *   tshark                  tshark -n -r F, and -T fields with the same -e lists
  *                           (all tshark runs: WIRESHARK_CONFIG_DIR=/nonexistent, -d tcp.port==1-65535,data
  *                           as in spec §14.1, so no HTTP/TLS dissection on the zero payloads)
+ *   driver -T fields …      with the CLI present, the driver's rows too (pipeline cost without the CLI's formatting)
  * Peak RSS: GNU time's %M (installed with apt-get when missing and root), else VmHWM polled from /proc.
  * Start-up: median of 5 runs on a 1-packet capture.
  */
@@ -83,11 +84,15 @@ function fieldArgs(fields: readonly string[]): string[] {
   return a;
 }
 
-/** Does `synack read` exist yet (and print -T fields)? */
+/** Does `synack read` exist (and print -T fields)? Tried three times: dist/ may be mid-rebuild. */
 function cliHasRead(tiny: string): boolean {
-  const r = spawnSync(process.execPath, [CLI, "read", "-r", tiny, "-n", "-T", "fields", "-e", "frame.number"],
-    { encoding: "utf8", env: ENV });
-  return r.status === 0 && r.stdout.trim() === "1";
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync(process.execPath, [CLI, "read", "-r", tiny, "-n", "-T", "fields", "-e", "frame.number"],
+      { encoding: "utf8", env: ENV });
+    if (r.status === 0 && r.stdout.trim() === "1") return true;
+    spawnSync("sleep", ["1"]);
+  }
+  return false;
 }
 function cliSummaryWorks(tiny: string): boolean {
   const r = spawnSync(process.execPath, [CLI, "read", "-r", tiny, "-n"], { encoding: "utf8", env: ENV });
@@ -100,14 +105,14 @@ function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { packets: { type: "string" }, snaplen: { type: "string" },
-    "no-tshark": { type: "boolean" } } });
+    "no-tshark": { type: "boolean" }, driver: { type: "boolean" } } });
   const packets = parseCount(values.packets ?? String(DEFAULT_PACKETS));
   if (!Number.isInteger(packets) || packets < 1 || packets > MAX_PACKETS) throw new Error(`--packets must be 1 … ${MAX_PACKETS}`);
   const snaplen = Number(values.snaplen ?? DEFAULT_SNAPLEN);
   mkdirSync(join(REPO_ROOT, ".tmp", "bench"), { recursive: true });
   const file = ensureBenchCapture(packets, snaplen);
   const tiny = ensureBenchCapture(1, snaplen);
-  const cli = cliHasRead(tiny);
+  const cli = values.driver !== true && cliHasRead(tiny);
   const cliSummary = cli && cliSummaryWorks(tiny);
   const node = process.execPath;
 
@@ -125,6 +130,12 @@ async function main(): Promise<void> {
       : { name: "synack -T fields analysis*", cmd: node, args: [DRIVER, "fields-analysis", file], vs: "tshark -T fields analysis", kind: "synack" },
     { name: "tcpdump -nn -r", cmd: "tcpdump", args: ["-nn", "-r", file], kind: "tcpdump" },
   ];
+  if (cli) {
+    // The same rows from the in-process driver: what the pipeline does without the CLI's formatting.
+    rows.splice(5, 0,
+      { name: "driver -T fields decode", cmd: node, args: [DRIVER, "fields-decode", file], vs: "tshark -T fields decode", kind: "synack" },
+      { name: "driver -T fields analysis", cmd: node, args: [DRIVER, "fields-analysis", file], vs: "tshark -T fields analysis", kind: "synack" });
+  }
   if (values["no-tshark"] !== true) {
     rows.push(
       { name: "tshark -n -r", cmd: "tshark", args: [...TSHARK_BASE, "-r", file], kind: "tshark" },
@@ -134,7 +145,8 @@ async function main(): Promise<void> {
   }
 
   console.log(`bench:read: ${packets} packets (${file}), node ${process.version}, ${TIME ? "GNU time" : "/proc VmHWM polling"} for peak RSS`);
-  if (!cli) console.log("bench:read: `synack read` is not in the CLI yet: * rows run the in-process driver (test/bench/pipeline.ts)");
+  if (values.driver === true) console.log("bench:read: --driver: * rows run the in-process driver (test/bench/pipeline.ts)");
+  else if (!cli) console.log("bench:read: `synack read` is not in the CLI yet: * rows run the in-process driver (test/bench/pipeline.ts)");
   else if (!cliSummary) console.log("bench:read: `synack read` has no summary output yet: * row runs -T fields with the analysis fields");
   const res = new Map<string, Measure>();
   for (const row of rows) {
