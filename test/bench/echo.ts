@@ -111,6 +111,9 @@ async function main(): Promise<void> {
       console.log(`  round ${round + 1} ${s.name.padEnd(6)} tput ${t.MBps} MB/s  rr ${rr.rtps}/s p50 ${rr.p50_us} µs p99 ${rr.p99_us} µs  conn ${c.cps}/s`);
     }
   }
+  // Fresh servers for the memory measure, so earlier rounds' heap does not hide the growth.
+  for (const s of servers) s.child.kill("SIGTERM");
+  servers.splice(0, servers.length, ...(await startServers()));
   for (const s of servers) {
     const h = await hold(s, HOLD);
     put(s.name, "holdKiB", h.perConnKiB);
