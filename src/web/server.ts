@@ -27,6 +27,9 @@ export interface UiServerOptions {
   live?: { iface: string; filter?: string };
   /** Folder holding the built page (index.html); default dist/web beside this module's build. */
   pageDir?: string;
+  /** Port for the "run the echo demo" button's server; default 0 (a free port). Pair it with a
+   *  capture filter such as `tcp port N` to see only the demo on a busy loopback. */
+  demoPort?: number;
   /** The URL token; default 16 random bytes in hex. Tests pass none. */
   token?: string;
 }
@@ -223,7 +226,7 @@ export async function startUiServer(opts: UiServerOptions = {}): Promise<UiServe
 
   /** The article's exchange on a free loopback port: the live capture shows it arriving. */
   const runEcho = async (): Promise<{ port: number; sent: string; received: string }> => {
-    const server = await startEchoServer({ port: 0, host: "127.0.0.1" });
+    const server = await startEchoServer({ port: opts.demoPort ?? 0, host: "127.0.0.1" });
     try {
       const port = server.address.port;
       const r = await runEchoClient({ port, host: "127.0.0.1", data: new TextEncoder().encode("AB") });

@@ -4,6 +4,18 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openUi, shot } from "./harness.js";
 import type { BrowserContext } from "playwright-core";
+import { createServer, type AddressInfo } from "node:net";
+import { once } from "node:events";
+
+/** A port nothing listens on now: the demo's server takes it, the capture filter keeps only it,
+ *  so the rest of the test suite's loopback traffic stays out of the live view. */
+async function freePort(): Promise<number> {
+  const s = createServer().listen(0, "127.0.0.1");
+  await once(s, "listening");
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
 
 let ctx: BrowserContext;
 let closeBrowser: () => Promise<void>;
@@ -11,13 +23,13 @@ before(async () => { const b = await launch(); ctx = b.browser; closeBrowser = b
 after(async () => { await closeBrowser(); });
 
 test("live: the echo demo's packets appear as they are captured", async () => {
-  const { server, page, errors, dialogs } = await openUi(ctx, { live: { iface: "lo", filter: "tcp" } });
+  const demoPort = await freePort();
+  const { server, page, errors, dialogs } = await openUi(ctx, { live: { iface: "lo", filter: `tcp port ${demoPort}` }, demoPort });
   try {
     await page.waitForSelector("#demo");
     assert.equal(await page.$("#error-banner"), null, "tcpdump started");
     await page.click("#demo");
     await page.waitForSelector("#demo:not([disabled])", { timeout: 30_000 });
-    // Other loopback traffic may be captured too: the filter bar keeps the demo's segments.
     await page.fill("#filter", "tcp.len == 2");
     await page.press("#filter", "Enter");
     // AB goes to the server and comes back: two data segments of 2 bytes, each way once.

@@ -2,13 +2,15 @@ import { once } from "node:events";
 import { startUiServer, UiServerError } from "../../web/server.js";
 import { CliError, EXIT_USAGE, parseOptions, parsePort } from "../errors.js";
 
-export const UI_USAGE = `synack ui [-r FILE] [-i IFACE [-f BPF]] [--port 0] [--host 127.0.0.1]
+export const UI_USAGE = `synack ui [-r FILE] [-i IFACE [-f BPF]] [--port 0] [--host 127.0.0.1] [--demo-port 0]
   The web view: packet list, details tree, bytes, filter bar, explanations and ladder, in
   any browser. Prints the URL to open (it carries a random token: keep it to yourself).
   -r FILE      open this capture (pcap or pcapng); a file can also be dropped on the page
   -i IFACE     live capture through tcpdump (e.g. lo); packets appear as they arrive
   -f BPF       capture filter for -i (tcpdump syntax)
   --port N     port to listen on (default 0: any free port)
+  --demo-port N  port of the echo demo the page's button runs (default 0: any free port);
+               with -f "tcp port N" the live view shows only the demo
   --host ADDR  address to listen on (default 127.0.0.1; anything else exposes the capture)`;
 
 /** \`synack ui\`: runs until Ctrl-C. */
@@ -16,7 +18,7 @@ export async function uiCommand(args: string[]): Promise<number> {
   const { values } = parseOptions({
     args, strict: true, options: {
       read: { type: "string", short: "r" }, interface: { type: "string", short: "i" },
-      filter: { type: "string", short: "f" }, port: { type: "string" }, host: { type: "string" },
+      filter: { type: "string", short: "f" }, port: { type: "string" }, "demo-port": { type: "string" }, host: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -29,7 +31,7 @@ export async function uiCommand(args: string[]): Promise<number> {
   let server;
   try {
     server = await startUiServer({
-      port, host: values.host ?? "127.0.0.1",
+      port, host: values.host ?? "127.0.0.1", demoPort: parsePort(values["demo-port"], 0, "--demo-port"),
       ...(values.read !== undefined ? { file: values.read } : {}),
       ...(live !== undefined ? { live } : {}),
     });
