@@ -35,7 +35,7 @@ const PCAP_FILE_HEADER = 24, PCAP_RECORD_HEADER = 16;
 /** tshark 4.0 minimum block sizes (header + fixed fields + trailer). */
 const MIN_SHB = 28, MIN_IDB = 20, MIN_EPB = 32, MIN_SPB = 16, MIN_PB = 32, MIN_BLOCK = 12;
 /** pcapng option codes we read. */
-const OPT_ENDOFOPT = 0, IF_TSRESOL = 9, IF_TSOFFSET = 14;
+const OPT_ENDOFOPT = 0, OPT_COMMENT = 1, IF_TSRESOL = 9, IF_TSOFFSET = 14;
 /** Link-type field bits (pcap; libpcap's LT_* layout). */
 const LT_RESERVED = 0x03ff0000, LT_FCS_PRESENT = 0x04000000;
 
@@ -414,6 +414,7 @@ export class CaptureParser implements RecordBatch {
     rec.capturedLength = cl;
     rec.originalLength = ol;
     rec.bytes = this.#src.subarray(at + dataAt, at + dataAt + cl);
+    rec.comments = optAt < len - 4 ? this.#comments(at + optAt, at + len - 4, le) : undefined;
     this.section = this.#sectionNo;
     const snap = iface.info.snaplen;
     if (cl > snap && snap !== 0) {
@@ -449,6 +450,7 @@ export class CaptureParser implements RecordBatch {
     rec.capturedLength = cl;
     rec.originalLength = ol;
     rec.bytes = this.#src.subarray(this.#at + 12, this.#at + 12 + cl);
+    rec.comments = undefined;
     this.section = this.#sectionNo;
     this.#consume(len);
     return true;
@@ -513,6 +515,24 @@ export class CaptureParser implements RecordBatch {
     return undefined;
   }
 
+  /** The opt_comment values among the options from p to end (already checked), or undefined. */
+  #comments(p: number, end: number, le: boolean): string[] | undefined {
+    const dv = this.#sdv;
+    let out: string[] | undefined;
+    while (end - p >= 4) {
+      const code = dv.getUint16(p, le), olen = dv.getUint16(p + 2, le);
+      if (code === OPT_ENDOFOPT) break;
+      if (code === OPT_COMMENT) {
+        // The text ends at its length or at a NUL inside it, as tshark 4.0 shows it.
+        let e = p + 4;
+        while (e < p + 4 + olen && this.#src[e] !== 0) e++;
+        (out ??= []).push(utf8Text(this.#src, p + 4, e));
+      }
+      p += 4 + ((olen + 3) & ~3);
+    }
+    return out;
+  }
+
   /** Checks that every option from p to end fits; sets #optLen to the offending length when not. */
   #optionsOk(p: number, end: number, le: boolean): boolean {
     const dv = this.#sdv;
@@ -524,6 +544,27 @@ export class CaptureParser implements RecordBatch {
     }
     return true;
   }
+}
+
+/** UTF-8 bytes → text (core code has no TextDecoder); a malformed sequence becomes U+FFFD. */
+function utf8Text(b: Uint8Array, from: number, to: number): string {
+  let s = "";
+  for (let i = from; i < to;) {
+    const c = b[i]!;
+    const n = c < 0x80 ? 0 : c >= 0xf0 && c < 0xf8 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : -1;
+    if (n < 0) { s += "\ufffd"; i++; continue; }
+    let cp = n === 0 ? c : c & (0x3f >> n);
+    let ok = true;
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || i + k >= to || (d & 0xc0) !== 0x80) { ok = false; break; }
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (!ok) { s += "\ufffd"; i++; continue; }
+    s += String.fromCodePoint(cp);
+    i += n + 1;
+  }
+  return s;
 }
 
 function hex8(n: number): string { return (n >>> 0).toString(16).padStart(8, "0"); }

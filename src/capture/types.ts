@@ -19,12 +19,15 @@ export interface CaptureRecord {
   originalLength: number;
   /** View into the chunk (or the reader's carry buffer), valid until the next record. */
   bytes: Uint8Array;
+  /** pcapng opt_comment options of the packet block, in file order; undefined when it has none
+   *  (the common case allocates nothing). */
+  comments?: string[] | undefined;
 }
 
 /** Creates an empty record to be filled by a reader. */
 export function newRecord(): CaptureRecord {
   return { index: 0, interface: 0, linkType: 0, tsSec: 0, tsNsec: 0, capturedLength: 0, originalLength: 0,
-    bytes: new Uint8Array(0) };
+    bytes: new Uint8Array(0), comments: undefined };
 }
 
 /** One pcapng interface (an IDB), or the single pseudo-interface of a pcap file. */
