@@ -162,6 +162,8 @@ export class FieldRows {
   #filter: DisplayFilter<RowFilterField> | undefined;
   readonly #filterFrame: RowFilterFrame;
   #info = "";
+  /** Comment experts at the head of the current frame's list. */
+  #comments = 0;
 
   /** Throws `UnknownFieldError` listing every unknown name. */
   constructor(fields: readonly string[], format: Partial<FieldsFormat> = {}, prefs: Partial<ReadPreferences> = {},
@@ -188,7 +190,7 @@ export class FieldRows {
   useFilter(filter: DisplayFilter<RowFilterField>): void {
     this.#filter = filter;
     for (const f of filter.fields) {
-      if (f.src !== SRC_VALS || this.#want[f.id] === 1) continue;
+      if (f.id < 0 || this.#want[f.id] === 1) continue;
       this.#want[f.id] = 1;
       this.#used.push(f.id);
     }
@@ -216,6 +218,13 @@ export class FieldRows {
     this.#experts.clear();
     this.#info = "";
     this.#threw = false;
+    // pcapng packet comments: tshark 4.0 raises each as a Comment expert before any layer's.
+    const notes = rec.comments;
+    this.#comments = 0;
+    if (notes !== undefined) {
+      for (let k = 0; k < notes.length; k++) this.#experts.add(notes[k]!, Severity.Comment, Group.Comment);
+      this.#comments = notes.length;
+    }
     this.#linkExperts(frame);
     let ipDone = 0;
     for (let i = 0; i < frame.tcpCount; i++) {
@@ -298,7 +307,8 @@ export class FieldRows {
     let zeros = true;
     for (let i = end; i < padEnd; i++) if (b[i] !== 0) { zeros = false; break; }
     if (!zeros) {
-      const at = this.#experts.length > 0 && this.#experts.message[0]!.startsWith("Source MAC") ? 1 : 0;
+      const c = this.#comments;
+      const at = this.#experts.length > c && this.#experts.message[c]!.startsWith("Source MAC") ? c + 1 : c;
       this.#experts.insert(at, "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", Severity.Note, Group.Protocol);
     }
   }
@@ -714,12 +724,12 @@ function u32(b: Uint8Array, at: number): number {
 
 /** Where a filter field's values come from. */
 const SRC_VALS = 0, SRC_IP4_SRC = 1, SRC_IP4_DST = 2, SRC_IP6_SRC = 3, SRC_IP6_DST = 4, SRC_FRAME = 5, SRC_ETH = 6,
-  SRC_IP = 7, SRC_IPV6 = 8, SRC_TCP = 9, SRC_UDP = 10, SRC_ICMP = 11, SRC_ARP = 12, SRC_PAYLOAD = 13;
+  SRC_IP = 7, SRC_IPV6 = 8, SRC_TCP = 9, SRC_UDP = 10, SRC_ICMP = 11, SRC_ARP = 12, SRC_PAYLOAD = 13, SRC_EXPERT = 14;
 
 /** A filter field as FieldRows serves it. */
 export interface RowFilterField extends FilterFieldInfo {
   readonly name: string;
-  /** Registry field id (SRC_VALS), else −1. */
+  /** Registry field id whose values are read (SRC_VALS, SRC_EXPERT), else −1. */
   readonly id: number;
   /** Non-zero: one bit of a numeric field (tcp.flags.syn …). */
   readonly bit: number;
@@ -738,8 +748,8 @@ const ADDRESS_SRC: ReadonlyMap<string, number> = new Map([
 ]);
 const TEXT_FIELDS = textFilterFields(FIELDS);
 
-/** The names `-Y` knows: the registry, the protocols frame eth ip ipv6 tcp udp icmp arp, the
- *  tcp.flags bits and tcp.payload. `text` is the filter (protocols it compares get their bytes). */
+/** The names `-Y` knows: the registry (but not `_ws.col.*`, which tshark 4.0 cannot filter on),
+ *  the protocols frame eth ip ipv6 tcp udp icmp arp and _ws.expert, the tcp.flags bits and tcp.payload. `text` is the filter (protocols it compares get their bytes). */
 export function rowFilterFields(text: string): FilterFields<RowFilterField> {
   const compared = new Set<string>();
   try {
@@ -757,6 +767,9 @@ export function rowFilterFields(text: string): FilterFields<RowFilterField> {
     const p = PROTOCOL_SRC.get(name);
     if (p !== undefined) return { name, kind: "protocol", id: -1, bit: 0, src: p, bytesNeeded: compared.has(name) };
     if (name === "tcp.payload") return { name, kind: "bytes", id: -1, bit: 0, src: SRC_PAYLOAD, bytesNeeded: true };
+    // One _ws.expert per expert item; columns are not fields in tshark 4.0 filters.
+    if (name === "_ws.expert") return { name, kind: "protocol", id: fieldId("_ws.expert.severity"), bit: 0, src: SRC_EXPERT, bytesNeeded: false };
+    if (name.startsWith("_ws.col.")) return undefined;
     const t = TEXT_FIELDS.lookup(name);
     if (t === undefined) return undefined;
     const src = ADDRESS_SRC.get(name) ?? SRC_VALS;
@@ -805,6 +818,11 @@ class RowFilterFrame implements FilterFrame<RowFilterField> {
         return n;
       }
       case SRC_FRAME: out[at] = fr.bytes; return 1;
+      case SRC_EXPERT: {
+        const n = this.vals[f.id]!.length;
+        for (let i = 0; i < n; i++) out[at + i] = NO_BYTES;
+        return n;
+      }
       case SRC_ETH: if (fr.linkType !== 1) return 0; out[at] = fr.bytes; return 1;
       case SRC_ARP: return arpAt(fr) < 0 ? 0 : (out[at] = f.bytesNeeded ? fr.bytes.subarray(arpAt(fr)) : NO_BYTES, 1);
       case SRC_IP: case SRC_IPV6: case SRC_UDP: case SRC_ICMP: {
@@ -855,7 +873,7 @@ function textValue(f: RowFilterField, s: string): FilterValue {
   }
 }
 
-/** Offset of an ARP header in an Ethernet (optionally 802.1Q-tagged) or Linux cooked frame, or −1. */
+/** Offset of an ARP header in an Ethernet (optionally 802.1Q-tagged), Linux cooked or ARCNET frame, or −1. */
 function arpAt(fr: DecodedFrame): number {
   const b = fr.bytes;
   if (fr.linkType === 1 && b.length >= 14) {
@@ -864,5 +882,11 @@ function arpAt(fr: DecodedFrame): number {
     return at + 2 <= b.length && ((b[at]! << 8) | b[at + 1]!) === 0x0806 ? at + 2 : -1;
   }
   if (fr.linkType === 113 && b.length >= 16) return ((b[14]! << 8) | b[15]!) === 0x0806 ? 16 : -1;
+  if (fr.linkType === 7 || fr.linkType === 129) {
+    // ARCNET: protocol byte 0xF1 (RFC 1051 ARP, header follows) or 0xD5 (RFC 1201 ARP, after 3 more bytes).
+    const at = fr.linkType === 7 ? 2 : 4;
+    if (b.length <= at) return -1;
+    return b[at] === 0xf1 ? at + 1 : b[at] === 0xd5 ? Math.min(b.length, at + 4) : -1;
+  }
   return -1;
 }
