@@ -315,8 +315,10 @@ export class CaptureParser implements RecordBatch {
       this.#warn("pcap.bad_subsec", index, sub, `${this.#subMul === 1 ? "nanosecond" : "microsecond"} field ${sub} out of range`);
       rec.tsSec = sec + carry;
       ns -= carry * NS;
+      rec.rawTime = { sec, nsec: Math.imul(sub, this.#subMul) };
     } else {
       rec.tsSec = sec;
+      rec.rawTime = undefined;
     }
     rec.tsNsec = ns;
     rec.capturedLength = cl;

@@ -22,12 +22,16 @@ export interface CaptureRecord {
   /** pcapng opt_comment options of the packet block, in file order; undefined when it has none
    *  (the common case allocates nothing). */
   comments?: string[] | undefined;
+  /** pcap only, when the sub-second field is out of range (tsSec/tsNsec are then normalised): the
+   *  record's seconds field and its sub-second field as nanoseconds in a signed 32-bit int, which is
+   *  what tshark 4.0 shows. Undefined for every valid record. */
+  rawTime?: { readonly sec: number; readonly nsec: number } | undefined;
 }
 
 /** Creates an empty record to be filled by a reader. */
 export function newRecord(): CaptureRecord {
   return { index: 0, interface: 0, linkType: 0, tsSec: 0, tsNsec: 0, capturedLength: 0, originalLength: 0,
-    bytes: new Uint8Array(0), comments: undefined };
+    bytes: new Uint8Array(0), comments: undefined, rawTime: undefined };
 }
 
 /** One pcapng interface (an IDB), or the single pseudo-interface of a pcap file. */
