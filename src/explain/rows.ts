@@ -162,7 +162,7 @@ export class FieldRows {
   #filter: DisplayFilter<RowFilterField> | undefined;
   readonly #filterFrame: RowFilterFrame;
   #info = "";
-  /** Comment experts at the head of the current frame's list. */
+  /** Frame-level experts (comments, arrival time) at the head of the current frame's list. */
   #comments = 0;
 
   /** Throws `UnknownFieldError` listing every unknown name. */
@@ -225,6 +225,11 @@ export class FieldRows {
       for (let k = 0; k < notes.length; k++) this.#experts.add(notes[k]!, Severity.Comment, Group.Comment);
       this.#comments = notes.length;
     }
+    if (rec.rawTime !== undefined) {
+      this.#experts.add(`Arrival Time: Fractional second ${rec.rawTime.nsec} is invalid, the valid range is 0-1000000000`,
+        Severity.Note, Group.Sequence);
+      this.#comments++;
+    }
     this.#linkExperts(frame);
     let ipDone = 0;
     for (let i = 0; i < frame.tcpCount; i++) {
@@ -238,7 +243,12 @@ export class FieldRows {
 
     // Frame-level fields.
     if (want[F.number] === 1) vals[F.number]!.push(rec.index);
-    if (want[F.epoch] === 1) vals[F.epoch]!.push(`${rec.tsSec}.${pad9(rec.tsNsec)}`);
+    if (want[F.epoch] === 1) {
+      const raw = rec.rawTime;
+      // An out-of-range pcap sub-second field: tshark 4.0 prints the raw pair, unnormalised.
+      vals[F.epoch]!.push(raw === undefined ? `${rec.tsSec}.${pad9(rec.tsNsec)}`
+        : `${raw.nsec < 0 ? "-" : ""}${raw.sec}.${pad9(Math.abs(raw.nsec))}`);
+    }
     if (want[F.ipSrc] === 1 || want[F.ipDst] === 1 || want[F.ip6Src] === 1 || want[F.ip6Dst] === 1) {
       for (let k = 0; k < frame.ipCount; k++) {
         const l = frame.ip[k]!;
