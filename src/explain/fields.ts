@@ -31,7 +31,8 @@ export interface FieldDef {
   readonly doc: string;
 }
 
-/** Every field `synack read -e` knows, in the order of the tshark reference list (spec §14.1). */
+/** Every field `synack read -e` knows: the tshark reference list in its order (spec §14.1), then
+ *  synack's own fields (`synack.*`, not in Wireshark: endpoint states and the connection phase). */
 export const FIELDS = {
   "frame.number": { kind: "uint", doc: "Frame number in the capture file, from 1" },
   "frame.time_epoch": { kind: "abs_time", doc: "Capture time in seconds since 1970-01-01 UTC" },
@@ -99,6 +100,13 @@ export const FIELDS = {
   "_ws.expert.severity": { kind: "uint", doc: "Severity code of each expert item (Chat 2097152 … Error 8388608)" },
   "_ws.expert.group": { kind: "uint", doc: "Group code of each expert item (Checksum, Sequence, Malformed, Protocol, …)" },
   "_ws.col.Info": { kind: "string", doc: "One-line summary of the frame (tshark's Info column)" },
+  "synack.state.client": { kind: "string", doc: "Client's RFC 9293 state after the packet, or before → after when the packet changed it" },
+  "synack.state.server": { kind: "string", doc: "Server's RFC 9293 state after the packet, or before → after when the packet changed it" },
+  "synack.state.client_before": { kind: "string", doc: "Client's state before the packet (UNKNOWN until a mid-capture start shows evidence)" },
+  "synack.state.client_after": { kind: "string", doc: "Client's state after the packet (UNKNOWN until a mid-capture start shows evidence)" },
+  "synack.state.server_before": { kind: "string", doc: "Server's state before the packet (UNKNOWN until a mid-capture start shows evidence)" },
+  "synack.state.server_after": { kind: "string", doc: "Server's state after the packet (UNKNOWN until a mid-capture start shows evidence)" },
+  "synack.phase": { kind: "string", doc: "Part of the connection's life the packet belongs to: handshake, data, teardown or reset" },
 } as const satisfies Record<string, FieldDef>;
 
 /** A registered field name. */
@@ -112,5 +120,8 @@ export function fieldId(name: string): number {
   return Object.hasOwn(FIELDS, name) ? FIELD_NAMES.indexOf(name as FieldName) : -1;
 }
 
+/** Registry names of synack's own fields (tshark has no such field). */
+export const isSynackField = (name: string): boolean => name.startsWith("synack.");
+
 /** The fields of the tshark reference command (`shared/captures/make-refs.sh`: spec §14.1 plus time and addresses), in its order. */
-export const REFERENCE_FIELDS: readonly FieldName[] = FIELD_NAMES;
+export const REFERENCE_FIELDS: readonly FieldName[] = FIELD_NAMES.filter((n) => !isSynackField(n));

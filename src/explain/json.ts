@@ -4,7 +4,7 @@
  *  field names (Wireshark's) and JSON numbers, for jq and DuckDB. */
 import type { DecodedFrame } from "../decode/index.js";
 import { tcpFlagsHex, tcpFlagsString, tcpOptions } from "../decode/index.js";
-import { ANALYSIS_FLAGS, type AnalysisResult, flagFieldPresent } from "../analysis/index.js";
+import { ANALYSIS_FLAGS, type AnalysisResult, endpointStateText, flagFieldPresent, stateLabel } from "../analysis/index.js";
 import type { DetailsInput } from "./tree.js";
 import { destinationText, sourceText } from "./summary.js";
 
@@ -19,6 +19,18 @@ function secs(ns: number): string {
 function between(sec: number, nsec: number, bSec: number, bNsec: number): string {
   return secs((sec - bSec) * 1e9 + (nsec - bNsec));
 }
+/** synack's own fields of one analysed header (registry names, fields.ts); empty without states. */
+function synackPairs(r: AnalysisResult | undefined): Array<[string, string]> {
+  if (r === undefined || !r.statesPresent) return [];
+  const p: Array<[string, string]> = [
+    ["synack.state.client", endpointStateText(r, "client")], ["synack.state.server", endpointStateText(r, "server")],
+    ["synack.state.client_before", stateLabel(r.clientBefore)], ["synack.state.client_after", stateLabel(r.client)],
+    ["synack.state.server_before", stateLabel(r.serverBefore)], ["synack.state.server_after", stateLabel(r.server)],
+  ];
+  if (r.phase !== "none") p.push(["synack.phase", r.phase]);
+  return p;
+}
+
 const hexColon = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(":");
 
 /** The TCP layer's pairs (fields present in tshark 4.0 for this header). */
@@ -113,6 +125,9 @@ export function toJsonPacket(c: DetailsInput): JsonPairs {
         ["ipv6.addr", sourceText(l)], ["ipv6.dst", destinationText(l)], ["ipv6.addr", destinationText(l)]]]);
     while (tcpNext < f.tcpCount && f.tcp[tcpNext]!.ipIndex === i) { layers.push(["tcp", tcpPairs(f, tcpNext, c.results[tcpNext])]); tcpNext++; }
   }
+  // synack's own layer (not in tshark), after the headers, for the first carried TCP header.
+  const own = f.tcpCount > 0 && !f.tcp[0]!.quoted ? synackPairs(c.results[0]) : [];
+  if (own.length > 0) layers.push(["synack", own]);
   return [["_index", `packets-${day}`], ["_type", "doc"], ["_score", "\u0000null"], ["_source", [["layers", layers]]]];
 }
 
@@ -162,6 +177,7 @@ export function toNdjsonPacket(c: DetailsInput & { info?: string }): Record<stri
       for (const { field } of ANALYSIS_FLAGS) if (flagFieldPresent(r.flags, field)) flags.push(field);
       if (flags.length > 0) o["tcp.analysis.flags"] = flags;
     }
+    for (const [k, v] of synackPairs(r)) o[k] = v;
   }
   if (c.info !== undefined && c.info !== "") o["_ws.col.Info"] = c.info;
   return o;
