@@ -17,13 +17,21 @@ export class ExpertList {
   readonly message: string[] = [];
   readonly severity: number[] = [];
   readonly group: number[] = [];
+  /** False: items are not recorded (nobody reads them; saves building their texts per packet). */
+  on = true;
   get length(): number { return this.message.length; }
-  clear(): void { this.message.length = 0; this.severity.length = 0; this.group.length = 0; }
+  clear(): void {
+    // `length = 0` on an empty array is still a runtime call: skip it (most frames have no items).
+    if (this.message.length === 0) return;
+    this.message.length = 0; this.severity.length = 0; this.group.length = 0;
+  }
   add(message: string, severity: number, group: number): void {
+    if (!this.on) return;
     this.message.push(message); this.severity.push(severity); this.group.push(group);
   }
   /** Inserts an item at position `at` (an item of an outer layer found late). */
   insert(at: number, message: string, severity: number, group: number): void {
+    if (!this.on) return;
     this.message.splice(at, 0, message); this.severity.splice(at, 0, severity); this.group.splice(at, 0, group);
   }
 }
@@ -50,6 +58,7 @@ const ANALYSIS_EXPERTS: ReadonlyArray<readonly [bit: number, message: string, se
 
 /** Adds the analysis items of a packet's flags (spec §8), `dupAckNum` for the duplicate-ACK text. */
 export function addAnalysisExperts(list: ExpertList, flags: number, dupAckNum: number): void {
+  if (!list.on) return;
   for (const [bit, message, severity] of ANALYSIS_EXPERTS) {
     if ((flags & bit) === 0) continue;
     list.add(bit === A_DUPLICATE_ACK ? `Duplicate ACK (#${dupAckNum})` : message, severity, Group.Sequence);

@@ -13,6 +13,7 @@ import {
 } from "../analysis/index.js";
 import { addAnalysisExperts, addExpert, ExpertList, Group, optionName, Severity, TcpExpert } from "./expert.js";
 import { FIELD_NAMES, FIELDS, fieldId, type FieldName } from "./fields.js";
+import { ByteOut } from "./bytes-out.js";
 import { analysisTags, icmpInfo, infoFlags } from "./info.js";
 import { compileFilter, type CompileResult, type DisplayFilter, type FilterFieldInfo, type FilterFields,
   type FilterFrame, type FilterValue } from "./filter/index.js";
@@ -86,6 +87,11 @@ const F = {
 /** Flag-presence fields: field id → analysis flag bit. */
 const FLAG_FIELD_BIT = new Map<number, number>(ANALYSIS_FLAGS.map((f) => [fieldId(f.field), f.bit]));
 FLAG_FIELD_BIT.set(fieldId("tcp.analysis.retransmission"), A_ANY_RETRANSMISSION);
+/** The same pairs as two arrays (walked per flagged packet without iterator allocation). */
+const FLAG_FIELD_IDS = [...FLAG_FIELD_BIT.keys()], FLAG_FIELD_BITS = [...FLAG_FIELD_BIT.values()];
+/** `tcp.flags.str` texts per 12-bit flag value, made on first use. */
+const FLAGS_STR: Array<string | undefined> = new Array<string | undefined>(4096);
+const flagsStr = (f: number): string => FLAGS_STR[f & 0xfff] ??= tcpFlagsString(f & 0xfff);
 
 /** Integer ns → seconds with 9 decimals by integer arithmetic (spec §14.2, STYLE §5). */
 export function formatNs(ns: number): string {
@@ -110,6 +116,12 @@ function pad9(n: number): string {
 }
 
 const HEX = "0123456789abcdef";
+/** `tcp.flags` as tcpFlagsHex prints it: 0x and 4 lowercase hex digits of the 12 bits. */
+function flagsHex(out: ByteOut, flags: number): void {
+  const f = flags & 0xfff;
+  out.byte(48); out.byte(120); out.byte(48);
+  out.byte(HEX.charCodeAt(f >> 8)); out.byte(HEX.charCodeAt((f >> 4) & 15)); out.byte(HEX.charCodeAt(f & 15));
+}
 function hexBytes(b: Uint8Array, from: number, to: number): string {
   let s = "";
   for (let i = from; i < to; i++) { const v = b[i]!; s += HEX[v >> 4]! + HEX[v & 15]!; }
@@ -165,6 +177,10 @@ export class FieldRows {
   #filter: DisplayFilter<RowFilterField> | undefined;
   readonly #filterFrame: RowFilterFrame;
   #info = "";
+  /** Info text and expert items are only built when a column or the filter reads them. */
+  #infoOn = false;
+  /** Reused line buffer of `row()`. */
+  readonly #line = new ByteOut(4096);
   /** Frame-level experts (comments, arrival time) at the head of the current frame's list. */
   #comments = 0;
 
@@ -176,6 +192,7 @@ export class FieldRows {
     this.columns = fields.map(fieldId);
     for (const c of this.columns) this.#want[c] = 1;
     this.#used = [...new Set(this.columns)];
+    this.#textNeeds();
     this.#filterFrame = new RowFilterFrame(this.#vals, this.#frame);
     this.format = { ...DEFAULT_FIELDS_FORMAT, ...format };
     this.prefs = { ...DEFAULT_READ_PREFERENCES, ...prefs };
@@ -197,7 +214,18 @@ export class FieldRows {
       this.#want[f.id] = 1;
       this.#used.push(f.id);
     }
+    this.#textNeeds();
   }
+
+  /** Turns Info and expert texts on when a wanted field reads them. */
+  #textNeeds(): void {
+    const w = this.#want;
+    this.#infoOn = w[F.info] === 1;
+    this.#experts.on = w[F.exMsg] === 1 || w[F.exSev] === 1 || w[F.exGroup] === 1;
+  }
+
+  /** The Info column of the last frame passed to `row`/`rowTo`/`matches` ("" unless `_ws.col.Info` is a column). */
+  get info(): string { return this.#info; }
 
   /** Analyses one record (every record must pass through here or `row`, in order) and tells
    *  whether the display filter keeps it (true without a filter). */
@@ -209,7 +237,19 @@ export class FieldRows {
   row(rec: CaptureRecord): string | undefined {
     if (!this.#compute(rec)) return undefined;
     if (this.#filter !== undefined && !this.#filter.matches(this.#filterFrame)) return undefined;
-    return this.#line();
+    const out = this.#line;
+    out.reset();
+    this.#write(out);
+    return out.text();
+  }
+
+  /** Appends the row of one record (without newline) to `out`; false (nothing written) when the
+   *  frame is filtered out. Same bytes as `row`, without making strings. */
+  rowTo(rec: CaptureRecord, out: ByteOut): boolean {
+    if (!this.#compute(rec)) return false;
+    if (this.#filter !== undefined && !this.#filter.matches(this.#filterFrame)) return false;
+    this.#write(out);
+    return true;
   }
 
   /** Decodes and analyses one record and fills the wanted values; false when `-Y tcp` drops it. */
@@ -217,7 +257,9 @@ export class FieldRows {
     const frame = this.#frame;
     this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
     const vals = this.#vals, want = this.#want;
-    for (const c of this.#used) vals[c]!.length = 0;
+    const used = this.#used;
+    // pop() is inlined; `length = 0` is a runtime call even on an empty array (a few items per field).
+    for (let k = 0; k < used.length; k++) { const a = vals[used[k]!]!; while (a.length !== 0) a.pop(); }
     this.#experts.clear();
     this.#info = "";
     this.#threw = false;
@@ -267,27 +309,30 @@ export class FieldRows {
     return true;
   }
 
-  #line(): string {
+  /** Writes the current frame's columns (tshark -T fields text) into `out`. */
+  #write(out: ByteOut): void {
     const { separator, occurrence, aggregator, quote } = this.format;
-    const q = quote === "d" ? "\"" : quote === "s" ? "'" : "";
-    let out = "";
-    for (let i = 0; i < this.columns.length; i++) {
-      if (i > 0) out += separator;
-      const c = this.columns[i]!;
-      const v = this.#vals[c]!;
-      if (v.length === 0) continue;
-      let s: string;
-      if (c === F.flags) {
+    const q = quote === "d" ? 34 : quote === "s" ? 39 : 0;
+    const cols = this.columns, vals = this.#vals;
+    for (let i = 0; i < cols.length; i++) {
+      if (i > 0) out.str(separator);
+      const c = cols[i]!;
+      const v = vals[c]!;
+      const n = v.length;
+      if (n === 0) continue;
+      if (q !== 0) out.byte(q);
+      let from = 0, to = n;
+      if (occurrence === "f") to = 1; else if (occurrence === "l") from = n - 1;
+      for (let k = from; k < to; k++) {
+        if (k > from) out.str(aggregator);
+        const x = v[k]!;
         // tcp.flags is kept as a number (filters read it): printed as 0x and 4 hex digits.
-        if (v.length === 1 || occurrence === "f") s = tcpFlagsHex(v[0] as number);
-        else if (occurrence === "l") s = tcpFlagsHex(v[v.length - 1] as number);
-        else { s = tcpFlagsHex(v[0] as number); for (let k = 1; k < v.length; k++) s += aggregator + tcpFlagsHex(v[k] as number); }
-      } else if (v.length === 1 || occurrence === "f") s = String(v[0]);
-      else if (occurrence === "l") s = String(v[v.length - 1]);
-      else s = v.join(aggregator);
-      out += q === "" ? s : q + s + q;
+        if (c === F.flags) flagsHex(out, x as number);
+        else if (typeof x === "number") out.num(x);
+        else out.str(x);
+      }
+      if (q !== 0) out.byte(q);
     }
-    return out;
   }
 
   /** Experts of the link layer (before IP). */
@@ -402,7 +447,8 @@ export class FieldRows {
   #tcpLayer(frame: DecodedFrame, index: number, rec: CaptureRecord): void {
     const t = frame.tcp[index]!;
     const vals = this.#vals, want = this.#want, ex = this.#experts;
-    if (t.quoted && this.#info === "") this.#info = this.#icmpText(frame, t);
+    const infoOn = this.#infoOn;
+    if (t.quoted && infoOn && this.#info === "") this.#info = this.#icmpText(frame, t);
     const r = this.#fillSegment(frame, t, rec) ? this.analyzer.observe(this.#seg) : undefined;
     if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash, rec);
     const fl = t.fields, flags = t.flags;
@@ -425,7 +471,7 @@ export class FieldRows {
     if ((fl & TcpField.hdrLen) !== 0) push(F.hdrLen, t.headerLength);
     if ((fl & TcpField.flags) !== 0) {
       push(F.flags, flags);
-      if (want[F.flagsStr] === 1) push(F.flagsStr, tcpFlagsString(flags));
+      if (want[F.flagsStr] === 1) push(F.flagsStr, flagsStr(flags));
     }
     if ((fl & TcpField.window) !== 0) push(F.winValue, t.windowRaw);
     if (r !== undefined && r.windowPresent) push(F.win, r.windowSize);
@@ -443,7 +489,7 @@ export class FieldRows {
     if (shortSeg) addExpert(ex, TcpExpert.shortSegment);
     let info = "";
     const winShown = r !== undefined && r.windowPresent ? r.windowSize : t.windowRaw;
-    if (carried && t.capturedLength >= 4) {
+    if (carried && infoOn && t.capturedLength >= 4) {
       info = `${t.srcPort} \u2192 ${t.dstPort}`;
       if ((fl & TcpField.flags) !== 0 || bogus) {
         info += infoFlags(flags) + " Seq=" + (r !== undefined ? r.seq : t.seqRaw);
@@ -454,13 +500,13 @@ export class FieldRows {
     if (bogus) {
       if (r !== undefined) this.#times(r, rec, false);
       ex.add(`Bogus TCP header length (${t.headerLength}, must be at least 20)`, Severity.Error, Group.Protocol);
-      if (carried) this.#info = info + `, bogus TCP header length (${t.headerLength}, must be at least 20)`;
+      if (carried && infoOn) this.#info = info + `, bogus TCP header length (${t.headerLength}, must be at least 20)`;
       return;
     }
     if ((fl & TcpField.flags) === 0) {
       if (r !== undefined) this.#times(r, rec, false);
       // Fewer than 20 bytes: tshark stops after the ports.
-      if (carried) this.#info = info + (t.capturedLength < (t.reportedLength < 0 ? 1e9 : t.reportedLength) ? "[Packet size limited during capture]" : "[Malformed Packet]");
+      if (carried && infoOn) this.#info = info + (t.capturedLength < (t.reportedLength < 0 ? 1e9 : t.reportedLength) ? "[Packet size limited during capture]" : "[Malformed Packet]");
       if (!(t.capturedLength < (t.reportedLength < 0 ? 1e9 : t.reportedLength))) addExpert(ex, TcpExpert.malformed);
       this.#threw = true;
       return;
@@ -472,7 +518,7 @@ export class FieldRows {
       addExpert(ex, TcpExpert.tfoAccept);
     }
     if ((flags & RST) !== 0) addExpert(ex, TcpExpert.rst);
-    if ((flags & SYN) !== 0) {
+    if ((flags & SYN) !== 0 && ex.on) {
       if ((flags & ACK) === 0) ex.add(`Connection establish request (SYN): server port ${t.dstPort}`, Severity.Chat, Group.Sequence);
       else ex.add(`Connection establish acknowledge (SYN+ACK): server port ${t.srcPort}`, Severity.Chat, Group.Sequence);
     }
@@ -484,9 +530,9 @@ export class FieldRows {
       info += " [TCP CHECKSUM INCORRECT]";
       ex.add(`Bad checksum [should be 0x${expectedChecksum(frame, t).toString(16).padStart(4, "0")}]`, Severity.Error, Group.Checksum);
     }
-    if ((flags & URG) !== 0) info += " Urg=" + t.urgent;
+    if ((flags & URG) !== 0) { if (infoOn) info += " Urg=" + t.urgent; }
     else if (t.urgent !== 0) addExpert(ex, TcpExpert.urgentNonzero);
-    if (t.seglen >= 0 && (fl & TcpField.len) !== 0) info += " Len=" + t.seglen;
+    if (infoOn && t.seglen >= 0 && (fl & TcpField.len) !== 0) info += " Len=" + t.seglen;
 
     // Options (spec §11).
     let optEnd = OPT_OK;
@@ -503,11 +549,12 @@ export class FieldRows {
       const a = r.flags;
       push(F.analysis, "1");
       if (a !== 0) push(F.aFlags, "1");
-      if (r.acksFrame !== 0) { push(F.acksFrame, r.acksFrame); if (r.ackRttNs !== 0 && want[F.ackRtt] === 1) push(F.ackRtt, formatNs(r.ackRttNs)); }
+      if (r.acksFrame !== 0) { push(F.acksFrame, r.acksFrame); if (r.ackRttNs !== 0 && want[F.ackRtt] === 1) push(F.ackRtt, formatSecNs(r.ackRttSec, r.ackRttSubNs)); }
       if (r.initialRttNs !== 0 && want[F.irtt] === 1) push(F.irtt, formatNs(r.initialRttNs));
       if (r.bytesInFlight !== 0) { push(F.bif, r.bytesInFlight); push(F.push, r.pushBytesSent); }
       if (a !== 0) {
-        for (const [fid, bit] of FLAG_FIELD_BIT) {
+        for (let k = 0; k < FLAG_FIELD_IDS.length; k++) {
+          const fid = FLAG_FIELD_IDS[k]!, bit = FLAG_FIELD_BITS[k]!;
           if (want[fid] !== 1 || (a & bit) === 0) continue;
           vals[fid]!.push("1");
           if (bit === A_DUPLICATE_ACK) vals[fid]!.push("1");
@@ -517,7 +564,7 @@ export class FieldRows {
       if (r.rtoNs !== 0) { if (want[F.rto] === 1) push(F.rto, formatNs(r.rtoNs)); push(F.rtoFrame, r.rtoFrame); }
       if (a !== 0) {
         addAnalysisExperts(ex, a, r.dupAckNum);
-        info = analysisTags(a, r.dupAckFrame, r.dupAckNum) + info;
+        if (infoOn) info = analysisTags(a, r.dupAckFrame, r.dupAckNum) + info;
       }
     }
     if (r !== undefined) this.#times(r, rec, r.timePresent && (want[F.timeRel] === 1 || want[F.timeDelta] === 1));
@@ -528,7 +575,7 @@ export class FieldRows {
     }
     else if (optEnd === OPT_LIMITED) { info += "[Packet size limited during capture]"; this.#threw = true; }
 
-    if (carried) this.#info = info;
+    if (carried && infoOn) this.#info = info;
   }
 
   /** synack's own fields: both endpoints' states and the phase (analysis computes them for every
@@ -596,6 +643,8 @@ export class FieldRows {
     const lim = repAvail < capAvail ? repAvail : capAvail;
     const throwKind = repAvail <= capAvail ? OPT_MALFORMED : OPT_LIMITED;
     const s = this.#seg, vals = this.#vals, want = this.#want, ex = this.#experts;
+    // Info tokens only when the Info column is shown.
+    const txt = emit && this.#infoOn;
     const syn = (t.flags & SYN) !== 0;
     const rel = r !== undefined && r.relative;
     const ackBase = rel ? r.ackBase : 0;
@@ -647,7 +696,7 @@ export class FieldRows {
       }
       push(F.optKind, kind);
       // tshark 4.0 writes the TCP-AO token before reading the option's value.
-      if (kind === 29 && emit) tokens += "TCP AO";
+      if (kind === 29 && txt) tokens += "TCP AO";
       if (i + len > lim) {
         // tshark 4.0 reads a timestamp option field by field: TSval can show before the throw.
         if (kind === 8 && len === 10 && i + 6 <= lim) push(F.tsval, u32(b, base + i + 2));
@@ -664,20 +713,21 @@ export class FieldRows {
           this.#sawMss = true;
           if (!bad) {
             const v = (b[o]! << 8) | b[o + 1]!;
-            s.mss = v; push(F.mss, v); if (emit) tokens += " MSS=" + v;
+            s.mss = v; push(F.mss, v); if (txt) tokens += " MSS=" + v;
           }
           break;
         case 3:
           if (!bad) {
             const shift = b[o]!, mult = 2 ** (shift > 14 ? 14 : shift);
             s.wsShift = shift; push(F.wsShift, shift); push(F.wsMult, mult);
-            if (emit) { tokens += " WS=" + mult; if (shift > 14) addExpert(ex, TcpExpert.wscaleInvalid); }
+            if (txt) tokens += " WS=" + mult;
+            if (emit && shift > 14) addExpert(ex, TcpExpert.wscaleInvalid);
           }
           break;
         case 4:
           s.sackPerm = true;
           if (emit && want[F.sackPerm] === 1) push(F.sackPerm, hexBytes(b, base + i, base + i + len));
-          if (emit) tokens += " SACK_PERM";
+          if (txt) tokens += " SACK_PERM";
           break;
         case 5: {
           let k = o, count = 0, malformed = false;
@@ -693,7 +743,7 @@ export class FieldRows {
             if (count === 0) re1 = re;
             else if (count === 1) { le2 = le; re2 = re; }
             if (s.sackCount < s.sackLeft.length && !emit) { s.sackLeft[s.sackCount] = le; s.sackRight[s.sackCount] = re; s.sackCount++; }
-            if (emit) tokens += " SLE=" + ((le - ackBase) >>> 0) + " SRE=" + ((re - ackBase) >>> 0);
+            if (txt) tokens += " SLE=" + ((le - ackBase) >>> 0) + " SRE=" + ((re - ackBase) >>> 0);
             count++;
           }
           if (emit) {
@@ -708,14 +758,14 @@ export class FieldRows {
             s.hasTimestamps = true;
             const tsval = u32(b, o), tsecr = u32(b, o + 4);
             push(F.tsval, tsval); push(F.tsecr, tsecr);
-            if (emit && !this.prefs.ignoreTcpTimestamps) tokens += " TSval=" + tsval + " TSecr=" + tsecr;
+            if (txt && !this.prefs.ignoreTcpTimestamps) tokens += " TSval=" + tsval + " TSecr=" + tsecr;
           }
           break;
         case 34:
-          if (emit) tokens += len === 2 ? " TFO=R" : " TFO=C";
+          if (txt) tokens += len === 2 ? " TFO=R" : " TFO=C";
           break;
         case 19:
-          if (emit && !bad) tokens += " MD5";
+          if (txt && !bad) tokens += " MD5";
           break;
         default:
       }

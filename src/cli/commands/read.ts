@@ -5,6 +5,7 @@ import type { AnalysisOptions } from "../../analysis/index.js";
 import { readOutputCommand, runReadOutput } from "./read-output.js";
 import { FieldRows, UnknownFieldError, type FieldsFormat, type ReadPreferences } from "../../explain/index.js";
 import { compileRowFilter, type RowFilterField } from "../../explain/rows.js";
+import { ByteOut } from "../../explain/bytes-out.js";
 import { formatFilterError, type DisplayFilter } from "../../explain/filter/index.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 
@@ -171,12 +172,15 @@ export async function readCommand(args: string[]): Promise<number> {
   }
 
   const out = process.stdout;
-  // The header waits for the file header: tshark prints nothing at all for a refused file.
-  let buf = "", headerDue = rows.format.header;
+  // Rows are written as bytes into one reused buffer and handed to stdout in ~64 KiB copies,
+  // waiting for "drain" when stdout is behind (memory stays flat whatever reads the output).
+  const buf = new ByteOut(1 << 17);
+  // The header waits for the first row (or the end): tshark prints nothing at all for a refused file.
+  let headerDue = rows.format.header;
   const flush = async (): Promise<void> => {
-    if (buf.length === 0) return;
-    const ok = out.write(buf);
-    buf = "";
+    if (buf.len === 0) return;
+    const ok = out.write(buf.buf.slice(0, buf.len));
+    buf.reset();
     if (!ok) await once(out, "drain");
   };
   const reader = readCapture(openCaptureFile(file));
@@ -184,12 +188,16 @@ export async function readCommand(args: string[]): Promise<number> {
   try {
     for await (const batch of reader.batches()) {
       while (batch.next(rec)) {
-        const line = rows.row(rec);
-        if (line === undefined) continue;
-        if (headerDue) { buf += rows.headerLine() + "\n"; headerDue = false; }
-        buf += line + "\n";
+        if (headerDue) {
+          // Written ahead of the row and taken back when the frame is filtered out.
+          const mark = buf.len;
+          buf.str(rows.headerLine()); buf.byte(10);
+          if (!rows.rowTo(rec, buf)) { buf.len = mark; continue; }
+          headerDue = false;
+        } else if (!rows.rowTo(rec, buf)) continue;
+        buf.byte(10);
       }
-      if (buf.length >= 1 << 16) await flush();
+      if (buf.len >= 1 << 16) await flush();
     }
   } catch (err) {
     await flush();
@@ -199,7 +207,7 @@ export async function readCommand(args: string[]): Promise<number> {
     if (code === "EACCES" || code === "EISDIR") throw new CliError(`The file "${file}" could not be opened (${code}).`, 2);
     throw err;
   }
-  if (headerDue) buf += rows.headerLine() + "\n";
+  if (headerDue) { buf.str(rows.headerLine()); buf.byte(10); }
   await flush();
   if (reader.fatal !== undefined) throw new CliError(damageMessage(file, reader.fatal), 2);
   return 0;
