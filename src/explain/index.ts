@@ -6,3 +6,5 @@ export * from "./fields.js";
 export * from "./expert.js";
 export * from "./info.js";
 export * from "./rows.js";
+// Header diagram, bytes primer, ladder diagrams (issue 7).
+export * from "./diagrams/index.js";
