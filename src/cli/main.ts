@@ -5,6 +5,7 @@ import { clientCommand, CLIENT_USAGE } from "./commands/client.js";
 import { demoCommand, DEMO_USAGE } from "./commands/demo.js";
 import { readCommand, READ_USAGE } from "./commands/read.js";
 import { captureCommand, CAPTURE_USAGE } from "./commands/capture.js";
+import { followCommand, FOLLOW_USAGE } from "./commands/follow.js";
 import { uiCommand, UI_USAGE } from "./commands/ui.js";
 
 type Command = { run: (args: string[]) => Promise<number>; usage: string; summary: string };
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   capture: { run: captureCommand, usage: CAPTURE_USAGE, summary: "live capture via tcpdump: a line per packet, -w FILE" },
   read: { run: readCommand, usage: READ_USAGE, summary: "read a capture: tshark -T fields output, byte for byte" },
   server: { run: serverCommand, usage: SERVER_USAGE, summary: "echo server (port 20000)" },
+  follow: { run: followCommand, usage: FOLLOW_USAGE, summary: "a TCP stream's bytes each way, as tshark -z follow" },
   ui: { run: uiCommand, usage: UI_USAGE, summary: "the web view: packet list, details, bytes, ladder, live" },
   client: { run: clientCommand, usage: CLIENT_USAGE, summary: "echo client: send, read the echo, shut down" },
 };

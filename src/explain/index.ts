@@ -1,6 +1,10 @@
 /** Explanations and rendering models: field registry, Info column, tshark-style rows,
  *  header diagrams and ladder diagrams. */
 export {};
+// Narrative, diagrams, ladders, follow, stats (issue 7).
+export * from "./packets.js";
+export * from "./color.js";
+export * from "./follow.js";
 // Field registry, expert items, Info column and tshark -T fields rows (issues 4-5).
 export * from "./fields.js";
 export * from "./expert.js";
