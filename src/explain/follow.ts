@@ -33,7 +33,12 @@ export interface FollowedStream {
 
 interface Pending { seq: number; frame: number; bytes: Uint8Array }
 
-const enc = new TextEncoder();
+/** ASCII text → bytes (core code has no TextEncoder in lib ES2022). */
+function ascii(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0x7f;
+  return out;
+}
 
 /** Reassembles the stream `stream` from its packets (in capture order). */
 export function followStream(packets: readonly PacketFacts[], stream: number): FollowedStream {
@@ -72,7 +77,7 @@ export function followStream(packets: readonly PacketFacts[], stream: number): F
       // The receiver acknowledged bytes we never saw: stand in a marker (with its C string's NUL,
       // as tshark 4.0 writes it) and carry on from the lowest waiting segment.
       const gap = ((lowest - next[node]!) | 0);
-      const text = enc.encode(`[${gap} bytes missing in capture file]\0`);
+      const text = ascii(`[${gap} bytes missing in capture file]\0`);
       deliver(node, frame, text, true);
       next[node] = lowest;
       return true;
