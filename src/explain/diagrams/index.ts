@@ -2,3 +2,5 @@
  *  primer, and ladder diagrams of a stream (model, ASCII, SVG). Core code: no node:*. */
 export * from "./header.js";
 export * from "./primer.js";
+export * from "./ladder.js";
+export * from "./ladder-svg.js";

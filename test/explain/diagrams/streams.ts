@@ -18,6 +18,8 @@ export interface Seg {
   options?: Uint8Array;
   /** µs after the capture start (default: previous + 100 µs). */
   us?: number;
+  /** Client port (default the `pcapOf` argument): a second conversation in the same file. */
+  cport?: number;
 }
 
 export const CLIENT = { addr: 0x0a000001, port: 54321 };
@@ -53,7 +55,7 @@ export function pcapOf(segs: Seg[], cport = CLIENT.port): Uint8Array {
   let us = 0;
   segs.forEach((s, i) => {
     us = s.us ?? (i === 0 ? 0 : us + 100);
-    const bytes = frameOf(s, cport);
+    const bytes = frameOf(s, s.cport ?? cport);
     w.add({ tsSec: 1_700_000_000 + Math.floor(us / 1e6), tsNsec: (us % 1e6) * 1000, originalLength: bytes.length, bytes });
   });
   return w.take();
