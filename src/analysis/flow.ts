@@ -14,6 +14,10 @@ export class UnackedList {
   /** Entry i is at d[4i] (seq), d[4i+1] (nextseq), d[4i+2] (frame), d[4i+3] (timeNs). */
   d: number[] = [];
   count = 0;
+  /** Exact times of entries whose timeNs is not exact (more than ~104 days from the conversation's
+   *  epoch, beyond 2^53 ns): x[2i] seconds and x[2i+1] ns since the epoch, NaN seconds when timeNs
+   *  is exact. Allocated on first use: almost no capture needs it. Kept in step with d. */
+  x: number[] | undefined = undefined;
   seq(i: number): number { return this.d[4 * i]!; }
   nextseq(i: number): number { return this.d[4 * i + 1]!; }
   frame(i: number): number { return this.d[4 * i + 2]!; }
@@ -22,11 +26,29 @@ export class UnackedList {
   push(seq: number, nextseq: number, frame: number, timeNs: number): void {
     const d = this.d, j = 4 * this.count++;
     d[j] = seq; d[j + 1] = nextseq; d[j + 2] = frame; d[j + 3] = timeNs;
+    if (this.x !== undefined) this.x[j >> 1] = NaN;
+  }
+  /** Records entry i's exact time as seconds + ns since the epoch (for a timeNs beyond 2^53). */
+  setExact(i: number, sec: number, ns: number): void {
+    let x = this.x;
+    if (x === undefined) { x = this.x = []; for (let k = 0; k < this.count; k++) x[2 * k] = NaN; }
+    x[2 * i] = sec; x[2 * i + 1] = ns;
+  }
+  /** Entry i's time as exact seconds + ns since the epoch (split from timeNs when that is exact). */
+  timeSec(i: number): number {
+    const s = this.x === undefined ? NaN : this.x[2 * i]!;
+    return s === s ? s : Math.floor(this.d[4 * i + 3]! / 1e9);
+  }
+  timeSubNs(i: number): number {
+    const s = this.x === undefined ? NaN : this.x[2 * i]!;
+    return s === s ? this.x![2 * i + 1]! : this.d[4 * i + 3]! - Math.floor(this.d[4 * i + 3]! / 1e9) * 1e9;
   }
   /** Remove entry i, keeping order. */
   removeAt(i: number): void {
     const d = this.d, end = 4 * (this.count - 1);
     for (let j = 4 * i; j < end; j++) d[j] = d[j + 4]!;
+    const x = this.x;
+    if (x !== undefined) for (let j = 2 * i, e = end >> 1; j < e; j++) x[j] = x[j + 2]!;
     this.count--;
   }
   clear(): void { this.count = 0; }

@@ -45,6 +45,10 @@ export class AnalysisResult {
   /** tcp.analysis.acks_frame (0 = absent) and tcp.analysis.ack_rtt in ns (0 = absent). */
   acksFrame = 0;
   ackRttNs = 0;
+  /** The same ack RTT as seconds + ns parts (any signs), exact however long: ackRttNs rounds past
+   *  2^53 ns (~104 days). Meaningful when ackRttNs ≠ 0. */
+  ackRttSec = 0;
+  ackRttSubNs = 0;
   /** tcp.analysis.initial_rtt in ns (0 = absent). */
   initialRttNs = 0;
   /** tcp.analysis.bytes_in_flight and push_bytes_sent; present when bytesInFlight ≠ 0. */
@@ -82,7 +86,7 @@ export class AnalysisResult {
     this.seqBase = 0; this.ackBase = 0; this.relative = false;
     this.windowSize = 0; this.windowPresent = false; this.scaleFactor = 0; this.scaleFactorPresent = false;
     this.timeRelativeNs = 0; this.timeDeltaNs = 0; this.timePresent = false;
-    this.analysisPresent = false; this.flags = 0; this.acksFrame = 0; this.ackRttNs = 0;
+    this.analysisPresent = false; this.flags = 0; this.acksFrame = 0; this.ackRttNs = 0; this.ackRttSec = 0; this.ackRttSubNs = 0;
     this.initialRttNs = 0; this.bytesInFlight = 0; this.pushBytesSent = 0;
     this.dupAckNum = 0; this.dupAckFrame = 0; this.rtoNs = 0; this.rtoFrame = 0;
     this.outputSuppressed = false; this.why.clear();

@@ -18,12 +18,25 @@ export function computeRto(c: SeqContext): void {
   }
 }
 
+/** Seconds from the epoch beyond which ns since the epoch no longer fit a double exactly (2^53 ns). */
+const EXACT_SEC = 9_000_000;
+
 /** M. Acknowledge the other direction's unacked segments with this packet's raw ack (the ACK flag
  *  is not consulted). An exact end match reports frame and RTT; the oldest match wins (spec §15
- *  item 14). Partially acked entries are trimmed; entries wholly below the ack are dropped. */
+ *  item 14). Partially acked entries are trimmed; entries wholly below the ack are dropped.
+ *  Runs right after step I: a segment it just remembered more than ~104 days from the
+ *  conversation's epoch gets its exact time (seconds + ns) here, so that RTTs stay exact. */
 export function acknowledge(c: SeqContext): void {
-  const list = c.rev.unacked, d = list.d;
-  const ack = c.s.ackRaw;
+  const s = c.s, conv = c.conv;
+  const nowSec = conv === undefined ? 0 : s.tsSec - conv.epochSec;
+  const nowSub = conv === undefined ? 0 : s.tsNsec - conv.epochNsec;
+  const far = nowSec >= EXACT_SEC || nowSec <= -EXACT_SEC;
+  if (far) {
+    const mine = c.fwd.unacked, last = mine.count - 1;
+    if (last >= 0 && mine.frame(last) === s.frame && mine.timeNs(last) === c.nowNs) mine.setExact(last, nowSec, nowSub);
+  }
+  const list = c.rev.unacked, d = list.d, x = list.x;
+  const ack = s.ackRaw;
   let w = 0, matched = false;
   for (let i = 0, n = 4 * list.count; i < n; i += 4) {
     const seq = d[i]!, next = d[i + 1]!;
@@ -32,6 +45,11 @@ export function acknowledge(c: SeqContext): void {
         matched = true;
         c.r.acksFrame = d[i + 2]!;
         c.r.ackRttNs = c.nowNs - d[i + 3]!;
+        const k = i >> 2;
+        if (far || (x !== undefined && x[2 * k] === x[2 * k])) {
+          c.r.ackRttSec = nowSec - list.timeSec(k);
+          c.r.ackRttSubNs = nowSub - list.timeSubNs(k);
+        } else { c.r.ackRttSec = 0; c.r.ackRttSubNs = c.r.ackRttNs; }
       }
       continue;
     }
@@ -39,6 +57,7 @@ export function acknowledge(c: SeqContext): void {
     if (seqLt(seq, ack) && seqLt(ack, next)) keepSeq = ack;
     else if (!seqGt(next, ack)) continue;
     d[w] = keepSeq; d[w + 1] = next; d[w + 2] = d[i + 2]!; d[w + 3] = d[i + 3]!;
+    if (x !== undefined) { x[w >> 1] = x[i >> 1]!; x[(w >> 1) + 1] = x[(i >> 1) + 1]!; }
     w += 4;
   }
   list.count = w >> 2;

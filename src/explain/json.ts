@@ -16,6 +16,14 @@ function secs(ns: number): string {
   const neg = ns < 0, a = Math.abs(ns), s = Math.floor(a / 1e9);
   return `${neg ? "-" : ""}${s}.${pad9(a - s * 1e9)}`;
 }
+/** Seconds + ns parts (any signs) as seconds with 9 decimals, exact beyond 2^53 ns. */
+function secNs(sec: number, ns: number): string {
+  if (sec > -9e6 && sec < 9e6) return secs(sec * 1e9 + ns);
+  let t = BigInt(sec) * 1_000_000_000n + BigInt(ns);
+  const neg = t < 0n;
+  if (neg) t = -t;
+  return `${neg ? "-" : ""}${t / 1_000_000_000n}.${pad9(Number(t % 1_000_000_000n))}`;
+}
 function between(sec: number, nsec: number, bSec: number, bNsec: number): string {
   return secs((sec - bSec) * 1e9 + (nsec - bNsec));
 }
@@ -87,7 +95,7 @@ function tcpPairs(f: DecodedFrame, i: number, r: AnalysisResult | undefined): Js
   }
   if (r !== undefined && r.analysisPresent) {
     const a: JsonPairs = [];
-    if (r.acksFrame !== 0) { a.push(["tcp.analysis.acks_frame", String(r.acksFrame)]); if (r.ackRttNs !== 0) a.push(["tcp.analysis.ack_rtt", secs(r.ackRttNs)]); }
+    if (r.acksFrame !== 0) { a.push(["tcp.analysis.acks_frame", String(r.acksFrame)]); if (r.ackRttNs !== 0) a.push(["tcp.analysis.ack_rtt", secNs(r.ackRttSec, r.ackRttSubNs)]); }
     if (r.initialRttNs !== 0) a.push(["tcp.analysis.initial_rtt", secs(r.initialRttNs)]);
     if (r.bytesInFlight !== 0) a.push(["tcp.analysis.bytes_in_flight", String(r.bytesInFlight)], ["tcp.analysis.push_bytes_sent", String(r.pushBytesSent)]);
     if (r.flags !== 0) {
@@ -170,7 +178,7 @@ export function toNdjsonPacket(c: DetailsInput & { info?: string }): Record<stri
     if (r !== undefined && r.timePresent) { o["tcp.time_relative"] = secs(r.timeRelativeNs); o["tcp.time_delta"] = secs(r.timeDeltaNs); }
     if (r !== undefined && r.analysisPresent) {
       if (r.acksFrame !== 0) o["tcp.analysis.acks_frame"] = r.acksFrame;
-      if (r.ackRttNs !== 0) o["tcp.analysis.ack_rtt"] = secs(r.ackRttNs);
+      if (r.ackRttNs !== 0) o["tcp.analysis.ack_rtt"] = secNs(r.ackRttSec, r.ackRttSubNs);
       if (r.initialRttNs !== 0) o["tcp.analysis.initial_rtt"] = secs(r.initialRttNs);
       if (r.bytesInFlight !== 0) o["tcp.analysis.bytes_in_flight"] = r.bytesInFlight;
       const flags: string[] = [];
