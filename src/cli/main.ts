@@ -6,6 +6,7 @@ import { demoCommand, DEMO_USAGE } from "./commands/demo.js";
 import { readCommand, READ_USAGE } from "./commands/read.js";
 import { captureCommand, CAPTURE_USAGE } from "./commands/capture.js";
 import { followCommand, FOLLOW_USAGE } from "./commands/follow.js";
+import { ladderCommand, LADDER_USAGE } from "./commands/ladder.js";
 import { uiCommand, UI_USAGE } from "./commands/ui.js";
 
 type Command = { run: (args: string[]) => Promise<number>; usage: string; summary: string };
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   read: { run: readCommand, usage: READ_USAGE, summary: "read a capture: tshark -T fields output, byte for byte" },
   server: { run: serverCommand, usage: SERVER_USAGE, summary: "echo server (port 20000)" },
   follow: { run: followCommand, usage: FOLLOW_USAGE, summary: "a TCP stream's bytes each way, as tshark -z follow" },
+  ladder: { run: ladderCommand, usage: LADDER_USAGE, summary: "a stream's ladder diagram (ASCII or SVG): arrows, states, marks" },
   ui: { run: uiCommand, usage: UI_USAGE, summary: "the web view: packet list, details, bytes, ladder, live" },
   client: { run: clientCommand, usage: CLIENT_USAGE, summary: "echo client: send, read the echo, shut down" },
 };
