@@ -325,9 +325,8 @@ export function renderLadderAscii(m: LadderModel, opts: LadderAsciiOptions = {})
 
   const cName = `client ${m.client.address}:${m.client.port}`, sName = `server ${m.server.address}:${m.server.port}`;
   const total = pad.length + stateW + 1 + inner + 2 + 1 + stateW;
-  const heads = cName.length + 1 + sName.length <= total - pad.length
-    ? pad + cName.padEnd(total - pad.length - sName.length) + sName : pad + `${cName}  ${sName}`;
-  out.push(paint("head", heads.trimEnd()));
+  if (cName.length + 1 + sName.length <= total - pad.length) out.push(paint("head", pad + cName.padEnd(total - pad.length - sName.length) + sName));
+  else out.push(paint("head", (pad + cName).slice(0, width)), paint("head", sName.padStart(total).slice(-width)));
   out.push(pad + leftState(m.client.initial) + " " + lane("") + rightState(m.server.initial));
 
   const arrowLine = (a: LadderArrow, time: string): void => {

@@ -161,3 +161,13 @@ test("ladder svg: text is escaped", () => {
   assert.equal(xmlProblem('<a x="1" x="2"/>') !== undefined, true, "and repeated attributes");
   assert.equal(xmlProblem("<a>&nbsp;</a>") !== undefined, true, "and unknown entities");
 });
+
+test("ladder: long IPv6 endpoint names still fit 80 columns", () => {
+  const p: LadderPacket = { frame: 1, stream: 0, src: "2001:db8:aaaa:bbbb:cccc:dddd:eeee:1", dst: "2001:db8:aaaa:bbbb:cccc:dddd:eeee:2",
+    srcPort: 54321, dstPort: 443, fromClient: true, flags: 0x002, seq: 0, ack: 0, seglen: 0, windowSize: 0, timeRelativeNs: 0,
+    analysisFlags: 0, clientBefore: "CLOSED", serverBefore: "CLOSED", client: "SYN-SENT", server: "SYN-RECEIVED" };
+  const lines = renderLadderAscii(ladderModel([p]));
+  for (const l of lines) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+  assert.match(lines.join("\n"), /client 2001:db8:aaaa:bbbb:cccc:dddd:eeee:1:54321/);
+  assert.match(lines.join("\n"), /server 2001:db8:aaaa:bbbb:cccc:dddd:eeee:2:443/);
+});
