@@ -1,26 +1,18 @@
 #!/usr/bin/env node
 import { CliError, EXIT_USAGE } from "./errors.js";
-import { serverCommand, SERVER_USAGE } from "./commands/server.js";
-import { clientCommand, CLIENT_USAGE } from "./commands/client.js";
-import { demoCommand, DEMO_USAGE } from "./commands/demo.js";
-import { readCommand, READ_USAGE } from "./commands/read.js";
-import { captureCommand, CAPTURE_USAGE } from "./commands/capture.js";
-import { followCommand, FOLLOW_USAGE } from "./commands/follow.js";
-import { ladderCommand, LADDER_USAGE } from "./commands/ladder.js";
-import { uiCommand, UI_USAGE } from "./commands/ui.js";
+/** A subcommand: its module is imported only when it runs (start-up loads one command, not all). */
+type Command = { load: () => Promise<(args: string[]) => Promise<number>>; summary: string };
 
-type Command = { run: (args: string[]) => Promise<number>; usage: string; summary: string };
-
-/** Every subcommand, in the order `synack --help` lists them. */
+/** Every subcommand, in the order `synack --help` lists them (each prints its own usage with --help). */
 const COMMANDS: Record<string, Command> = {
-  demo: { run: demoCommand, usage: DEMO_USAGE, summary: "the article end to end: echo server, client AB" },
-  capture: { run: captureCommand, usage: CAPTURE_USAGE, summary: "live capture via tcpdump: a line per packet, -w FILE" },
-  read: { run: readCommand, usage: READ_USAGE, summary: "read a capture: tshark -T fields output, byte for byte" },
-  server: { run: serverCommand, usage: SERVER_USAGE, summary: "echo server (port 20000)" },
-  follow: { run: followCommand, usage: FOLLOW_USAGE, summary: "a TCP stream's bytes each way, as tshark -z follow" },
-  ladder: { run: ladderCommand, usage: LADDER_USAGE, summary: "a stream's ladder diagram (ASCII or SVG): arrows, states, marks" },
-  ui: { run: uiCommand, usage: UI_USAGE, summary: "the web view: packet list, details, bytes, ladder, live" },
-  client: { run: clientCommand, usage: CLIENT_USAGE, summary: "echo client: send, read the echo, shut down" },
+  demo: { load: async () => (await import("./commands/demo.js")).demoCommand, summary: "the article end to end: echo server, client AB" },
+  capture: { load: async () => (await import("./commands/capture.js")).captureCommand, summary: "live capture via tcpdump: a line per packet, -w FILE" },
+  read: { load: async () => (await import("./commands/read.js")).readCommand, summary: "read a capture: tshark -T fields output, byte for byte" },
+  server: { load: async () => (await import("./commands/server.js")).serverCommand, summary: "echo server (port 20000)" },
+  follow: { load: async () => (await import("./commands/follow.js")).followCommand, summary: "a TCP stream's bytes each way, as tshark -z follow" },
+  ladder: { load: async () => (await import("./commands/ladder.js")).ladderCommand, summary: "a stream's ladder diagram (ASCII or SVG): arrows, states, marks" },
+  ui: { load: async () => (await import("./commands/ui.js")).uiCommand, summary: "the web view: packet list, details, bytes, ladder, live" },
+  client: { load: async () => (await import("./commands/client.js")).clientCommand, summary: "echo client: send, read the echo, shut down" },
 };
 
 const USAGE = `synack: see and understand TCP
@@ -35,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS[name];
   if (cmd === undefined) throw new CliError(`unknown command '${name}' (try synack --help)`, EXIT_USAGE);
-  return cmd.run(rest);
+  return (await cmd.load())(rest);
 }
 
 const command = process.argv[2] ?? "";
