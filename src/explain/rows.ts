@@ -226,6 +226,8 @@ export class FieldRows {
 
   /** The Info column of the last frame passed to `row`/`rowTo`/`matches` ("" unless `_ws.col.Info` is a column). */
   get info(): string { return this.#info; }
+  /** The decoded frame of the last record passed to `row`/`rowTo`/`matches` (reused per record). */
+  get frame(): DecodedFrame { return this.#frame; }
 
   /** Analyses one record (every record must pass through here or `row`, in order) and tells
    *  whether the display filter keeps it (true without a filter). */

@@ -14,8 +14,9 @@
  *  out.end();
  *  ```
  *  `runReadOutput` is that loop for a path, with `-Y tcp`, `-c`, `-w` and the progress line. */
+import { once } from "node:events";
 import { closeSync, fstatSync, openSync, statSync, writeSync } from "node:fs";
-import { type CaptureInfo, type CaptureRecord, PcapngWriter, PcapWriter, readCapture } from "../../capture/index.js";
+import { type CaptureInfo, type CaptureRecord, newRecord, PcapngWriter, PcapWriter, readCapture } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
 import { DecodedFrame, FrameDecoder, MAX_TCP_LAYERS } from "../../decode/index.js";
 import { AnalysisResult, newSegment, TcpAnalyzer } from "../../analysis/index.js";
@@ -26,6 +27,7 @@ import { addressLayer, destinationText, formatRelativeTime, sourceText, formatSu
 import { renderDetailsTree, buildDetailsTree } from "../../explain/tree.js";
 import { formatJsonPairs, toJsonPacket, toNdjsonPacket } from "../../explain/json.js";
 import { FieldRows } from "../../explain/rows.js";
+import { ByteOut } from "../../explain/bytes-out.js";
 import { CliError } from "../errors.js";
 
 /** Everything known about one frame after decoding and analysis. Reused: valid until the next `step`. */
@@ -70,12 +72,18 @@ export class ReadPipeline {
   readonly #rows: FieldRows | undefined;
   #started = false;
 
-  /** `info`: compute the Info column (summary lines, JSON). */
-  constructor(info = true) {
+  /** False: only the Info column's own pass runs (its decoded frame is `ctx.frame`, `ctx.results`
+   *  stays empty): enough for summary lines and the hex dump, and half the work. */
+  readonly #analyse: boolean;
+
+  /** `info`: compute the Info column (summary lines, JSON). `results`: decode and analyse each frame
+   *  here too, for `ctx.results` (-V, JSON); without it `info` must be true. */
+  constructor(info = true, results = true) {
     this.#rows = info ? new FieldRows(["_ws.col.Info"], {}, {}, false) : undefined;
+    this.#analyse = results || this.#rows === undefined;
     for (let i = 0; i < MAX_TCP_LAYERS; i++) this.#pool.push(new AnalysisResult());
-    this.ctx = { rec: undefined as unknown as CaptureRecord, frame: this.frame, results: [], firstSec: 0,
-      firstNsec: 0, prevSec: 0, prevNsec: 0, timeDigits: 6, info: "" };
+    this.ctx = { rec: undefined as unknown as CaptureRecord, frame: this.#analyse ? this.frame : this.#rows!.frame,
+      results: [], firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, timeDigits: 6, info: "" };
   }
 
   /** Decodes and analyses the next frame (in capture order); `info` gives the timestamp resolution. */
@@ -86,7 +94,8 @@ export class ReadPipeline {
     c.rec = rec;
     const iface = info?.interfaces[rec.interface];
     c.timeDigits = timeDigits(iface?.tsresol ?? 6);
-    c.info = this.#rows !== undefined ? this.#rows.row(rec) ?? "" : "";
+    if (this.#rows !== undefined) { this.#rows.matches(rec); c.info = this.#rows.info; } else c.info = "";
+    if (!this.#analyse) return c;
     this.decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, f);
     c.results.length = f.tcpCount;
     for (let i = 0; i < f.tcpCount; i++) {
@@ -116,6 +125,37 @@ export function summaryLine(c: FrameContext): string {
     protocol: o.protocol, length: rec.originalLength, info: o.info });
 }
 
+const SPACES = new Uint8Array(64).fill(32);
+function spaces(out: ByteOut, n: number): void { if (n > 0) out.bytes(SPACES.subarray(0, n)); }
+function decimalLength(n: number): number { let d = 1; for (let p = 10; p <= n; p *= 10) d++; return d; }
+function ipv4Length(a: number): number {
+  return 3 + decimalLength(a >>> 24) + decimalLength((a >>> 16) & 255) + decimalLength((a >>> 8) & 255) + decimalLength(a & 255);
+}
+const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+
+/** `summaryLine(c)` and a newline, written into `out`: TCP over IPv4 frames at or after the first
+ *  frame's time go in as bytes (only Info is a string), anything else through `summaryLine`. */
+export function writeSummaryLine(out: ByteOut, c: FrameContext): void {
+  const f = c.frame, rec = c.rec;
+  const ip = f.tcpCount > 0 && !f.tcp[0]!.quoted && c.info !== "" ? addressLayer(f) : undefined;
+  let ds = rec.tsSec - c.firstSec, dn = rec.tsNsec - c.firstNsec;
+  if (dn < 0) { ds -= 1; dn += 1_000_000_000; }
+  if (ip === undefined || ip.version !== 4 || ip.pseudoSrcAt >= 0 || ip.pseudoDstAt >= 0 || ds < 0 || rec.index > 99999999) {
+    out.str(summaryLine(c)); out.byte(10); return;
+  }
+  // %5u %10s %12s → %-12s %s %u %s (formatSummaryLine, formatRelativeTime)
+  spaces(out, 5 - decimalLength(rec.index)); out.uint(rec.index); out.byte(32);
+  const digits = c.timeDigits;
+  spaces(out, 10 - decimalLength(ds) - (digits > 0 ? digits + 1 : 0)); out.uint(ds);
+  if (digits > 0) { out.byte(46); out.digits(Math.floor(dn / POW10[9 - digits]!), digits); }
+  out.byte(32);
+  spaces(out, 12 - ipv4Length(ip.src4)); out.ipv4(ip.src4);
+  out.str(" \u2192 ");
+  out.ipv4(ip.dst4); spaces(out, 12 - ipv4Length(ip.dst4));
+  out.byte(32); out.str(tcpProtocol(f)); out.byte(32); out.uint(rec.originalLength); out.byte(32);
+  out.str(c.info); out.byte(10);
+}
+
 /** Output format of `synack read`. */
 export type ReadFormat = "text" | "json" | "ndjson";
 
@@ -133,9 +173,13 @@ export interface PrintOptions {
 export class PacketPrinter {
   readonly #opts: PrintOptions;
   readonly #write: (s: string) => void;
+  /** Where summary lines go as bytes (`write` must append to the same buffer), if given. */
+  readonly #sink: ByteOut | undefined;
   #count = 0;
 
-  constructor(opts: PrintOptions, write: (s: string) => void) { this.#opts = opts; this.#write = write; }
+  constructor(opts: PrintOptions, write: (s: string) => void, sink?: ByteOut) {
+    this.#opts = opts; this.#write = write; this.#sink = sink;
+  }
 
   /** Frames printed so far. */
   get count(): number { return this.#count; }
@@ -155,6 +199,8 @@ export class PacketPrinter {
       this.#write(o.hex ? "\n" + formatHexDump(c.frame) : "\n");
     } else if (o.hex) {
       this.#write(formatHexDump(c.frame));
+    } else if (this.#sink !== undefined) {
+      writeSummaryLine(this.#sink, c);
     } else {
       this.#write(summaryLine(c) + "\n");
     }
@@ -277,6 +323,10 @@ export interface RunReadOptions extends PrintOptions {
   filter?: ((c: FrameContext) => boolean) | undefined;
   /** Where text goes; default stdout. */
   write?: (s: string) => void;
+  /** A byte buffer that `write` appends to: summary lines are written into it directly, and
+   *  `drain` is awaited whenever it holds 64 KiB or more. */
+  sink?: ByteOut;
+  drain?: () => Promise<void>;
   /** Where the one-line "file stopped early" note goes; default stderr. */
   warn?: (s: string) => void;
   /** Progress stream; default stderr. */
@@ -305,8 +355,10 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
     for await (const c of chunks) { bytesRead += c.length; yield c; }
   };
   const reader = readCapture(counted(openCaptureFile(o.path)));
-  const pipe = new ReadPipeline();
-  const printer = new PacketPrinter(o, write);
+  // Summary lines and the hex dump need only the Info pass's decoded frame; -V and JSON read the results.
+  const pipe = new ReadPipeline(true, o.details === true || (o.format !== undefined && o.format !== "text"));
+  const printer = new PacketPrinter(o, write, o.sink);
+  const sink = o.sink, drain = o.drain;
   const out = o.writePath !== undefined ? new FrameFileWriter(o.writePath) : undefined;
   const nanos = (): boolean => reader.info?.pcap?.nanos ?? true;
   const limit = o.count ?? Infinity;
@@ -314,15 +366,22 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
   let frames = 0;
   try {
     if (limit > 0) {
-      for await (const rec of reader.records()) {
-        frames++;
-        const c = pipe.step(rec, reader.info);
-        progress.update(bytesRead, frames);
-        if (o.filter === undefined || o.filter(c)) {
-          printer.packet(c);
-          out?.add(rec, nanos());
+      // Batches, not records(): no promise per frame.
+      const rec = newRecord();
+      let stop = false;
+      for await (const batch of reader.batches()) {
+        while (batch.next(rec)) {
+          frames++;
+          const c = pipe.step(rec, reader.info);
+          if (progress.enabled) progress.update(bytesRead, frames);
+          if (o.filter === undefined || o.filter(c)) {
+            printer.packet(c);
+            out?.add(rec, nanos());
+            if (sink !== undefined && drain !== undefined && sink.len >= 1 << 16) await drain();
+          }
+          if (frames >= limit) { stop = true; break; }
         }
-        if (frames >= limit) break;
+        if (stop) break;
       }
     }
   } catch (err) {
@@ -368,12 +427,19 @@ export async function readOutputCommand(file: string, v: ReadOutputValues): Prom
     count = Number(v.c);
   }
   const out = process.stdout;
-  let buf = "";
-  const write = (s: string): void => { buf += s; if (buf.length >= 1 << 16) { out.write(buf); buf = ""; } };
+  // One reused byte buffer for all output, handed to stdout in copies; "drain" is awaited when
+  // stdout is behind, so memory stays flat whatever reads the output.
+  const sink = new ByteOut(1 << 17);
+  const drain = async (): Promise<void> => {
+    if (sink.len === 0) return;
+    const ok = out.write(sink.buf.slice(0, sink.len));
+    sink.reset();
+    if (!ok) await once(out, "drain");
+  };
   const code = await runReadOutput({
-    path: file, count, writePath: v.w, filter: filter === "tcp" ? tcpOnly : undefined, write,
+    path: file, count, writePath: v.w, filter: filter === "tcp" ? tcpOnly : undefined, write: (s) => sink.str(s), sink, drain,
     details: v.V === true, hex: v.x === true, format: v.T === "json" || v.T === "ndjson" ? v.T : "text",
   });
-  if (buf !== "") out.write(buf);
+  await drain();
   return code;
 }
