@@ -5,6 +5,7 @@ export {};
 export * from "./packets.js";
 export * from "./color.js";
 export * from "./follow.js";
+export * from "./narrative.js";
 // Field registry, expert items, Info column and tshark -T fields rows (issues 4-5).
 export * from "./fields.js";
 export * from "./expert.js";

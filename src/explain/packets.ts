@@ -5,7 +5,7 @@
  *  hot path (STYLE §5); `collectPackets` keeps only the selected stream or frame. */
 import type { CaptureRecord } from "../capture/index.js";
 import { DecodedFrame, FrameDecoder, formatIpv6, type IpLayer } from "../decode/index.js";
-import { type AnalysisResult, type EndpointEvent, type EndpointState, newSegment, TcpAnalyzer, whyToObject } from "../analysis/index.js";
+import { type AnalysisResult, type EndpointEvent, type EndpointState, newSegment, TcpAnalyzer, whyToObject, probeChecks, formatWhy } from "../analysis/index.js";
 import { segmentFromDecoded } from "../analysis/from-decoded.js";
 
 /** One fired analysis rule, as a plain object: `{flag, id, rule, <value names>…}`. */
@@ -77,6 +77,10 @@ export interface PacketFacts {
   serverEvent: EndpointEvent;
   /** Raw option bytes (header bytes 20 … headerLength, as captured). */
   options: Uint8Array;
+  /** Flags that did not fire, each with the first condition that failed (only with `whyNot`). */
+  whyNot?: string[];
+  /** The captured TCP header bytes (for the RFC 9293 header diagram). */
+  header: Uint8Array;
   /** Captured payload bytes (≤ seglen when the capture was cut). */
   payload: Uint8Array;
 }
@@ -89,6 +93,8 @@ export interface CollectOptions {
   frame?: number;
   /** Copy payload bytes (default true). */
   payload?: boolean;
+  /** Also record why each flag that did not fire did not (replay probe of src/analysis, allocates). */
+  whyNot?: boolean;
 }
 
 /** Copies the analysis result and the decoded header of `frame.tcp[index]` into a snapshot. */
@@ -113,6 +119,7 @@ export function packetFacts(frame: DecodedFrame, index: number, tsSec: number, t
     clientBefore: r.clientBefore, serverBefore: r.serverBefore, client: r.client, server: r.server,
     clientEvent: r.clientEvent, serverEvent: r.serverEvent,
     options: t.options().slice(),
+    header: t.bytes.slice(t.offset, Math.min(t.offset + Math.max(t.headerLength, 20), t.bytes.length)),
     payload: keepPayload ? t.payload().slice() : new Uint8Array(0),
   };
 }
@@ -146,11 +153,14 @@ export async function walkCapture(records: AsyncIterable<CaptureRecord>, opts: C
     if (onFrame !== undefined) onFrame({ frame: rec.index, tsSec: rec.tsSec, tsNsec: rec.tsNsec, frameLength: rec.originalLength });
     for (let i = 0; i < frame.tcpCount; i++) {
       if (!segmentFromDecoded(frame, i, rec.tsSec, rec.tsNsec, seg)) continue;
+      const checks = opts.whyNot === true ? probeChecks(analyzer, seg) : undefined;
       const r = analyzer.observe(seg);
       if (frame.tcp[i]!.quoted) continue;
       if (opts.stream !== undefined && r.stream !== opts.stream) continue;
       if (opts.frame !== undefined && rec.index !== opts.frame) continue;
-      onPacket(packetFacts(frame, i, rec.tsSec, rec.tsNsec, r, keep));
+      const facts = packetFacts(frame, i, rec.tsSec, rec.tsNsec, r, keep);
+      if (checks !== undefined) facts.whyNot = checks.traces.filter((t) => !t.fired).map(formatWhy);
+      onPacket(facts);
     }
   }
 }
