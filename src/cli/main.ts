@@ -9,6 +9,7 @@ const COMMANDS: Record<string, Command> = {
   capture: { load: async () => (await import("./commands/capture.js")).captureCommand, summary: "live capture via tcpdump: a line per packet, -w FILE" },
   read: { load: async () => (await import("./commands/read.js")).readCommand, summary: "read a capture: tshark -T fields output, byte for byte" },
   server: { load: async () => (await import("./commands/server.js")).serverCommand, summary: "echo server (port 20000)" },
+  explain: { load: async () => (await import("./commands/explain.js")).explainCommand, summary: "each packet in plain English: flags, seq/ack, states, the why" },
   follow: { load: async () => (await import("./commands/follow.js")).followCommand, summary: "a TCP stream's bytes each way, as tshark -z follow" },
   ladder: { load: async () => (await import("./commands/ladder.js")).ladderCommand, summary: "a stream's ladder diagram (ASCII or SVG): arrows, states, marks" },
   ui: { load: async () => (await import("./commands/ui.js")).uiCommand, summary: "the web view: packet list, details, bytes, ladder, live" },
