@@ -32,6 +32,17 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const command = process.argv[2] ?? "";
+// `synack read … | head`: the reader went away; stop quietly, as tshark and tcpdump do.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  process.stderr.write(`synack: cannot write output: ${err.message}\n`);
+  process.exit(74);
+});
+// Never a stack trace: an error thrown outside the command's promise chain is still one line.
+process.on("uncaughtException", (err: Error) => {
+  process.stderr.write(`synack: internal error: ${err.message}${process.env.SYNACK_DEBUG ? "\n" + err.stack : " (SYNACK_DEBUG=1 shows the stack)"}\n`);
+  process.exit(70);
+});
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
