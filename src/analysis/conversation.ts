@@ -37,6 +37,8 @@ export class Conversation {
   readonly endpoints = new EndpointTracker();
   /** Set once both sides sent FIN or one sent RST: candidate for forgetting (AnalysisLimits). */
   closed = false;
+  /** Position in the table's closed queue (counted from the first ever queued), −1 when not queued. */
+  queued = -1;
   /** Hash chain in the table. */
   hash = 0;
   next: Conversation | undefined = undefined;
@@ -109,8 +111,12 @@ export class ConversationTable {
   #mask = 1023;
   #count = 0;
   #nextStream = 0;
-  #closedQueue: Conversation[] = [];
+  /** Closed generations, oldest first; a slot is emptied when its generation leaves the table early
+   *  (replaced by a new one on port reuse), so the queue does not keep it alive. */
+  #closedQueue: (Conversation | undefined)[] = [];
   #closedHead = 0;
+  /** Queue number of `#closedQueue[0]` (the queue is shifted now and then). */
+  #queueBase = 0;
   /** Closed conversations forgotten because of `maxClosed`. */
   forgotten = 0;
   constructor(readonly maxClosed: number) {}
@@ -144,14 +150,19 @@ export class ConversationTable {
   markClosed(c: Conversation): void {
     if (c.closed) return;
     c.closed = true;
+    c.queued = this.#queueBase + this.#closedQueue.length;
     this.#closedQueue.push(c);
+    // Emptied slots still count, as the generations they held did before: which ones are
+    // forgotten, and when, does not depend on the emptying.
     while (this.#closedQueue.length - this.#closedHead > this.maxClosed) {
-      const old = this.#closedQueue[this.#closedHead]!;
-      this.#closedQueue[this.#closedHead++] = undefined as unknown as Conversation;
-      if (old.closed && this.#removeExact(old)) this.forgotten++;
+      const old = this.#closedQueue[this.#closedHead];
+      this.#closedQueue[this.#closedHead++] = undefined;
+      if (old !== undefined) old.queued = -1;
+      if (old !== undefined && old.closed && this.#removeExact(old)) this.forgotten++;
     }
     if (this.#closedHead > 1024 && this.#closedHead * 2 > this.#closedQueue.length) {
       this.#closedQueue = this.#closedQueue.slice(this.#closedHead);
+      this.#queueBase += this.#closedHead;
       this.#closedHead = 0;
     }
   }
@@ -183,6 +194,12 @@ export class ConversationTable {
       if (prev === undefined) this.#buckets[i] = c.next; else prev.next = c.next;
       c.next = undefined;
       this.#count--;
+      // Replaced: it can no longer be found, so the closed queue need not hold it.
+      if (c.queued >= 0) {
+        const p = c.queued - this.#queueBase;
+        if (p >= this.#closedHead && this.#closedQueue[p] === c) this.#closedQueue[p] = undefined;
+        c.queued = -1;
+      }
       return;
     }
   }
