@@ -116,6 +116,19 @@ function pad9(n: number): string {
 }
 
 const HEX = "0123456789abcdef";
+/** Fields whose number values are integer ns, printed as seconds with 9 decimals (formatNs). */
+const NS_FIELD = new Uint8Array(FIELD_NAMES.length);
+for (const n of ["tcp.time_relative", "tcp.time_delta", "tcp.analysis.ack_rtt", "tcp.analysis.initial_rtt", "tcp.analysis.rto"] as const) {
+  NS_FIELD[fieldId(n)] = 1;
+}
+
+/** formatNs(ns) written into `out`. */
+function writeNs(out: ByteOut, ns: number): void {
+  if (ns < 0) { out.byte(45); ns = -ns; }
+  const sec = Math.floor(ns / 1e9);
+  out.uint(sec); out.byte(46); out.digits(ns - sec * 1e9, 9);
+}
+
 /** `tcp.flags` as tcpFlagsHex prints it: 0x and 4 lowercase hex digits of the 12 bits. */
 function flagsHex(out: ByteOut, flags: number): void {
   const f = flags & 0xfff;
@@ -179,6 +192,11 @@ export class FieldRows {
   #info = "";
   /** Info text and expert items are only built when a column or the filter reads them. */
   #infoOn = false;
+  /** Field ids the display filter reads from the value lists: those get their text values
+   *  (times, epoch, IPv4 addresses); otherwise numbers are kept and formatted while writing. */
+  readonly #filterReads = new Uint8Array(FIELD_NAMES.length);
+  /** Sub-second part of frame.time_epoch when its value is kept as the seconds number. */
+  #epochNs = 0;
   /** Reused line buffer of `row()`. */
   readonly #line = new ByteOut(4096);
   /** Frame-level experts (comments, arrival time) at the head of the current frame's list. */
@@ -214,6 +232,7 @@ export class FieldRows {
       this.#want[f.id] = 1;
       this.#used.push(f.id);
     }
+    for (const f of filter.fields) if (f.id >= 0) this.#filterReads[f.id] = 1;
     this.#textNeeds();
   }
 
@@ -293,13 +312,20 @@ export class FieldRows {
     if (want[F.epoch] === 1) {
       const raw = rec.rawTime;
       // An out-of-range pcap sub-second field: tshark 4.0 prints the raw pair, unnormalised.
-      vals[F.epoch]!.push(raw === undefined ? `${rec.tsSec}.${pad9(rec.tsNsec)}`
-        : `${raw.nsec < 0 ? "-" : ""}${raw.sec}.${pad9(Math.abs(raw.nsec))}`);
+      if (raw === undefined && this.#filterReads[F.epoch] === 0) { vals[F.epoch]!.push(rec.tsSec); this.#epochNs = rec.tsNsec; }
+      else {
+        vals[F.epoch]!.push(raw === undefined ? `${rec.tsSec}.${pad9(rec.tsNsec)}`
+          : `${raw.nsec < 0 ? "-" : ""}${raw.sec}.${pad9(Math.abs(raw.nsec))}`);
+      }
     }
     if (want[F.ipSrc] === 1 || want[F.ipDst] === 1 || want[F.ip6Src] === 1 || want[F.ip6Dst] === 1) {
       for (let k = 0; k < frame.ipCount; k++) {
         const l = frame.ip[k]!;
-        if (l.version === 4) { vals[F.ipSrc]!.push(l.srcText); vals[F.ipDst]!.push(l.dstText); }
+        // IPv4 addresses stay uint32 numbers (written as dotted quads) unless the filter reads them.
+        if (l.version === 4) {
+          if (this.#filterReads[F.ipSrc] === 0 && this.#filterReads[F.ipDst] === 0) { vals[F.ipSrc]!.push(l.src4); vals[F.ipDst]!.push(l.dst4); }
+          else { vals[F.ipSrc]!.push(l.srcText); vals[F.ipDst]!.push(l.dstText); }
+        }
         else { vals[F.ip6Src]!.push(l.srcText); vals[F.ip6Dst]!.push(l.dstText); }
       }
     }
@@ -316,8 +342,10 @@ export class FieldRows {
     const { separator, occurrence, aggregator, quote } = this.format;
     const q = quote === "d" ? 34 : quote === "s" ? 39 : 0;
     const cols = this.columns, vals = this.#vals;
+    // One ASCII byte (the usual tab and comma) is written as a byte, anything else as text.
+    const sep = separator.length === 1 && separator.charCodeAt(0) < 0x80 ? separator.charCodeAt(0) : -1;
     for (let i = 0; i < cols.length; i++) {
-      if (i > 0) out.str(separator);
+      if (i > 0) { if (sep >= 0) out.byte(sep); else out.str(separator); }
       const c = cols[i]!;
       const v = vals[c]!;
       const n = v.length;
@@ -329,9 +357,12 @@ export class FieldRows {
         if (k > from) out.str(aggregator);
         const x = v[k]!;
         // tcp.flags is kept as a number (filters read it): printed as 0x and 4 hex digits.
-        if (c === F.flags) flagsHex(out, x as number);
-        else if (typeof x === "number") out.num(x);
-        else out.str(x);
+        if (typeof x !== "number") out.str(x);
+        else if (c === F.flags) flagsHex(out, x);
+        else if (NS_FIELD[c] === 1) writeNs(out, x);
+        else if (c === F.epoch) { out.num(x); out.byte(46); out.digits(this.#epochNs, 9); }
+        else if (c === F.ipSrc || c === F.ipDst) out.ipv4(x);
+        else out.num(x);
       }
       if (q !== 0) out.byte(q);
     }
@@ -551,8 +582,8 @@ export class FieldRows {
       const a = r.flags;
       push(F.analysis, "1");
       if (a !== 0) push(F.aFlags, "1");
-      if (r.acksFrame !== 0) { push(F.acksFrame, r.acksFrame); if (r.ackRttNs !== 0 && want[F.ackRtt] === 1) push(F.ackRtt, formatSecNs(r.ackRttSec, r.ackRttSubNs)); }
-      if (r.initialRttNs !== 0 && want[F.irtt] === 1) push(F.irtt, formatNs(r.initialRttNs));
+      if (r.acksFrame !== 0) { push(F.acksFrame, r.acksFrame); if (r.ackRttNs !== 0 && want[F.ackRtt] === 1) push(F.ackRtt, this.#nsValue(F.ackRtt, r.ackRttSec, r.ackRttSubNs)); }
+      if (r.initialRttNs !== 0 && want[F.irtt] === 1) push(F.irtt, this.#filterReads[F.irtt] === 1 ? formatNs(r.initialRttNs) : r.initialRttNs);
       if (r.bytesInFlight !== 0) { push(F.bif, r.bytesInFlight); push(F.push, r.pushBytesSent); }
       if (a !== 0) {
         for (let k = 0; k < FLAG_FIELD_IDS.length; k++) {
@@ -563,7 +594,7 @@ export class FieldRows {
         }
       }
       if (r.dupAckNum !== 0) { push(F.dupNum, r.dupAckNum); push(F.dupFrame, r.dupAckFrame); }
-      if (r.rtoNs !== 0) { if (want[F.rto] === 1) push(F.rto, formatNs(r.rtoNs)); push(F.rtoFrame, r.rtoFrame); }
+      if (r.rtoNs !== 0) { if (want[F.rto] === 1) push(F.rto, this.#filterReads[F.rto] === 1 ? formatNs(r.rtoNs) : r.rtoNs); push(F.rtoFrame, r.rtoFrame); }
       if (a !== 0) {
         addAnalysisExperts(ex, a, r.dupAckNum);
         if (infoOn) info = analysisTags(a, r.dupAckFrame, r.dupAckNum) + info;
@@ -605,11 +636,16 @@ export class FieldRows {
   #times(r: AnalysisResult, rec: CaptureRecord, show: boolean): void {
     const st = this.#streams, k = r.stream;
     if (!show) { st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec; return; }
-    const rel = formatSecNs(rec.tsSec - st.firstSec[k]!, rec.tsNsec - st.firstNs[k]!);
-    const delta = formatSecNs(rec.tsSec - st.prevSec[k]!, rec.tsNsec - st.prevNs[k]!);
+    if (this.#want[F.timeRel] === 1) this.#vals[F.timeRel]!.push(this.#nsValue(F.timeRel, rec.tsSec - st.firstSec[k]!, rec.tsNsec - st.firstNs[k]!));
+    if (this.#want[F.timeDelta] === 1) this.#vals[F.timeDelta]!.push(this.#nsValue(F.timeDelta, rec.tsSec - st.prevSec[k]!, rec.tsNsec - st.prevNs[k]!));
     st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec;
-    if (this.#want[F.timeRel] === 1) this.#vals[F.timeRel]!.push(rel);
-    if (this.#want[F.timeDelta] === 1) this.#vals[F.timeDelta]!.push(delta);
+  }
+
+  /** A duration value of field `f`: integer ns (formatted when written) where formatSecNs would take
+   *  that path and the filter does not read the field, else formatSecNs's text. */
+  #nsValue(f: number, sec: number, ns: number): string | number {
+    if (sec > -9e6 && sec < 9e6 && this.#filterReads[f] === 0) return sec * 1e9 + ns;
+    return formatSecNs(sec, ns);
   }
 
   /** A FIN after the other side's FIN "undergoes" the close; otherwise it "initiates" it. */
