@@ -125,8 +125,7 @@ export function summaryLine(c: FrameContext): string {
     protocol: o.protocol, length: rec.originalLength, info: o.info });
 }
 
-const SPACES = new Uint8Array(64).fill(32);
-function spaces(out: ByteOut, n: number): void { if (n > 0) out.bytes(SPACES.subarray(0, n)); }
+function spaces(out: ByteOut, n: number): void { for (let i = 0; i < n; i++) out.byte(32); }
 function decimalLength(n: number): number { let d = 1; for (let p = 10; p <= n; p *= 10) d++; return d; }
 function ipv4Length(a: number): number {
   return 3 + decimalLength(a >>> 24) + decimalLength((a >>> 16) & 255) + decimalLength((a >>> 8) & 255) + decimalLength(a & 255);
