@@ -122,6 +122,15 @@ for (const n of ["tcp.time_relative", "tcp.time_delta", "tcp.analysis.ack_rtt", 
   NS_FIELD[fieldId(n)] = 1;
 }
 
+/** Fields that are pure functions of the packet's bytes and capture record: a row made only of
+ *  these (and a filter reading only these) needs no TCP analysis at all. */
+const PACKET_ONLY_FIELD = new Uint8Array(FIELD_NAMES.length);
+for (const n of ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport",
+  "tcp.dstport", "tcp.len", "tcp.seq_raw", "tcp.ack_raw", "tcp.hdr_len", "tcp.flags", "tcp.flags.str",
+  "tcp.window_size_value", "tcp.checksum.status", "tcp.urgent_pointer", "tcp.option_kind", "tcp.options.mss_val",
+  "tcp.options.wscale.shift", "tcp.options.wscale.multiplier", "tcp.options.sack_perm", "tcp.options.sack.count",
+  "tcp.options.timestamp.tsval", "tcp.options.timestamp.tsecr"] as const) PACKET_ONLY_FIELD[fieldId(n)] = 1;
+
 /** formatNs(ns) written into `out`. */
 function writeNs(out: ByteOut, ns: number): void {
   if (ns < 0) { out.byte(45); ns = -ns; }
@@ -192,6 +201,8 @@ export class FieldRows {
   #info = "";
   /** Info text and expert items are only built when a column or the filter reads them. */
   #infoOn = false;
+  /** False when every wanted field is packet-only (PACKET_ONLY_FIELD): the analyzer is not run. */
+  #analyseOn = true;
   /** Field ids the display filter reads from the value lists: those get their text values
    *  (times, epoch, IPv4 addresses); otherwise numbers are kept and formatted while writing. */
   readonly #filterReads = new Uint8Array(FIELD_NAMES.length);
@@ -241,6 +252,7 @@ export class FieldRows {
     const w = this.#want;
     this.#infoOn = w[F.info] === 1;
     this.#experts.on = w[F.exMsg] === 1 || w[F.exSev] === 1 || w[F.exGroup] === 1;
+    this.#analyseOn = this.#used.some((id) => PACKET_ONLY_FIELD[id] !== 1);
   }
 
   /** The Info column of the last frame passed to `row`/`rowTo`/`matches` ("" unless `_ws.col.Info` is a column). */
@@ -482,7 +494,7 @@ export class FieldRows {
     const vals = this.#vals, want = this.#want, ex = this.#experts;
     const infoOn = this.#infoOn;
     if (t.quoted && infoOn && this.#info === "") this.#info = this.#icmpText(frame, t);
-    const r = this.#fillSegment(frame, t, rec) ? this.analyzer.observe(this.#seg) : undefined;
+    const r = this.#analyseOn && this.#fillSegment(frame, t, rec) ? this.analyzer.observe(this.#seg) : undefined;
     if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash, rec);
     const fl = t.fields, flags = t.flags;
     const bogus = r !== undefined ? this.#seg.headerBogus : t.problems.includes("tcp.bogus_header_length");
