@@ -1,0 +1,45 @@
+import { paint } from "../../explain/index.js";
+import { ConvCollector, convJson, formatConv } from "../../explain/stats.js";
+import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
+import { captureRecords, wantColor, writeOut } from "./capture-input.js";
+
+export const STATS_USAGE = `synack stats -r FILE conv|expert|io[,INTERVAL] [--json] [--color]
+  Statistics of a whole capture, in the layouts of tshark 4.0:
+  conv             TCP conversations, as tshark -q -z conv,tcp (most frames first)
+  expert           expert items by severity, as tshark -q -z expert
+  io[,INTERVAL]    frames and bytes per INTERVAL seconds (default 1; 0 = the whole capture),
+                   as tshark -q -z io,stat,INTERVAL
+  --json           the same content as data
+  --color          bold headings even when stdout is not a terminal (NO_COLOR wins)`;
+
+/** Makes the heading lines of a table bold (colour on only). */
+function boldHeadings(text: string, headings: RegExp, on: boolean): string {
+  if (!on) return text;
+  return text.split("\n").map((l) => headings.test(l) ? paint("bold", l, true) : l).join("\n");
+}
+
+/** \`synack stats\`. */
+export async function statsCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions({
+    args, strict: true, allowPositionals: true, options: {
+      read: { type: "string", short: "r" }, json: { type: "boolean" }, color: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) { await writeOut(STATS_USAGE + "\n"); return 0; }
+  if (positionals.length !== 1) {
+    throw new CliError(positionals.length === 0 ? "which statistic? conv, expert or io[,INTERVAL] (synack stats --help)"
+      : `one statistic at a time, not '${positionals.join(" ")}'`, EXIT_USAGE);
+  }
+  const what = positionals[0]!;
+  if (values.read === undefined) throw new CliError("-r FILE is required (a pcap or pcapng file, - for stdin)", EXIT_USAGE);
+  const color = wantColor(values.color);
+  if (what === "conv") {
+    const c = new ConvCollector();
+    for await (const rec of captureRecords(values.read)) c.add(rec);
+    if (values.json) { await writeOut(JSON.stringify({ conversations: convJson(c.table()) }, null, 2) + "\n"); return 0; }
+    await writeOut(boldHeadings(formatConv(c.table()), /^(TCP Conversations|\s+\|)/, color));
+    return 0;
+  }
+  throw new CliError(`unknown statistic '${what}': conv, expert or io[,INTERVAL]`, EXIT_USAGE);
+}
