@@ -12,6 +12,7 @@ const COMMANDS: Record<string, Command> = {
   explain: { load: async () => (await import("./commands/explain.js")).explainCommand, summary: "each packet in plain English: flags, seq/ack, states, the why" },
   follow: { load: async () => (await import("./commands/follow.js")).followCommand, summary: "a TCP stream's bytes each way, as tshark -z follow" },
   ladder: { load: async () => (await import("./commands/ladder.js")).ladderCommand, summary: "a stream's ladder diagram (ASCII or SVG): arrows, states, marks" },
+  stats: { load: async () => (await import("./commands/stats.js")).statsCommand, summary: "conversations, expert items, I/O per interval, as tshark -z" },
   ui: { load: async () => (await import("./commands/ui.js")).uiCommand, summary: "the web view: packet list, details, bytes, ladder, live" },
   client: { load: async () => (await import("./commands/client.js")).clientCommand, summary: "echo client: send, read the echo, shut down" },
 };
