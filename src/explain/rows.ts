@@ -498,35 +498,35 @@ export class FieldRows {
     if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash, rec);
     const fl = t.fields, flags = t.flags;
     const bogus = r !== undefined ? this.#seg.headerBogus : t.problems.includes("tcp.bogus_header_length");
-    const push = (f: number, v: string | number): void => { if (want[f] === 1) vals[f]!.push(v); };
+    // No closure per call: values go through #put (STYLE §5).
 
-    if ((fl & TcpField.ports) !== 0) { push(F.srcport, t.srcPort); push(F.dstport, t.dstPort); }
+    if ((fl & TcpField.ports) !== 0) { this.#put(F.srcport, t.srcPort); this.#put(F.dstport, t.dstPort); }
     if (r !== undefined) {
-      push(F.stream, r.stream);
-      push(F.completeness, r.completeness);
+      this.#put(F.stream, r.stream);
+      this.#put(F.completeness, r.completeness);
       if (r.statesPresent) this.#states(r);
     }
-    if ((fl & TcpField.len) !== 0) push(F.len, t.seglen);
-    if (r !== undefined) push(F.seq, r.seq);
-    else if (t.quoted && t.capturedLength >= 8) push(F.seq, t.seqRaw);
-    if ((fl & TcpField.seqRaw) !== 0) push(F.seqRaw, t.seqRaw);
-    if (r !== undefined && r.nxtseqPresent) push(F.nxtseq, r.nxtseq);
-    if (r !== undefined && r.ackPresent) push(F.ack, r.ack);
-    if ((fl & TcpField.ackRaw) !== 0) push(F.ackRaw, t.ackRaw);
-    if ((fl & TcpField.hdrLen) !== 0) push(F.hdrLen, t.headerLength);
+    if ((fl & TcpField.len) !== 0) this.#put(F.len, t.seglen);
+    if (r !== undefined) this.#put(F.seq, r.seq);
+    else if (t.quoted && t.capturedLength >= 8) this.#put(F.seq, t.seqRaw);
+    if ((fl & TcpField.seqRaw) !== 0) this.#put(F.seqRaw, t.seqRaw);
+    if (r !== undefined && r.nxtseqPresent) this.#put(F.nxtseq, r.nxtseq);
+    if (r !== undefined && r.ackPresent) this.#put(F.ack, r.ack);
+    if ((fl & TcpField.ackRaw) !== 0) this.#put(F.ackRaw, t.ackRaw);
+    if ((fl & TcpField.hdrLen) !== 0) this.#put(F.hdrLen, t.headerLength);
     if ((fl & TcpField.flags) !== 0) {
-      push(F.flags, flags);
-      if (want[F.flagsStr] === 1) push(F.flagsStr, flagsStr(flags));
+      this.#put(F.flags, flags);
+      if (want[F.flagsStr] === 1) this.#put(F.flagsStr, flagsStr(flags));
     }
-    if ((fl & TcpField.window) !== 0) push(F.winValue, t.windowRaw);
-    if (r !== undefined && r.windowPresent) push(F.win, r.windowSize);
-    if (r !== undefined && r.scaleFactorPresent) push(F.scale, r.scaleFactor);
+    if ((fl & TcpField.window) !== 0) this.#put(F.winValue, t.windowRaw);
+    if (r !== undefined && r.windowPresent) this.#put(F.win, r.windowSize);
+    if (r !== undefined && r.scaleFactorPresent) this.#put(F.scale, r.scaleFactor);
     let checksum = 2;
     if ((fl & TcpField.checksumStatus) !== 0) {
       if (this.prefs.checkChecksum) checksum = verifyTcpChecksum(frame, index);
-      push(F.checksum, checksum);
+      this.#put(F.checksum, checksum);
     }
-    if ((fl & TcpField.urgent) !== 0) push(F.urgent, t.urgent);
+    if ((fl & TcpField.urgent) !== 0) this.#put(F.urgent, t.urgent);
 
     // Experts and Info, in tshark 4.0's order (spec §1).
     const carried = !t.quoted;
@@ -592,11 +592,11 @@ export class FieldRows {
     // Analysis (spec §8): lost when the options threw.
     if (r !== undefined && r.analysisPresent) {
       const a = r.flags;
-      push(F.analysis, "1");
-      if (a !== 0) push(F.aFlags, "1");
-      if (r.acksFrame !== 0) { push(F.acksFrame, r.acksFrame); if (r.ackRttNs !== 0 && want[F.ackRtt] === 1) push(F.ackRtt, this.#nsValue(F.ackRtt, r.ackRttSec, r.ackRttSubNs)); }
-      if (r.initialRttNs !== 0 && want[F.irtt] === 1) push(F.irtt, this.#filterReads[F.irtt] === 1 ? formatNs(r.initialRttNs) : r.initialRttNs);
-      if (r.bytesInFlight !== 0) { push(F.bif, r.bytesInFlight); push(F.push, r.pushBytesSent); }
+      this.#put(F.analysis, "1");
+      if (a !== 0) this.#put(F.aFlags, "1");
+      if (r.acksFrame !== 0) { this.#put(F.acksFrame, r.acksFrame); if (r.ackRttNs !== 0 && want[F.ackRtt] === 1) this.#put(F.ackRtt, this.#nsValue(F.ackRtt, r.ackRttSec, r.ackRttSubNs)); }
+      if (r.initialRttNs !== 0 && want[F.irtt] === 1) this.#put(F.irtt, this.#filterReads[F.irtt] === 1 ? formatNs(r.initialRttNs) : r.initialRttNs);
+      if (r.bytesInFlight !== 0) { this.#put(F.bif, r.bytesInFlight); this.#put(F.push, r.pushBytesSent); }
       if (a !== 0) {
         for (let k = 0; k < FLAG_FIELD_IDS.length; k++) {
           const fid = FLAG_FIELD_IDS[k]!, bit = FLAG_FIELD_BITS[k]!;
@@ -605,8 +605,8 @@ export class FieldRows {
           if (bit === A_DUPLICATE_ACK) vals[fid]!.push("1");
         }
       }
-      if (r.dupAckNum !== 0) { push(F.dupNum, r.dupAckNum); push(F.dupFrame, r.dupAckFrame); }
-      if (r.rtoNs !== 0) { if (want[F.rto] === 1) push(F.rto, this.#filterReads[F.rto] === 1 ? formatNs(r.rtoNs) : r.rtoNs); push(F.rtoFrame, r.rtoFrame); }
+      if (r.dupAckNum !== 0) { this.#put(F.dupNum, r.dupAckNum); this.#put(F.dupFrame, r.dupAckFrame); }
+      if (r.rtoNs !== 0) { if (want[F.rto] === 1) this.#put(F.rto, this.#filterReads[F.rto] === 1 ? formatNs(r.rtoNs) : r.rtoNs); this.#put(F.rtoFrame, r.rtoFrame); }
       if (a !== 0) {
         addAnalysisExperts(ex, a, r.dupAckNum);
         if (infoOn) info = analysisTags(a, r.dupAckFrame, r.dupAckNum) + info;
@@ -635,6 +635,11 @@ export class FieldRows {
     if (want[F.stServerAfter] === 1) vals[F.stServerAfter]!.push(stateLabel(r.server));
     if (want[F.phase] === 1 && r.phase !== "none") vals[F.phase]!.push(r.phase);
   }
+
+  /** Adds an occurrence of field `f` when it is wanted. */
+  #put(f: number, v: string | number): void { if (this.#want[f] === 1) this.#vals[f]!.push(v); }
+  /** #put when `emit` (the option walk also runs silently to fill the analysis segment). */
+  #putIf(emit: boolean, f: number, v: string | number): void { if (emit && this.#want[f] === 1) this.#vals[f]!.push(v); }
 
   /** First sight of a stream: its first timestamp and its A side (streams are numbered in order). */
   #streamSeen(k: number, srcPort: number, srcHash: number, rec: CaptureRecord): void {
@@ -702,13 +707,13 @@ export class FieldRows {
     let nops = 0, eol = false;
     this.#optEnd = OPT_OK; this.#sawMss = false;
     let i = 0;
-    const push = (f: number, v: string | number): void => { if (emit && want[f] === 1) vals[f]!.push(v); };
+    // No closure per call: values go through #put, only when emitting.
     while (i < declared) {
       if (i >= lim) { this.#optEnd = throwKind; return tokens; }
       const kind = b[base + i]!;
       if (kind === 0) {
         // tshark 4.0: each zero byte from an EOL on is another EOL; a non-zero one ends the walk.
-        push(F.optKind, 0);
+        this.#putIf(emit, F.optKind, 0);
         // The padding after the first EOL is read at once: a capture cut inside it throws.
         if (!eol && declared > lim) {
           for (let j = i + 1; j < lim; j++) if (b[base + j] !== 0) { if (emit) addExpert(ex, TcpExpert.nonZeroAfterEol); break; }
@@ -723,7 +728,7 @@ export class FieldRows {
         this.#optEnd = OPT_STOPPED; return tokens;
       }
       if (kind === 1) {
-        push(F.optKind, 1);
+        this.#putIf(emit, F.optKind, 1);
         // tshark 4.0 (corpus): NOPs are counted over the whole area; the item is raised when the
         // fourth one ends an aligned 32-bit word, and only for the fourth.
         if (++nops === 4 && (i & 3) === 3 && emit) addExpert(ex, TcpExpert.nop);
@@ -744,12 +749,12 @@ export class FieldRows {
         if (emit) ex.add(`${optionName(kind)} (option length = ${len} bytes says option goes past end of options)`, Severity.Note, Group.Sequence);
         this.#optEnd = OPT_STOPPED; return tokens;
       }
-      push(F.optKind, kind);
+      this.#putIf(emit, F.optKind, kind);
       // tshark 4.0 writes the TCP-AO token before reading the option's value.
       if (kind === 29 && txt) tokens += "TCP AO";
       if (i + len > lim) {
         // tshark 4.0 reads a timestamp option field by field: TSval can show before the throw.
-        if (kind === 8 && len === 10 && i + 6 <= lim) push(F.tsval, u32(b, base + i + 2));
+        if (kind === 8 && len === 10 && i + 6 <= lim) this.#putIf(emit, F.tsval, u32(b, base + i + 2));
         this.#optEnd = throwKind === OPT_MALFORMED ? OPT_CONTAINED : throwKind; return tokens;
       }
       const o = base + i + 2;
@@ -763,20 +768,20 @@ export class FieldRows {
           this.#sawMss = true;
           if (!bad) {
             const v = (b[o]! << 8) | b[o + 1]!;
-            s.mss = v; push(F.mss, v); if (txt) tokens += " MSS=" + v;
+            s.mss = v; this.#putIf(emit, F.mss, v); if (txt) tokens += " MSS=" + v;
           }
           break;
         case 3:
           if (!bad) {
             const shift = b[o]!, mult = 2 ** (shift > 14 ? 14 : shift);
-            s.wsShift = shift; push(F.wsShift, shift); push(F.wsMult, mult);
+            s.wsShift = shift; this.#putIf(emit, F.wsShift, shift); this.#putIf(emit, F.wsMult, mult);
             if (txt) tokens += " WS=" + mult;
             if (emit && shift > 14) addExpert(ex, TcpExpert.wscaleInvalid);
           }
           break;
         case 4:
           s.sackPerm = true;
-          if (emit && want[F.sackPerm] === 1) push(F.sackPerm, hexBytes(b, base + i, base + i + len));
+          if (emit && want[F.sackPerm] === 1) this.#putIf(emit, F.sackPerm, hexBytes(b, base + i, base + i + len));
           if (txt) tokens += " SACK_PERM";
           break;
         case 5: {
@@ -786,10 +791,10 @@ export class FieldRows {
           while (k < end) {
             if (end - k < 4) { malformed = true; break; }
             const le = u32(b, k); k += 4;
-            push(F.sackLe, ((le - ackBase) >>> 0));
+            this.#putIf(emit, F.sackLe, ((le - ackBase) >>> 0));
             if (end - k < 4) { malformed = true; break; }
             const re = u32(b, k); k += 4;
-            push(F.sackRe, ((re - ackBase) >>> 0));
+            this.#putIf(emit, F.sackRe, ((re - ackBase) >>> 0));
             if (count === 0) re1 = re;
             else if (count === 1) { le2 = le; re2 = re; }
             if (s.sackCount < s.sackLeft.length && !emit) { s.sackLeft[s.sackCount] = le; s.sackRight[s.sackCount] = re; s.sackCount++; }
@@ -798,7 +803,7 @@ export class FieldRows {
           }
           if (emit) {
             if (malformed) addExpert(ex, TcpExpert.suboptionMalformed);
-            push(F.sackCount, count);
+            this.#putIf(emit, F.sackCount, count);
             if (count > 0 && (seqLe(re1, t.ackRaw) || (count >= 2 && seqLt(le2, re1) && seqLe(re1, re2)))) addExpert(ex, TcpExpert.dsack);
           }
           break;
@@ -807,7 +812,7 @@ export class FieldRows {
           if (!bad) {
             s.hasTimestamps = true;
             const tsval = u32(b, o), tsecr = u32(b, o + 4);
-            push(F.tsval, tsval); push(F.tsecr, tsecr);
+            this.#putIf(emit, F.tsval, tsval); this.#putIf(emit, F.tsecr, tsecr);
             if (txt && !this.prefs.ignoreTcpTimestamps) tokens += " TSval=" + tsval + " TSecr=" + tsecr;
           }
           break;
