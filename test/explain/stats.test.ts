@@ -7,7 +7,9 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { readCapture } from "../../src/capture/index.js";
 import { openCaptureFile } from "../../src/capture/node.js";
-import { ConvCollector, formatConv, formatSize, printfFixed } from "../../src/explain/stats.js";
+import {
+  ConvCollector, formatConv, formatIo, formatSize, IoCollector, ioRowCount, parseIoInterval, printfFixed,
+} from "../../src/explain/stats.js";
 import { capturePath, checkAgainstLedger, firstDiff, tshark } from "./helpers.js";
 import { sharedDir } from "../support/paths.js";
 
@@ -55,6 +57,48 @@ test("stats conv: byte-identical to tshark -z conv,tcp on the corpus, except the
   assert.deepEqual(vanished, [], "ledger rows that no longer differ");
 });
 
+/** Intervals cycled over the corpus: whole seconds, decimals, 0 (whole capture), a "1.0". */
+const INTERVALS = ["1", "0.5", "0.25", "0", "10", "0.010", "1.0", "3.4", "0.1"];
+/** Its frames without a timestamp put the others 1340954905 s after the first: tshark 4.0 would
+ *  print 10^10 rows for a 0.1 s interval, so this file is compared with interval 0 (ledger). */
+const SLOW_IN_TSHARK = new Set(["public/pcapng-test-generator/output_le__difficult__test202.pcapng"]);
+/** Tables longer than this are compared with interval 0 instead (tshark prints every row). */
+const MAX_ROWS = 2000;
+
+test("stats io: byte-identical to tshark -z io,stat,INTERVAL on the corpus, except the ledger", async () => {
+  const diffs: string[] = [];
+  const checked = new Set<string>();
+  let compared = 0, k = 0;
+  for (const rel of allCaptures()) {
+    const path = capturePath(rel);
+    let arg = SLOW_IN_TSHARK.has(rel) ? "0" : INTERVALS[k % INTERVALS.length]!;
+    k++;
+    let io = new IoCollector(parseIoInterval(arg)!);
+    let got = "";
+    try {
+      for await (const rec of readCapture(openCaptureFile(path)).records()) io.add(rec);
+      if (ioRowCount(io.table()) > MAX_ROWS) {
+        arg = "0"; io = new IoCollector(parseIoInterval(arg)!);
+        for await (const rec of readCapture(openCaptureFile(path)).records()) io.add(rec);
+      }
+      got = formatIo(io.table());
+    } catch { got = ""; }
+    const want = tshark(["-n", "-r", path, "-q", "-d", "tcp.port==1-65535,data", "-z", `io,stat,${arg}`]);
+    if (!want.includes("| IO Statistics")) continue; // tshark refuses the file (see its .tshark.err)
+    const key = `stats-io\t${rel}\tio,${arg}`;
+    checked.add(key);
+    compared++;
+    if (want !== got) {
+      diffs.push(key);
+      if (process.env.SYNACK_EXPLAIN_REPORT) process.stderr.write(`${key}: ${firstDiff(want, got)}\n`);
+    }
+  }
+  const { unexpected, vanished } = checkAgainstLedger("stats-io", diffs, checked);
+  assert.ok(compared > 100, `compared ${compared} tables`);
+  assert.deepEqual(unexpected, [], "new differences (command, capture, detail)");
+  assert.deepEqual(vanished, [], "ledger rows that no longer differ");
+});
+
 test("stats: printf-style rounding and sizes", () => {
   // Hand-checked against C printf: exact binary value, ties to even.
   assert.equal(printfFixed(0.03125, 4), "0.0312");
@@ -68,4 +112,15 @@ test("stats: printf-style rounding and sizes", () => {
   assert.equal(formatSize(10000), "10 kB");
   assert.equal(formatSize(10999999), "10 MB");
   assert.equal(formatSize(9999999), "9999 kB");
+});
+
+test("stats io: interval parsing follows tshark 4.0", () => {
+  assert.deepEqual(parseIoInterval("1"), { us: 1000000, precision: 0 });
+  assert.deepEqual(parseIoInterval("0.5"), { us: 500000, precision: 1 });
+  assert.deepEqual(parseIoInterval("0.010"), { us: 10000, precision: 2 });
+  assert.deepEqual(parseIoInterval("1.0"), { us: 1000000, precision: 6 });
+  assert.deepEqual(parseIoInterval("0"), { us: 0, precision: 0 });
+  assert.equal(parseIoInterval("0.0000001"), undefined);
+  assert.equal(parseIoInterval("-1"), undefined);
+  assert.equal(parseIoInterval("x"), undefined);
 });

@@ -1,5 +1,7 @@
 import { paint } from "../../explain/index.js";
-import { ConvCollector, convJson, formatConv } from "../../explain/stats.js";
+import {
+  ConvCollector, convJson, formatConv, formatIo, IO_MAX_ROWS, IoCollector, ioJson, ioRowCount, parseIoInterval,
+} from "../../explain/stats.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 import { captureRecords, wantColor, writeOut } from "./capture-input.js";
 
@@ -39,6 +41,19 @@ export async function statsCommand(args: string[]): Promise<number> {
     for await (const rec of captureRecords(values.read)) c.add(rec);
     if (values.json) { await writeOut(JSON.stringify({ conversations: convJson(c.table()) }, null, 2) + "\n"); return 0; }
     await writeOut(boldHeadings(formatConv(c.table()), /^(TCP Conversations|\s+\|)/, color));
+    return 0;
+  }
+  if (what === "io" || what.startsWith("io,")) {
+    const arg = what === "io" ? "1" : what.slice(3);
+    const interval = parseIoInterval(arg);
+    if (interval === undefined) throw new CliError(`io,INTERVAL: INTERVAL must be seconds ≥ 0.000001, or 0 for the whole capture, not '${arg}'`, EXIT_USAGE);
+    const c = new IoCollector(interval);
+    for await (const rec of captureRecords(values.read)) c.add(rec);
+    const t = c.table();
+    const rows = ioRowCount(t);
+    if (rows > IO_MAX_ROWS) throw new CliError(`io,${arg} would print ${rows} rows (more than ${IO_MAX_ROWS}); choose a longer interval`);
+    if (values.json) { await writeOut(JSON.stringify(ioJson(t), null, 2) + "\n"); return 0; }
+    await writeOut(boldHeadings(formatIo(t), /^\| (IO Statistics|Interval +\|)/, color));
     return 0;
   }
   throw new CliError(`unknown statistic '${what}': conv, expert or io[,INTERVAL]`, EXIT_USAGE);
