@@ -7,6 +7,8 @@ import type { CaptureRecord } from "../capture/index.js";
 import { DecodedFrame, FrameDecoder, formatIpv6, type IpLayer } from "../decode/index.js";
 import { newSegment, TcpAnalyzer } from "../analysis/index.js";
 import { segmentFromDecoded } from "../analysis/from-decoded.js";
+import { addAnalysisExperts, ExpertList, Group, Severity, TcpExpert } from "./expert.js";
+import { FieldRows } from "./rows.js";
 
 // ---------------------------------------------------------------------------------------------
 // Number formatting shared by the tables.
@@ -403,4 +405,104 @@ export function formatIo(t: IoTable): string {
 export function ioJson(t: IoTable): object {
   const { rows, intervalUs, durationUs } = ioLayout(t);
   return { intervalUs, durationUs, rows };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expert summary (-z expert): items by severity, counted per (protocol, summary).
+
+/** One line of `-z expert`: how often the (protocol, summary) pair was raised, its group. */
+export interface ExpertRow { frequency: number; group: string; protocol: string; summary: string }
+
+/** Severities in the order tshark 4.0 prints them, with its section titles. */
+export const EXPERT_SECTIONS = [
+  { title: "Errors", severity: Severity.Error }, { title: "Warns", severity: Severity.Warning },
+  { title: "Notes", severity: Severity.Note }, { title: "Chats", severity: Severity.Chat },
+  { title: "Comments", severity: Severity.Comment },
+] as const;
+
+/** The table of `-z expert`: rows per section title, in first-seen order. */
+export type ExpertTable = Record<(typeof EXPERT_SECTIONS)[number]["title"], ExpertRow[]>;
+
+const GROUP_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(Group).map(([k, v]) => [v, k]));
+
+/** Exact TCP expert texts (analysis flags and fixed items). */
+const TCP_TEXTS: ReadonlySet<string> = (() => {
+  const l = new ExpertList();
+  addAnalysisExperts(l, 0xffffffff, 0);
+  return new Set<string>([...l.message, ...Object.values(TcpExpert).map((x) => x[0])]);
+})();
+/** TCP expert texts with numbers in them. */
+const TCP_PATTERNS: readonly RegExp[] = [
+  /^Connection establish (request \(SYN\)|acknowledge \(SYN\+ACK\)): server port \d+$/, /^Duplicate ACK \(#\d+\)$/,
+  /^Bogus TCP header length \(/, /^Bad checksum \[should be 0x[0-9a-f]+\]$/, / \(length byte past end of options\)$/,
+  / \(with too-short option length = \d+ bytes?\)$/, / \(option length = \d+ bytes says option goes past end of options\)$/,
+  /^option length should be \d+$/,
+];
+
+/** The protocol tshark 4.0 names for an expert item we raise (its summary decides; our decoder
+ *  raises items for Frame, Ethernet, IPv4, IPv6, 802.11 and TCP only). */
+export function expertProtocol(summary: string, group: number): string {
+  if (TCP_TEXTS.has(summary) || TCP_PATTERNS.some((p) => p.test(summary))) return "TCP";
+  if (group === Group.Comment || summary.startsWith("Arrival Time: ")) return "Frame";
+  if (summary.startsWith("IPv4 ") || summary.startsWith("\"Time To Live\"")) return "IPv4";
+  if (summary === "Routing header type is deprecated") return "IPv6 Routing";
+  if (summary.startsWith("Source MAC must not be")) return "Ethernet";
+  if (summary.startsWith("Didn't find padding of zeros")) return "Ethertype";
+  if (summary === "Retransmission (retry)") return "IEEE 802.11";
+  return "Frame";
+}
+
+/** TCP items tshark 4.0 raises only while it builds a protocol tree, which `-q -z expert` does not. */
+const TREE_ONLY: readonly RegExp[] = [/^4 NOP in a row - /, /^Bogus TCP header length \(/];
+
+/** Collects `-z expert` from every record through the tshark-style row builder's expert items. */
+export class ExpertCollector {
+  readonly #rows = new FieldRows(["_ws.expert.message", "_ws.expert.severity", "_ws.expert.group"],
+    { separator: "\u0002", aggregator: "\u0001", occurrence: "a", quote: "n" }, {}, false);
+  readonly #index = new Map<string, ExpertRow>();
+  readonly #table: ExpertTable = { Errors: [], Warns: [], Notes: [], Chats: [], Comments: [] };
+
+  /** Adds one record (every record, in order). */
+  add(rec: CaptureRecord): void {
+    const line = this.#rows.row(rec);
+    if (line === undefined || line.length <= 2) return;
+    const [m = "", sv = "", g = ""] = line.split("\u0002");
+    if (m === "") return;
+    const msgs = m.split("\u0001"), sevs = sv.split("\u0001"), groups = g.split("\u0001");
+    // tshark 4.0's expert tap gets nothing from a TCP header quoted in an ICMP error (no tree).
+    const f = this.#rows.frame;
+    let quotedOnly = f.tcpCount > 0;
+    for (let i = 0; i < f.tcpCount; i++) if (!f.tcp[i]!.quoted) quotedOnly = false;
+    for (let i = 0; i < msgs.length; i++) {
+      const sev = Number(sevs[i]), group = Number(groups[i]), summary = msgs[i]!;
+      const section = EXPERT_SECTIONS.find((x) => x.severity === sev)?.title;
+      if (section === undefined) continue;
+      if (TREE_ONLY.some((p) => p.test(summary))) continue;
+      const protocol = expertProtocol(summary, group);
+      if (quotedOnly && protocol === "TCP") continue;
+      const key = `${section}\u0000${protocol}\u0000${summary}`;
+      const row = this.#index.get(key);
+      if (row !== undefined) { row.frequency++; continue; }
+      const fresh: ExpertRow = { frequency: 1, group: GROUP_NAMES.get(group) ?? `Unknown (${group})`, protocol, summary };
+      this.#index.set(key, fresh);
+      this.#table[section].push(fresh);
+    }
+  }
+
+  /** The table so far. */
+  table(): ExpertTable { return this.#table; }
+}
+
+/** The text of `tshark -q -z expert`. */
+export function formatExpert(t: ExpertTable): string {
+  let out = "";
+  for (const { title } of EXPERT_SECTIONS) {
+    const rows = t[title];
+    if (rows.length === 0) continue;
+    let total = 0;
+    for (const r of rows) total += r.frequency;
+    out += `\n${title} (${total})\n=============\n   Frequency      Group           Protocol  Summary\n`;
+    for (const r of rows) out += `${padLeft(String(r.frequency), 12)} ${padLeft(r.group, 10)} ${padLeft(r.protocol, 18)}  ${r.summary}\n`;
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import { readCapture } from "../../src/capture/index.js";
 import { openCaptureFile } from "../../src/capture/node.js";
 import {
-  ConvCollector, formatConv, formatIo, formatSize, IoCollector, ioRowCount, parseIoInterval, printfFixed,
+  ConvCollector, ExpertCollector, formatConv, formatExpert, formatIo, formatSize, IoCollector, ioRowCount, parseIoInterval, printfFixed,
 } from "../../src/explain/stats.js";
 import { capturePath, checkAgainstLedger, firstDiff, tshark } from "./helpers.js";
 import { sharedDir } from "../support/paths.js";
@@ -95,6 +95,57 @@ test("stats io: byte-identical to tshark -z io,stat,INTERVAL on the corpus, exce
   }
   const { unexpected, vanished } = checkAgainstLedger("stats-io", diffs, checked);
   assert.ok(compared > 100, `compared ${compared} tables`);
+  assert.deepEqual(unexpected, [], "new differences (command, capture, detail)");
+  assert.deepEqual(vanished, [], "ledger rows that no longer differ");
+});
+
+/** The TCP rows of a `-z expert` text, each prefixed with its section title. */
+function tcpExpertLines(text: string): string[] {
+  const out: string[] = [];
+  let section = "";
+  for (const line of text.split("\n")) {
+    const m = /^(Errors|Warns|Notes|Chats|Comments) \(\d+\)$/.exec(line);
+    if (m) { section = m[1]!; continue; }
+    if (/^ {0,11}\d+ /.test(line) && line.slice(23, 42).trim() === "TCP") out.push(`${section}: ${line}`);
+  }
+  return out;
+}
+
+test("stats expert: tshark -z expert on the corpus, TCP rows and whole text, except the ledger", async () => {
+  const diffs: string[] = [];
+  const checked = new Set<string>();
+  let compared = 0, tcpRows = 0;
+  for (const rel of allCaptures()) {
+    const path = capturePath(rel);
+    const want = tshark(["-n", "-r", path, "-q", "-d", "tcp.port==1-65535,data", "-z", "expert", "-z", "conv,tcp"]);
+    // The conversation table (printed first: tshark draws the last -z first) marks a file tshark read.
+    const rule = "=".repeat(80) + "\n";
+    const c0 = want.indexOf(rule + "TCP Conversations\n");
+    if (c0 < 0) continue; // tshark refuses the file (see its .tshark.err)
+    const c1 = want.indexOf(rule, c0 + rule.length) + rule.length;
+    const wantExpert = want.slice(0, c0) + want.slice(c1);
+    const c = new ExpertCollector();
+    let got = "";
+    try {
+      for await (const rec of readCapture(openCaptureFile(path)).records()) c.add(rec);
+      got = formatExpert(c.table());
+    } catch { got = ""; }
+    const w = tcpExpertLines(wantExpert), g = tcpExpertLines(got);
+    tcpRows += w.length;
+    for (const [detail, same] of [["tcp", w.join("\n") === g.join("\n")], ["all", wantExpert === got]] as const) {
+      const key = `stats-expert\t${rel}\t${detail}`;
+      checked.add(key);
+      compared++;
+      if (!same) {
+        diffs.push(key);
+        if (process.env.SYNACK_EXPLAIN_REPORT) {
+          process.stderr.write(`${key}: ${detail === "tcp" ? firstDiff(w.join("\n"), g.join("\n")) : firstDiff(wantExpert, got)}\n`);
+        }
+      }
+    }
+  }
+  const { unexpected, vanished } = checkAgainstLedger("stats-expert", diffs, checked);
+  assert.ok(compared > 200 && tcpRows > 300, `compared ${compared} tables, ${tcpRows} TCP rows`);
   assert.deepEqual(unexpected, [], "new differences (command, capture, detail)");
   assert.deepEqual(vanished, [], "ledger rows that no longer differ");
 });

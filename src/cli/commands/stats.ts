@@ -1,6 +1,6 @@
 import { paint } from "../../explain/index.js";
 import {
-  ConvCollector, convJson, formatConv, formatIo, IO_MAX_ROWS, IoCollector, ioJson, ioRowCount, parseIoInterval,
+  ConvCollector, convJson, ExpertCollector, formatConv, formatExpert, formatIo, IO_MAX_ROWS, IoCollector, ioJson, ioRowCount, parseIoInterval,
 } from "../../explain/stats.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 import { captureRecords, wantColor, writeOut } from "./capture-input.js";
@@ -41,6 +41,13 @@ export async function statsCommand(args: string[]): Promise<number> {
     for await (const rec of captureRecords(values.read)) c.add(rec);
     if (values.json) { await writeOut(JSON.stringify({ conversations: convJson(c.table()) }, null, 2) + "\n"); return 0; }
     await writeOut(boldHeadings(formatConv(c.table()), /^(TCP Conversations|\s+\|)/, color));
+    return 0;
+  }
+  if (what === "expert") {
+    const c = new ExpertCollector();
+    for await (const rec of captureRecords(values.read)) c.add(rec);
+    if (values.json) { await writeOut(JSON.stringify(c.table(), null, 2) + "\n"); return 0; }
+    await writeOut(boldHeadings(formatExpert(c.table()), /^(Errors|Warns|Notes|Chats|Comments) \(\d+\)$/, color));
     return 0;
   }
   if (what === "io" || what.startsWith("io,")) {
