@@ -4,13 +4,17 @@
  *  Only this lab file may use decode and analysis (STYLE.md §1). */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { PcapngWriter } from "../capture/index.js";
+import { newRecord, PcapngWriter, type CaptureRecord } from "../capture/index.js";
 import { DecodedFrame, FrameDecoder, formatIpv6, tcpOptions, type TcpOption } from "../decode/index.js";
 import {
   ACK, ANALYSIS_FLAGS, CWR, ECE, FIN, PSH, RST, SYN, URG, TcpAnalyzer, newSegment, whyToObject,
   type AnalysisFlagField, type AnalysisResult, type EndpointState, type WhyList,
 } from "../analysis/index.js";
 import { segmentFromDecoded } from "../analysis/from-decoded.js";
+import {
+  bytesPrimer, FieldRows, ladderModel, ladderPacket, renderLadderAscii, tcpHeaderModel,
+  type BytesPrimer, type HeaderModel, type LadderAsciiOptions, type LadderModel, type LadderPacket,
+} from "../explain/index.js";
 import { startEchoServer, EchoServerError, type EchoServerHandle } from "./server.js";
 import { runEchoClient, type EchoClientResult } from "./client.js";
 import { startCapture, CaptureError, type CaptureHandle } from "./capture.js";
@@ -28,7 +32,7 @@ export interface KeptPacket {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Summary lines (a short tshark-like packet list; the explain issue brings tshark's exact Info)
+// Summary lines (a tshark-like packet list; TCP rows carry src/explain's Info column, tshark's own)
 
 /** One row of the packet list. */
 export interface PacketRow {
@@ -86,26 +90,16 @@ function ipText(frame: DecodedFrame, i: number, src: boolean): string {
   return formatIpv6(src ? ip.src : ip.dst);
 }
 
-function optionsInfo(opts: readonly TcpOption[]): string {
-  let s = "";
-  for (const o of opts) {
-    if (o.type === "mss" && o.value !== undefined) s += ` MSS=${o.value}`;
-    else if (o.type === "sack_perm") s += " SACK_PERM";
-    else if (o.type === "timestamp" && o.tsval !== undefined) s += ` TSval=${o.tsval} TSecr=${o.tsecr ?? 0}`;
-    else if (o.type === "wscale" && o.multiplier !== undefined) s += ` WS=${o.multiplier}`;
-    else if (o.type === "sack" && o.count > 0) {
-      for (let b = 0; b < o.count; b++) s += ` SLE=${o.edges[2 * b]} SRE=${o.edges[2 * b + 1]}`;
-    }
-  }
-  return s;
-}
-
 /**
  * Turns records into packet-list rows, one at a time (live capture prints as packets arrive).
- * Runs our decoder and analyzer, so TCP rows show relative seq/ack and analysis tags.
+ * Runs our decoder and analyzer (relative seq/ack, states, analysis flags); the Info text of TCP
+ * rows is src/explain's Info column (tshark's, exactly), computed by its own pass over the same
+ * records unless `info` is false (then a short text of ours, for watchers that print nothing).
  */
 export class PacketLister {
   readonly #decoder = new FrameDecoder();
+  readonly #rows: FieldRows | undefined;
+  readonly #rec: CaptureRecord = newRecord();
   readonly #frame = new DecodedFrame();
   readonly #seg = newSegment();
   readonly analyzer = new TcpAnalyzer();
@@ -114,6 +108,10 @@ export class PacketLister {
   #firstNsec = 0;
   /** The analysis of the last TCP row (undefined for a non-TCP row); reused per packet. */
   lastResult: AnalysisResult | undefined;
+
+  constructor(info = true) {
+    this.#rows = info ? new FieldRows(["_ws.col.Info"], {}, {}, false) : undefined;
+  }
 
   /** Packets seen so far. */
   get count(): number { return this.#count; }
@@ -128,6 +126,14 @@ export class PacketLister {
     const f = this.#frame;
     this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, no, f);
     this.lastResult = undefined;
+    let info = "";
+    if (this.#rows !== undefined) {
+      const c = this.#rec;
+      c.index = no; c.linkType = rec.linkType; c.tsSec = rec.tsSec; c.tsNsec = rec.tsNsec;
+      c.capturedLength = rec.bytes.length; c.originalLength = rec.originalLength; c.bytes = rec.bytes;
+      this.#rows.matches(c);
+      info = this.#rows.info;
+    }
     const row: PacketRow = { no, time: formatSeconds(ns), src: "", dst: "", proto: "", length: rec.originalLength, info: "" };
     if (f.tcpCount > 0 && !f.tcp[0]!.quoted) {
       const t = f.tcp[0]!;
@@ -143,8 +149,8 @@ export class PacketLister {
         if (r.windowPresent) win = r.windowSize;
         if (r.analysisPresent) for (const a of ANALYSIS_FLAGS) if ((r.flags & a.bit) !== 0) tags = ANALYSIS_TAGS[a.field] + " " + tags;
       }
-      const opts = t.optionsCaptured > 0 ? optionsInfo(tcpOptions(t.options(), t.optionsLength).options) : "";
-      row.info = `${tags}${t.srcPort} → ${t.dstPort} [${flagNames(t.flags).join(", ") || "<None>"}] ${seqText}${ackText} Win=${win} Len=${Math.max(t.seglen, 0)}${opts}`;
+      row.info = info !== "" ? info
+        : `${tags}${t.srcPort} → ${t.dstPort} [${flagNames(t.flags).join(", ") || "<None>"}] ${seqText}${ackText} Win=${win} Len=${Math.max(t.seglen, 0)}`;
     } else if (f.ipCount > 0) {
       const ip = f.ip[f.ipCount - 1]!;
       row.src = ipText(f, f.ipCount - 1, true); row.dst = ipText(f, f.ipCount - 1, false);
@@ -222,6 +228,11 @@ export interface WalkPacket {
   analysis: AnalysisFacts[];
   /** One sentence: what happened. */
   headline: string;
+  /** The TCP header in RFC 9293 §3.1's layout with this packet's values (src/explain's diagram model;
+   *  draw it with `renderHeaderDiagram`). */
+  header: HeaderModel;
+  /** The payload byte by byte: character, decimal, hex, bits (src/explain's bytes primer). */
+  primer: BytesPrimer;
 }
 
 /** The whole exchange as data. */
@@ -231,6 +242,8 @@ export interface Walkthrough {
   packets: WalkPacket[];
   /** Packet numbers per phase, in order of appearance. */
   phases: Array<{ phase: Phase; packets: number[] }>;
+  /** The connection's ladder diagram model (src/explain): arrows, states where they change, marks. */
+  ladder: LadderModel;
   /** Invariants of a clean exchange, checked on the capture. */
   checks: {
     handshake: boolean;
@@ -325,6 +338,7 @@ export function buildWalkthrough(packets: readonly KeptPacket[]): Walkthrough {
   const data: Record<"client" | "server", number[]> = { client: [], server: [] };
   let finSeen = false, handshake = false;
   let stream: number | undefined;
+  const ladderPackets: LadderPacket[] = [];
 
   for (const p of packets) {
     const row = lister.row(p);
@@ -334,6 +348,9 @@ export function buildWalkthrough(packets: readonly KeptPacket[]): Walkthrough {
     if (stream === undefined) stream = r.stream;
     if (r.stream !== stream) continue;
     const t = f.tcp[0]!;
+    // Snapshots of the reused result, taken before anything else reads the next packet.
+    ladderPackets.push(ladderPacket(f, 0, r));
+    const header = tcpHeaderModel(t.bytes, t.offset, r);
     const sender = r.fromClient ? "client" : "server";
     const receiver = r.fromClient ? "server" : "client";
     if (client.port === 0) {
@@ -396,7 +413,7 @@ export function buildWalkthrough(packets: readonly KeptPacket[]): Walkthrough {
       payloadLength: len, windowRaw: t.windowRaw, windowBytes, windowWhy, options, payload,
       payloadBytes: Array.from(payload, byteFacts),
       clientBefore: r.clientBefore, clientAfter: r.client, serverBefore: r.serverBefore, serverAfter: r.server,
-      analysis,
+      analysis, header, primer: bytesPrimer(payload),
       headline: headline(sender, receiver, flags, len, payload, analysis)
         + (fin && ackRel !== undefined && rd.finSent && ackRel >= rd.finRel + 1
           ? ` Its ACK also acknowledges the ${receiver}'s FIN, so the four steps of the teardown fit in three segments.` : ""),
@@ -415,7 +432,7 @@ export function buildWalkthrough(packets: readonly KeptPacket[]): Walkthrough {
     return d.finSent && out.some((p) => p.sender === peer && p.ackRel !== undefined && p.ackRel >= d.finRel + 1 && d.isn !== undefined);
   };
   return {
-    client, server, packets: out, phases,
+    client, server, packets: out, phases, ladder: ladderModel(ladderPackets),
     checks: {
       handshake,
       dataFromClient: Uint8Array.from(data.client),
@@ -440,29 +457,11 @@ function headline(sender: string, receiver: string, flags: number, len: number, 
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small ASCII ladder (the explain issue replaces it with a richer one)
+// The ladder
 
-/** Client and server lifelines with one arrow per segment, within 80 columns. */
-export function ladder(w: Walkthrough): string[] {
-  const inner = 40;
-  const lines: string[] = [];
-  const left = `client ${w.client.port}`, right = `server ${w.server.port}`;
-  lines.push(`${"".padStart(4)} ${"".padEnd(12)} ${left.padEnd(inner + 2 - right.length)}${right}`);
-  let cs = "", ss = "";
-  for (const p of w.packets) {
-    let label = p.flagNames.join(",") + ` ${p.seqRel}`;
-    if (p.ackRel !== undefined) label += `/${p.ackRel}`;
-    if (p.payloadLength > 0) label += ` len=${p.payloadLength}`;
-    if (label.length > inner - 6) label = label.slice(0, inner - 6);
-    const fill = inner - label.length - 2;
-    const a = Math.floor(fill / 2), b = fill - a;
-    const arrow = p.sender === "client" ? `-${"-".repeat(a)}${label}${"-".repeat(b)}>` : `<${"-".repeat(a)}${label}${"-".repeat(b)}-`;
-    const lstate = p.clientAfter !== cs ? p.clientAfter : "";
-    const rstate = p.serverAfter !== ss ? p.serverAfter : "";
-    cs = p.clientAfter; ss = p.serverAfter;
-    lines.push(`${String(p.no).padStart(4)} ${lstate.padStart(12)} |${arrow}| ${rstate}`);
-  }
-  return lines;
+/** The walkthrough's ladder diagram as text (src/explain's ASCII renderer, 80 columns by default). */
+export function ladder(w: Walkthrough, opts: LadderAsciiOptions = {}): string[] {
+  return renderLadderAscii(w.ladder, opts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -548,7 +547,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
     if (capture !== undefined) {
       const cap = capture;
       consumer = (async () => {
-        const watch = new PacketLister();
+        const watch = new PacketLister(false);
         for await (const rec of cap) {
           const kept: KeptPacket = { linkType: rec.linkType, tsSec: rec.tsSec, tsNsec: rec.tsNsec,
             originalLength: rec.originalLength, bytes: rec.bytes.slice() };

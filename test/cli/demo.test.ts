@@ -34,22 +34,51 @@ test("cli demo: npm start's command shows the article from a live capture", asyn
   assert.equal(c.fatal, undefined);
   assert.match(o, new RegExp(`Captured ${c.records.length} packets`));
   // Packet list, phases, the numbers and their why, bytes, states, ladder, how to open the file.
+  // Everything fits 80 columns; facts are matched on the text with line breaks folded to spaces.
+  const long = o.split("\n").filter((l) => [...l].length > 80);
+  assert.deepEqual(long, [], "lines wider than 80 columns");
+  const flat = o.replace(/\s+/g, " ");
   assert.match(o, /== Packet list ==/);
-  assert.match(o, new RegExp(`\\d+ → ${port} \\[SYN\\] Seq=0 Win=\\d+ Len=0 MSS=\\d+ SACK_PERM TSval=\\d+ TSecr=0 WS=\\d+`));
-  assert.match(o, new RegExp(`${port} → \\d+ \\[SYN, ACK\\] Seq=0 Ack=1 `));
+  assert.match(flat, new RegExp(`\\d+ → ${port} \\[SYN\\] Seq=0 Win=\\d+ Len=0 MSS=\\d+ SACK_PERM TSval=\\d+ TSecr=0 WS=\\d+`));
+  assert.match(flat, new RegExp(`${port} → \\d+ \\[SYN, ACK\\] Seq=0 Ack=1 `));
+  assert.match(flat, new RegExp(`\\d+ → ${port} \\[PSH, ACK\\] Seq=1 Ack=1 Win=\\d+ Len=2 `));
   assert.match(o, /-- Three-way handshake \(packets 1–3\) --/);
   assert.match(o, /-- Data transfer \(packets 4–/);
   assert.match(o, /-- Teardown \(packets \d+–\d+\) --/);
-  assert.match(o, /the client's ISN, chosen at random/);
-  assert.match(o, /ack +3: raw \d+ = client's ISN \d+ \+ 3; relative 3 = 1 for the client's SYN \+ 2 data bytes received/);
-  assert.match(o, /'A' = +65 = 0x41 = 01000001/);
-  assert.match(o, /'B' = +66 = 0x42 = 01000010/);
-  assert.match(o, /option +MSS \d+ — maximum segment size/);
-  assert.match(o, /option +WS shift \d+ \(×\d+\) — window scale/);
-  assert.match(o, /states +client CLOSED → SYN-SENT; server LISTEN → SYN-RECEIVED/);
-  assert.match(o, /server (CLOSE-WAIT|ESTABLISHED) → LAST-ACK/);
-  assert.match(o, /Checks: handshake yes; client sent "AB", server sent "AB"; client's FIN acknowledged yes; server's FIN acknowledged yes/);
-  assert.match(o, /== Ladder ==\n.*client \d+ +server \d+\n +1 +SYN-SENT \|-+SYN 0-+>\| SYN-RECEIVED/);
+  assert.match(flat, /the client's ISN, chosen at random/);
+  assert.match(flat, /ack 3: raw \d+ = client's ISN \d+ \+ 3; relative 3 = 1 for the client's SYN \+ 2 data bytes received/);
+  assert.match(flat, /data 2 bytes "AB" = 0x41 0x42/);
+  assert.match(flat, /option MSS \d+ — maximum segment size/);
+  assert.match(flat, /option WS shift \d+ \(×\d+\) — window scale/);
+  assert.match(flat, /option SACK_PERM — /);
+  assert.match(flat, /option Timestamps TSval=\d+ TSecr=0 — /);
+  assert.match(flat, /states client CLOSED → SYN-SENT; server LISTEN → SYN-RECEIVED/);
+  assert.match(flat, /server (CLOSE-WAIT|ESTABLISHED) → LAST-ACK/);
+  assert.match(flat, /states client TIME-WAIT; server LAST-ACK → CLOSED|server LAST-ACK → CLOSED/);
+  assert.match(flat, /Checks: handshake yes; client sent "AB", server sent "AB"; client's FIN acknowledged yes; server's FIN acknowledged yes/);
+
+  // The first data packet's header, RFC 9293 §3.1 style, with its values; then the bytes primer.
+  const client = Number(o.match(/client \| connected from 127\.0\.0\.1:(\d+)/)![1]);
+  const hex4 = (n: number) => "0x" + n.toString(16).padStart(4, "0");
+  assert.match(o, /The TCP header of #4 /);
+  assert.match(o, /^ +\| +Source Port +\| +Destination Port +\| +0$/m);
+  assert.match(o, new RegExp(`^ +\\| +${client} = ${hex4(client)} +\\| +${port} = ${hex4(Number(port))} +\\|$`, "m"));
+  assert.match(o, /^ +\| 1000 {2}\| 0000 {2}\|0\|0\|0\|1\|1\|0\|0\|0\|/m, "data offset 8 (32 bytes), flags ACK and PSH");
+  assert.match(flat, /Flags 0x018 = 000000011000: ACK, PSH/);
+  assert.match(o, /Payload: 2 bytes, as ASCII text: "AB"/);
+  assert.match(o, /^ +0 +'A' += +65 = 0x41 = 01000001$/m);
+  assert.match(o, /^ +1 +'B' += +66 = 0x42 = 01000010$/m);
+
+  // The ladder: states where they change, the FINs, the last ACK closing the server.
+  const lad = o.slice(o.indexOf("== Ladder =="), o.indexOf("== Open the capture =="));
+  assert.match(lad, new RegExp(`client 127\\.0\\.0\\.1:${client} +server 127\\.0\\.0\\.1:${port}`));
+  assert.match(lad, /^ +CLOSED \| +\| LISTEN$/m);
+  assert.match(lad, /^ *1 [\d.]+ +SYN-SENT \|-+ SYN seq=0 len=0 -+>\| SYN-RECEIVED$/m);
+  assert.match(lad, /^ *2 [\d.]+ +ESTABLISHED \|<-+ SYN,ACK seq=0 ack=1 len=0 -+\|$/m);
+  assert.match(lad, /^ *4 [\d.]+ +\|-+ PSH,ACK seq=1 ack=1 len=2 -+>\|$/m);
+  assert.match(lad, /FIN-WAIT-1 \|-+ FIN,ACK seq=3 ack=\d+ len=0 -+>\| CLOSE-WAIT$/m);
+  assert.match(lad, /\|<-+ FIN,ACK seq=3 ack=4 len=0 -+\| LAST-ACK$/m);
+  assert.match(lad, /\|-+ ACK seq=4 ack=4 len=0 -+>\| CLOSED$/m);
   assert.match(o, /synack read -r synack-demo\.pcapng/);
   assert.match(o, /synack ui synack-demo\.pcapng/);
   assert.match(o, /wireshark synack-demo\.pcapng/);
@@ -60,7 +89,7 @@ test("cli demo: npm start's command shows the article from a live capture", asyn
   const r2 = await runCli(["demo", "--port", "0", "--data", "hi"], dir);
   assert.equal(r2.code, 0, r2.stderr);
   assert.match(r2.stdout, /written to synack-demo-1\.pcapng/);
-  assert.match(r2.stdout, /'h' = +104 = 0x68 = 01101000/);
+  assert.match(r2.stdout, /^ +0 +'h' += +104 = 0x68 = 01101000$/m);
   assert.deepEqual(readFileSync(file), firstBytes, "first file untouched");
   assert.ok(existsSync(join(dir, "synack-demo-1.pcapng")));
 });

@@ -114,6 +114,42 @@ test("demo: a live capture of the article's exchange, written as pcapng that tsh
   assert.equal(last.serverAfter, "CLOSED");
   assert.equal(last.clientAfter, "TIME-WAIT");
   for (const p of w.packets) for (const a of p.analysis) assert.ok(a.rule !== "" && a.tag.startsWith("[TCP "), `packet ${p.no}: ${a.field} has its why`);
+
+  // The packet list's Info column is tshark's, frame by frame.
+  const info = tshark(["-r", run.file!, "-n", "-T", "fields", "-e", "_ws.col.Info"]);
+  assert.equal(info.status, 0, info.stderr);
+  assert.deepEqual(w.packets.map((p) => p.row.info), info.stdout.split("\n").filter((l) => l !== ""));
+
+  // The header diagram of the first data packet holds tshark's values of the same fields.
+  const [sport, dport, seqRaw, ackRaw, hdrLen, winValue, checksum, flagsHex] = tshark(["-r", run.file!, "-n", "-T", "fields",
+    "-Y", `frame.number == ${data.no}`, "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "tcp.seq_raw", "-e", "tcp.ack_raw",
+    "-e", "tcp.hdr_len", "-e", "tcp.window_size_value", "-e", "tcp.checksum", "-e", "tcp.flags"]).stdout.trim().split("\t");
+  const cell = (name: string) => data.header.rows.flatMap((r) => r.cells).find((c) => c.name === name)!.value;
+  assert.deepEqual([cell("Source Port"), cell("Destination Port"), cell("Sequence Number"), cell("Acknowledgment Number"),
+    cell("Data Offset")! * 4, cell("Window"), cell("Checksum")],
+    [sport, dport, seqRaw, ackRaw, hdrLen, winValue, checksum].map(Number));
+  const flagCells = ["CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"].map(cell);
+  assert.equal(flagCells.reduce((n: number, b) => n * 2 + b!, 0), Number(flagsHex));
+  assert.ok(data.header.options.some((l) => l.startsWith("TS (kind 8)")), "the timestamp option, decoded");
+  // The bytes primer of its payload: A = 65 = 0x41 = 01000001.
+  assert.deepEqual(data.primer.rows.map((r) => [r.char, r.decimal, r.hex, r.bits]),
+    [["A", 65, "0x41", "01000001"], ["B", 66, "0x42", "01000010"]]);
+  assert.equal(data.primer.allPrintable, true);
+
+  // The ladder: one arrow per segment (plus members of collapsed runs), states where they change.
+  const arrows = w.ladder.items.flatMap((it) => (it.kind === "segment" ? [it] : it.members));
+  assert.deepEqual(arrows.map((a) => a.frame), w.packets.map((p) => p.no));
+  assert.deepEqual([arrows[0]!.flags, arrows[0]!.clientState, arrows[0]!.serverState], ["SYN", "SYN-SENT", "SYN-RECEIVED"]);
+  assert.deepEqual([w.ladder.client.port, w.ladder.server.port, w.ladder.client.initial, w.ladder.server.initial],
+    [w.client.port, run.port, "CLOSED", "LISTEN"]);
+  assert.deepEqual([w.ladder.client.final, w.ladder.server.final], ["TIME-WAIT", "CLOSED"]);
+  const wu = w.packets.filter((p) => p.analysis.some((a) => a.field === "tcp.analysis.window_update"));
+  for (const p of wu) {
+    assert.ok(arrows.find((a) => a.frame === p.no)!.marks.some((m) => m.id === "window_update"), `#${p.no}: window update marked`);
+    assert.ok(p.analysis.find((a) => a.field === "tcp.analysis.window_update")!.rule !== "");
+  }
+  const wuTshark = tshark(["-r", run.file!, "-n", "-Y", "tcp.analysis.window_update", "-T", "fields", "-e", "frame.number"]);
+  assert.deepEqual(wu.map((p) => String(p.no)), wuTshark.stdout.split("\n").filter((l) => l !== ""));
 });
 
 test("demo: without tcpdump the exchange still runs and says why there is no capture", async () => {
