@@ -93,7 +93,7 @@ export async function demoCommand(args: string[]): Promise<number> {
   out("== Open the capture ==");
   out(`  synack read -r ${run.file}     the packet list, tshark style`);
   out(`  synack explain -r ${run.file}  every packet explained`);
-  out(`  synack ui ${run.file}          in your browser, with the ladder`);
+  out(`  synack ui -r ${run.file}       in your browser, with the ladder`);
   out(`  wireshark ${run.file}          or tshark -r ${run.file}`);
   return 0;
 }
