@@ -80,7 +80,7 @@ test("cli demo: npm start's command shows the article from a live capture", asyn
   assert.match(lad, /\|<-+ FIN,ACK seq=3 ack=4 len=0 -+\| LAST-ACK$/m);
   assert.match(lad, /\|-+ ACK seq=4 ack=4 len=0 -+>\| CLOSED$/m);
   assert.match(o, /synack read -r synack-demo\.pcapng/);
-  assert.match(o, /synack ui synack-demo\.pcapng/);
+  assert.match(o, /synack ui -r synack-demo\.pcapng/);
   assert.match(o, /wireshark synack-demo\.pcapng/);
   for (const line of o.split("\n").filter((l) => l.startsWith("    [TCP "))) assert.match(line, /^    \[TCP [^\]]+\]: \S/);
 
