@@ -118,8 +118,7 @@ suite("web/ui panes in chromium", () => {
     await page.click("#packet-list .row[data-index='0']");
     await page.click("#tab-ladder");
     await page.waitForSelector("#ladder svg");
-    const arrows = await page.$$eval("#ladder .arrow", (es) => es.length);
-    assert.equal(arrows, tsharkFilterCount(SSH_DUPS, "tcp.stream == 0"));
+    assert.equal(await ladderSegments(page), tsharkFilterCount(SSH_DUPS, "tcp.stream == 0"));
     await page.click("#ladder .arrow[data-index='2'] text:not(.state):not(.frame)");
     await page.waitForSelector("#packet-list .row.selected[data-index='2']");
     await page.waitForSelector("#ladder .arrow.selected[data-index='2']");
@@ -130,8 +129,29 @@ suite("web/ui panes in chromium", () => {
     await page.click("#packet-list .row[data-index='0']");
     await page.click("#tab-explain");
     await page.waitForSelector("#explain .diagram");
-    assert.match((await page.textContent("#explain")) ?? "", /Source Port/);
+    // The RFC 9293 diagram with tshark's values of frame 1.
+    const diagram = (await page.textContent("#explain .diagram")) ?? "";
+    const [sport, dport, seqRaw, hdrLen] = tsharkFields(SSH_DUPS, 1, ["tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.hdr_len"]);
+    const hex = (v: string, d: number) => "0x" + Number(v).toString(16).padStart(d, "0");
+    assert.match(diagram, /\|\s+Source Port\s+\|\s+Destination Port\s+\|\s+0\n/);
+    assert.match(diagram, new RegExp(`\\|\\s+${sport} = ${hex(sport!, 4)}\\s+\\|\\s+${dport} = ${hex(dport!, 4)}\\s+\\|`));
+    assert.match(diagram, new RegExp(`\\|\\s+${seqRaw} = ${hex(seqRaw!, 8)}\\s+\\|`));
+    assert.match(diagram, new RegExp(`\\|\\s*${Number(hdrLen) / 4}=0x${(Number(hdrLen) / 4).toString(16)}\\s*\\|`), "data offset = tcp.hdr_len / 4");
+    assert.match((await page.textContent("#explain .headline")) ?? "", /^frame 1 /);
     await shot(page, "explain");
+    // A packet with payload: the bytes primer, one row per byte, as tshark's tcp.payload has them.
+    await page.click("#packet-list .row[data-index='3']");
+    await page.waitForSelector("#explain table.primer tbody tr");
+    const payload = tsharkFields(SSH_DUPS, 4, ["tcp.payload"])[0]!.replace(/:/g, "");
+    const primer = await page.$$eval("#explain table.primer tbody tr", (es) => es.map((e) => [...e.children].map((c) => c.textContent ?? "")));
+    assert.equal(primer.length, Math.min(64, payload.length / 2));
+    primer.forEach((r, k) => {
+      const b = parseInt(payload.slice(2 * k, 2 * k + 2), 16);
+      assert.deepEqual(r.slice(0, 5), [String(k), b >= 0x20 && b < 0x7f ? `'${String.fromCharCode(b)}'` : r[1]!, String(b),
+        "0x" + b.toString(16).padStart(2, "0"), b.toString(2).padStart(8, "0")], `byte ${k}`);
+    });
+    await page.locator("#explain table.primer").scrollIntoViewIfNeeded();
+    await shot(page, "explain-primer");
     await page.click("#tab-conversations");
     await page.waitForSelector("#conversations tbody tr");
     assert.equal(await page.$$eval("#conversations tbody tr", (es) => es.length), 1);
@@ -143,6 +163,51 @@ suite("web/ui panes in chromium", () => {
     await shot(page, "expert");
     assert.deepEqual(dialogs, []);
     assert.deepEqual(errors, []);
+  });
+});
+
+/** Segments drawn in the ladder: arrows plus the segments inside folded runs. */
+async function ladderSegments(page: Page): Promise<number> {
+  type El = { classList: { contains(c: string): boolean }; getAttribute(n: string): string | null };
+  return page.$$eval("#ladder .arrow, #ladder .run:not(.expanded)", (es) => (es as unknown as El[])
+    .reduce((n, e) => n + (e.classList.contains("run") ? Number(e.getAttribute("data-count")) : 1), 0));
+}
+
+suite("web/ui ladder runs in chromium", () => {
+  let ctx: BrowserContext;
+  let closeBrowser: () => Promise<void>;
+  const TLS = join(CAPTURES, "ndpi", "tls_change_cipher.pcap");
+  before(async () => { const b = await launch(); ctx = b.browser; closeBrowser = b.close; });
+  after(async () => { await closeBrowser(); });
+
+  test("a run of plain data is folded; a click opens it, its arrows select packets, a click folds it", async () => {
+    const { server, page, errors } = await openUi(ctx, { file: TLS });
+    try {
+      await loadedCount(page);
+      await page.click("#packet-list .row[data-index='0']");
+      await page.click("#tab-ladder");
+      await page.waitForSelector("#ladder svg");
+      const want = tsharkFilterCount(TLS, "tcp.stream == 0");
+      assert.equal(await ladderSegments(page), want);
+      const folded = await page.$$eval("#ladder .run:not(.expanded)", (es) => es.length);
+      assert.equal(folded, 1, "the long run of client data is one band");
+      const arrowsFolded = await page.$$eval("#ladder .arrow", (es) => es.length);
+      assert.ok(arrowsFolded < want);
+      await shot(page, "ladder-run-folded");
+      await page.click("#ladder .run:not(.expanded)");
+      await page.waitForSelector("#ladder .run.expanded");
+      assert.equal(await page.$$eval("#ladder .arrow", (es) => es.length), want, "every segment drawn once opened");
+      await page.click("#ladder .arrow[data-index='7'] .label");
+      await page.waitForSelector("#packet-list .row.selected[data-index='7']");
+      await page.waitForSelector("#ladder .arrow.selected[data-index='7']");
+      await shot(page, "ladder-run-open");
+      await page.click("#ladder .run.expanded text");
+      await page.waitForSelector("#ladder .run:not(.expanded)");
+      assert.equal(await page.$$eval("#ladder .arrow", (es) => es.length), arrowsFolded);
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close(); await server.close();
+    }
   });
 });
 

@@ -1,14 +1,15 @@
 /** What the panes show for one selected packet: a details tree with byte ranges, the stream's
- *  segments (ladder), a short explanation; and the capture-wide conversations and expert summary.
+ *  ladder model, the explanation (src/explain's narrative, RFC 9293 header diagram and bytes
+ *  primer); and the capture-wide conversations and expert summary.
  *  Allocates freely: it runs for one packet at a time, never per packet of the capture. */
 import { decodePacket, tcpOptions, type DecodedFrame, type IpLayer, type TcpLayer } from "../../decode/index.js";
-import {
-  TcpAnalyzer, newSegment, stateLabel, whyToObject, ANALYSIS_FLAGS, type AnalysisResult,
-} from "../../analysis/index.js";
+import { TcpAnalyzer, newSegment, ANALYSIS_FLAGS, type AnalysisResult } from "../../analysis/index.js";
 import { segmentFromDecoded } from "../../analysis/from-decoded.js";
+import { narratePacket, packetFacts } from "../../explain/index.js";
+import { bytesPrimer, ladderModel, ladderPacket, tcpHeaderDiagram, type LadderPacket } from "../../explain/diagrams/index.js";
 import { HAS_TCP, type PacketStore } from "./store.js";
-import { analysisTags, flagList, relTime } from "./rows.js";
-import type { Conversation, Details, ExpertLine, LadderSegment, TreeNode } from "./protocol.js";
+import { analysisTags, flagList } from "./rows.js";
+import type { Conversation, Details, ExpertLine, TreeNode } from "./protocol.js";
 
 let nextId = 1;
 function node(label: string, start: number, end: number, children: TreeNode[] = []): TreeNode {
@@ -143,124 +144,41 @@ function firstUnquoted(f: DecodedFrame): number {
   return -1;
 }
 
-/** A plain copy of what the ladder needs from one analysed segment. */
-function ladderSegment(i: number, store: PacketStore, r: AnalysisResult, flags: number, baseSec: number, baseNsec: number): LadderSegment {
-  const ns = (store.tsSec.data[i]! - baseSec) * 1e9 + (store.tsNsec.data[i]! - baseNsec);
-  return {
-    index: i, number: store.number.data[i]!, fromClient: r.fromClient, flags: flagList(flags),
-    seq: r.seq, ack: r.ack, ackPresent: (flags & 0x010) !== 0, len: Math.max(0, r.seglen), win: r.windowSize, timeNs: ns,
-    tags: r.analysisPresent ? analysisTags(r.flags, r.dupAckFrame, r.dupAckNum) : [],
-    client: stateLabel(r.client), server: stateLabel(r.server),
-    clientBefore: stateLabel(r.clientBefore), serverBefore: stateLabel(r.serverBefore),
-  };
-}
-
-/** Decodes packet `index`, re-analyses its TCP stream up to the end of the stream (a fresh analyzer
- *  over that stream's packets alone), and explains it. */
-export function buildDetails(store: PacketStore, index: number, baseSec: number, baseNsec: number): Details {
+/** Decodes packet `index`, re-analyses its TCP stream (a fresh analyzer over that stream's packets
+ *  alone, to its end: the ladder shows the whole stream), and explains it. */
+export function buildDetails(store: PacketStore, index: number): Details {
   const bytes = store.bytes(index).slice();
-  const f = decodePacket(store.linkType.data[index]!, bytes, store.origLen.data[index]!, store.number.data[index]!);
+  const number = store.number.data[index]!;
+  const f = decodePacket(store.linkType.data[index]!, bytes, store.origLen.data[index]!, number);
+  const tsText = `${store.tsSec.data[index]}.${String(store.tsNsec.data[index]).padStart(9, "0")}`;
   const stream = (store.tflags.data[index]! & HAS_TCP) !== 0 ? store.stream.data[index]! : -1;
-  const segments: LadderSegment[] = [];
-  let at = -1;
-  let mine: AnalysisResult | undefined;
-  let why: string[] = [];
-  let client = "", server = "";
+  const base: Details = { index, number, bytes, tree: [], stream, ladder: undefined, frameIndex: {}, narrative: [], diagram: [], primer: undefined };
+  if (stream < 0) {
+    return { ...base, tree: detailsTree(f, bytes.length, tsText, undefined), narrative: ["Not a TCP segment: synack explains TCP only."] };
+  }
+  const analyzer = new TcpAnalyzer();
+  const seg = newSegment();
+  const packets: LadderPacket[] = [];
+  const frameIndex: Record<number, number> = {};
   let tree: TreeNode[] | undefined;
-  if (stream >= 0) {
-    const analyzer = new TcpAnalyzer();
-    const seg = newSegment();
-    for (let i = 0; i < store.count; i++) {
-      if (store.stream.data[i] !== stream) continue;
-      const g = i === index ? f : decodePacket(store.linkType.data[i]!, store.bytes(i), store.origLen.data[i]!, store.number.data[i]!);
-      const t = firstUnquoted(g);
-      if (t < 0 || !segmentFromDecoded(g, t, store.tsSec.data[i]!, store.tsNsec.data[i]!, seg)) continue;
-      const r = analyzer.observe(seg);
-      if (segments.length === 0) {
-        const l = g.ip[g.tcp[t]!.ipIndex]!;
-        const a = `${l.srcText}:${g.tcp[t]!.srcPort}`, b = `${l.dstText}:${g.tcp[t]!.dstPort}`;
-        client = r.fromClient ? a : b; server = r.fromClient ? b : a;
-      }
-      segments.push(ladderSegment(i, store, r, seg.flags, baseSec, baseNsec));
-      if (i === index) {
-        at = segments.length - 1;
-        mine = r;
-        why = [];
-        for (let w = 0; w < r.why.count; w++) why.push(whyText(whyToObject(r.why.slots[w]!)));
-        // The details tree reads `mine` before the analyzer refills it.
-        tree = detailsTree(f, bytes.length, `${store.tsSec.data[index]}.${String(store.tsNsec.data[index]).padStart(9, "0")}`, mine);
-      }
-    }
-    tree ??= detailsTree(f, bytes.length, "", undefined);
-    return {
-      index, number: store.number.data[index]!, bytes, tree, stream, client, server, segments, at,
-      narrative: narrative(segments[at], client, server), diagram: headerDiagram(f), primer: primer(f), why,
-    };
+  for (let i = 0; i < store.count; i++) {
+    if (store.stream.data[i] !== stream) continue;
+    const g = i === index ? f : decodePacket(store.linkType.data[i]!, store.bytes(i), store.origLen.data[i]!, store.number.data[i]!);
+    const t = firstUnquoted(g);
+    if (t < 0 || !segmentFromDecoded(g, t, store.tsSec.data[i]!, store.tsNsec.data[i]!, seg)) continue;
+    const r = analyzer.observe(seg);
+    packets.push(ladderPacket(g, t, r));
+    frameIndex[g.frameNumber] = i;
+    if (i !== index) continue;
+    // Everything that reads `r` runs now, before the analyzer refills it.
+    tree = detailsTree(f, bytes.length, tsText, r);
+    const tcp = g.tcp[t]!;
+    const n = narratePacket(packetFacts(g, t, store.tsSec.data[i]!, store.tsNsec.data[i]!, r));
+    base.narrative = [n.headline, ...n.lines];
+    base.diagram = tcpHeaderDiagram(tcp.bytes, tcp.offset, r);
+    base.primer = tcp.payloadLength > 0 ? bytesPrimer(tcp.payload()) : undefined;
   }
-  return {
-    index, number: store.number.data[index]!, bytes,
-    tree: detailsTree(f, bytes.length, `${store.tsSec.data[index]}.${String(store.tsNsec.data[index]).padStart(9, "0")}`, undefined),
-    stream, client, server, segments, at, narrative: ["Not a TCP segment: synack explains TCP only."], diagram: [], primer: [], why,
-  };
-}
-
-function whyText(o: Record<string, string | number>): string {
-  const { flag, rule, id: _id, ...rest } = o;
-  const vals = Object.entries(rest).map(([k, v]) => `${k}=${v}`).join(", ");
-  return `${flag ?? ""}: ${rule ?? ""}${vals ? ` (${vals})` : ""}`;
-}
-
-/** A short narrative until src/explain's narrative lands (issue 7). */
-function narrative(s: LadderSegment | undefined, client: string, server: string): string[] {
-  if (s === undefined) return [];
-  const from = s.fromClient ? `the client ${client}` : `the server ${server}`;
-  const to = s.fromClient ? `the server ${server}` : `the client ${client}`;
-  const lines = [`Frame ${s.number}: ${from} sends [${s.flags}] to ${to}.`,
-    `Seq=${s.seq}${s.ackPresent ? `, Ack=${s.ack}` : ""}, ${s.len} payload byte${s.len === 1 ? "" : "s"}, window ${s.win}.`,
-    `Client: ${s.clientBefore} → ${s.client}; server: ${s.serverBefore} → ${s.server}.`];
-  for (const t of s.tags) lines.push(`Analysis: ${t}.`);
-  return lines;
-}
-
-/** The TCP header in RFC 9293 §3.1's 32-bit rows, with this packet's values. */
-function headerDiagram(f: DecodedFrame): string[] {
-  const t = f.tcp[firstUnquoted(f)];
-  if (t === undefined) return [];
-  const row = (cells: Array<[string, number]>): string => "|" + cells.map(([text, bits]) => {
-    const w = bits * 2 - 1;
-    const s = text.length > w ? text.slice(0, w) : text;
-    const left = Math.floor((w - s.length) / 2);
-    return " ".repeat(left) + s + " ".repeat(w - s.length - left) + "|";
-  }).join("");
-  const rule = "+" + "-+".repeat(32);
-  return [
-    " 0                   1                   2                   3",
-    " 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1",
-    rule, row([[`Source Port ${t.srcPort}`, 16], [`Destination Port ${t.dstPort}`, 16]]),
-    rule, row([[`Sequence Number ${t.seqRaw}`, 32]]),
-    rule, row([[`Acknowledgment Number ${t.ackRaw}`, 32]]),
-    rule, row([[`DO ${t.dataOffset}`, 4], ["Rsrvd", 4], [`flags ${hex(t.flags & 0xff, 2)}`, 8], [`Window ${t.windowRaw}`, 16]]),
-    rule, row([[`Checksum ${hex(t.checksum, 4)}`, 16], [`Urgent Pointer ${t.urgent}`, 16]]),
-    rule, ...(t.optionsLength > 0 ? [row([[`Options (${t.optionsLength} bytes)`, 32]]), rule] : []),
-  ];
-}
-
-/** Each payload byte as character, decimal, hex and bits (the article's `A` = 65 = 0x41 = 01000001). */
-function primer(f: DecodedFrame): string[] {
-  const t = f.tcp[firstUnquoted(f)];
-  if (t === undefined || t.payloadLength === 0) return [];
-  const p = t.payload();
-  const out: string[] = [];
-  let text = true;
-  for (let i = 0; i < Math.min(p.length, 64); i++) {
-    const b = p[i]!;
-    const printable = b >= 0x20 && b < 0x7f;
-    if (!printable) text = false;
-    out.push(`${printable ? `'${String.fromCharCode(b)}'` : " · "} = ${String(b).padStart(3)} = 0x${b.toString(16).padStart(2, "0")} = ${b.toString(2).padStart(8, "0")}`);
-  }
-  if (p.length > 64) out.push(`… ${p.length - 64} more bytes`);
-  if (!text) out.push("Some bytes are not printable text (shown as ·).");
-  return out;
+  return { ...base, tree: tree ?? detailsTree(f, bytes.length, tsText, undefined), ladder: ladderModel(packets), frameIndex };
 }
 
 /** TCP conversations, in stream order. */

@@ -3,7 +3,8 @@
 import { render } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { signal, computed, batch } from "@preact/signals";
-import type { Conversation, Details, ExpertLine, FromWorker, LadderSegment, Row, ToWorker, TreeNode } from "./protocol.js";
+import type { Conversation, Details, ExpertLine, FromWorker, Row, ToWorker, TreeNode } from "./protocol.js";
+import { ladderTime, type BytesPrimer, type LadderArrow, type LadderModel, type LadderRun } from "../../explain/diagrams/index.js";
 import "./style.css";
 
 const ROW_HEIGHT = 20;
@@ -294,53 +295,162 @@ function Bytes({ bytes }: { bytes: Uint8Array }) {
 
 // ---- explanation, ladder, conversations, expert ------------------------------------------------
 function Explain({ d }: { d: Details }) {
+  const [headline, ...lines] = d.narrative;
   return (
     <div id="explain">
       <h3>What happens</h3>
-      {d.narrative.map((l, k) => <p key={k}>{l}</p>)}
-      {d.why.length > 0 && <><h3>Why (analysis rules)</h3><ul>{d.why.map((w, k) => <li key={k}>{w}</li>)}</ul></>}
-      {d.diagram.length > 0 && <><h3>TCP header (RFC 9293 §3.1)</h3><pre class="diagram">{d.diagram.join("\n")}</pre></>}
-      {d.primer.length > 0 && <><h3>Payload bytes</h3><pre class="primer">{d.primer.join("\n")}</pre></>}
+      {headline !== undefined && <p class="headline">{headline}</p>}
+      {lines.length > 0 && <ul class="narrative">{lines.map((l, k) => <li key={k}>{l}</li>)}</ul>}
+      {d.diagram.length > 0 && <><h3>TCP header (RFC 9293 §3.1)</h3>
+        <p class="muted">32 bits a row; each field with this packet's value in decimal, hex and bits; byte offset on the right.</p>
+        <pre class="diagram">{d.diagram.join("\n")}</pre></>}
+      {d.primer !== undefined && <Primer p={d.primer} />}
     </div>
   );
 }
 
+/** The bytes primer as a table: each payload byte as character, decimal, hex and bits. */
+function Primer({ p }: { p: BytesPrimer }) {
+  const text = p.allPrintable ? `, as ASCII text: "${p.rows.map((r) => r.char).join("")}${p.omitted > 0 ? "…" : ""}"` : "";
+  return (
+    <>
+      <h3>Payload bytes</h3>
+      <p class="muted">{p.total} byte{p.total === 1 ? "" : "s"}{text}. A byte is 8 bits: a number from 0 to 255, which ASCII maps to a character.</p>
+      <table class="primer">
+        <thead><tr><th>#</th><th>char</th><th>dec</th><th>hex</th><th>bits</th><th /></tr></thead>
+        <tbody>{p.rows.map((r) => (
+          <tr key={r.index} class={r.printable ? "" : "unprintable"}><td>{r.index}</td><td>{r.printable ? `'${r.char}'` : r.char}</td>
+            <td>{r.decimal}</td><td>{r.hex}</td><td>{r.bits}</td><td class="muted">{r.note ?? ""}</td></tr>
+        ))}</tbody>
+      </table>
+      {p.omitted > 0 && <p class="muted">… {p.omitted} more byte{p.omitted === 1 ? "" : "s"} not shown.</p>}
+    </>
+  );
+}
+
+// The ladder is drawn here from src/explain's model as Preact SVG elements (text nodes only, no
+// markup from the capture), in the geometry of its SVG renderer narrowed to the pane.
+const L = { width: 560, cx: 150, sx: 455, top: 56, row: 40, slope: 14, markRow: 14, ghostRow: 22, runRow: 54, headRow: 20 } as const;
 const LADDER_MAX = 400;
+/** Runs the user opened or folded, by first frame, for the stream shown. */
+const runChoice = signal<{ stream: number; open: Set<number>; folded: Set<number> }>({ stream: -1, open: new Set(), folded: new Set() });
+
+type LadderRow = { kind: "arrow"; a: LadderArrow } | { kind: "run"; r: LadderRun } | { kind: "open-run"; r: LadderRun };
+
+/** Opens a folded run or folds an open one (`isOpen`: as drawn now). */
+function toggleRun(stream: number, first: number, isOpen: boolean): void {
+  const cur = runChoice.value;
+  const open = new Set(cur.stream === stream ? cur.open : []), folded = new Set(cur.stream === stream ? cur.folded : []);
+  if (isOpen) { open.delete(first); folded.add(first); } else { open.add(first); folded.delete(first); }
+  runChoice.value = { stream, open, folded };
+}
+
+/** Rows to draw: arrows, folded runs, and open runs (a header row, then their arrows). A run
+ *  holding the selected frame is drawn open unless the user folded it. */
+function ladderRows(m: LadderModel, selectedFrame: number): LadderRow[] {
+  const c = runChoice.value.stream === m.stream ? runChoice.value : { open: new Set<number>(), folded: new Set<number>() };
+  const rows: LadderRow[] = [];
+  for (const it of m.items) {
+    if (it.kind === "segment") { rows.push({ kind: "arrow", a: it }); continue; }
+    const holdsSelected = selectedFrame >= it.firstFrame && selectedFrame <= it.lastFrame && it.members.some((a) => a.frame === selectedFrame);
+    if (c.open.has(it.firstFrame) || (holdsSelected && !c.folded.has(it.firstFrame))) {
+      rows.push({ kind: "open-run", r: it });
+      for (const a of it.members) rows.push({ kind: "arrow", a });
+    } else rows.push({ kind: "run", r: it });
+  }
+  return rows;
+}
+
 function Ladder({ d }: { d: Details }) {
-  if (d.stream < 0 || d.segments.length === 0) return <p class="muted">Select a TCP packet to see its stream's ladder.</p>;
-  const from = Math.max(0, Math.min(d.at - LADDER_MAX / 2, d.segments.length - LADDER_MAX));
-  const segs = d.segments.slice(from, from + LADDER_MAX);
-  const W = 640, left = 150, right = W - 150, step = 34, top = 40;
-  const H = top + segs.length * step + 20;
-  const label = (s: LadderSegment): string =>
-    `${s.tags.length ? `[${s.tags.join("] [")}] ` : ""}[${s.flags}] Seq=${s.seq}${s.ackPresent ? ` Ack=${s.ack}` : ""} Len=${s.len}`;
+  const m = d.ladder;
+  if (m === undefined || m.segments === 0) return <p class="muted">Select a TCP packet to see its stream's ladder.</p>;
+  const all = ladderRows(m, d.number);
+  const at = Math.max(0, all.findIndex((r) => r.kind === "arrow" && r.a.frame === d.number));
+  const from = Math.max(0, Math.min(at - LADDER_MAX / 2, all.length - LADDER_MAX));
+  const rows = all.slice(from, from + LADDER_MAX);
+  const { cx, sx } = L;
+  const mid = (cx + sx) / 2;
+  const out = [];
+  let y = L.top;
+  for (const row of rows) {
+    if (row.kind === "run") {
+      const r = row.r, frames = `${r.firstFrame}-${r.lastFrame}`;
+      out.push(
+        <g class="run" key={`run${r.firstFrame}`} data-frames={frames} data-count={r.count} onClick={() => toggleRun(m.stream, r.firstFrame, false)}>
+          <title>Click to draw these {r.count} segments one by one</title>
+          <rect x={cx} y={y + 4} width={sx - cx} height={L.runRow - 8} rx={4} />
+          <text class="frame" x={4} y={y + 20}>#{r.firstFrame}–</text>
+          <text class="frame" x={4} y={y + 34}>#{r.lastFrame}</text>
+          <text class="label" x={mid} y={y + 20} text-anchor="middle">▸ {r.count} segments of data and ACKs</text>
+          <text class="label" x={mid} y={y + 36} text-anchor="middle">→ {r.bytesFromClient} B in {r.segmentsFromClient} seg   ← {r.bytesFromServer} B in {r.segmentsFromServer} seg</text>
+        </g>);
+      y += L.runRow;
+      continue;
+    }
+    if (row.kind === "open-run") {
+      const r = row.r;
+      out.push(
+        <g class="run expanded" key={`open${r.firstFrame}`} data-frames={`${r.firstFrame}-${r.lastFrame}`} data-count={r.count}
+          onClick={() => toggleRun(m.stream, r.firstFrame, true)}>
+          <line class="bracket" x1={cx} y1={y + 10} x2={sx} y2={y + 10} />
+          <text class="label" x={mid} y={y + 6} text-anchor="middle">▾ frames {r.firstFrame}–{r.lastFrame}: {r.count} segments (click to fold)</text>
+        </g>);
+      y += L.headRow;
+      continue;
+    }
+    const a = row.a;
+    const idx = d.frameIndex[a.frame] ?? -1;
+    const problem = a.marks.some((k) => k.severity === "problem");
+    const x1 = a.fromClient ? cx : sx, x2 = a.fromClient ? sx : cx;
+    const parts = [];
+    if (a.marks.some((k) => k.id === "lost_segment")) {
+      const gx = a.fromClient ? cx + (sx - cx) * 0.55 : sx - (sx - cx) * 0.55;
+      parts.push(<line class="ghost" key="g" x1={x1} y1={y} x2={gx} y2={y + 10} />,
+        <text class="mark problem" key="gx" x={gx} y={y + 14} text-anchor="middle">×</text>,
+        <text class="mark problem" key="gt" x={a.fromClient ? gx + 10 : gx - 10} y={y + 14} text-anchor={a.fromClient ? "start" : "end"}>not captured</text>);
+      y += L.ghostRow;
+    }
+    const y1 = y + 16, y2 = y1 + L.slope;
+    const label = `${a.flags} seq=${a.seq}${a.ack === undefined ? "" : ` ack=${a.ack}`} len=${a.len}`;
+    parts.push(
+      <text class="frame" key="f" x={4} y={y1 + 2}>#{a.frame}</text>,
+      <text class="frame time" key="t" x={4} y={y2 + 4}>{ladderTime(a.timeNs)}</text>,
+      <text class="label" key="l" x={mid} y={y + 12} text-anchor="middle">{label}</text>,
+      <line class="shaft" key="s" x1={x1} y1={y1} x2={x2} y2={y2} marker-end={`url(#ladder-head-${problem ? "bad" : a.fromClient ? "c2s" : "s2c"})`} />,
+      <line class="hit" key="h" x1={x1} y1={y1} x2={x2} y2={y2} />);
+    if (a.clientState !== undefined) parts.push(<text class="state" key="cs" x={cx - 6} y={(a.fromClient ? y1 : y2) + 4} text-anchor="end">{a.clientState}</text>);
+    if (a.serverState !== undefined) parts.push(<text class="state" key="ss" x={sx + 6} y={(a.fromClient ? y2 : y1) + 4}>{a.serverState}</text>);
+    y += L.row;
+    const shown = a.marks.filter((k) => k.id !== "lost_segment");
+    if (shown.length > 0) {
+      const sev = shown.some((k) => k.severity === "problem") ? "problem" : "note";
+      parts.push(<text class={`mark ${sev}`} key="m" x={mid} y={y + 2} text-anchor="middle">[{shown.map((k) => k.label).join(", ")}]</text>);
+      y += L.markRow;
+    }
+    out.push(
+      <g key={`a${a.frame}`} class={`arrow ${a.fromClient ? "c2s" : "s2c"}${problem ? " problem" : ""}${idx === selected.value ? " selected" : ""}`}
+        data-index={idx} data-frame={a.frame} onClick={() => { if (idx >= 0) select(idx); }}>{parts}</g>);
+  }
+  const bottom = y + 12, H = bottom + 8;
+  const runs = m.items.filter((it) => it.kind === "run").length;
   return (
     <div id="ladder">
-      <p class="muted">Stream {d.stream}: client {d.client} ↔ server {d.server}
-        {d.segments.length > LADDER_MAX ? ` (segments ${from + 1}–${from + segs.length} of ${d.segments.length})` : ""}</p>
-      <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`ladder of stream ${d.stream}`}>
-        <text x={left} y={16} text-anchor="middle" class="who">client</text>
-        <text x={right} y={16} text-anchor="middle" class="who">server</text>
-        <line x1={left} y1={24} x2={left} y2={H} class="lifeline" />
-        <line x1={right} y1={24} x2={right} y2={H} class="lifeline" />
-        <defs><marker id="arrowhead" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" /></marker></defs>
-        {segs.map((s, k) => {
-          const y1 = top + k * step, y2 = y1 + step * 0.7;
-          const [x1, x2] = s.fromClient ? [left, right] : [right, left];
-          const sel = s.index === selected.value;
-          const prev = k > 0 ? segs[k - 1] : undefined;
-          return (
-            <g key={s.index} class={`arrow${sel ? " selected" : ""}${s.tags.length ? " flagged" : ""}`} data-index={s.index}
-              onClick={() => select(s.index)}>
-              <line x1={x1} y1={y1} x2={x2} y2={y2} marker-end="url(#arrowhead)" />
-              <line x1={x1} y1={y1} x2={x2} y2={y2} class="hit" />
-              <text x={(left + right) / 2} y={(y1 + y2) / 2 - 4} text-anchor="middle">{label(s)}</text>
-              {(prev === undefined || prev.client !== s.client) && <text x={left - 6} y={y2} text-anchor="end" class="state">{s.client}</text>}
-              {(prev === undefined || prev.server !== s.server) && <text x={right + 6} y={y2} class="state">{s.server}</text>}
-              <text x={4} y={y1 + 4} class="frame">#{s.number}</text>
-            </g>
-          );
-        })}
+      <p class="muted">Stream {m.stream}: {m.segments} segments{runs > 0 ? `; ${runs} run${runs === 1 ? "" : "s"} of plain data folded (click to open)` : ""}
+        {all.length > LADDER_MAX ? ` (rows ${from + 1}–${from + rows.length} of ${all.length} shown)` : ""}</p>
+      <svg width={L.width} height={H} viewBox={`0 0 ${L.width} ${H}`} role="img" aria-label={`ladder of stream ${m.stream}`}>
+        <defs>{(["c2s", "s2c", "bad"] as const).map((k) => (
+          <marker key={k} id={`ladder-head-${k}`} class={k} viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse"
+            markerWidth="10" markerHeight="10" orient="auto-start-reverse">
+            <path d="M0,0 L10,5 L0,10 z" /></marker>))}</defs>
+        <text class="who" x={cx} y={14} text-anchor="middle">client</text>
+        <text class="who" x={sx} y={14} text-anchor="middle">server</text>
+        <text class="addr" x={cx} y={28} text-anchor="middle">{m.client.address}:{m.client.port}</text>
+        <text class="addr" x={sx} y={28} text-anchor="middle">{m.server.address}:{m.server.port}</text>
+        {from === 0 && <text class="state" x={cx - 6} y={L.top - 4} text-anchor="end">{m.client.initial}</text>}
+        {from === 0 && <text class="state" x={sx + 6} y={L.top - 4}>{m.server.initial}</text>}
+        <line class="lifeline" x1={cx} y1={34} x2={cx} y2={bottom} />
+        <line class="lifeline" x1={sx} y1={34} x2={sx} y2={bottom} />
+        {out}
       </svg>
     </div>
   );

@@ -1,4 +1,5 @@
 /** Messages between the page (main thread) and the decode worker. Plain data only. */
+import type { BytesPrimer, LadderModel } from "../../explain/diagrams/index.js";
 
 /** One packet-list row, formatted in the worker. All strings are rendered as text. */
 export interface Row {
@@ -24,25 +25,6 @@ export interface TreeNode {
   children: TreeNode[];
 }
 
-/** One segment of the selected stream, for the ladder and the explanation. */
-export interface LadderSegment {
-  index: number;
-  number: number;
-  fromClient: boolean;
-  flags: string;
-  seq: number;
-  ack: number;
-  ackPresent: boolean;
-  len: number;
-  win: number;
-  timeNs: number;
-  tags: string[];
-  client: string;
-  server: string;
-  clientBefore: string;
-  serverBefore: string;
-}
-
 /** Everything the panes show for the selected packet. */
 export interface Details {
   index: number;
@@ -51,19 +33,16 @@ export interface Details {
   tree: TreeNode[];
   /** The TCP stream (tcp.stream) or −1. */
   stream: number;
-  client: string;
-  server: string;
-  segments: LadderSegment[];
-  /** Position of the selected packet in `segments`, −1 if not TCP. */
-  at: number;
-  /** Narrative lines (from src/explain when available, else our short summary). */
+  /** The stream's ladder (src/explain's model: arrows, collapsed runs, states, marks); undefined if not TCP. */
+  ladder: LadderModel | undefined;
+  /** Store index of each frame number in the ladder, to select a packet from its arrow. */
+  frameIndex: Record<number, number>;
+  /** The explanation: src/explain's narrative of this packet (headline first). */
   narrative: string[];
-  /** TCP header diagram lines, monospace. */
+  /** The RFC 9293 §3.1 header diagram with this packet's values (src/explain), monospace lines. */
   diagram: string[];
-  /** Payload bytes primer lines. */
-  primer: string[];
-  /** Rules that fired on this packet, with values. */
-  why: string[];
+  /** The payload byte by byte (src/explain's bytes primer), undefined without payload. */
+  primer: BytesPrimer | undefined;
 }
 
 export interface Conversation {

@@ -172,7 +172,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
       }
       case "select":
         if (m.index < 0 || m.index >= store.count) return;
-        post({ type: "details", details: buildDetails(store, m.index, baseSec, baseNsec) });
+        post({ type: "details", details: buildDetails(store, m.index) });
         return;
       case "filter": {
         const text = m.text.trim();
