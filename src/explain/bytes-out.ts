@@ -58,6 +58,26 @@ export class ByteOut {
     this.len += src.length;
   }
 
+  /** `n` bytes of `src` from `from`, copied byte by byte (short runs: no subarray view). */
+  copy(src: Uint8Array, from: number, n: number): void {
+    this.ensure(n);
+    const b = this.buf;
+    let o = this.len;
+    for (let i = from, end = from + n; i < end; i++) b[o++] = src[i]!;
+    this.len = o;
+  }
+
+  /** What `other` holds. */
+  append(other: ByteOut): void { this.copy(other.buf, 0, other.len); }
+
+  /** ` → ` (U+2192 between spaces), the Info column's and summary line's arrow. */
+  arrow(): void {
+    this.ensure(5);
+    const b = this.buf, o = this.len;
+    b[o] = 32; b[o + 1] = 0xe2; b[o + 2] = 0x86; b[o + 3] = 0x92; b[o + 4] = 32;
+    this.len = o + 5;
+  }
+
   /** A non-negative integer below 2^53 in decimal. */
   uint(n: number): void {
     this.ensure(16);
@@ -93,6 +113,46 @@ export class ByteOut {
     this.uint((a >>> 8) & 255); this.byte(46); this.uint(a & 255);
   }
 
+  /** RFC 5952 text of the IPv6 address in the 16 bytes at `at`, as `formatIpv6` (src/decode)
+   *  writes it: lowercase hex without leading zeros, the longest run (first on ties) of two or more
+   *  zero groups as `::`, `::ffff:a.b.c.d` and `::a.b.c.d` (7th group non-zero) for IPv4-mapped
+   *  and IPv4-compatible addresses. */
+  ipv6(src: Uint8Array, at: number): void {
+    this.ensure(48);
+    const g = GROUPS;
+    for (let i = 0; i < 8; i++) g[i] = (src[at + 2 * i]! << 8) | src[at + 2 * i + 1]!;
+    if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && (g[5] === 0xffff || (g[5] === 0 && g[6] !== 0))) {
+      this.byte(58); this.byte(58);
+      if (g[5] === 0xffff) { this.hex(0xffff); this.byte(58); }
+      this.ipv4(((g[6]! << 16) | g[7]!) >>> 0);
+      return;
+    }
+    let bestAt = -1, bestLen = 1;
+    for (let i = 0; i < 8;) {
+      if (g[i] !== 0) { i++; continue; }
+      let j = i;
+      while (j < 8 && g[j] === 0) j++;
+      if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
+      i = j;
+    }
+    for (let i = 0; i < 8; i++) {
+      if (i === bestAt) { this.byte(58); this.byte(58); i += bestLen - 1; continue; }
+      if (i > 0 && !(bestAt >= 0 && i === bestAt + bestLen)) this.byte(58);
+      this.hex(g[i]!);
+    }
+  }
+
+  /** A non-negative integer in lowercase hex without leading zeros. */
+  hex(n: number): void {
+    this.ensure(8);
+    const b = this.buf;
+    let digits = 1;
+    for (let v = n >>> 4; v !== 0; v >>>= 4) digits++;
+    const start = this.len;
+    for (let i = start + digits - 1; i >= start; i--) { b[i] = HEX_DIGITS[n & 15]!; n >>>= 4; }
+    this.len = start + digits;
+  }
+
   /** The bytes written since `from` as a string (UTF-8 decoded), for callers that want text. */
   text(from = 0): string {
     const b = this.buf, end = this.len;
@@ -115,3 +175,6 @@ export class ByteOut {
     return s;
   }
 }
+
+const GROUPS = new Array<number>(8).fill(0);
+const HEX_DIGITS = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));

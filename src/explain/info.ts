@@ -5,6 +5,7 @@ import {
   A_LOST_SEGMENT, A_OUT_OF_ORDER, A_RETRANSMISSION, A_REUSED_PORTS, A_SPURIOUS_RETRANSMISSION,
   A_WINDOW_FULL, A_WINDOW_UPDATE, A_ZERO_WINDOW, A_ZERO_WINDOW_PROBE, A_ZERO_WINDOW_PROBE_ACK,
 } from "../analysis/index.js";
+import type { ByteOut } from "./bytes-out.js";
 
 const FLAG_NAMES = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"] as const;
 /** Cache of ` [SYN, ACK]` texts per 12-bit flag value (filled on first use). */
@@ -21,6 +22,11 @@ export function infoFlags(flags: number): string {
   s = ` [${names.length === 0 ? "<None>" : names.join(", ")}]`;
   flagText[f] = s;
   return s;
+}
+
+/** `infoFlags(flags)` written into `out` (ASCII). */
+export function infoFlagsTo(out: ByteOut, flags: number): void {
+  out.str(infoFlags(flags));
 }
 
 /** Tags in tshark 4.0's emission order (spec §10.2); each is prepended, so the last one shows first. */
@@ -51,6 +57,18 @@ export function analysisTags(flags: number, dupAckFrame: number, dupAckNum: numb
     s = (bit === A_DUPLICATE_ACK ? `[TCP Dup ACK ${dupAckFrame}#${dupAckNum}] ` : tag) + s;
   }
   return s;
+}
+
+/** `analysisTags(…)` written into `out`: the tags in visible order (the reverse of emission). */
+export function analysisTagsTo(out: ByteOut, flags: number, dupAckFrame: number, dupAckNum: number): void {
+  if (flags === 0) return;
+  for (let k = TAGS.length - 1; k >= 0; k--) {
+    const t = TAGS[k]!;
+    if ((flags & t[0]) === 0) continue;
+    if (t[0] === A_DUPLICATE_ACK) {
+      out.str("[TCP Dup ACK "); out.uint(dupAckFrame); out.byte(35); out.uint(dupAckNum); out.str("] ");
+    } else out.str(t[1]);
+  }
 }
 
 /** The ICMP/ICMPv6 error texts tshark 4.0 shows in Info for a frame quoting a TCP header. */

@@ -14,7 +14,7 @@ import {
 import { addAnalysisExperts, addExpert, ExpertList, Group, optionName, Severity, TcpExpert } from "./expert.js";
 import { FIELD_NAMES, FIELDS, fieldId, type FieldName } from "./fields.js";
 import { ByteOut } from "./bytes-out.js";
-import { analysisTags, icmpInfo, infoFlags } from "./info.js";
+import { analysisTagsTo, icmpInfo, infoFlagsTo } from "./info.js";
 import { compileFilter, type CompileResult, type DisplayFilter, type FilterFieldInfo, type FilterFields,
   type FilterFrame, type FilterValue } from "./filter/index.js";
 import { textFilterFields } from "./filter/adapter.js";
@@ -198,7 +198,11 @@ export class FieldRows {
   #used: number[];
   #filter: DisplayFilter<RowFilterField> | undefined;
   readonly #filterFrame: RowFilterFrame;
-  #info = "";
+  /** The Info column as UTF-8 bytes: analysis tags (`#infoTags`) then the rest (`#infoBody`),
+   *  written token by token; text only when someone asks (`info`). */
+  readonly #infoBody = new ByteOut(512);
+  readonly #infoTags = new ByteOut(256);
+  #infoText: string | undefined = "";
   /** Info text and expert items are only built when a column or the filter reads them. */
   #infoOn = false;
   /** False when every wanted field is packet-only (PACKET_ONLY_FIELD): the analyzer is not run. */
@@ -256,7 +260,17 @@ export class FieldRows {
   }
 
   /** The Info column of the last frame passed to `row`/`rowTo`/`matches` ("" unless `_ws.col.Info` is a column). */
-  get info(): string { return this.#info; }
+  get info(): string {
+    return this.#infoText ??= this.#infoTags.len === 0 ? this.#infoBody.text() : this.#infoTags.text() + this.#infoBody.text();
+  }
+  /** Appends the Info column of the last frame (as `info`, UTF-8) to `out`, making no string. */
+  infoTo(out: ByteOut): void { out.append(this.#infoTags); out.append(this.#infoBody); }
+  /** The Info column of the last frame is empty. */
+  get infoEmpty(): boolean { return this.#infoTags.len === 0 && this.#infoBody.len === 0; }
+  /** Replaces the Info column with `text`. */
+  #setInfo(text: string): void {
+    this.#infoTags.reset(); this.#infoBody.reset(); this.#infoBody.str(text); this.#infoText = undefined;
+  }
   /** The decoded frame of the last record passed to `row`/`rowTo`/`matches` (reused per record). */
   get frame(): DecodedFrame { return this.#frame; }
 
@@ -294,7 +308,7 @@ export class FieldRows {
     // pop() is inlined; `length = 0` is a runtime call even on an empty array (a few items per field).
     for (let k = 0; k < used.length; k++) { const a = vals[used[k]!]!; while (a.length !== 0) a.pop(); }
     this.#experts.clear();
-    this.#info = "";
+    this.#infoTags.reset(); this.#infoBody.reset(); this.#infoText = "";
     this.#threw = false;
     // pcapng packet comments: tshark 4.0 raises each as a Comment expert before any layer's.
     const notes = rec.comments;
@@ -345,7 +359,8 @@ export class FieldRows {
     if (want[F.exMsg] === 1) for (let k = 0; k < ex.length; k++) vals[F.exMsg]!.push(ex.message[k]!);
     if (want[F.exSev] === 1) for (let k = 0; k < ex.length; k++) vals[F.exSev]!.push(ex.severity[k]!);
     if (want[F.exGroup] === 1) for (let k = 0; k < ex.length; k++) vals[F.exGroup]!.push(ex.group[k]!);
-    if (want[F.info] === 1) vals[F.info]!.push(this.#info);
+    // The Info column is written from its bytes (#write); the value is a placeholder.
+    if (want[F.info] === 1) vals[F.info]!.push(0);
     return true;
   }
 
@@ -368,6 +383,7 @@ export class FieldRows {
       for (let k = from; k < to; k++) {
         if (k > from) out.str(aggregator);
         const x = v[k]!;
+        if (c === F.info) { this.infoTo(out); continue; }
         // tcp.flags is kept as a number (filters read it): printed as 0x and 4 hex digits.
         if (typeof x !== "number") out.str(x);
         else if (c === F.flags) flagsHex(out, x);
@@ -484,7 +500,7 @@ export class FieldRows {
       else if (p === "truncated" || p === "tcp.options_truncated") s.optionsTruncated = true;
     }
     s.mss = -1; s.wsShift = -1; s.sackPerm = false; s.sackCount = 0; s.hasTimestamps = false;
-    if (t.optionsLength > 0 && !s.headerBogus) this.#options(t, undefined, false);
+    if (t.optionsLength > 0 && !s.headerBogus) this.#options(t, undefined, false, null);
     return true;
   }
 
@@ -493,7 +509,7 @@ export class FieldRows {
     const t = frame.tcp[index]!;
     const vals = this.#vals, want = this.#want, ex = this.#experts;
     const infoOn = this.#infoOn;
-    if (t.quoted && infoOn && this.#info === "") this.#info = this.#icmpText(frame, t);
+    if (t.quoted && infoOn && this.infoEmpty) this.#setInfo(this.#icmpText(frame, t));
     const r = this.#analyseOn && this.#fillSegment(frame, t, rec) ? this.analyzer.observe(this.#seg) : undefined;
     if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash, rec);
     const fl = t.fields, flags = t.flags;
@@ -528,30 +544,32 @@ export class FieldRows {
     }
     if ((fl & TcpField.urgent) !== 0) this.#put(F.urgent, t.urgent);
 
-    // Experts and Info, in tshark 4.0's order (spec §1).
+    // Experts and Info, in tshark 4.0's order (spec §1). A carried header's Info replaces what an
+    // earlier header wrote; `ib` is null when no Info is written for this header.
     const carried = !t.quoted;
     const shortSeg = t.problems.includes("tcp.short_segment");
     if (shortSeg) addExpert(ex, TcpExpert.shortSegment);
-    let info = "";
+    const ib = carried && infoOn ? this.#infoBody : null;
+    if (ib !== null) { ib.reset(); this.#infoTags.reset(); this.#infoText = undefined; }
     const winShown = r !== undefined && r.windowPresent ? r.windowSize : t.windowRaw;
-    if (carried && infoOn && t.capturedLength >= 4) {
-      info = `${t.srcPort} \u2192 ${t.dstPort}`;
+    if (ib !== null && t.capturedLength >= 4) {
+      ib.uint(t.srcPort); ib.arrow(); ib.uint(t.dstPort);
       if ((fl & TcpField.flags) !== 0 || bogus) {
-        info += infoFlags(flags) + " Seq=" + (r !== undefined ? r.seq : t.seqRaw);
-        if ((flags & ACK) !== 0) info += " Ack=" + (r !== undefined ? r.ack : t.ackRaw);
-        info += " Win=" + winShown;
+        infoFlagsTo(ib, flags); ib.str(" Seq="); ib.uint(r !== undefined ? r.seq : t.seqRaw);
+        if ((flags & ACK) !== 0) { ib.str(" Ack="); ib.uint(r !== undefined ? r.ack : t.ackRaw); }
+        ib.str(" Win="); ib.uint(winShown);
       }
     }
     if (bogus) {
       if (r !== undefined) this.#times(r, rec, false);
       ex.add(`Bogus TCP header length (${t.headerLength}, must be at least 20)`, Severity.Error, Group.Protocol);
-      if (carried && infoOn) this.#info = info + `, bogus TCP header length (${t.headerLength}, must be at least 20)`;
+      if (ib !== null) ib.str(`, bogus TCP header length (${t.headerLength}, must be at least 20)`);
       return;
     }
     if ((fl & TcpField.flags) === 0) {
       if (r !== undefined) this.#times(r, rec, false);
       // Fewer than 20 bytes: tshark stops after the ports.
-      if (carried && infoOn) this.#info = info + (t.capturedLength < (t.reportedLength < 0 ? 1e9 : t.reportedLength) ? "[Packet size limited during capture]" : "[Malformed Packet]");
+      if (ib !== null) ib.str(t.capturedLength < (t.reportedLength < 0 ? 1e9 : t.reportedLength) ? "[Packet size limited during capture]" : "[Malformed Packet]");
       if (!(t.capturedLength < (t.reportedLength < 0 ? 1e9 : t.reportedLength))) addExpert(ex, TcpExpert.malformed);
       this.#threw = true;
       return;
@@ -572,19 +590,18 @@ export class FieldRows {
       addExpert(ex, this.#finPassive(frame, t, r) ? TcpExpert.finPassive : TcpExpert.finActive);
     }
     if (checksum === 0) {
-      info += " [TCP CHECKSUM INCORRECT]";
+      if (ib !== null) ib.str(" [TCP CHECKSUM INCORRECT]");
       ex.add(`Bad checksum [should be 0x${expectedChecksum(frame, t).toString(16).padStart(4, "0")}]`, Severity.Error, Group.Checksum);
     }
-    if ((flags & URG) !== 0) { if (infoOn) info += " Urg=" + t.urgent; }
+    if ((flags & URG) !== 0) { if (ib !== null) { ib.str(" Urg="); ib.uint(t.urgent); } }
     else if (t.urgent !== 0) addExpert(ex, TcpExpert.urgentNonzero);
-    if (infoOn && t.seglen >= 0 && (fl & TcpField.len) !== 0) info += " Len=" + t.seglen;
+    if (ib !== null && t.seglen >= 0 && (fl & TcpField.len) !== 0) { ib.str(" Len="); ib.uint(t.seglen); }
 
     // Options (spec §11).
     let optEnd = OPT_OK;
     if (t.optionsLength > 0) {
-      const tokens = this.#options(t, r, true);
+      this.#options(t, r, true, ib);
       optEnd = this.#optEnd;
-      info += tokens;
     } else if (shortSeg) optEnd = OPT_MALFORMED;
     if (shortSeg && t.optionsLength === 0) optEnd = OPT_OK;
     if (optEnd === OPT_OK && (flags & SYN) !== 0 && t.optionsLength > 0 && !this.#sawMss) addExpert(ex, TcpExpert.mssAbsent);
@@ -609,18 +626,16 @@ export class FieldRows {
       if (r.rtoNs !== 0) { if (want[F.rto] === 1) this.#put(F.rto, this.#filterReads[F.rto] === 1 ? formatNs(r.rtoNs) : r.rtoNs); this.#put(F.rtoFrame, r.rtoFrame); }
       if (a !== 0) {
         addAnalysisExperts(ex, a, r.dupAckNum);
-        if (infoOn) info = analysisTags(a, r.dupAckFrame, r.dupAckNum) + info;
+        if (ib !== null) analysisTagsTo(this.#infoTags, a, r.dupAckFrame, r.dupAckNum);
       }
     }
     if (r !== undefined) this.#times(r, rec, r.timePresent && (want[F.timeRel] === 1 || want[F.timeDelta] === 1));
-    if (optEnd === OPT_MALFORMED) { info += "[Malformed Packet]"; addExpert(ex, TcpExpert.malformed); this.#threw = true; }
+    if (optEnd === OPT_MALFORMED) { ib?.str("[Malformed Packet]"); addExpert(ex, TcpExpert.malformed); this.#threw = true; }
     else if (optEnd === OPT_CONTAINED) {
-      info += "[Malformed Packet: length of contained item exceeds length of containing item]";
+      ib?.str("[Malformed Packet: length of contained item exceeds length of containing item]");
       addExpert(ex, TcpExpert.malformed); this.#threw = true;
     }
-    else if (optEnd === OPT_LIMITED) { info += "[Packet size limited during capture]"; this.#threw = true; }
-
-    if (carried && infoOn) this.#info = info;
+    else if (optEnd === OPT_LIMITED) { ib?.str("[Packet size limited during capture]"); this.#threw = true; }
   }
 
   /** synack's own fields: both endpoints' states and the phase (analysis computes them for every
@@ -690,8 +705,9 @@ export class FieldRows {
   #threw = false;
 
   /** Walks the option area by tshark 4.0's rules (spec §11.1). With `emit` false it only fills the
-   *  analysis segment; with `emit` true it pushes field values and experts and returns Info tokens. */
-  #options(t: TcpLayer, r: AnalysisResult | undefined, emit: boolean): string {
+   *  analysis segment; with `emit` true it pushes field values and experts, and writes Info tokens
+   *  into `ib` when not null. */
+  #options(t: TcpLayer, r: AnalysisResult | undefined, emit: boolean, ib: ByteOut | null): void {
     const b = t.bytes, base = t.optionsOffset, declared = t.optionsLength;
     const repAvail = t.reportedLength < 0 ? declared : Math.max(0, Math.min(declared, t.reportedLength - 20));
     const capAvail = t.optionsCaptured;
@@ -699,17 +715,16 @@ export class FieldRows {
     const throwKind = repAvail <= capAvail ? OPT_MALFORMED : OPT_LIMITED;
     const s = this.#seg, vals = this.#vals, want = this.#want, ex = this.#experts;
     // Info tokens only when the Info column is shown.
-    const txt = emit && this.#infoOn;
+    const txt = emit && ib !== null;
     const syn = (t.flags & SYN) !== 0;
     const rel = r !== undefined && r.relative;
     const ackBase = rel ? r.ackBase : 0;
-    let tokens = "";
     let nops = 0, eol = false;
     this.#optEnd = OPT_OK; this.#sawMss = false;
     let i = 0;
     // No closure per call: values go through #put, only when emitting.
     while (i < declared) {
-      if (i >= lim) { this.#optEnd = throwKind; return tokens; }
+      if (i >= lim) { this.#optEnd = throwKind; return; }
       const kind = b[base + i]!;
       if (kind === 0) {
         // tshark 4.0: each zero byte from an EOL on is another EOL; a non-zero one ends the walk.
@@ -717,7 +732,7 @@ export class FieldRows {
         // The padding after the first EOL is read at once: a capture cut inside it throws.
         if (!eol && declared > lim) {
           for (let j = i + 1; j < lim; j++) if (b[base + j] !== 0) { if (emit) addExpert(ex, TcpExpert.nonZeroAfterEol); break; }
-          this.#optEnd = throwKind; return tokens;
+          this.#optEnd = throwKind; return;
         }
         eol = true;
         i++;
@@ -725,7 +740,7 @@ export class FieldRows {
       }
       if (eol) {
         if (emit) addExpert(ex, TcpExpert.nonZeroAfterEol);
-        this.#optEnd = OPT_STOPPED; return tokens;
+        this.#optEnd = OPT_STOPPED; return;
       }
       if (kind === 1) {
         this.#putIf(emit, F.optKind, 1);
@@ -737,25 +752,25 @@ export class FieldRows {
       }
       if (i + 1 >= declared) {
         if (emit) ex.add(`${optionName(kind)} (length byte past end of options)`, Severity.Note, Group.Sequence);
-        this.#optEnd = OPT_STOPPED; return tokens;
+        this.#optEnd = OPT_STOPPED; return;
       }
-      if (i + 1 >= lim) { this.#optEnd = throwKind; return tokens; }
+      if (i + 1 >= lim) { this.#optEnd = throwKind; return; }
       const len = b[base + i + 1]!;
       if (len < 2) {
         if (emit) ex.add(`${optionName(kind)} (with too-short option length = ${len} byte${len === 1 ? "" : "s"})`, Severity.Note, Group.Sequence);
-        this.#optEnd = OPT_STOPPED; return tokens;
+        this.#optEnd = OPT_STOPPED; return;
       }
       if (i + len > declared) {
         if (emit) ex.add(`${optionName(kind)} (option length = ${len} bytes says option goes past end of options)`, Severity.Note, Group.Sequence);
-        this.#optEnd = OPT_STOPPED; return tokens;
+        this.#optEnd = OPT_STOPPED; return;
       }
       this.#putIf(emit, F.optKind, kind);
       // tshark 4.0 writes the TCP-AO token before reading the option's value.
-      if (kind === 29 && txt) tokens += "TCP AO";
+      if (kind === 29 && txt) ib.str("TCP AO");
       if (i + len > lim) {
         // tshark 4.0 reads a timestamp option field by field: TSval can show before the throw.
         if (kind === 8 && len === 10 && i + 6 <= lim) this.#putIf(emit, F.tsval, u32(b, base + i + 2));
-        this.#optEnd = throwKind === OPT_MALFORMED ? OPT_CONTAINED : throwKind; return tokens;
+        this.#optEnd = throwKind === OPT_MALFORMED ? OPT_CONTAINED : throwKind; return;
       }
       const o = base + i + 2;
       const fixed = FIXED_LEN[kind];
@@ -768,21 +783,21 @@ export class FieldRows {
           this.#sawMss = true;
           if (!bad) {
             const v = (b[o]! << 8) | b[o + 1]!;
-            s.mss = v; this.#putIf(emit, F.mss, v); if (txt) tokens += " MSS=" + v;
+            s.mss = v; this.#putIf(emit, F.mss, v); if (txt) { ib.str(" MSS="); ib.uint(v); }
           }
           break;
         case 3:
           if (!bad) {
             const shift = b[o]!, mult = 2 ** (shift > 14 ? 14 : shift);
             s.wsShift = shift; this.#putIf(emit, F.wsShift, shift); this.#putIf(emit, F.wsMult, mult);
-            if (txt) tokens += " WS=" + mult;
+            if (txt) { ib.str(" WS="); ib.uint(mult); }
             if (emit && shift > 14) addExpert(ex, TcpExpert.wscaleInvalid);
           }
           break;
         case 4:
           s.sackPerm = true;
           if (emit && want[F.sackPerm] === 1) this.#putIf(emit, F.sackPerm, hexBytes(b, base + i, base + i + len));
-          if (txt) tokens += " SACK_PERM";
+          if (txt) ib.str(" SACK_PERM");
           break;
         case 5: {
           let k = o, count = 0, malformed = false;
@@ -798,7 +813,7 @@ export class FieldRows {
             if (count === 0) re1 = re;
             else if (count === 1) { le2 = le; re2 = re; }
             if (s.sackCount < s.sackLeft.length && !emit) { s.sackLeft[s.sackCount] = le; s.sackRight[s.sackCount] = re; s.sackCount++; }
-            if (txt) tokens += " SLE=" + ((le - ackBase) >>> 0) + " SRE=" + ((re - ackBase) >>> 0);
+            if (txt) { ib.str(" SLE="); ib.uint((le - ackBase) >>> 0); ib.str(" SRE="); ib.uint((re - ackBase) >>> 0); }
             count++;
           }
           if (emit) {
@@ -813,20 +828,19 @@ export class FieldRows {
             s.hasTimestamps = true;
             const tsval = u32(b, o), tsecr = u32(b, o + 4);
             this.#putIf(emit, F.tsval, tsval); this.#putIf(emit, F.tsecr, tsecr);
-            if (txt && !this.prefs.ignoreTcpTimestamps) tokens += " TSval=" + tsval + " TSecr=" + tsecr;
+            if (txt && !this.prefs.ignoreTcpTimestamps) { ib.str(" TSval="); ib.uint(tsval); ib.str(" TSecr="); ib.uint(tsecr); }
           }
           break;
         case 34:
-          if (txt) tokens += len === 2 ? " TFO=R" : " TFO=C";
+          if (txt) ib.str(len === 2 ? " TFO=R" : " TFO=C");
           break;
         case 19:
-          if (txt && !bad) tokens += " MD5";
+          if (txt && !bad) ib.str(" MD5");
           break;
         default:
       }
       i += len;
     }
-    return tokens;
   }
 }
 

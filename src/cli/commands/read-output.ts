@@ -45,7 +45,18 @@ export interface FrameContext {
   /** Decimals of the time column (the file's timestamp resolution). */
   timeDigits: number;
   /** The Info column of a TCP frame (from explain/rows.ts), "" when not computed. */
-  info: string;
+  readonly info: string;
+  /** Where the Info column comes from, to write it as bytes (`infoTo`) without a string. */
+  readonly rows: FieldRows | undefined;
+}
+
+/** A FrameContext whose Info text is made only when read. */
+class PipelineContext implements FrameContext {
+  rec: CaptureRecord = undefined as unknown as CaptureRecord;
+  results: Array<AnalysisResult | undefined> = [];
+  firstSec = 0; firstNsec = 0; prevSec = 0; prevNsec = 0; timeDigits = 6;
+  constructor(readonly frame: DecodedFrame, readonly rows: FieldRows | undefined) {}
+  get info(): string { return this.rows !== undefined ? this.rows.info : ""; }
 }
 
 /** Copies an analysis result (the analyzer reuses its own) into `dst`, why slots included. */
@@ -67,7 +78,7 @@ export class ReadPipeline {
   readonly analyzer = new TcpAnalyzer();
   readonly #seg = newSegment();
   readonly #pool: AnalysisResult[] = [];
-  readonly ctx: FrameContext;
+  readonly ctx: PipelineContext;
   /** The Info column comes from the field-rows engine, which must see every frame in order. */
   readonly #rows: FieldRows | undefined;
   #started = false;
@@ -82,8 +93,7 @@ export class ReadPipeline {
     this.#rows = info ? new FieldRows(["_ws.col.Info"], {}, {}, false) : undefined;
     this.#analyse = results || this.#rows === undefined;
     for (let i = 0; i < MAX_TCP_LAYERS; i++) this.#pool.push(new AnalysisResult());
-    this.ctx = { rec: undefined as unknown as CaptureRecord, frame: this.#analyse ? this.frame : this.#rows!.frame,
-      results: [], firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, timeDigits: 6, info: "" };
+    this.ctx = new PipelineContext(this.#analyse ? this.frame : this.#rows!.frame, this.#rows);
   }
 
   /** Decodes and analyses the next frame (in capture order); `info` gives the timestamp resolution. */
@@ -94,7 +104,7 @@ export class ReadPipeline {
     c.rec = rec;
     const iface = info?.interfaces[rec.interface];
     c.timeDigits = timeDigits(iface?.tsresol ?? 6);
-    if (this.#rows !== undefined) { this.#rows.matches(rec); c.info = this.#rows.info; } else c.info = "";
+    if (this.#rows !== undefined) this.#rows.matches(rec);
     if (!this.#analyse) return c;
     this.decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, f);
     c.results.length = f.tcpCount;
@@ -132,14 +142,14 @@ function ipv4Length(a: number): number {
 }
 const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
 
-/** `summaryLine(c)` and a newline, written into `out`: TCP over IPv4 frames at or after the first
- *  frame's time go in as bytes (only Info is a string), anything else through `summaryLine`. */
+/** `summaryLine(c)` and a newline, written into `out`: TCP frames (IPv4 or IPv6) at or after the
+ *  first frame's time go in as bytes, Info included, anything else through `summaryLine`. */
 export function writeSummaryLine(out: ByteOut, c: FrameContext): void {
-  const f = c.frame, rec = c.rec;
-  const ip = f.tcpCount > 0 && !f.tcp[0]!.quoted && c.info !== "" ? addressLayer(f) : undefined;
+  const f = c.frame, rec = c.rec, rows = c.rows;
+  const ip = f.tcpCount > 0 && !f.tcp[0]!.quoted && rows !== undefined && !rows.infoEmpty ? addressLayer(f) : undefined;
   let ds = rec.tsSec - c.firstSec, dn = rec.tsNsec - c.firstNsec;
   if (dn < 0) { ds -= 1; dn += 1_000_000_000; }
-  if (ip === undefined || ip.version !== 4 || ip.pseudoSrcAt >= 0 || ip.pseudoDstAt >= 0 || ds < 0 || rec.index > 99999999) {
+  if (ip === undefined || ip.pseudoSrcAt >= 0 || ip.pseudoDstAt >= 0 || ds < 0 || rec.index > 99999999) {
     out.str(summaryLine(c)); out.byte(10); return;
   }
   // %5u %10s %12s → %-12s %s %u %s (formatSummaryLine, formatRelativeTime)
@@ -148,11 +158,47 @@ export function writeSummaryLine(out: ByteOut, c: FrameContext): void {
   spaces(out, 10 - decimalLength(ds) - (digits > 0 ? digits + 1 : 0)); out.uint(ds);
   if (digits > 0) { out.byte(46); out.digits(Math.floor(dn / POW10[9 - digits]!), digits); }
   out.byte(32);
-  spaces(out, 12 - ipv4Length(ip.src4)); out.ipv4(ip.src4);
-  out.str(" \u2192 ");
-  out.ipv4(ip.dst4); spaces(out, 12 - ipv4Length(ip.dst4));
-  out.byte(32); out.str(tcpProtocol(f)); out.byte(32); out.uint(rec.originalLength); out.byte(32);
-  out.str(c.info); out.byte(10);
+  if (ip.version === 4) {
+    spaces(out, 12 - ipv4Length(ip.src4)); out.ipv4(ip.src4);
+    out.arrow();
+    out.ipv4(ip.dst4); spaces(out, 12 - ipv4Length(ip.dst4));
+  } else {
+    // Written first, then right-aligned in place when shorter than the column (IPv6 text is ASCII).
+    const at = out.len;
+    out.ipv6(ip.src, 0);
+    const n = out.len - at;
+    if (n < 12) { out.ensure(12 - n); out.buf.copyWithin(at + 12 - n, at, at + n); out.buf.fill(32, at, at + 12 - n); out.len = at + 12; }
+    out.arrow();
+    const d = out.len;
+    out.ipv6(ip.dst, 0);
+    spaces(out, 12 - (out.len - d));
+  }
+  out.byte(32); writeProtocol(out, f); out.byte(32); out.uint(rec.originalLength); out.byte(32);
+  rows!.infoTo(out); out.byte(10);
+}
+
+const TCP_BYTES = Uint8Array.of(84, 67, 80);
+/** The protocol column of a TCP frame: "TCP" without a string in the common case. */
+function writeProtocol(out: ByteOut, f: DecodedFrame): void {
+  const t = f.tcp[0]!;
+  let plain = t.optionsCaptured === 0 || !hasMptcp(t.bytes, t.optionsOffset, t.optionsCaptured);
+  for (let i = 0; plain && i < f.ipCount; i++) if (f.ip[i]!.encap === "gtpu") plain = false;
+  if (plain) out.copy(TCP_BYTES, 0, 3); else out.str(tcpProtocol(f));
+}
+
+/** An MPTCP option (kind 30) in the option list (walks kinds and lengths, stops at EOL or damage). */
+function hasMptcp(b: Uint8Array, at: number, len: number): boolean {
+  const end = at + len;
+  for (let p = at; p < end;) {
+    const k = b[p]!;
+    if (k === 30) return true;
+    if (k === 0) return false;
+    if (k === 1) { p++; continue; }
+    const l = b[p + 1];
+    if (l === undefined || l < 2) return false;
+    p += l;
+  }
+  return false;
 }
 
 /** Output format of `synack read`. */
