@@ -80,13 +80,19 @@ export class ByteOut {
 
   /** A non-negative integer below 2^53 in decimal. */
   uint(n: number): void {
-    this.ensure(16);
+    if (this.len + 16 > this.buf.length) this.ensure(16);
     const b = this.buf;
-    if (n < 10) { b[this.len++] = 48 + n; return; }
-    let digits = 1;
-    for (let p = 10; p <= n; p *= 10) digits++;
     const start = this.len;
-    for (let i = start + digits - 1; i >= start; i--) { const q = Math.floor(n / 10); b[i] = 48 + (n - q * 10); n = q; }
+    if (n < 10) { b[start] = 48 + n; this.len = start + 1; return; }
+    const digits = n < 100 ? 2 : n < 1000 ? 3 : n < 10_000 ? 4 : n < 100_000 ? 5 : n < 1_000_000 ? 6
+      : n < 10_000_000 ? 7 : n < 100_000_000 ? 8 : n < 1_000_000_000 ? 9 : decimalDigits(n);
+    let i = start + digits;
+    // Above 2^31 a division is not a small-integer one: those digits go the slow way; the rest
+    // as int32, two digits per division.
+    while (n > 0x7fffffff) { const q = Math.floor(n / 10); b[--i] = 48 + (n - q * 10); n = q; }
+    let m = n | 0;
+    while (m >= 100) { const q = (m / 100) | 0; const p = (m - q * 100) << 1; b[--i] = DIGIT_PAIRS[p + 1]!; b[--i] = DIGIT_PAIRS[p]!; m = q; }
+    if (m >= 10) { const p = m << 1; b[--i] = DIGIT_PAIRS[p + 1]!; b[--i] = DIGIT_PAIRS[p]!; } else b[--i] = 48 + m;
     this.len = start + digits;
   }
 
@@ -103,7 +109,10 @@ export class ByteOut {
   digits(n: number, width: number): void {
     this.ensure(width);
     const b = this.buf, start = this.len;
-    for (let i = start + width - 1; i >= start; i--) { const q = Math.floor(n / 10); b[i] = 48 + (n - q * 10); n = q; }
+    let i = start + width;
+    while (n > 0x7fffffff && i > start) { const q = Math.floor(n / 10); b[--i] = 48 + (n - q * 10); n = q; }
+    let m = n | 0;
+    while (i > start) { const q = (m / 10) | 0; b[--i] = 48 + m - q * 10; m = q; }
     this.len = start + width;
   }
 
@@ -178,3 +187,12 @@ export class ByteOut {
 
 const GROUPS = new Array<number>(8).fill(0);
 const HEX_DIGITS = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+
+/** Decimal digits of a non-negative integer (at least 1). */
+function decimalDigits(n: number): number {
+  let d = 1;
+  for (let p = 10; p <= n; p *= 10) d++;
+  return d;
+}
+/** "00" … "99" as ASCII byte pairs. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + ((i & 1) === 0 ? Math.floor(i / 20) : (i >> 1) % 10));

@@ -122,6 +122,18 @@ for (const n of ["tcp.time_relative", "tcp.time_delta", "tcp.analysis.ack_rtt", 
   NS_FIELD[fieldId(n)] = 1;
 }
 
+/** How `#write` prints a field's number values (strings are always printed as they are). */
+const W_NUM = 0, W_FLAGS = 1, W_NS = 2, W_EPOCH = 3, W_IPV4 = 4, W_INFO = 5, W_IPV6_SRC = 6, W_IPV6_DST = 7;
+const WRITE_KIND = new Uint8Array(FIELD_NAMES.length);
+for (let i = 0; i < FIELD_NAMES.length; i++) if (NS_FIELD[i] === 1) WRITE_KIND[i] = W_NS;
+WRITE_KIND[fieldId("tcp.flags")] = W_FLAGS;
+WRITE_KIND[fieldId("frame.time_epoch")] = W_EPOCH;
+WRITE_KIND[fieldId("ip.src")] = W_IPV4;
+WRITE_KIND[fieldId("ip.dst")] = W_IPV4;
+WRITE_KIND[fieldId("_ws.col.Info")] = W_INFO;
+WRITE_KIND[fieldId("ipv6.src")] = W_IPV6_SRC;
+WRITE_KIND[fieldId("ipv6.dst")] = W_IPV6_DST;
+
 /** Fields that are pure functions of the packet's bytes and capture record: a row made only of
  *  these (and a filter reading only these) needs no TCP analysis at all. */
 const PACKET_ONLY_FIELD = new Uint8Array(FIELD_NAMES.length);
@@ -351,8 +363,10 @@ export class FieldRows {
         if (l.version === 4) {
           if (this.#filterReads[F.ipSrc] === 0 && this.#filterReads[F.ipDst] === 0) { vals[F.ipSrc]!.push(l.src4); vals[F.ipDst]!.push(l.dst4); }
           else { vals[F.ipSrc]!.push(l.srcText); vals[F.ipDst]!.push(l.dstText); }
-        }
-        else { vals[F.ip6Src]!.push(l.srcText); vals[F.ip6Dst]!.push(l.dstText); }
+        } else if (this.#filterReads[F.ip6Src] === 0 && this.#filterReads[F.ip6Dst] === 0) {
+          // The layer's index: its 16 address bytes are written as text (#write).
+          vals[F.ip6Src]!.push(k); vals[F.ip6Dst]!.push(k);
+        } else { vals[F.ip6Src]!.push(l.srcText); vals[F.ip6Dst]!.push(l.dstText); }
       }
     }
     const ex = this.#experts;
@@ -371,6 +385,7 @@ export class FieldRows {
     const cols = this.columns, vals = this.#vals;
     // One ASCII byte (the usual tab and comma) is written as a byte, anything else as text.
     const sep = separator.length === 1 && separator.charCodeAt(0) < 0x80 ? separator.charCodeAt(0) : -1;
+    const agg = aggregator.length === 1 && aggregator.charCodeAt(0) < 0x80 ? aggregator.charCodeAt(0) : -1;
     for (let i = 0; i < cols.length; i++) {
       if (i > 0) { if (sep >= 0) out.byte(sep); else out.str(separator); }
       const c = cols[i]!;
@@ -380,17 +395,26 @@ export class FieldRows {
       if (q !== 0) out.byte(q);
       let from = 0, to = n;
       if (occurrence === "f") to = 1; else if (occurrence === "l") from = n - 1;
+      const kind = WRITE_KIND[c]!;
       for (let k = from; k < to; k++) {
-        if (k > from) out.str(aggregator);
+        if (k > from) { if (agg >= 0) out.byte(agg); else out.str(aggregator); }
         const x = v[k]!;
-        if (c === F.info) { this.infoTo(out); continue; }
-        // tcp.flags is kept as a number (filters read it): printed as 0x and 4 hex digits.
-        if (typeof x !== "number") out.str(x);
-        else if (c === F.flags) flagsHex(out, x);
-        else if (NS_FIELD[c] === 1) writeNs(out, x);
-        else if (c === F.epoch) { out.num(x); out.byte(46); out.digits(this.#epochNs, 9); }
-        else if (c === F.ipSrc || c === F.ipDst) out.ipv4(x);
-        else out.num(x);
+        if (typeof x !== "number") { out.str(x); continue; }
+        switch (kind) {
+          case W_NUM: if (x >= 0 && x <= 0x1fffffffffffff && Math.floor(x) === x) out.uint(x); else out.num(x); break;
+          // tcp.flags is kept as a number (filters read it): printed as 0x and 4 hex digits.
+          case W_FLAGS: flagsHex(out, x); break;
+          case W_NS: writeNs(out, x); break;
+          case W_EPOCH: out.num(x); out.byte(46); out.digits(this.#epochNs, 9); break;
+          case W_IPV4: out.ipv4(x); break;
+          case W_INFO: this.infoTo(out); break;
+          case W_IPV6_SRC: case W_IPV6_DST: {
+            const l = this.#frame.ip[x]!;
+            out.ipv6(kind === W_IPV6_SRC ? l.src : l.dst, 0);
+            break;
+          }
+          default: out.num(x);
+        }
       }
       if (q !== 0) out.byte(q);
     }
