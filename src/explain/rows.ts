@@ -334,15 +334,17 @@ export class FieldRows {
         Severity.Note, Group.Sequence);
       this.#comments++;
     }
-    this.#linkExperts(frame);
+    // Link, IP and trailer checks only make expert items: skipped when nobody reads them.
+    const exOn = this.#experts.on;
+    if (exOn) this.#linkExperts(frame);
     let ipDone = 0;
     for (let i = 0; i < frame.tcpCount; i++) {
       const t = frame.tcp[i]!;
-      for (; ipDone <= t.ipIndex && ipDone < frame.ipCount; ipDone++) this.#ipExperts(frame.ip[ipDone]!);
+      if (exOn) for (; ipDone <= t.ipIndex && ipDone < frame.ipCount; ipDone++) this.#ipExperts(frame.ip[ipDone]!);
       this.#tcpLayer(frame, i, rec);
     }
-    for (; ipDone < frame.ipCount; ipDone++) this.#ipExperts(frame.ip[ipDone]!);
-    if (frame.linkType === 1) this.#ethTrailer(frame);
+    if (exOn) for (; ipDone < frame.ipCount; ipDone++) this.#ipExperts(frame.ip[ipDone]!);
+    if (exOn && frame.linkType === 1) this.#ethTrailer(frame);
     if (this.tcpOnly && frame.tcpCount === 0) return false;
 
     // Frame-level fields.

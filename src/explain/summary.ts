@@ -87,7 +87,7 @@ export function tcpProtocol(frame: DecodedFrame): string {
 }
 
 /** True when the option list holds an option of `kind` (walks kinds and lengths, stops at EOL or damage). */
-function hasOption(b: Uint8Array, at: number, len: number, kind: number): boolean {
+export function hasOption(b: Uint8Array, at: number, len: number, kind: number): boolean {
   let p = at;
   const end = at + len;
   while (p < end) {

@@ -22,7 +22,7 @@ import { DecodedFrame, FrameDecoder, MAX_TCP_LAYERS } from "../../decode/index.j
 import { AnalysisResult, newSegment, TcpAnalyzer } from "../../analysis/index.js";
 import { segmentFromDecoded } from "../../analysis/from-decoded.js";
 import { formatHexDump } from "../../explain/hexdump.js";
-import { addressLayer, destinationText, formatRelativeTime, sourceText, formatSummaryLine, otherColumns, tcpProtocol, timeDigits }
+import { addressLayer, destinationText, formatRelativeTime, hasOption, sourceText, formatSummaryLine, otherColumns, tcpProtocol, timeDigits }
   from "../../explain/summary.js";
 import { renderDetailsTree, buildDetailsTree } from "../../explain/tree.js";
 import { formatJsonPairs, toJsonPacket, toNdjsonPacket } from "../../explain/json.js";
@@ -181,24 +181,9 @@ const TCP_BYTES = Uint8Array.of(84, 67, 80);
 /** The protocol column of a TCP frame: "TCP" without a string in the common case. */
 function writeProtocol(out: ByteOut, f: DecodedFrame): void {
   const t = f.tcp[0]!;
-  let plain = t.optionsCaptured === 0 || !hasMptcp(t.bytes, t.optionsOffset, t.optionsCaptured);
+  let plain = t.optionsCaptured === 0 || !hasOption(t.bytes, t.optionsOffset, t.optionsCaptured, 30);
   for (let i = 0; plain && i < f.ipCount; i++) if (f.ip[i]!.encap === "gtpu") plain = false;
   if (plain) out.copy(TCP_BYTES, 0, 3); else out.str(tcpProtocol(f));
-}
-
-/** An MPTCP option (kind 30) in the option list (walks kinds and lengths, stops at EOL or damage). */
-function hasMptcp(b: Uint8Array, at: number, len: number): boolean {
-  const end = at + len;
-  for (let p = at; p < end;) {
-    const k = b[p]!;
-    if (k === 30) return true;
-    if (k === 0) return false;
-    if (k === 1) { p++; continue; }
-    const l = b[p + 1];
-    if (l === undefined || l < 2) return false;
-    p += l;
-  }
-  return false;
 }
 
 /** Output format of `synack read`. */
