@@ -311,6 +311,25 @@ export class FieldRows {
     return true;
   }
 
+  /** Carries one record through the state that later frames depend on — IP reassembly, TCP
+   *  analysis, per-stream times and FIN order — without computing its values, Info or experts.
+   *  A frame passed here instead of `matches`/`row`/`rowTo` leaves every later frame's output as
+   *  it would have been (used when another thread writes this frame's row). */
+  skip(rec: CaptureRecord): void {
+    const frame = this.#frame;
+    this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
+    if (!this.#analyseOn) return;
+    for (let i = 0; i < frame.tcpCount; i++) {
+      const t = frame.tcp[i]!;
+      if (!this.#fillSegment(frame, t, rec)) continue;
+      const r = this.analyzer.observe(this.#seg);
+      this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash, rec);
+      this.#times(r, rec, false);
+      // #tcpLayer records a FIN's side (for "initiates"/"undergoes" the close) on this path only.
+      if (!this.#seg.headerBogus && (t.fields & TcpField.flags) !== 0 && (t.flags & FIN) !== 0) this.#finPassive(frame, t, r);
+    }
+  }
+
   /** Decodes and analyses one record and fills the wanted values; false when `-Y tcp` drops it. */
   #compute(rec: CaptureRecord): boolean {
     const frame = this.#frame;

@@ -91,3 +91,13 @@ test("a file that is not a capture: one-line error, exit status 2", async () => 
     e.exitCode === 2 && !e.message.includes("\n"));
   await assert.rejects(run({ path: "/nonexistent/x.pcap" }), (e: { exitCode?: number }) => e.exitCode === 2);
 });
+
+test("-V frame.time_delta: the gap to the previous captured frame, as tshark prints it", async () => {
+  // The caller reuses one record object for every frame: the previous frame's time must be kept apart.
+  const file = join(CAPTURES, "public/tcpdump/of10_pf5240.pcap");
+  const pick = (s: string): string[] => s.split("\n").filter((l) => l.includes("Time delta from previous captured frame"));
+  const want = pick(await tshark(["-n", "-r", file, "-V"]));
+  const got = pick(await run({ path: file, details: true }));
+  assert.ok(want.length > 40 && want.some((l) => !l.includes(" 0.000000000 ")));
+  assert.deepEqual(got, want);
+});

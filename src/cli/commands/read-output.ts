@@ -96,11 +96,33 @@ export class ReadPipeline {
     this.ctx = new PipelineContext(this.#analyse ? this.frame : this.#rows!.frame, this.#rows);
   }
 
+  /** Time of the previous frame: callers reuse one record object, so `ctx.rec` cannot tell it. */
+  #lastSec = 0;
+  #lastNsec = 0;
+
+  /** First and previous frame times for the frame `rec` (every frame, displayed or not). */
+  #times(rec: CaptureRecord): void {
+    const c = this.ctx;
+    if (!this.#started) { c.firstSec = rec.tsSec; c.firstNsec = rec.tsNsec; this.#lastSec = rec.tsSec; this.#lastNsec = rec.tsNsec; this.#started = true; }
+    c.prevSec = this.#lastSec; c.prevNsec = this.#lastNsec;
+    this.#lastSec = rec.tsSec; this.#lastNsec = rec.tsNsec;
+  }
+
+  /** Carries a frame whose line another thread writes through the state later frames need
+   *  (times, IP reassembly, TCP analysis): see FieldRows.skip. */
+  skip(rec: CaptureRecord): void {
+    this.#times(rec);
+    if (this.#rows !== undefined) this.#rows.skip(rec);
+    if (!this.#analyse) return;
+    const f = this.frame;
+    this.decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, f);
+    for (let i = 0; i < f.tcpCount; i++) if (segmentFromDecoded(f, i, rec.tsSec, rec.tsNsec, this.#seg)) this.analyzer.observe(this.#seg);
+  }
+
   /** Decodes and analyses the next frame (in capture order); `info` gives the timestamp resolution. */
   step(rec: CaptureRecord, info?: CaptureInfo): FrameContext {
     const c = this.ctx, f = this.frame;
-    if (!this.#started) { c.firstSec = c.prevSec = rec.tsSec; c.firstNsec = c.prevNsec = rec.tsNsec; this.#started = true; }
-    else if (c.rec !== undefined) { c.prevSec = c.rec.tsSec; c.prevNsec = c.rec.tsNsec; }
+    this.#times(rec);
     c.rec = rec;
     const iface = info?.interfaces[rec.interface];
     c.timeDigits = timeDigits(iface?.tsresol ?? 6);
