@@ -271,6 +271,9 @@ export class FieldRows {
     this.#analyseOn = this.#used.some((id) => PACKET_ONLY_FIELD[id] !== 1);
   }
 
+  /** The TCP analyzer runs (some wanted field depends on it); false when every field is a packet field. */
+  get analyses(): boolean { return this.#analyseOn; }
+
   /** The Info column of the last frame passed to `row`/`rowTo`/`matches` ("" unless `_ws.col.Info` is a column). */
   get info(): string {
     return this.#infoText ??= this.#infoTags.len === 0 ? this.#infoBody.text() : this.#infoTags.text() + this.#infoBody.text();

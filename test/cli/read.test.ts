@@ -123,3 +123,21 @@ test("read -r -: stdin gives the same rows as the file", () => {
   assert.equal(r.status, 0, r.stderr.toString());
   assert.equal(r.stdout.toString(), file.out);
 });
+
+test("read -T fields -c N: N frames read (not rows printed), and a damaged file after them is no error, as tshark", () => {
+  for (const c of ["1", "3", "7"]) {
+    const args = ["-T", "fields", "-e", "frame.number", "-e", "tcp.seq", "-Y", "tcp.seq > 1", "-c", c];
+    const want = tshark(args), got = synack(args);
+    assert.equal(got.status, want.status);
+    assert.equal(got.out, want.out, `-c ${c}`);
+  }
+  // One frame, then damage: -c 1 stops before it (exit 0), -c 2 meets it (exit 2), as tshark.
+  const damaged = "malformed/ndpi/fuzz-2021-10-13.pcap";
+  for (const c of ["1", "2"]) {
+    const args = ["-r", damaged, "-n", "-T", "fields", "-e", "frame.number", "-c", c];
+    const want = run("tshark", args), got = run(process.execPath, [CLI, "read", ...args]);
+    assert.equal(got.status, want.status, `-c ${c}`);
+    assert.equal(got.out, want.out);
+  }
+  assert.equal(synack(["-T", "fields", "-e", "frame.number", "-c", "0"]).status, 2);
+});

@@ -16,7 +16,7 @@
  *  `runReadOutput` is that loop for a path, with `-Y tcp`, `-c`, `-w` and the progress line. */
 import { once } from "node:events";
 import { closeSync, fstatSync, openSync, statSync, writeSync } from "node:fs";
-import { type CaptureInfo, type CaptureRecord, newRecord, PcapngWriter, PcapWriter, readCapture } from "../../capture/index.js";
+import { type CaptureInfo, type CaptureProblem, type CaptureRecord, newRecord, PcapngWriter, PcapWriter, readCapture } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
 import { DecodedFrame, FrameDecoder, MAX_TCP_LAYERS } from "../../decode/index.js";
 import { AnalysisResult, newSegment, TcpAnalyzer } from "../../analysis/index.js";
@@ -29,6 +29,7 @@ import { formatJsonPairs, toJsonPacket, toNdjsonPacket } from "../../explain/jso
 import { FieldRows } from "../../explain/rows.js";
 import { ByteOut } from "../../explain/bytes-out.js";
 import { CliError } from "../errors.js";
+import { type FrameRenderer, runParallel, useParallel, writeStdout } from "./parallel-read.js";
 
 /** Everything known about one frame after decoding and analysis. Reused: valid until the next `step`. */
 export interface FrameContext {
@@ -437,12 +438,7 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
       }
     }
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === "string" && code.startsWith("E_")) throw new CliError(`${o.path}: ${(err as Error).message}`, 2);
-    if (typeof code === "string" && (code === "ENOENT" || code === "EACCES" || code === "EISDIR")) {
-      throw new CliError(`cannot read ${o.path}: ${code}`, 2);
-    }
-    throw err;
+    throw readOutputError(o.path, err);
   } finally {
     progress.done();
   }
@@ -461,8 +457,31 @@ export interface ReadOutputValues {
   c?: string | undefined; w?: string | undefined; d?: string[] | undefined;
 }
 
-/** `synack read` without `-T fields`: the default summary, `-V`, `-x`, `-T json|ndjson`, `-c`, `-w`. */
-export async function readOutputCommand(file: string, v: ReadOutputValues): Promise<number> {
+/** Summary lines for the two-thread reader (parallel-read.ts); `tcp` is `-Y tcp`. */
+export function summaryRenderer(tcp: boolean): FrameRenderer {
+  const pipe = new ReadPipeline(true, false);
+  return {
+    render(rec, info, out): void {
+      const c = pipe.step(rec, info);
+      if (!tcp || c.frame.tcpCount > 0) writeSummaryLine(out, c);
+    },
+    skip(rec): void { pipe.skip(rec); },
+  };
+}
+
+/** A reader error as runReadOutput reports it. */
+function readOutputError(path: string, err: unknown): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "string" && code.startsWith("E_")) return new CliError(`${path}: ${(err as Error).message}`, 2);
+  if (typeof code === "string" && (code === "ENOENT" || code === "EACCES" || code === "EISDIR")) {
+    return new CliError(`cannot read ${path}: ${code}`, 2);
+  }
+  return err;
+}
+
+/** `synack read` without `-T fields`: the default summary, `-V`, `-x`, `-T json|ndjson`, `-c`, `-w`.
+ *  `args` (the command's arguments) lets plain summary lines of a large file use two threads. */
+export async function readOutputCommand(file: string, v: ReadOutputValues, args?: string[]): Promise<number> {
   if (v.T !== undefined && v.T !== "json" && v.T !== "ndjson" && v.T !== "text") {
     throw new CliError(`-T ${v.T} is not supported (fields, json, ndjson, text)`, 2);
   }
@@ -477,6 +496,17 @@ export async function readOutputCommand(file: string, v: ReadOutputValues): Prom
   if (v.c !== undefined) {
     if (!/^\d+$/.test(v.c) || Number(v.c) < 1) throw new CliError(`-c must be a positive integer, not '${v.c}'`, 2);
     count = Number(v.c);
+  }
+  if (args !== undefined && count === undefined && v.w === undefined && v.V !== true && v.x !== true
+      && (v.T === undefined || v.T === "text") && useParallel(file, true)) {
+    const progress = new Progress(statSync(file).size, process.stderr);
+    let fatal: CaptureProblem | undefined;
+    try {
+      fatal = await runParallel(file, { kind: "summary", args }, summaryRenderer(filter === "tcp"), writeStdout,
+        progress.enabled ? (bytes, frames) => progress.update(bytes, frames) : undefined);
+    } catch (err) { throw readOutputError(file, err); } finally { progress.done(); }
+    if (fatal !== undefined) { process.stderr.write(`synack read: ${fatal.message}\n`); return 2; }
+    return 0;
   }
   const out = process.stdout;
   // One reused byte buffer for all output, handed to stdout in copies; "drain" is awaited when

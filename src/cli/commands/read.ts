@@ -2,7 +2,8 @@ import { once } from "node:events";
 import { CaptureFileError, newRecord, readCapture, type CaptureProblem } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
 import type { AnalysisOptions } from "../../analysis/index.js";
-import { readOutputCommand, runReadOutput } from "./read-output.js";
+import { readOutputCommand, runReadOutput, summaryRenderer } from "./read-output.js";
+import { type FrameRenderer, type RendererSpec, runParallel, useParallel, writeStdout } from "./parallel-read.js";
 import { FieldRows, UnknownFieldError, type FieldsFormat, type ReadPreferences } from "../../explain/index.js";
 import { compileRowFilter, type RowFilterField } from "../../explain/rows.js";
 import { ByteOut } from "../../explain/bytes-out.js";
@@ -121,9 +122,9 @@ async function readOutputFiltered(file: string, v: { T?: string | undefined; V?:
   return code;
 }
 
-/** `synack read`: tshark-compatible `-T fields` output for a capture file. */
-export async function readCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions({
+/** The options of `synack read`, parsed the same way by the command and by its second thread. */
+function parseReadArgs(args: string[]) {
+  return parseOptions({
     args,
     options: {
       r: { type: "string", short: "r" }, n: { type: "boolean", short: "n" }, Y: { type: "string", short: "Y" },
@@ -134,6 +135,51 @@ export async function readCommand(args: string[]): Promise<number> {
     },
     strict: true, allowPositionals: true,
   });
+}
+
+/** The `-T fields` rows for the parsed options (fields, -E, -o, -Y). */
+function fieldRowsFor(values: ReturnType<typeof parseReadArgs>["values"], compiled: DisplayFilter<RowFilterField> | undefined): FieldRows {
+  const format: Partial<FieldsFormat> = {};
+  for (const e of values.E ?? []) parseFormat(e, format);
+  const prefs: { analysis: Partial<Record<keyof AnalysisOptions, boolean | number>> } & Partial<ReadPreferences> = { analysis: {} };
+  for (const o of values.o ?? []) parsePref(o, prefs);
+  try {
+    const rows = new FieldRows(values.e ?? [], format, prefs as Partial<ReadPreferences>, values.Y?.trim() === "tcp");
+    if (compiled !== undefined) rows.useFilter(compiled);
+    return rows;
+  } catch (err) {
+    if (err instanceof UnknownFieldError) throw new CliError(`Some fields aren't valid: ${err.fields.join(" ")}`, 1);
+    throw err;
+  }
+}
+
+/** The renderer of the second thread (read-worker.ts): built from the same arguments as the command's. */
+export function makeRenderer(spec: RendererSpec): FrameRenderer {
+  const { values } = parseReadArgs(spec.args);
+  if (spec.kind === "summary") return summaryRenderer(values.Y?.trim() === "tcp");
+  const filter = values.Y?.trim();
+  return fieldsRenderer(fieldRowsFor(values, filter === undefined || filter === "" || filter === "tcp" ? undefined : compileYFilter(values.Y!)));
+}
+
+function fieldsRenderer(rows: FieldRows): FrameRenderer {
+  return {
+    render(rec, _info, out): void { if (rows.rowTo(rec, out)) out.byte(10); },
+    skip(rec): void { rows.skip(rec); },
+  };
+}
+
+/** A reader error as `synack read -T fields` reports it (tshark's wording where it has one). */
+function readError(file: string, err: unknown): unknown {
+  if (err instanceof CaptureFileError) return new CliError(`${file}: ${err.message}`, 2);
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return new CliError(`The file "${file}" doesn't exist.`, 2);
+  if (code === "EACCES" || code === "EISDIR") return new CliError(`The file "${file}" could not be opened (${code}).`, 2);
+  return err;
+}
+
+/** `synack read`: tshark-compatible `-T fields` output for a capture file. */
+export async function readCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseReadArgs(args);
   if (values.help) { process.stdout.write(READ_USAGE + "\n"); return 0; }
   if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}'`, EXIT_USAGE);
   const file = values.r;
@@ -143,7 +189,7 @@ export async function readCommand(args: string[]): Promise<number> {
   // -Y tcp (and an empty -Y) keep their fast paths; any other filter is compiled once here.
   const compiled = filter === undefined || filter === "" || filter === "tcp" ? undefined : compileYFilter(values.Y!);
   if (values.T !== "fields" && fields.length === 0) {
-    if (compiled === undefined) return readOutputCommand(file, values);
+    if (compiled === undefined) return readOutputCommand(file, values, args);
     return readOutputFiltered(file, values, compiled);
   }
   if (values.T === undefined) {
@@ -157,18 +203,28 @@ export async function readCommand(args: string[]): Promise<number> {
       throw new CliError(`-d '${d}' is not supported (only tcp.port==LO-HI,data)`, EXIT_USAGE);
     }
   }
-  const format: Partial<FieldsFormat> = {};
-  for (const e of values.E ?? []) parseFormat(e, format);
-  const prefs: { analysis: Partial<Record<keyof AnalysisOptions, boolean | number>> } & Partial<ReadPreferences> = { analysis: {} };
-  for (const o of values.o ?? []) parsePref(o, prefs);
+  const rows = fieldRowsFor(values, compiled);
+  // -c N: stop after N frames read (tshark 4.0 counts frames read, not rows printed).
+  let limit = Infinity;
+  if (values.c !== undefined) {
+    if (!/^\d+$/.test(values.c) || Number(values.c) < 1) throw new CliError(`-c must be a positive integer, not '${values.c}'`, 2);
+    limit = Number(values.c);
+  }
 
-  let rows: FieldRows;
-  try {
-    rows = new FieldRows(fields, format, prefs as Partial<ReadPreferences>, filter === "tcp");
-    if (compiled !== undefined) rows.useFilter(compiled);
-  } catch (err) {
-    if (err instanceof UnknownFieldError) throw new CliError(`Some fields aren't valid: ${err.fields.join(" ")}`, 1);
-    throw err;
+  if (limit === Infinity && useParallel(file, rows.analyses)) {
+    // The header waits for the first row (or the end), as below.
+    let headerDue = rows.format.header;
+    const header = (): Uint8Array => new TextEncoder().encode(rows.headerLine() + "\n");
+    let fatal: CaptureProblem | undefined;
+    try {
+      fatal = await runParallel(file, { kind: "fields", args }, fieldsRenderer(rows), async (bytes) => {
+        if (headerDue) { headerDue = false; await writeStdout(header()); }
+        await writeStdout(bytes);
+      });
+    } catch (err) { throw readError(file, err); }
+    if (headerDue) await writeStdout(header());
+    if (fatal !== undefined) throw new CliError(damageMessage(file, fatal), 2);
+    return 0;
   }
 
   const out = process.stdout;
@@ -185,30 +241,27 @@ export async function readCommand(args: string[]): Promise<number> {
   };
   const reader = readCapture(openCaptureFile(file));
   const rec = newRecord();
+  let frames = 0;
   try {
-    for await (const batch of reader.batches()) {
+    read: for await (const batch of reader.batches()) {
       while (batch.next(rec)) {
+        frames++;
         if (headerDue) {
           // Written ahead of the row and taken back when the frame is filtered out.
           const mark = buf.len;
           buf.str(rows.headerLine()); buf.byte(10);
-          if (!rows.rowTo(rec, buf)) { buf.len = mark; continue; }
-          headerDue = false;
-        } else if (!rows.rowTo(rec, buf)) continue;
-        buf.byte(10);
+          if (rows.rowTo(rec, buf)) { headerDue = false; buf.byte(10); } else buf.len = mark;
+        } else if (rows.rowTo(rec, buf)) buf.byte(10);
+        if (frames >= limit) break read;
       }
       if (buf.len >= 1 << 16) await flush();
     }
   } catch (err) {
     await flush();
-    if (err instanceof CaptureFileError) throw new CliError(`${file}: ${err.message}`, 2);
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new CliError(`The file "${file}" doesn't exist.`, 2);
-    if (code === "EACCES" || code === "EISDIR") throw new CliError(`The file "${file}" could not be opened (${code}).`, 2);
-    throw err;
+    throw readError(file, err);
   }
   if (headerDue) { buf.str(rows.headerLine()); buf.byte(10); }
   await flush();
-  if (reader.fatal !== undefined) throw new CliError(damageMessage(file, reader.fatal), 2);
+  if (reader.fatal !== undefined && frames < limit) throw new CliError(damageMessage(file, reader.fatal), 2);
   return 0;
 }

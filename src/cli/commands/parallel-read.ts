@@ -1,0 +1,161 @@
+/** `synack read` on two threads. Both threads read and decode the whole capture and carry every
+ *  frame through the TCP analysis, so both hold the same state at every frame; the frames are cut
+ *  into blocks of `block` frames, and each thread writes the lines of every other block only
+ *  (`render` for its own frames, `skip` for the rest). The main thread writes the blocks in order.
+ *  The output is byte-identical to one thread's (a test compares them on every corpus capture);
+ *  the decode and analysis run twice, the line building — most of the cost — once.
+ *
+ *  Used for a regular file of at least PARALLEL_MIN_BYTES when the machine has two or more
+ *  processors and the output needs no analysis (see useParallel). */
+import { once } from "node:events";
+import { availableParallelism } from "node:os";
+import { statSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import { type CaptureInfo, type CaptureProblem, type CaptureRecord, newRecord, readCapture } from "../../capture/index.js";
+import { openCaptureFile } from "../../capture/node.js";
+import { ByteOut } from "../../explain/bytes-out.js";
+
+/** Writes the lines of the frames a thread owns; carries the other frames through the state. */
+export interface FrameRenderer {
+  /** Appends the frame's output (nothing when it is filtered out) to `out`. */
+  render(rec: CaptureRecord, info: CaptureInfo | undefined, out: ByteOut): void;
+  /** The frame's output is written by another thread: only advance the state. */
+  skip(rec: CaptureRecord, info: CaptureInfo | undefined): void;
+}
+
+/** What a worker needs to build the same renderer as the main thread: the command's own arguments. */
+export interface RendererSpec {
+  kind: "fields" | "summary";
+  args: string[];
+}
+
+/** Files from this size up are read by two threads (smaller ones finish before a worker starts). */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+/** Frames per block. */
+export const PARALLEL_BLOCK = 4096;
+
+/** Should `path` be read by two threads? Only a regular file (stdin cannot be read twice), large
+ *  enough, on a machine with two processors or more, and by default only when the output needs
+ *  no TCP analysis (`analyses` false): both threads would run the analyzer, which doubles its
+ *  memory (measured: -T fields with analysis fields, 2 M packets, 200 -> 340 MiB) and, on a
+ *  machine that is not idle, bought nothing. `SYNACK_THREADS=2` asks for two threads in every
+ *  mode, `SYNACK_THREADS=1` for one. Tests lower the size threshold with `SYNACK_PARALLEL_MIN_BYTES`. */
+export function useParallel(path: string, analyses: boolean): boolean {
+  if (path === "-") return false;
+  const threads = process.env["SYNACK_THREADS"];
+  if (threads !== undefined ? Number(threads) < 2 : analyses || availableParallelism() < 2) return false;
+  const min = Number(process.env["SYNACK_PARALLEL_MIN_BYTES"] ?? PARALLEL_MIN_BYTES);
+  try {
+    const st = statSync(path);
+    return st.isFile() && st.size >= min;
+  } catch {
+    return false; // the one-thread path reports the error
+  }
+}
+
+/** Frames per block: PARALLEL_BLOCK, or `SYNACK_PARALLEL_BLOCK` (tests use tiny blocks). */
+export function parallelBlock(): number {
+  const b = Number(process.env["SYNACK_PARALLEL_BLOCK"] ?? PARALLEL_BLOCK);
+  return Number.isInteger(b) && b > 0 ? b : PARALLEL_BLOCK;
+}
+
+/** One thread's share: reads `path`, renders the frames of blocks `part`, `part + parts`, … and
+ *  hands each finished block to `done(blockIndex, out)` (which must take the bytes and reset `out`).
+ *  Resolves with the frame count and the capture's fatal problem, if any. */
+export async function renderPart(path: string, r: FrameRenderer, part: number, parts: number, block: number,
+    done: (k: number, out: ByteOut) => Promise<void> | void,
+    progress?: (bytesRead: number, frames: number) => void): Promise<{ frames: number; fatal: CaptureProblem | undefined }> {
+  let bytesRead = 0;
+  const counted = async function* (chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const c of chunks) { bytesRead += c.length; yield c; }
+  };
+  const reader = readCapture(progress === undefined ? openCaptureFile(path) : counted(openCaptureFile(path)));
+  const out = new ByteOut(1 << 17);
+  const rec = newRecord();
+  let frames = 0;
+  for await (const batch of reader.batches()) {
+    while (batch.next(rec)) {
+      const k = Math.floor(frames / block);
+      frames++;
+      if (k % parts === part) {
+        r.render(rec, reader.info, out);
+        if (frames % block === 0) await done(k, out);
+      } else r.skip(rec, reader.info);
+    }
+    progress?.(bytesRead, frames);
+  }
+  // The last block, when it is this thread's and not full.
+  const last = Math.floor((frames - 1) / block);
+  if (frames > 0 && frames % block !== 0 && last % parts === part) await done(last, out);
+  return { frames, fatal: reader.fatal };
+}
+
+/** Messages from the worker. */
+type WorkerMessage = { type: "block"; k: number; bytes: Uint8Array } | { type: "done" } | { type: "error"; message: string };
+
+/** Blocks the main thread may hold ahead of the one it waits for. */
+const WINDOW = 8;
+
+/** Reads `path` with the main thread and one worker; `write` gets the output in order. Resolves with
+ *  the capture's fatal problem (as the one-thread reader would report it). Errors thrown by the
+ *  reader (a refused file) reach the caller as they would on one thread. */
+export async function runParallel(path: string, spec: RendererSpec, renderer: FrameRenderer,
+    write: (bytes: Uint8Array) => Promise<void>, progress?: (bytesRead: number, frames: number) => void): Promise<CaptureProblem | undefined> {
+  const block = parallelBlock();
+  const worker = new Worker(new URL("./read-worker.js", import.meta.url), {
+    workerData: { path, spec, part: 1, parts: 2, block },
+  });
+  const pending = new Map<number, Uint8Array>();
+  let workerDone = false;
+  let workerError: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = (): void => { const w = wake; wake = undefined; w?.(); };
+  worker.on("message", (m: WorkerMessage) => {
+    if (m.type === "block") pending.set(m.k, m.bytes);
+    else if (m.type === "done") workerDone = true;
+    else workerError = new Error(`reader thread: ${m.message}`);
+    notify();
+  });
+  worker.on("error", (err) => { workerError = err; notify(); });
+  worker.on("exit", () => { if (!workerDone && workerError === undefined) workerError = new Error("reader thread stopped"); notify(); });
+  const waitWorker = async (): Promise<void> => {
+    if (workerError !== undefined) throw workerError;
+    await new Promise<void>((resolve) => { wake = resolve; });
+    if (workerError !== undefined) throw workerError;
+  };
+
+  let next = 0;
+  /** Writes the blocks that are due, in order; acknowledges the worker's (its flow control). */
+  const flush = async (): Promise<void> => {
+    for (let b = pending.get(next); b !== undefined; b = pending.get(next)) {
+      pending.delete(next);
+      if (b.length > 0) await write(b);
+      if (next % 2 === 1) worker.postMessage(next);
+      next++;
+    }
+  };
+  try {
+    const { frames, fatal } = await renderPart(path, renderer, 0, 2, block, async (k, out) => {
+      pending.set(k, out.buf.slice(0, out.len));
+      out.reset();
+      await flush();
+      while (pending.size > WINDOW) { await waitWorker(); await flush(); }
+    }, progress);
+    const blocks = frames === 0 ? 0 : Math.floor((frames - 1) / block) + 1;
+    for (;;) {
+      await flush();
+      if (next >= blocks && workerDone) break;
+      // The worker posts all its blocks before "done": a gap after it is a bug, not a wait.
+      if (workerDone) throw new Error(`reader thread: block ${next} of ${blocks} missing`);
+      await waitWorker();
+    }
+    return fatal;
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** `process.stdout` as a `write` for runParallel: waits for "drain" when stdout is behind. */
+export async function writeStdout(bytes: Uint8Array): Promise<void> {
+  if (!process.stdout.write(bytes)) await once(process.stdout, "drain");
+}
