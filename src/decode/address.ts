@@ -17,6 +17,20 @@ export function formatIpv6(bytes: Uint8Array, at = 0): string {
     if (g[5] === 0xffff) return `::ffff:${v4}`;
     if (g[5] === 0 && g[6] !== 0) return `::${v4}`;
   }
+  const run = ipv6ZeroRun(g);
+  const bestAt = run < 0 ? -1 : run >> 3, bestLen = run & 7 || 8;
+  let s = "";
+  for (let i = 0; i < 8; i++) {
+    if (i === bestAt) { s += "::"; i += bestLen - 1; continue; }
+    if (s.length > 0 && !s.endsWith(":")) s += ":";
+    s += (g[i] ?? 0).toString(16);
+  }
+  return s;
+}
+
+/** The zero groups RFC 5952 §4.2.2–4.2.3 shortens to `::`: the longest run (the first on ties) of
+ *  two or more zero groups among the 8, as start × 8 + length (length 8 written as 0), or −1. */
+export function ipv6ZeroRun(g: ArrayLike<number>): number {
   let bestAt = -1, bestLen = 1;
   for (let i = 0; i < 8;) {
     if (g[i] !== 0) { i++; continue; }
@@ -25,13 +39,7 @@ export function formatIpv6(bytes: Uint8Array, at = 0): string {
     if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
     i = j;
   }
-  let s = "";
-  for (let i = 0; i < 8; i++) {
-    if (i === bestAt) { s += "::"; i += bestLen - 1; continue; }
-    if (s.length > 0 && !s.endsWith(":")) s += ":";
-    s += (g[i] ?? 0).toString(16);
-  }
-  return s;
+  return bestAt < 0 ? -1 : bestAt * 8 + (bestLen & 7);
 }
 
 /** Parses dotted-quad text into a uint32, or undefined when it is not one. */

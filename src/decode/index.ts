@@ -4,7 +4,7 @@
  *  Hot path: one `FrameDecoder` and one `DecodedFrame` per capture; `decoder.decode(linkType,
  *  bytes, originalLength, frameNumber, frame)` refills `frame` (IP layers and TCP headers,
  *  outermost first) and never throws on packet bytes. `decodePacket` is the allocating form. */
-export { formatIpv4, formatIpv6, parseIpv4Text } from "./address.js";
+export { formatIpv4, formatIpv6, ipv6ZeroRun, parseIpv4Text } from "./address.js";
 export { verifyTcpChecksum, tcpChecksumIpv4, tcpChecksumIpv6 } from "./checksum.js";
 export { DecodedFrame, FrameDecoder, IpLayer, TcpLayer, TcpField, LinkType, decodePacket,
   MAX_IP_LAYERS, MAX_TCP_LAYERS, MAX_DEPTH } from "./frame.js";

@@ -2,6 +2,8 @@
  *  capture: numbers and addresses go in digit by digit instead of through String()/join, so the
  *  per-packet rows of `synack read` allocate nothing (STYLE §5). The owner takes `buf[0, len)` and
  *  calls `reset()` (e.g. after writing it to stdout). */
+import { ipv6ZeroRun } from "../decode/index.js";
+
 export class ByteOut {
   buf: Uint8Array;
   len = 0;
@@ -148,14 +150,8 @@ export class ByteOut {
       this.ipv4(((g[6]! << 16) | g[7]!) >>> 0);
       return;
     }
-    let bestAt = -1, bestLen = 1;
-    for (let i = 0; i < 8;) {
-      if (g[i] !== 0) { i++; continue; }
-      let j = i;
-      while (j < 8 && g[j] === 0) j++;
-      if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
-      i = j;
-    }
+    const run = ipv6ZeroRun(g);
+    const bestAt = run < 0 ? -1 : run >> 3, bestLen = run & 7 || 8;
     for (let i = 0; i < 8; i++) {
       if (i === bestAt) { this.byte(58); this.byte(58); i += bestLen - 1; continue; }
       if (i > 0 && !(bestAt >= 0 && i === bestAt + bestLen)) this.byte(58);
