@@ -480,13 +480,15 @@ function readOutputError(path: string, err: unknown): unknown {
 }
 
 /** `synack read` without `-T fields`: the default summary, `-V`, `-x`, `-T json|ndjson`, `-c`, `-w`.
- *  `args` (the command's arguments) lets plain summary lines of a large file use two threads. */
-export async function readOutputCommand(file: string, v: ReadOutputValues, args?: string[]): Promise<number> {
+ *  `args` (the command's arguments) lets plain summary lines of a large file use two threads.
+ *  `rowFilter` is a compiled `-Y` other than `tcp` (read.ts); it sees every frame, in order. */
+export async function readOutputCommand(file: string, v: ReadOutputValues, args?: string[],
+    rowFilter?: (rec: CaptureRecord) => boolean): Promise<number> {
   if (v.T !== undefined && v.T !== "json" && v.T !== "ndjson" && v.T !== "text") {
     throw new CliError(`-T ${v.T} is not supported (fields, json, ndjson, text)`, 2);
   }
   const filter = v.Y?.trim();
-  if (filter !== undefined && filter !== "" && filter !== "tcp") {
+  if (rowFilter === undefined && filter !== undefined && filter !== "" && filter !== "tcp") {
     throw new CliError(`display filter '${filter}' is not supported yet (only -Y tcp)`, 2);
   }
   for (const d of v.d ?? []) {
@@ -497,7 +499,7 @@ export async function readOutputCommand(file: string, v: ReadOutputValues, args?
     if (!/^\d+$/.test(v.c) || Number(v.c) < 1) throw new CliError(`-c must be a positive integer, not '${v.c}'`, 2);
     count = Number(v.c);
   }
-  if (args !== undefined && count === undefined && v.w === undefined && v.V !== true && v.x !== true
+  if (args !== undefined && rowFilter === undefined && count === undefined && v.w === undefined && v.V !== true && v.x !== true
       && (v.T === undefined || v.T === "text") && useParallel(file, true)) {
     const progress = new Progress(statSync(file).size, process.stderr);
     let fatal: CaptureProblem | undefined;
@@ -519,7 +521,8 @@ export async function readOutputCommand(file: string, v: ReadOutputValues, args?
     if (!ok) await once(out, "drain");
   };
   const code = await runReadOutput({
-    path: file, count, writePath: v.w, filter: filter === "tcp" ? tcpOnly : undefined, write: (s) => sink.str(s), sink, drain,
+    path: file, count, writePath: v.w, filter: rowFilter !== undefined ? (c) => rowFilter(c.rec) : filter === "tcp" ? tcpOnly : undefined,
+    write: (s) => sink.str(s), sink, drain,
     details: v.V === true, hex: v.x === true, format: v.T === "json" || v.T === "ndjson" ? v.T : "text",
   });
   await drain();

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { CaptureFileError, newRecord, readCapture, type CaptureProblem } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
 import type { AnalysisOptions } from "../../analysis/index.js";
-import { readOutputCommand, runReadOutput, summaryRenderer } from "./read-output.js";
+import { readOutputCommand, summaryRenderer } from "./read-output.js";
 import { type FrameRenderer, type RendererSpec, runParallel, useParallel, writeStdout } from "./parallel-read.js";
 import { FieldRows, UnknownFieldError, type FieldsFormat, type ReadPreferences } from "../../explain/index.js";
 import { compileRowFilter, type RowFilterField } from "../../explain/rows.js";
@@ -91,37 +91,6 @@ function compileYFilter(text: string): DisplayFilter<RowFilterField> {
   return c.filter;
 }
 
-/** The summary / -V / -x / json output (read-output.ts) with a compiled `-Y`: a FieldRows sees every
- *  frame in order (its analysis must) and answers the filter. Checks the options as readOutputCommand does. */
-async function readOutputFiltered(file: string, v: { T?: string | undefined; V?: boolean | undefined; x?: boolean | undefined;
-    c?: string | undefined; w?: string | undefined; d?: string[] | undefined; o?: string[] | undefined },
-    filter: DisplayFilter<RowFilterField>): Promise<number> {
-  if (v.T !== undefined && v.T !== "json" && v.T !== "ndjson" && v.T !== "text") {
-    throw new CliError(`-T ${v.T} is not supported (fields, json, ndjson, text)`, 2);
-  }
-  for (const d of v.d ?? []) {
-    if (!/^tcp\.port\s*==\s*\d+(-\d+)?\s*,\s*data$/.test(d)) throw new CliError(`-d '${d}' is not supported (only tcp.port==LO-HI,data)`, 2);
-  }
-  let count: number | undefined;
-  if (v.c !== undefined) {
-    if (!/^\d+$/.test(v.c) || Number(v.c) < 1) throw new CliError(`-c must be a positive integer, not '${v.c}'`, 2);
-    count = Number(v.c);
-  }
-  const prefs: { analysis: Partial<Record<keyof AnalysisOptions, boolean | number>> } & Partial<ReadPreferences> = { analysis: {} };
-  for (const o of v.o ?? []) parsePref(o, prefs);
-  const rows = new FieldRows([], {}, prefs as Partial<ReadPreferences>, false);
-  rows.useFilter(filter);
-  const out = process.stdout;
-  let buf = "";
-  const write = (s: string): void => { buf += s; if (buf.length >= 1 << 16) { out.write(buf); buf = ""; } };
-  const code = await runReadOutput({
-    path: file, count, writePath: v.w, filter: (c) => rows.matches(c.rec), write,
-    details: v.V === true, hex: v.x === true, format: v.T === "json" || v.T === "ndjson" ? v.T : "text",
-  });
-  if (buf !== "") out.write(buf);
-  return code;
-}
-
 /** The options of `synack read`, parsed the same way by the command and by its second thread. */
 function parseReadArgs(args: string[]) {
   return parseOptions({
@@ -190,7 +159,12 @@ export async function readCommand(args: string[]): Promise<number> {
   const compiled = filter === undefined || filter === "" || filter === "tcp" ? undefined : compileYFilter(values.Y!);
   if (values.T !== "fields" && fields.length === 0) {
     if (compiled === undefined) return readOutputCommand(file, values, args);
-    return readOutputFiltered(file, values, compiled);
+    // A FieldRows sees every frame in order (its analysis must) and answers the filter.
+    const prefs: { analysis: Partial<Record<keyof AnalysisOptions, boolean | number>> } & Partial<ReadPreferences> = { analysis: {} };
+    for (const o of values.o ?? []) parsePref(o, prefs);
+    const rows = new FieldRows([], {}, prefs as Partial<ReadPreferences>, false);
+    rows.useFilter(compiled);
+    return readOutputCommand(file, values, args, (rec) => rows.matches(rec));
   }
   if (values.T === undefined) {
     if (fields.length > 0) throw new CliError(`Output fields were specified with "-e", but "-T fields" was not specified.`, 1);
