@@ -7,11 +7,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
-import { once } from "node:events";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { REPO_ROOT, CLI, sharedDir } from "../support/paths.js";
+import { freePort } from "../support/net.js";
 
 const { values } = parseArgs({ options: { rounds: { type: "string" }, bytes: { type: "string" }, hold: { type: "string" } } });
 const ROUNDS = Number(values.rounds ?? 3);
@@ -26,13 +25,6 @@ for (const name of ["cecho", "echobench"]) {
   if (r.status !== 0) { console.error(`bench:echo: gcc failed for ${name}.c (is gcc installed?)`); process.exit(1); }
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, "127.0.0.1");
-  await once(s, "listening");
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function waitListening(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEchoServer } from "../../src/lab/index.js";
 import { CLI } from "../support/paths.js";
+import { freePort } from "../support/net.js";
 
 /** Runs the CLI to completion (async, so servers in this process keep serving). */
 function runCli(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -35,13 +36,6 @@ async function waitLine(child: ChildProcess, re: RegExp, ms = 5000): Promise<Reg
   });
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, "127.0.0.1");
-  await once(s, "listening");
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 const hasPython = spawnSync("python3", ["-c", "pass"]).status === 0;
 

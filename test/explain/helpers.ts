@@ -18,8 +18,9 @@ export function tshark(args: string[]): string {
   return r.stdout;
 }
 
-/** Well-formed corpus captures (public/), as paths relative to shared/captures. */
-export function publicCaptures(): string[] {
+/** Corpus captures under the given folders of shared/captures (default: the well-formed public/),
+ *  as paths relative to shared/captures, sorted. */
+export function publicCaptures(folders: readonly string[] = ["public"]): string[] {
   const root = join(sharedDir(), "captures");
   const out: string[] = [];
   const walk = (d: string): void => {
@@ -29,7 +30,7 @@ export function publicCaptures(): string[] {
       else if (!n.endsWith(".tsv") && !n.endsWith(".err")) out.push(relative(root, p));
     }
   };
-  walk(join(root, "public"));
+  for (const f of folders) walk(join(root, f));
   return out;
 }
 

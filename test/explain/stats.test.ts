@@ -3,31 +3,15 @@
  *  differences are in known-gaps.tsv ("stats-conv" / "stats-io" / "stats-expert", capture, detail). */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
 import { readCapture } from "../../src/capture/index.js";
 import { openCaptureFile } from "../../src/capture/node.js";
 import {
   ConvCollector, ExpertCollector, formatConv, formatExpert, formatIo, formatSize, IoCollector, ioRowCount, parseIoInterval, printfFixed,
 } from "../../src/explain/stats.js";
-import { capturePath, checkAgainstLedger, firstDiff, tshark } from "./helpers.js";
-import { sharedDir } from "../support/paths.js";
+import { capturePath, checkAgainstLedger, firstDiff, publicCaptures, tshark } from "./helpers.js";
 
 /** Every corpus capture (public/ and malformed/), relative to shared/captures. */
-function allCaptures(): string[] {
-  const root = join(sharedDir(), "captures");
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (!n.endsWith(".tsv") && !n.endsWith(".err")) out.push(relative(root, p));
-    }
-  };
-  walk(join(root, "public"));
-  walk(join(root, "malformed"));
-  return out;
-}
+const allCaptures = (): string[] => publicCaptures(["public", "malformed"]);
 
 test("stats conv: byte-identical to tshark -z conv,tcp on the corpus, except the ledger", async () => {
   const diffs: string[] = [];

@@ -4,18 +4,8 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openUi, shot } from "./harness.js";
 import type { BrowserContext } from "playwright-core";
-import { createServer, type AddressInfo } from "node:net";
-import { once } from "node:events";
+import { freePort } from "../support/net.js";
 
-/** A port nothing listens on now: the demo's server takes it, the capture filter keeps only it,
- *  so the rest of the test suite's loopback traffic stays out of the live view. */
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, "127.0.0.1");
-  await once(s, "listening");
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 let ctx: BrowserContext;
 let closeBrowser: () => Promise<void>;
