@@ -137,6 +137,10 @@ const T_SEQ = asciiBytes(" Seq="),
   T_TSECR = asciiBytes(" TSecr="),
   T_MD5 = asciiBytes(" MD5");
 
+/** Fields the option walk fills (besides Info and expert items). */
+const OPTION_FIELDS: readonly number[] = [F.optKind, F.mss, F.wsShift, F.wsMult, F.sackPerm, F.sackLe, F.sackRe, F.sackCount,
+  F.tsval, F.tsecr];
+
 /** How `#write` prints a field's number values (strings are always printed as they are). */
 const W_NUM = 0, W_FLAGS = 1, W_NS = 2, W_EPOCH = 3, W_IPV4 = 4, W_INFO = 5, W_IPV6_SRC = 6, W_IPV6_DST = 7;
 const WRITE_KIND = new Uint8Array(FIELD_NAMES.length);
@@ -284,7 +288,11 @@ export class FieldRows {
     this.#infoOn = w[F.info] === 1;
     this.#experts.on = w[F.exMsg] === 1 || w[F.exSev] === 1 || w[F.exGroup] === 1;
     this.#analyseOn = this.#used.some((id) => PACKET_ONLY_FIELD[id] !== 1);
+    this.#optionsOn = this.#infoOn || this.#experts.on || OPTION_FIELDS.some((id) => w[id] === 1);
   }
+
+  /** The second option walk (values, Info tokens, experts) has a reader. */
+  #optionsOn = true;
 
   /** The TCP analyzer runs (some wanted field depends on it); false when every field is a packet field. */
   get analyses(): boolean { return this.#analyseOn; }
@@ -662,7 +670,7 @@ export class FieldRows {
 
     // Options (spec §11).
     let optEnd = OPT_OK;
-    if (t.optionsLength > 0) {
+    if (t.optionsLength > 0 && this.#optionsOn) {
       this.#options(t, r, true, ib);
       optEnd = this.#optEnd;
     } else if (shortSeg) optEnd = OPT_MALFORMED;
