@@ -158,7 +158,13 @@ export function summaryLine(c: FrameContext): string {
     protocol: o.protocol, length: rec.originalLength, info: o.info });
 }
 
-function spaces(out: ByteOut, n: number): void { for (let i = 0; i < n; i++) out.byte(32); }
+function spaces(out: ByteOut, n: number): void {
+  if (n <= 0) return;
+  if (out.len + n > out.buf.length) out.ensure(n);
+  const b = out.buf;
+  for (let i = out.len, end = out.len + n; i < end; i++) b[i] = 32;
+  out.len += n;
+}
 function decimalLength(n: number): number { let d = 1; for (let p = 10; p <= n; p *= 10) d++; return d; }
 function ipv4Length(a: number): number {
   return 3 + decimalLength(a >>> 24) + decimalLength((a >>> 16) & 255) + decimalLength((a >>> 8) & 255) + decimalLength(a & 255);
