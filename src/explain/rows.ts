@@ -209,6 +209,13 @@ class StreamTable {
   }
 }
 
+/** Where a FieldRows takes its analysis results from instead of its own analyzer: another
+ *  FieldRows's `analyse` of the same records, in the same order (e.g. on another thread). */
+export interface AnalysisSource {
+  /** The result of the next TCP header the analyzer saw; it belongs to frame `frame`. */
+  next(frame: number): AnalysisResult;
+}
+
 /** Turns capture records into `-T fields` lines for a list of fields. */
 export class FieldRows {
   readonly columns: readonly number[];
@@ -294,6 +301,23 @@ export class FieldRows {
   /** The second option walk (values, Info tokens, experts) has a reader. */
   #optionsOn = true;
 
+  #source: AnalysisSource | undefined;
+
+  /** From now on the analysis results come from `source` (see `analyse`), not from `analyzer`. */
+  useAnalysisFrom(source: AnalysisSource): void { this.#source = source; }
+
+  /** Only the analysis of one record: hands each TCP header's result, in order, to `emit`. A
+   *  FieldRows reading these through `useAnalysisFrom` prints what it would print with its own
+   *  analyzer (same headers, same segments: both go through #fillSegment). */
+  analyse(rec: CaptureRecord, emit: (r: AnalysisResult) => void): void {
+    const frame = this.#frame;
+    this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
+    if (!this.#analyseOn) return;
+    for (let i = 0; i < frame.tcpCount; i++) {
+      if (this.#fillSegment(frame, frame.tcp[i]!, rec, true)) emit(this.analyzer.observe(this.#seg));
+    }
+  }
+
   /** The TCP analyzer runs (some wanted field depends on it); false when every field is a packet field. */
   get analyses(): boolean { return this.#analyseOn; }
 
@@ -347,7 +371,7 @@ export class FieldRows {
     if (!this.#analyseOn) return;
     for (let i = 0; i < frame.tcpCount; i++) {
       const t = frame.tcp[i]!;
-      if (!this.#fillSegment(frame, t, rec)) continue;
+      if (!this.#fillSegment(frame, t, rec, true)) continue;
       const r = this.analyzer.observe(this.#seg);
       this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash, rec);
       this.#times(r, rec, false);
@@ -547,7 +571,7 @@ export class FieldRows {
   }
 
   /** Fill the analysis segment from a decoded TCP header; false when too short to look up (spec §2.1). */
-  #fillSegment(frame: DecodedFrame, t: TcpLayer, rec: CaptureRecord): boolean {
+  #fillSegment(frame: DecodedFrame, t: TcpLayer, rec: CaptureRecord, options: boolean): boolean {
     if (t.capturedLength < 16) return false;
     const s = this.#seg, ip = frame.ip[t.ipIndex]!;
     s.frame = rec.index; s.tsSec = rec.tsSec; s.tsNsec = rec.tsNsec; s.family = ip.version;
@@ -571,7 +595,7 @@ export class FieldRows {
       else if (p === "truncated" || p === "tcp.options_truncated") s.optionsTruncated = true;
     }
     s.mss = -1; s.wsShift = -1; s.sackPerm = false; s.sackCount = 0; s.hasTimestamps = false;
-    if (t.optionsLength > 0 && !s.headerBogus) this.#options(t, undefined, false, null);
+    if (options && t.optionsLength > 0 && !s.headerBogus) this.#options(t, undefined, false, null);
     return true;
   }
 
@@ -581,7 +605,10 @@ export class FieldRows {
     const vals = this.#vals, want = this.#want, ex = this.#experts;
     const infoOn = this.#infoOn;
     if (t.quoted && infoOn && this.infoEmpty) this.#setInfo(this.#icmpText(frame, t));
-    const r = this.#analyseOn && this.#fillSegment(frame, t, rec) ? this.analyzer.observe(this.#seg) : undefined;
+    // With a source the segment is still filled (its problem markers are read below), not its options.
+    const src = this.#source;
+    const r = this.#analyseOn && this.#fillSegment(frame, t, rec, src === undefined)
+      ? (src === undefined ? this.analyzer.observe(this.#seg) : src.next(rec.index)) : undefined;
     if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash, rec);
     const fl = t.fields, flags = t.flags;
     const bogus = r !== undefined ? this.#seg.headerBogus : t.problems.includes("tcp.bogus_header_length");

@@ -1,7 +1,8 @@
 /** The two-thread reader (src/cli/commands/parallel-read.ts) must print what one thread prints, byte
  *  for byte: every corpus and probe capture is rendered both ways, with 3-frame blocks so that
- *  every capture of more than 3 frames is split between the threads, in both output modes it
- *  serves (summary lines, -T fields with analysis, Info and expert fields). */
+ *  every capture of more than 3 frames is cut into many blocks: "split" for packet fields,
+ *  "pipeline" (analysis in the worker) for summary lines and -T fields with analysis, Info and
+ *  expert fields. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -9,6 +10,8 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ByteOut } from "../../src/explain/bytes-out.js";
 import { renderPart, runParallel, type RendererSpec } from "../../src/cli/commands/parallel-read.js";
+import { ResultPacker, ResultUnpacker, STRIDE } from "../../src/cli/commands/analysis-wire.js";
+import { AnalysisResult, ENDPOINT_STATES } from "../../src/analysis/index.js";
 import { makeRenderer } from "../../src/cli/commands/read.js";
 import { CLI, sharedDir } from "../support/paths.js";
 import { CAPTURES, corpus } from "../diff/summary-compare.js";
@@ -16,9 +19,12 @@ import { CAPTURES, corpus } from "../diff/summary-compare.js";
 const FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ipv6.dst", "tcp.stream", "tcp.seq", "tcp.ack", "tcp.len",
   "tcp.time_delta", "tcp.time_relative", "tcp.analysis.flags", "tcp.analysis.acks_frame", "tcp.analysis.ack_rtt",
   "tcp.analysis.bytes_in_flight", "tcp.analysis.duplicate_ack_num", "synack.state.client", "_ws.expert.message", "_ws.col.Info"];
-const SPECS: RendererSpec[] = [
-  { kind: "summary", args: ["-n"] },
-  { kind: "fields", args: ["-n", "-T", "fields", "-E", "occurrence=a", ...FIELDS.flatMap((f) => ["-e", f])] },
+const PACKET_FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ipv6.dst", "tcp.srcport", "tcp.seq_raw", "tcp.flags.str",
+  "tcp.option_kind", "tcp.options.sack_le", "tcp.options.timestamp.tsval"];
+const SPECS: Array<RendererSpec & { plan: "split" | "pipeline" }> = [
+  { plan: "pipeline", kind: "summary", args: ["-n"] },
+  { plan: "pipeline", kind: "fields", args: ["-n", "-T", "fields", "-E", "occurrence=a", ...FIELDS.flatMap((f) => ["-e", f])] },
+  { plan: "split", kind: "fields", args: ["-n", "-T", "fields", ...PACKET_FIELDS.flatMap((f) => ["-e", f])] },
 ];
 
 function captures(): string[] {
@@ -35,11 +41,11 @@ async function oneThread(path: string, spec: RendererSpec): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-async function twoThreads(path: string, spec: RendererSpec): Promise<string> {
+async function twoThreads(path: string, spec: RendererSpec & { plan: "split" | "pipeline" }): Promise<string> {
   const chunks: Uint8Array[] = [];
   process.env["SYNACK_PARALLEL_BLOCK"] = "3";
   try {
-    await runParallel(path, spec, makeRenderer(spec), async (b) => { chunks.push(b.slice()); });
+    await runParallel(spec.plan, path, { kind: spec.kind, args: spec.args }, makeRenderer(spec), async (b: Uint8Array) => { chunks.push(b.slice()); });
   } finally { delete process.env["SYNACK_PARALLEL_BLOCK"]; }
   return Buffer.concat(chunks).toString("utf8");
 }
@@ -51,12 +57,12 @@ test("two threads print what one thread prints, on every corpus and probe captur
       let want: string;
       try { want = await oneThread(path, spec); } catch { continue; } // refused files: nothing to split
       const got = await twoThreads(path, spec);
-      assert.equal(got, want, `${path} ${spec.kind}`);
+      assert.equal(got, want, `${path} ${spec.plan} ${spec.kind}`);
       compared++;
       if (want.split("\n").length > 4) split++;
     }
   }
-  assert.ok(compared > 250 && split > 150, `${compared} outputs compared, ${split} split between threads`);
+  assert.ok(compared > 400 && split > 250, `${compared} outputs compared, ${split} cut into blocks`);
 });
 
 test("synack read with two threads: same bytes, header and exit status as with one", () => {
@@ -73,4 +79,29 @@ test("synack read with two threads: same bytes, header and exit status as with o
     assert.equal(two.stderr.toString(), one.stderr.toString(), args.join(" "));
     assert.ok(one.stdout.length > 0 || one.status === 2);
   }
+});
+
+test("analysis results cross threads whole: every AnalysisResult field survives pack and unpack", () => {
+  // Each field gets a value unlike its default (numbers distinct, booleans flipped, strings from
+  // their own sets): a field added to AnalysisResult and not to analysis-wire.ts fails here.
+  const r = new AnalysisResult();
+  const fields = Object.keys(r).filter((k) => k !== "why") as Array<keyof AnalysisResult>;
+  const rec = r as unknown as Record<string, unknown>;
+  let n = 1;
+  for (const k of fields) {
+    const v = rec[k];
+    if (typeof v === "number") rec[k] = 1000 + n++ * 7.5;
+    else if (typeof v === "boolean") rec[k] = !v;
+    else if (k === "phase") rec[k] = "teardown";
+    else if (k.endsWith("Event")) rec[k] = k.startsWith("client") ? "receive FIN" : "send FIN";
+    else rec[k] = ENDPOINT_STATES[(n++ % (ENDPOINT_STATES.length - 1)) + 1];
+  }
+  assert.equal(STRIDE, fields.length + 1);
+  const p = new ResultPacker();
+  p.add(42, r);
+  const u = new ResultUnpacker();
+  u.push(p.take(42));
+  const back = u.next(42) as unknown as Record<string, unknown>;
+  for (const k of fields) assert.deepEqual(back[k], rec[k], k);
+  assert.throws(() => u.next(43), /missing/);
 });

@@ -1,12 +1,14 @@
-/** `synack read` on two threads. Both threads read and decode the whole capture and carry every
- *  frame through the TCP analysis, so both hold the same state at every frame; the frames are cut
- *  into blocks of `block` frames, and each thread writes the lines of every other block only
- *  (`render` for its own frames, `skip` for the rest). The main thread writes the blocks in order.
- *  The output is byte-identical to one thread's (a test compares them on every corpus capture);
- *  the decode and analysis run twice, the line building — most of the cost — once.
- *
- *  Used for a regular file of at least PARALLEL_MIN_BYTES when the machine has two or more
- *  processors and the output needs no analysis (see useParallel). */
+/** `synack read` on two threads, in one of two ways (`threadPlan`):
+ *  - "split", for output without TCP analysis: both threads read and decode the whole capture
+ *    (so both hold the same reassembly state); the frames are cut into blocks of `block` frames
+ *    and each thread builds the lines of every other block (`render` for its own frames, `skip`
+ *    for the rest). The main thread writes the blocks in order.
+ *  - "pipeline", for output with analysis: the worker reads the capture and runs only the TCP
+ *    analysis (FieldRows.analyse), sending the results in blocks (analysis-wire.ts); the main
+ *    thread reads the capture again and builds every line with those results instead of its own
+ *    analyzer. The analysis state lives in the worker only, so memory stays as with one thread.
+ *  Either way the output is byte-identical to one thread's (a test compares them on every corpus
+ *  and probe capture). */
 import { once } from "node:events";
 import { availableParallelism } from "node:os";
 import { statSync } from "node:fs";
@@ -14,9 +16,13 @@ import { Worker } from "node:worker_threads";
 import { type CaptureInfo, type CaptureProblem, type CaptureRecord, newRecord, readCapture } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
 import { ByteOut } from "../../explain/bytes-out.js";
+import type { FieldRows } from "../../explain/rows.js";
+import { type ResultBlock, ResultUnpacker } from "./analysis-wire.js";
 
 /** Writes the lines of the frames a thread owns; carries the other frames through the state. */
 export interface FrameRenderer {
+  /** The FieldRows whose analysis the lines use (for "pipeline"). */
+  readonly rows: FieldRows;
   /** Appends the frame's output (nothing when it is filtered out) to `out`. */
   render(rec: CaptureRecord, info: CaptureInfo | undefined, out: ByteOut): void;
   /** The frame's output is written by another thread: only advance the state. */
@@ -34,23 +40,27 @@ export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 /** Frames per block. */
 export const PARALLEL_BLOCK = 4096;
 
-/** Should `path` be read by two threads? Only a regular file (stdin cannot be read twice), large
- *  enough, on a machine with two processors or more, and by default only when the output needs
- *  no TCP analysis (`analyses` false): both threads would run the analyzer, which doubles its
- *  memory (measured: -T fields with analysis fields, 2 M packets, 200 -> 340 MiB) and, on a
- *  machine that is not idle, bought nothing. `SYNACK_THREADS=2` asks for two threads in every
- *  mode, `SYNACK_THREADS=1` for one. Tests lower the size threshold with `SYNACK_PARALLEL_MIN_BYTES`. */
-export function useParallel(path: string, analyses: boolean): boolean {
-  if (path === "-") return false;
+/** How `path` is read: "one" thread, or two: "split" when the output needs no TCP analysis
+ *  (`analyses` false), "pipeline" when it does. Two threads only for a regular file (stdin cannot
+ *  be read twice) of PARALLEL_MIN_BYTES or more. By default "split" on a machine with two
+ *  processors or more, and one thread for analysis output: the pipeline's second thread costs
+ *  ~100 MiB more (2 M packets, summary: 195 -> 290 MiB; a smaller young generation for the worker
+ *  kept it at 256 MiB but made it slower than one thread), which would break the memory bound.
+ *  `SYNACK_THREADS=2` asks for two threads in every mode, `SYNACK_THREADS=1` for one. Running
+ *  the analysis in both threads ("split" with analysis) doubled its memory instead: 200 -> 340
+ *  MiB. Tests lower the size threshold with `SYNACK_PARALLEL_MIN_BYTES`. */
+export function threadPlan(path: string, analyses: boolean): "one" | "split" | "pipeline" {
+  if (path === "-") return "one";
   const threads = process.env["SYNACK_THREADS"];
-  if (threads !== undefined ? Number(threads) < 2 : analyses || availableParallelism() < 2) return false;
+  if (threads !== undefined ? Number(threads) < 2 : analyses || availableParallelism() < 2) return "one";
   const min = Number(process.env["SYNACK_PARALLEL_MIN_BYTES"] ?? PARALLEL_MIN_BYTES);
   try {
     const st = statSync(path);
-    return st.isFile() && st.size >= min;
+    if (!st.isFile() || st.size < min) return "one";
   } catch {
-    return false; // the one-thread path reports the error
+    return "one"; // the one-thread path reports the error
   }
+  return analyses ? "pipeline" : "split";
 }
 
 /** Frames per block: PARALLEL_BLOCK, or `SYNACK_PARALLEL_BLOCK` (tests use tiny blocks). */
@@ -96,10 +106,15 @@ type WorkerMessage = { type: "block"; k: number; bytes: Uint8Array } | { type: "
 /** Blocks the main thread may hold ahead of the one it waits for. */
 const WINDOW = 8;
 
-/** Reads `path` with the main thread and one worker; `write` gets the output in order. Resolves with
- *  the capture's fatal problem (as the one-thread reader would report it). Errors thrown by the
- *  reader (a refused file) reach the caller as they would on one thread. */
-export async function runParallel(path: string, spec: RendererSpec, renderer: FrameRenderer,
+/** Reads `path` with the main thread and one worker in `plan`'s way; `write` gets the output in
+ *  order. Resolves with the capture's fatal problem (as the one-thread reader would report it).
+ *  Errors thrown by the reader (a refused file) reach the caller as they would on one thread. */
+export function runParallel(plan: "split" | "pipeline", path: string, spec: RendererSpec, renderer: FrameRenderer,
+    write: (bytes: Uint8Array) => Promise<void>, progress?: (bytesRead: number, frames: number) => void): Promise<CaptureProblem | undefined> {
+  return plan === "split" ? runSplit(path, spec, renderer, write, progress) : runPipeline(path, spec, renderer, write, progress);
+}
+
+async function runSplit(path: string, spec: RendererSpec, renderer: FrameRenderer,
     write: (bytes: Uint8Array) => Promise<void>, progress?: (bytesRead: number, frames: number) => void): Promise<CaptureProblem | undefined> {
   const block = parallelBlock();
   const worker = new Worker(new URL("./read-worker.js", import.meta.url), {
@@ -150,6 +165,65 @@ export async function runParallel(path: string, spec: RendererSpec, renderer: Fr
       await waitWorker();
     }
     return fatal;
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** Messages from the analysis worker. */
+type AnalysisMessage = { type: "block"; block: ResultBlock } | { type: "done" } | { type: "error"; message: string };
+
+/** "pipeline": the worker analyses, this thread builds and writes every line. */
+async function runPipeline(path: string, spec: RendererSpec, renderer: FrameRenderer,
+    write: (bytes: Uint8Array) => Promise<void>, progress?: (bytesRead: number, frames: number) => void): Promise<CaptureProblem | undefined> {
+  const block = parallelBlock();
+  const worker = new Worker(new URL("./analysis-worker.js", import.meta.url), { workerData: { path, spec, block } });
+  const source = new ResultUnpacker();
+  renderer.rows.useAnalysisFrom(source);
+  /** lastFrame of each block received and not yet acknowledged (acknowledged once rendered past). */
+  const unacked: number[] = [];
+  let workerDone = false;
+  let workerError: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = (): void => { const w = wake; wake = undefined; w?.(); };
+  worker.on("message", (m: AnalysisMessage) => {
+    if (m.type === "block") { source.push(m.block); unacked.push(m.block.lastFrame); }
+    else if (m.type === "done") workerDone = true;
+    else workerError = new Error(`analysis thread: ${m.message}`);
+    notify();
+  });
+  worker.on("error", (err) => { workerError = err; notify(); });
+  worker.on("exit", () => { if (!workerDone && workerError === undefined) workerError = new Error("analysis thread stopped"); notify(); });
+
+  let bytesRead = 0;
+  const counted = async function* (chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const c of chunks) { bytesRead += c.length; yield c; }
+  };
+  const reader = readCapture(counted(openCaptureFile(path)));
+  const out = new ByteOut(1 << 17);
+  const rec = newRecord();
+  let frames = 0;
+  try {
+    for await (const batch of reader.batches()) {
+      while (batch.next(rec)) {
+        frames++;
+        while (source.covered < rec.index) {
+          if (workerError !== undefined) throw workerError;
+          if (workerDone) throw new Error(`analysis thread: no results for frame ${rec.index}`);
+          // The blocks rendered so far are acknowledged, or the worker, at its limit, would wait for us.
+          while (unacked.length > 0 && unacked[0]! < rec.index) { unacked.shift(); worker.postMessage(0); }
+          // Hand over what is ready while waiting.
+          if (out.len > 0) { const b = out.buf.slice(0, out.len); out.reset(); await write(b); }
+          await new Promise<void>((resolve) => { wake = resolve; });
+        }
+        renderer.render(rec, reader.info, out);
+      }
+      while (unacked.length > 0 && unacked[0]! <= rec.index) { unacked.shift(); worker.postMessage(0); }
+      progress?.(bytesRead, frames);
+      if (out.len >= 1 << 16) { const b = out.buf.slice(0, out.len); out.reset(); await write(b); }
+    }
+    if (out.len > 0) { const b = out.buf.slice(0, out.len); out.reset(); await write(b); }
+    return reader.fatal;
   } finally {
     await worker.terminate();
   }

@@ -29,7 +29,7 @@ import { formatJsonPairs, toJsonPacket, toNdjsonPacket } from "../../explain/jso
 import { FieldRows } from "../../explain/rows.js";
 import { ByteOut } from "../../explain/bytes-out.js";
 import { CliError } from "../errors.js";
-import { type FrameRenderer, runParallel, useParallel, writeStdout } from "./parallel-read.js";
+import { type FrameRenderer, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
 
 /** Everything known about one frame after decoding and analysis. Reused: valid until the next `step`. */
 export interface FrameContext {
@@ -82,6 +82,8 @@ export class ReadPipeline {
   readonly ctx: PipelineContext;
   /** The Info column comes from the field-rows engine, which must see every frame in order. */
   readonly #rows: FieldRows | undefined;
+  /** The field-rows engine of the Info column (undefined without it). */
+  get rows(): FieldRows | undefined { return this.#rows; }
   #started = false;
 
   /** False: only the Info column's own pass runs (its decoded frame is `ctx.frame`, `ctx.results`
@@ -467,6 +469,7 @@ export interface ReadOutputValues {
 export function summaryRenderer(tcp: boolean): FrameRenderer {
   const pipe = new ReadPipeline(true, false);
   return {
+    rows: pipe.rows!,
     render(rec, info, out): void {
       const c = pipe.step(rec, info);
       if (!tcp || c.frame.tcpCount > 0) writeSummaryLine(out, c);
@@ -505,12 +508,13 @@ export async function readOutputCommand(file: string, v: ReadOutputValues, args?
     if (!/^\d+$/.test(v.c) || Number(v.c) < 1) throw new CliError(`-c must be a positive integer, not '${v.c}'`, 2);
     count = Number(v.c);
   }
-  if (args !== undefined && rowFilter === undefined && count === undefined && v.w === undefined && v.V !== true && v.x !== true
-      && (v.T === undefined || v.T === "text") && useParallel(file, true)) {
+  const plan = args !== undefined && rowFilter === undefined && count === undefined && v.w === undefined && v.V !== true
+    && v.x !== true && (v.T === undefined || v.T === "text") ? threadPlan(file, true) : "one";
+  if (plan !== "one") {
     const progress = new Progress(statSync(file).size, process.stderr);
     let fatal: CaptureProblem | undefined;
     try {
-      fatal = await runParallel(file, { kind: "summary", args }, summaryRenderer(filter === "tcp"), writeStdout,
+      fatal = await runParallel(plan, file, { kind: "summary", args: args! }, summaryRenderer(filter === "tcp"), writeStdout,
         progress.enabled ? (bytes, frames) => progress.update(bytes, frames) : undefined);
     } catch (err) { throw readOutputError(file, err); } finally { progress.done(); }
     if (fatal !== undefined) { process.stderr.write(`synack read: ${fatal.message}\n`); return 2; }

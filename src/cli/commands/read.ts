@@ -3,7 +3,7 @@ import { CaptureFileError, newRecord, readCapture, type CaptureProblem } from ".
 import { openCaptureFile } from "../../capture/node.js";
 import type { AnalysisOptions } from "../../analysis/index.js";
 import { readOutputCommand, summaryRenderer } from "./read-output.js";
-import { type FrameRenderer, type RendererSpec, runParallel, useParallel, writeStdout } from "./parallel-read.js";
+import { type FrameRenderer, type RendererSpec, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
 import { FieldRows, UnknownFieldError, type FieldsFormat, type ReadPreferences } from "../../explain/index.js";
 import { compileRowFilter, type RowFilterField } from "../../explain/rows.js";
 import { ByteOut } from "../../explain/bytes-out.js";
@@ -132,6 +132,7 @@ export function makeRenderer(spec: RendererSpec): FrameRenderer {
 
 function fieldsRenderer(rows: FieldRows): FrameRenderer {
   return {
+    rows,
     render(rec, _info, out): void { if (rows.rowTo(rec, out)) out.byte(10); },
     skip(rec): void { rows.skip(rec); },
   };
@@ -185,13 +186,14 @@ export async function readCommand(args: string[]): Promise<number> {
     limit = Number(values.c);
   }
 
-  if (limit === Infinity && useParallel(file, rows.analyses)) {
+  const plan = limit === Infinity ? threadPlan(file, rows.analyses) : "one";
+  if (plan !== "one") {
     // The header waits for the first row (or the end), as below.
     let headerDue = rows.format.header;
     const header = (): Uint8Array => new TextEncoder().encode(rows.headerLine() + "\n");
     let fatal: CaptureProblem | undefined;
     try {
-      fatal = await runParallel(file, { kind: "fields", args }, fieldsRenderer(rows), async (bytes) => {
+      fatal = await runParallel(plan, file, { kind: "fields", args }, fieldsRenderer(rows), async (bytes) => {
         if (headerDue) { headerDue = false; await writeStdout(header()); }
         await writeStdout(bytes);
       });

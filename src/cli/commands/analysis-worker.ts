@@ -1,0 +1,43 @@
+/** The analysis thread of `synack read`'s "pipeline" plan (parallel-read.ts): builds the same
+ *  FieldRows as the main thread from the same arguments, runs only its analysis over the capture
+ *  and posts the results in blocks, at most a few ahead of what the main thread has rendered. */
+import { parentPort, workerData } from "node:worker_threads";
+import { newRecord, readCapture } from "../../capture/index.js";
+import { openCaptureFile } from "../../capture/node.js";
+import type { AnalysisResult } from "../../analysis/index.js";
+import { ResultPacker } from "./analysis-wire.js";
+import type { RendererSpec } from "./parallel-read.js";
+import { makeRenderer } from "./read.js";
+
+const { path, spec, block } = workerData as { path: string; spec: RendererSpec; block: number };
+const port = parentPort!;
+/** Blocks posted and not yet rendered by the main thread. */
+let outstanding = 0;
+let wake: (() => void) | undefined;
+port.on("message", () => { outstanding--; const w = wake; wake = undefined; w?.(); });
+
+try {
+  const rows = makeRenderer(spec).rows;
+  const packer = new ResultPacker();
+  const reader = readCapture(openCaptureFile(path));
+  const rec = newRecord();
+  const emit = (r: AnalysisResult): void => packer.add(rec.index, r);
+  let n = 0, last = 0;
+  const post = async (): Promise<void> => {
+    const b = packer.take(last);
+    port.postMessage({ type: "block", block: b }, [b.data.buffer as ArrayBuffer]);
+    outstanding++;
+    while (outstanding >= 8) await new Promise<void>((resolve) => { wake = resolve; });
+  };
+  for await (const batch of reader.batches()) {
+    while (batch.next(rec)) {
+      rows.analyse(rec, emit);
+      last = rec.index;
+      if (++n % block === 0) await post();
+    }
+  }
+  if (n % block !== 0) await post();
+  port.postMessage({ type: "done" });
+} catch (err) {
+  port.postMessage({ type: "error", message: err instanceof Error ? err.message : String(err) });
+}
