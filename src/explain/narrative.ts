@@ -50,15 +50,17 @@ export function msText(ns: number): string {
 /** An integer with thousands separators ("14,200,000"). */
 export function grouped(n: number): string { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
 
-const PRE_ESTABLISHED = new Set(["CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED"]);
+const OPENING = new Set(["LISTEN", "SYN-SENT", "SYN-RECEIVED"]);
 
 /** The phase a packet belongs to. */
 export function phaseOf(p: PacketFacts): Phase {
   if ((p.flags & RST) !== 0) return "reset";
   if ((p.flags & SYN) !== 0) return "handshake";
   if ((p.flags & FIN) !== 0) return "teardown";
-  if (PRE_ESTABLISHED.has(p.clientBefore) || PRE_ESTABLISHED.has(p.serverBefore)) return "handshake";
-  const closing = (s: string) => s !== "ESTABLISHED" && s !== "PARTIAL" && !PRE_ESTABLISHED.has(s);
+  // CLOSED is before the handshake only while both sides are; beside a closing side it is after the close.
+  const bothClosed = p.clientBefore === "CLOSED" && p.serverBefore === "CLOSED";
+  if (OPENING.has(p.clientBefore) || OPENING.has(p.serverBefore) || bothClosed) return "handshake";
+  const closing = (s: string) => s !== "ESTABLISHED" && s !== "PARTIAL" && !OPENING.has(s);
   if ((closing(p.clientBefore) || closing(p.serverBefore)) && (p.seglen <= 0)) return "teardown";
   return "data";
 }
