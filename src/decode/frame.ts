@@ -53,10 +53,13 @@ export class IpLayer {
   readonly src: Uint8Array = new Uint8Array(16);
   /** Destination address bytes (4 used for IPv4, 16 for IPv6). */
   readonly dst: Uint8Array = new Uint8Array(16);
-  /** 32-bit hash of the source address (the address itself for IPv4), for flow tables. */
-  srcHash = 0;
-  /** 32-bit hash of the destination address. */
-  dstHash = 0;
+  /** `src` as a DataView: the decoder stores the address as 32-bit big-endian words (4 stores, not 16). */
+  readonly srcWords: DataView = new DataView(this.src.buffer);
+  /** `dst` as a DataView. */
+  readonly dstWords: DataView = new DataView(this.dst.buffer);
+  #srcHash = 0;
+  #dstHash = 0;
+  #hashed = false;
   /** TTL / hop limit. */
   ttl = 0;
   /** IPv6: offset in `bytes` of the address the TCP/UDP pseudo-header uses as source (a home address
@@ -82,9 +85,28 @@ export class IpLayer {
   get dstText(): string {
     return this.#dstText ??= this.version === 4 ? formatIpv4(this.dst4) : formatIpv6(this.dst);
   }
+  /** 32-bit hash of the source address (the address itself for IPv4), for flow tables; computed on first use. */
+  get srcHash(): number {
+    if (this.version === 4) return this.src4;
+    if (!this.#hashed) this.#hash();
+    return this.#srcHash;
+  }
+  /** 32-bit hash of the destination address. */
+  get dstHash(): number {
+    if (this.version === 4) return this.dst4;
+    if (!this.#hashed) this.#hash();
+    return this.#dstHash;
+  }
+  /** FNV-1a over the 16 bytes of each IPv6 address (the values tables saw before it became lazy). */
+  #hash(): void {
+    let hs = 0x811c9dc5, hd = 0x811c9dc5;
+    const s = this.src, d = this.dst;
+    for (let i = 0; i < 16; i++) { hs = Math.imul(hs ^ s[i]!, 0x01000193); hd = Math.imul(hd ^ d[i]!, 0x01000193); }
+    this.#srcHash = hs >>> 0; this.#dstHash = hd >>> 0; this.#hashed = true;
+  }
   /** Clears cached text; called when the layer is refilled. */
   reset(): void {
-    this.#srcText = undefined; this.#dstText = undefined;
+    this.#srcText = undefined; this.#dstText = undefined; this.#hashed = false;
     this.fragment = false; this.reassembled = false; this.quoted = false; this.src4 = 0; this.dst4 = 0;
     this.pseudoSrcAt = -1; this.pseudoDstAt = -1;
   }
@@ -179,6 +201,13 @@ export class DecodedFrame {
   get hasTcp(): boolean { return this.tcpCount > 0; }
 }
 
+/** TcpLayer.fields of a truncated header, a bogus data offset, a whole header (carried / quoted: no seq_raw). */
+const F_PORTS = TcpField.ports;
+const F_BOGUS = TcpField.ports | TcpField.seqRaw | TcpField.hdrLen;
+const F_HEADER = TcpField.ports | TcpField.seqRaw | TcpField.ackRaw | TcpField.hdrLen | TcpField.flags
+  | TcpField.window | TcpField.checksumStatus | TcpField.urgent;
+const F_HEADER_QUOTED = F_HEADER & ~TcpField.seqRaw;
+
 /** Reported end given to an ICMP-quoted datagram: its own IP length decides (it is never clipped by the frame). */
 const QUOTE_REP = 0x7fffffff;
 const ICMP4_ERRORS = new Uint8Array(256);
@@ -201,7 +230,14 @@ export class FrameDecoder {
     const cap = bytes.length;
     const rep = originalLength > cap ? originalLength : cap;
     try {
-      this.#link(linkType, bytes, 0, cap, rep);
+      // Ethernet carrying IPv4 or IPv6 straight away, nearly every frame of most captures: the same
+      // calls #link → #ethernet → #ether would make, without walking them.
+      if (linkType === 1 && cap >= 14) {
+        const type = (bytes[12]! << 8) | bytes[13]!;
+        if (type === 0x0800) this.#ipv4(bytes, 14, cap, rep, 1, "link", false);
+        else if (type === 0x86dd) this.#ipv6(bytes, 14, cap, rep, 1, "link", false);
+        else this.#link(linkType, bytes, 0, cap, rep);
+      } else this.#link(linkType, bytes, 0, cap, rep);
     } catch {
       out.problems.push("internal_error");
     }
@@ -217,8 +253,8 @@ export class FrameDecoder {
         // BSD loopback: address family in the capturing host's byte order.
         let fam = u32le(b, at);
         if ((fam & 0xffff0000) !== 0) fam = u32(b, at);
-        if (fam === 2) this.#ipv4(b, at + 4, cap, rep, 0, "link");
-        else if (fam === 24 || fam === 28 || fam === 30 || fam === 10) this.#ipv6(b, at + 4, cap, rep, 0, "link");
+        if (fam === 2) this.#ipv4(b, at + 4, cap, rep, 0, "link", false);
+        else if (fam === 24 || fam === 28 || fam === 30 || fam === 10) this.#ipv6(b, at + 4, cap, rep, 0, "link", false);
         return;
       }
       case 101: case 12: case 14: case 228: case 229: this.#ipAny(b, at, cap, rep, 0, "link"); return;
@@ -287,8 +323,8 @@ export class FrameDecoder {
   #ether(type: number, b: Uint8Array, at: number, cap: number, rep: number, depth: number): void {
     if (depth > MAX_DEPTH) return this.#problem("frame.too_many_layers");
     switch (type) {
-      case 0x0800: this.#ipv4(b, at, cap, rep, depth + 1, "link"); return;
-      case 0x86dd: this.#ipv6(b, at, cap, rep, depth + 1, "link"); return;
+      case 0x0800: this.#ipv4(b, at, cap, rep, depth + 1, "link", false); return;
+      case 0x86dd: this.#ipv6(b, at, cap, rep, depth + 1, "link", false); return;
       case 0x8100: case 0x88a8: case 0x9100: {
         if (cap - at < 4) return this.#problem("frame.truncated");
         const t = u16(b, at + 2);
@@ -316,8 +352,8 @@ export class FrameDecoder {
       if (p - at > 4 * MAX_DEPTH) return this.#problem("frame.too_many_layers");
     }
     const v = u8(b, p) >> 4;
-    if (v === 4) this.#ipv4(b, p, cap, rep, depth + 1, "mpls");
-    else if (v === 6) this.#ipv6(b, p, cap, rep, depth + 1, "mpls");
+    if (v === 4) this.#ipv4(b, p, cap, rep, depth + 1, "mpls", false);
+    else if (v === 6) this.#ipv6(b, p, cap, rep, depth + 1, "mpls", false);
   }
 
   /** PPP (RFC 1661), with or without the FF 03 HDLC address/control; Cisco HDLC when it starts 0x0F/0x8F. */
@@ -330,8 +366,8 @@ export class FrameDecoder {
     let proto = u8(b, p);
     if ((proto & 1) === 0) { proto = u16(b, p); p += 2; } else p += 1;
     if (p > cap) return this.#problem("frame.truncated");
-    if (proto === 0x21) this.#ipv4(b, p, cap, rep, depth + 1, "link");
-    else if (proto === 0x57) this.#ipv6(b, p, cap, rep, depth + 1, "link");
+    if (proto === 0x21) this.#ipv4(b, p, cap, rep, depth + 1, "link", false);
+    else if (proto === 0x57) this.#ipv6(b, p, cap, rep, depth + 1, "link", false);
     else if (proto === 0x281 || proto === 0x283) this.#mpls(b, p, cap, rep, depth + 1);
   }
 
@@ -351,12 +387,12 @@ export class FrameDecoder {
    *  0xC4 IPv6) adds split flag and sequence, plus 4 bytes for an exception packet (flag 0xFF). */
   #arcnet(b: Uint8Array, at: number, cap: number, rep: number): void {
     const proto = u8(b, at);
-    if (proto === 0xf0) { this.#ipv4(b, at + 1, cap, rep, 0, "link"); return; }
+    if (proto === 0xf0) { this.#ipv4(b, at + 1, cap, rep, 0, "link", false); return; }
     if (proto !== 0xd4 && proto !== 0xc4) return;
     let p = at + 4;
     if (u8(b, at + 1) === 0xff) p += 4;
-    if (proto === 0xd4) this.#ipv4(b, p, cap, rep, 0, "link");
-    else this.#ipv6(b, p, cap, rep, 0, "link");
+    if (proto === 0xd4) this.#ipv4(b, p, cap, rep, 0, "link", false);
+    else this.#ipv6(b, p, cap, rep, 0, "link", false);
   }
 
   /** IEEE 802.11 data frame: header length from frame control (4-address, QoS, HT control), then LLC. */
@@ -384,8 +420,8 @@ export class FrameDecoder {
       if (type === 9) {
         const end = Math.min(cap, p + len);
         const repEnd = Math.min(rep, p + len);
-        if (family === 2) this.#ipv4(b, p + 4, end, repEnd, 0, "link");
-        else if (family === 10) this.#ipv6(b, p + 4, end, repEnd, 0, "link");
+        if (family === 2) this.#ipv4(b, p + 4, end, repEnd, 0, "link", false);
+        else if (family === 10) this.#ipv6(b, p + 4, end, repEnd, 0, "link", false);
         else this.#ipAny(b, p + 4, end, repEnd, 0, "link");
         return;
       }
@@ -396,8 +432,8 @@ export class FrameDecoder {
   #ipAny(b: Uint8Array, at: number, cap: number, rep: number, depth: number, encap: IpEncap): void {
     if (cap - at < 1) return this.#problem("frame.truncated");
     const v = u8(b, at) >> 4;
-    if (v === 4) this.#ipv4(b, at, cap, rep, depth, encap);
-    else if (v === 6) this.#ipv6(b, at, cap, rep, depth, encap);
+    if (v === 4) this.#ipv4(b, at, cap, rep, depth, encap, false);
+    else if (v === 6) this.#ipv6(b, at, cap, rep, depth, encap, false);
   }
 
   #newIp(): IpLayer | undefined {
@@ -408,7 +444,7 @@ export class FrameDecoder {
     return l;
   }
 
-  #ipv4(b: Uint8Array, at: number, cap: number, rep: number, depth: number, encap: IpEncap, quoted = false): void {
+  #ipv4(b: Uint8Array, at: number, cap: number, rep: number, depth: number, encap: IpEncap, quoted: boolean): void {
     if (depth > MAX_DEPTH) return this.#problem("frame.too_many_layers");
     if (cap - at < 20) return this.#problem("frame.truncated");
     const vihl = u8(b, at);
@@ -425,9 +461,8 @@ export class FrameDecoder {
     const src = u32(b, at + 12), dst = u32(b, at + 16);
     l.version = 4; l.encap = encap; l.bytes = b; l.offset = at; l.headerLength = hl;
     l.protocol = u8(b, at + 9); l.ttl = u8(b, at + 8); l.quoted = quoted;
-    l.src4 = src; l.dst4 = dst; l.srcHash = src; l.dstHash = dst;
-    l.src[0] = b[at + 12] ?? 0; l.src[1] = b[at + 13] ?? 0; l.src[2] = b[at + 14] ?? 0; l.src[3] = b[at + 15] ?? 0;
-    l.dst[0] = b[at + 16] ?? 0; l.dst[1] = b[at + 17] ?? 0; l.dst[2] = b[at + 18] ?? 0; l.dst[3] = b[at + 19] ?? 0;
+    l.src4 = src; l.dst4 = dst;
+    l.srcWords.setUint32(0, src); l.dstWords.setUint32(0, dst);
     // tshark 4.0 shrinks the reported length to the total length, never grows it past the frame.
     const repEnd = Math.min(rep, at + tl);
     const capEnd = Math.min(cap, repEnd);
@@ -439,7 +474,8 @@ export class FrameDecoder {
         `4:${src}:${dst}:${u16(b, at + 4)}:${l.protocol}`);
       return;
     }
-    this.#transport(l.protocol, b, at + hl, capEnd, repEnd, depth, quoted, false);
+    if (l.protocol === 6) this.#tcp(this.#out.ipCount - 1, b, at + hl, capEnd, repEnd, quoted, false, false);
+    else this.#transport(l.protocol, b, at + hl, capEnd, repEnd, depth, quoted, false);
   }
 
   /** A fragment: reassembled when all its announced bytes are captured (tshark's default); a first fragment that
@@ -461,20 +497,18 @@ export class FrameDecoder {
     if (offset === 0) this.#transportOf(ipIndex, l.protocol, b, at, cap, rep, depth, quoted, true, false);
   }
 
-  #ipv6(b: Uint8Array, at: number, cap: number, rep: number, depth: number, encap: IpEncap, quoted = false): void {
+  #ipv6(b: Uint8Array, at: number, cap: number, rep: number, depth: number, encap: IpEncap, quoted: boolean): void {
     if (depth > MAX_DEPTH) return this.#problem("frame.too_many_layers");
     if (cap - at < 40) return this.#problem("frame.truncated");
     if ((u8(b, at) >> 4) !== 6) return this.#problem("ip.bogus_ip_version");
     const l = this.#newIp();
     if (l === undefined) return;
     l.version = 6; l.encap = encap; l.bytes = b; l.offset = at; l.ttl = u8(b, at + 7); l.quoted = quoted;
-    let hs = 0x811c9dc5, hd = 0x811c9dc5;
-    for (let i = 0; i < 16; i++) {
-      const s = b[at + 8 + i] ?? 0, d = b[at + 24 + i] ?? 0;
-      l.src[i] = s; l.dst[i] = d;
-      hs = Math.imul(hs ^ s, 0x01000193); hd = Math.imul(hd ^ d, 0x01000193);
-    }
-    l.srcHash = hs >>> 0; l.dstHash = hd >>> 0;
+    const sw = l.srcWords, dw = l.dstWords;
+    sw.setUint32(0, u32(b, at + 8)); sw.setUint32(4, u32(b, at + 12));
+    sw.setUint32(8, u32(b, at + 16)); sw.setUint32(12, u32(b, at + 20));
+    dw.setUint32(0, u32(b, at + 24)); dw.setUint32(4, u32(b, at + 28));
+    dw.setUint32(8, u32(b, at + 32)); dw.setUint32(12, u32(b, at + 36));
     const plen = u16(b, at + 4);
     let nh = u8(b, at + 6), p = at + 40, jumbo = -1;
     let fragOffset = 0, fragMore = false, fragId = -1;
@@ -520,7 +554,8 @@ export class FrameDecoder {
         `6:${formatIpv6(l.src)}:${formatIpv6(l.dst)}:${fragId}`);
       return;
     }
-    this.#transport(nh, b, p, capEnd, repEnd, depth, quoted, false);
+    if (nh === 6) this.#tcp(this.#out.ipCount - 1, b, p, capEnd, repEnd, quoted, false, false);
+    else this.#transport(nh, b, p, capEnd, repEnd, depth, quoted, false);
   }
 
   #transport(proto: number, b: Uint8Array, at: number, cap: number, rep: number, depth: number,
@@ -534,8 +569,8 @@ export class FrameDecoder {
       case 6: this.#tcp(ipIndex, b, at, cap, rep, quoted, fragment, reassembled); return;
       case 17: if (!quoted) this.#udp(b, at, cap, rep, depth); return;
       case 47: if (!quoted) this.#gre(b, at, cap, rep, depth); return;
-      case 4: if (!quoted) this.#ipv4(b, at, cap, rep, depth + 1, "ip-in-ip"); return;
-      case 41: if (!quoted) this.#ipv6(b, at, cap, rep, depth + 1, "ip-in-ip"); return;
+      case 4: if (!quoted) this.#ipv4(b, at, cap, rep, depth + 1, "ip-in-ip", false); return;
+      case 41: if (!quoted) this.#ipv6(b, at, cap, rep, depth + 1, "ip-in-ip", false); return;
       case 1:
         // The quote keeps its own IP length as reported length (QUOTE_REP), however much of it was captured.
         if (!quoted && cap - at >= 8 && ICMP4_ERRORS[u8(b, at)] === 1) this.#ipv4(b, at + 8, cap, QUOTE_REP, depth + 1, "icmp-quoted", true);
@@ -588,8 +623,8 @@ export class FrameDecoder {
       }
     }
     const v = u8(b, p) >> 4;
-    if (v === 4) this.#ipv4(b, p, cap, rep, depth + 1, "gtpu");
-    else if (v === 6) this.#ipv6(b, p, cap, rep, depth + 1, "gtpu");
+    if (v === 4) this.#ipv4(b, p, cap, rep, depth + 1, "gtpu", false);
+    else if (v === 6) this.#ipv6(b, p, cap, rep, depth + 1, "gtpu", false);
   }
 
   /** GRE (RFC 2784/2890, PPTP's enhanced GRE version 1, ERSPAN, Aruba 802.11). */
@@ -607,8 +642,8 @@ export class FrameDecoder {
         this.#ethernet(b, (fv & 0x1000) !== 0 ? p + 8 : p, cap, rep, depth + 1); return;
       case 0x22eb: this.#ethernet(b, p + 12, cap, rep, depth + 1); return; // ERSPAN type III
       case 0x8200: case 0x9000: this.#wlan(b, p, cap, rep, depth + 1); return; // Aruba: 802.11 frames
-      case 0x0800: this.#ipv4(b, p, cap, rep, depth + 1, "gre"); return;
-      case 0x86dd: this.#ipv6(b, p, cap, rep, depth + 1, "gre"); return;
+      case 0x0800: this.#ipv4(b, p, cap, rep, depth + 1, "gre", false); return;
+      case 0x86dd: this.#ipv6(b, p, cap, rep, depth + 1, "gre", false); return;
       default: this.#ether(proto, b, p, cap, rep, depth + 1);
     }
   }
@@ -617,46 +652,51 @@ export class FrameDecoder {
       quoted: boolean, fragment: boolean, reassembled: boolean): void {
     const out = this.#out;
     if (out.tcpCount >= MAX_TCP_LAYERS) return this.#problem("frame.too_many_layers");
-    const t = out.tcp[out.tcpCount++] as TcpLayer;
     const have = cap - at;
-    if (have <= 0) { out.tcpCount--; return; } // tshark 4.0 shows no tcp item without a byte of it
+    if (have <= 0) return; // tshark 4.0 shows no tcp item without a byte of it
+    const t = out.tcp[out.tcpCount++] as TcpLayer;
+    // Every field is written once, from locals (this runs for every TCP segment).
     t.bytes = b; t.offset = at; t.ipIndex = ipIndex; t.quoted = quoted; t.reassembled = reassembled;
-    t.capturedLength = have > 0 ? have : 0;
+    t.capturedLength = have;
     if (t.problems.length !== 0) t.problems.length = 0;
     t.srcPort = u16(b, at); t.dstPort = u16(b, at + 2); t.seqRaw = u32(b, at + 4); t.ackRaw = u32(b, at + 8);
     const doff = have > 12 ? u8(b, at + 12) >> 4 : 0;
-    t.dataOffset = doff; t.headerLength = doff * 4;
+    const hl = doff * 4;
+    t.dataOffset = doff; t.headerLength = hl;
     t.flags = have > 13 ? u16(b, at + 12) & 0x0fff : 0;
     t.windowRaw = u16(b, at + 14); t.checksum = u16(b, at + 16); t.urgent = u16(b, at + 18);
-    t.optionsOffset = at + TCP_MIN_HEADER; t.optionsLength = 0; t.optionsCaptured = 0;
-    t.reportedLength = quoted || fragment ? -1 : rep - at;
-    t.checksumLength = fragment ? -1 : rep - at;
-    t.seglen = -1; t.payloadOffset = at; t.payloadLength = 0;
+    t.optionsOffset = at + TCP_MIN_HEADER;
+    const repLen = rep - at;
+    const reported = quoted || fragment ? -1 : repLen;
+    t.reportedLength = reported;
+    t.checksumLength = fragment ? -1 : repLen;
     // tshark 4.0 reads the ports, then throws when fewer than 20 bytes are there (captured and reported).
-    const avail = rep - at < have ? rep - at : have;
-    if (avail < TCP_MIN_HEADER) {
-      t.problems.push("truncated");
-      t.fields = avail >= 4 ? TcpField.ports : 0;
-      return;
-    }
-    const hl = t.headerLength;
-    if (hl < TCP_MIN_HEADER) {
+    const avail = repLen < have ? repLen : have;
+    if (avail < TCP_MIN_HEADER || hl < TCP_MIN_HEADER) {
+      t.optionsLength = 0; t.optionsCaptured = 0; t.payloadOffset = at; t.payloadLength = 0; t.seglen = -1;
+      if (avail < TCP_MIN_HEADER) {
+        t.problems.push("truncated");
+        t.fields = avail >= 4 ? F_PORTS : 0;
+        return;
+      }
       // spec §12.2: a bogus data offset still yields ports, seq_raw, hdr_len and a seglen.
       t.problems.push("tcp.bogus_header_length");
-      t.fields = TcpField.ports | TcpField.seqRaw | TcpField.hdrLen;
-      if (t.reportedLength >= hl) { t.seglen = t.reportedLength - hl; t.fields |= TcpField.len; }
+      t.fields = F_BOGUS;
+      if (reported >= hl) { t.seglen = reported - hl; t.fields = F_BOGUS | TcpField.len; }
       return;
     }
-    t.fields = TcpField.ports | (quoted ? 0 : TcpField.seqRaw) | TcpField.ackRaw | TcpField.hdrLen | TcpField.flags
-      | TcpField.window | TcpField.checksumStatus | TcpField.urgent;
-    t.optionsLength = hl - TCP_MIN_HEADER;
-    t.optionsCaptured = Math.min(t.optionsLength, have - TCP_MIN_HEADER);
-    if (t.optionsLength > 0) t.fields |= TcpField.options;
-    if (t.reportedLength >= 0) {
-      if (t.reportedLength >= hl) { t.seglen = t.reportedLength - hl; t.fields |= TcpField.len; }
+    const optLen = hl - TCP_MIN_HEADER;
+    const optCap = optLen < have - TCP_MIN_HEADER ? optLen : have - TCP_MIN_HEADER;
+    t.optionsLength = optLen; t.optionsCaptured = optCap;
+    let fields = quoted ? F_HEADER_QUOTED : F_HEADER;
+    if (optLen > 0) fields |= TcpField.options;
+    let seglen = -1;
+    if (reported >= 0) {
+      if (reported >= hl) { seglen = reported - hl; fields |= TcpField.len; }
       else t.problems.push("tcp.short_segment");
     }
-    if (t.optionsCaptured < t.optionsLength) t.problems.push("tcp.options_truncated");
+    t.seglen = seglen; t.fields = fields;
+    if (optCap < optLen) t.problems.push("tcp.options_truncated");
     t.payloadOffset = at + hl;
     t.payloadLength = have > hl ? have - hl : 0;
   }

@@ -95,3 +95,32 @@ test("frame: unknown link type and garbage are problems, never throws", () => {
   assert.deepEqual(decodePacket(4242, hex`00`).problems, ["frame.unknown_link_type"]);
   assert.deepEqual(decodePacket(1, hex`0000`).problems, ["frame.truncated"]);
 });
+
+test("frame: a reused DecodedFrame gets each frame's own address bytes and hashes (IPv4, IPv6, IPv4 again)", () => {
+  const eth6 = "0200 0000 0002 0200 0000 0001 86dd";
+  const src6 = "2001 0db8 0000 0000 0000 0000 0000 00a1", dst6 = "fe80 0000 0000 0000 0211 22ff fe33 4455";
+  const v6 = hex`${eth6} 6000 0000 0014 0640 ${src6} ${dst6} ${tcpSyn}`;
+  const v4 = (a: string, b: string) => hex`${ETH} 4500 0028 0001 0000 4006 0000 ${a} ${b} ${tcpSyn}`;
+  const fnv = (u: Uint8Array): number => {
+    let h = 0x811c9dc5;
+    for (const x of u) h = Math.imul(h ^ x, 0x01000193);
+    return h >>> 0;
+  };
+  const dec = new FrameDecoder(), f = new DecodedFrame();
+  dec.decode(1, v4("c0a8 0102", "0a00 00ff"), 54, 1, f);
+  let ip = f.ip[0]!;
+  assert.deepEqual([...ip.src.subarray(0, 4)], [192, 168, 1, 2]); assert.deepEqual([...ip.dst.subarray(0, 4)], [10, 0, 0, 255]);
+  assert.deepEqual([ip.src4, ip.dst4, ip.srcHash, ip.dstHash], [0xc0a80102, 0x0a0000ff, 0xc0a80102, 0x0a0000ff]);
+  dec.decode(1, v6, v6.length, 2, f);
+  ip = f.ip[0]!;
+  assert.equal(ip.version, 6); assert.equal(f.tcpCount, 1);
+  assert.deepEqual(ip.src, hex`${src6}`); assert.deepEqual(ip.dst, hex`${dst6}`);
+  assert.equal(ip.srcText, "2001:db8::a1"); assert.equal(ip.dstText, "fe80::211:22ff:fe33:4455");
+  assert.deepEqual([ip.srcHash, ip.dstHash], [fnv(hex`${src6}`), fnv(hex`${dst6}`)]);
+  const other = hex`${eth6} 6000 0000 0014 0640 ${dst6} ${src6} ${tcpSyn}`;
+  dec.decode(1, other, other.length, 3, f);
+  assert.deepEqual([ip.srcHash, ip.dstHash], [fnv(hex`${dst6}`), fnv(hex`${src6}`)]);
+  dec.decode(1, v4("0102 0304", "0506 0708"), 54, 4, f);
+  assert.deepEqual([...ip.src.subarray(0, 4)], [1, 2, 3, 4]);
+  assert.deepEqual([ip.srcHash, ip.dstHash, ip.srcText], [0x01020304, 0x05060708, "1.2.3.4"]);
+});
