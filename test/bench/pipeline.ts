@@ -15,9 +15,10 @@ import { writeSync } from "node:fs";
 import { readCapture, type CaptureRecord, newRecord } from "../../src/capture/index.js";
 import { openCaptureFile } from "../../src/capture/node.js";
 import { DecodedFrame, FrameDecoder, formatIpv6, type TcpLayer } from "../../src/decode/index.js";
-import { A_ANY_RETRANSMISSION, A_LOST_SEGMENT, A_ZERO_WINDOW, newSegment, TcpAnalyzer,
-  type AnalysisResult } from "../../src/analysis/index.js";
-import { segmentFromDecoded } from "../../src/analysis/from-decoded.js";
+import type { AnalysisResult } from "../../src/analysis/index.js";
+// src/analysis is imported by the analysis modes only: parse and decode do not pay its ~12 ms load.
+type Analysis = typeof import("../../src/analysis/index.js");
+type FromDecoded = typeof import("../../src/analysis/from-decoded.js");
 
 /** Issue 4's decode fields (the `-e` list bench:read gives tshark too). */
 export const DECODE_FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
@@ -140,6 +141,8 @@ function decodeRow(rec: CaptureRecord, f: DecodedFrame): void {
   ch(NL);
 }
 
+let A_ANY_RETRANSMISSION = 0, A_LOST_SEGMENT = 0, A_ZERO_WINDOW = 0;
+
 function analysisRow(r: AnalysisResult): void {
   const a = r.analysisPresent;
   uint(r.frame); ch(TAB); uint(r.stream); ch(TAB);
@@ -174,12 +177,18 @@ function analysisRow(r: AnalysisResult): void {
 export interface RunStats { mode: Mode; records: number; tcp: number; seconds: number; cpuSeconds: number; maxRssKiB: number }
 
 export async function run(mode: Mode, path: string): Promise<RunStats> {
+  const decode = mode !== "parse", analyse = mode === "analysis" || mode === "fields-analysis";
+  let analysis: Analysis | undefined, fromDecoded: FromDecoded | undefined;
+  if (analyse) { // before t0, as when it was a static import
+    [analysis, fromDecoded] = await Promise.all([import("../../src/analysis/index.js"), import("../../src/analysis/from-decoded.js")]);
+    ({ A_ANY_RETRANSMISSION, A_LOST_SEGMENT, A_ZERO_WINDOW } = analysis);
+  }
   const t0 = process.hrtime.bigint(), cpu0 = process.cpuUsage();
   const reader = readCapture(openCaptureFile(path));
-  const decoder = new FrameDecoder(), frame = new DecodedFrame(), seg = newSegment();
-  const analyzer = new TcpAnalyzer();
+  const decoder = new FrameDecoder(), frame = new DecodedFrame();
   const rec = newRecord();
-  const decode = mode !== "parse", analyse = mode === "analysis" || mode === "fields-analysis";
+  const seg = analysis?.newSegment(), analyzer = analysis === undefined ? undefined : new analysis.TcpAnalyzer();
+  const segmentFromDecoded = fromDecoded?.segmentFromDecoded;
   const fieldsD = mode === "fields-decode", fieldsA = mode === "fields-analysis";
   let records = 0, tcp = 0;
   for await (const batch of reader.batches()) {
@@ -190,7 +199,7 @@ export async function run(mode: Mode, path: string): Promise<RunStats> {
       if (frame.tcpCount === 0) continue;
       tcp++;
       if (fieldsD) { decodeRow(rec, frame); if (o > OUT_FLUSH) flush(); continue; }
-      if (!analyse) continue;
+      if (analyzer === undefined || seg === undefined || segmentFromDecoded === undefined) continue;
       for (let i = 0; i < frame.tcpCount; i++) {
         if (!segmentFromDecoded(frame, i, rec.tsSec, rec.tsNsec, seg)) continue;
         const r = analyzer.observe(seg);
