@@ -140,8 +140,15 @@ export class EndpointTracker {
         const end = (s.seqRaw + len + 1) >>> 0;
         if (fromA) { this.finEndA = end; this.finSeenA = true; } else { this.finEndB = end; this.finSeenB = true; }
         // A side whose peer already closed is in CLOSE-WAIT even if we never saw it established.
-        if (x === "PARTIAL" && (fromA ? this.finSeenB : this.finSeenA)) x = "CLOSE-WAIT";
-        evX = "send FIN"; x = FROM[x](evX);
+        const peerFinSeen = fromA ? this.finSeenB : this.finSeenA;
+        if (x === "PARTIAL" && peerFinSeen) x = "CLOSE-WAIT";
+        evX = "send FIN";
+        // Simultaneous close (RFC 9293 §3.6, figure 13): a FIN whose ack does not cover the peer's
+        // FIN left before that FIN arrived: a side in CLOSE-WAIT has already acknowledged it
+        // (§3.10.7.4), so this one was in FIN-WAIT-1 and is CLOSING now that the peer's FIN is in.
+        if (x === "CLOSE-WAIT" && peerFinSeen
+            && ((f & ACK) === 0 || !seqGe(s.ackRaw, fromA ? this.finEndB : this.finEndA))) x = "CLOSING";
+        else x = FROM[x](evX);
         evY = "receive FIN"; y = FROM[y](evY);
       }
     }

@@ -135,9 +135,11 @@ test("narrative: simultaneous close (RFC 9293 §3.6 figure 13): crossing FINs, F
   assert.match(sack, /client CLOSING → TIME-WAIT \(receive ACK of FIN\)/);
   assert.match(sack, /acknowledges frame 4/);
   assert.equal(ps[6]!.client, "TIME-WAIT");
-  // RFC 9293 figure 13 puts the server through FIN-WAIT-1 → CLOSING → TIME-WAIT too; the states
-  // engine shows CLOSE-WAIT → LAST-ACK → CLOSED for it (reported, src/analysis is not ours), so
-  // the server's state names are not asserted here.
+  // RFC 9293 figure 13 puts the server through FIN-WAIT-1 → CLOSING → TIME-WAIT too: its FIN's
+  // ack (1) does not cover the client's FIN, so it left before that FIN arrived.
+  assert.equal(ps[4]!.server, "CLOSING");
+  assert.match(cack, /server CLOSING → TIME-WAIT \(receive ACK of FIN\)/);
+  assert.equal(ps[6]!.server, "TIME-WAIT");
   const sections = narrateStream(ps);
   assert.deepEqual(sections.map((s) => s.phase), ["handshake", "teardown"]);
 });
