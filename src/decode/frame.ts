@@ -219,6 +219,13 @@ export class FrameDecoder {
   /** Fragments waiting for the rest of their datagram. */
   readonly reassembler = new IpReassembler();
   #out: DecodedFrame = new DecodedFrame();
+  readonly #fast: boolean;
+
+  /** `fastPath: false` decodes every frame through the general walk (tests compare the two; the
+   *  default takes the fast path for Ethernet → IPv4/IPv6 → whole TCP header, see #fastTcp). */
+  constructor(options: { fastPath?: boolean } = {}) {
+    this.#fast = options.fastPath ?? true;
+  }
 
   /** Refills `out` from one frame. `originalLength` is the length on the wire (pcap orig_len). */
   decode(linkType: number, bytes: Uint8Array, originalLength: number, frameNumber: number, out: DecodedFrame): void {
@@ -234,9 +241,11 @@ export class FrameDecoder {
       // calls #link → #ethernet → #ether would make, without walking them.
       if (linkType === 1 && cap >= 14) {
         const type = (bytes[12]! << 8) | bytes[13]!;
-        if (type === 0x0800) this.#ipv4(bytes, 14, cap, rep, 1, "link", false);
-        else if (type === 0x86dd) this.#ipv6(bytes, 14, cap, rep, 1, "link", false);
-        else this.#link(linkType, bytes, 0, cap, rep);
+        if (type === 0x0800) {
+          if (!this.#fast || !this.#fastTcp(bytes, cap, rep, 4)) this.#ipv4(bytes, 14, cap, rep, 1, "link", false);
+        } else if (type === 0x86dd) {
+          if (!this.#fast || !this.#fastTcp(bytes, cap, rep, 6)) this.#ipv6(bytes, 14, cap, rep, 1, "link", false);
+        } else this.#link(linkType, bytes, 0, cap, rep);
       } else this.#link(linkType, bytes, 0, cap, rep);
     } catch {
       out.problems.push("internal_error");
@@ -244,6 +253,78 @@ export class FrameDecoder {
   }
 
   #problem(p: DecodeProblem): void { this.#out.problems.push(p); }
+
+  /** The common frame in one function: Ethernet, then IPv4 (not a fragment, total length ≥ header) or
+   *  IPv6 (no extension header, payload length ≠ 0), then a TCP header whose 20 bytes and options are
+   *  announced within the IP length (data offset ≥ 5, no short segment) and whose 20 fixed bytes were
+   *  captured. Fills `#out` exactly as #ipv4/#ipv6 → #tcp would (test/decode/fast-path.test.ts compares
+   *  the two on the corpus and on mutated frames). Returns false, having written nothing, for any other
+   *  frame. Saves the calls and repeated checks of the general walk: ~15 ns of ~45 per IPv4 frame. */
+  #fastTcp(b: Uint8Array, cap: number, rep: number, version: 4 | 6): boolean {
+    const at = 14;
+    let hl: number, end: number;
+    if (version === 4) {
+      if (cap - at < 20) return false;
+      const vihl = b[at]!;
+      hl = (vihl & 15) * 4;
+      const tl = (b[at + 2]! << 8) | b[at + 3]!;
+      if ((vihl >> 4) !== 4 || hl < 20 || tl < hl || cap - at < hl || b[at + 9] !== 6
+        || (((b[at + 6]! << 8) | b[at + 7]!) & 0x3fff) !== 0) return false;
+      end = at + tl;
+    } else {
+      if (cap - at < 40) return false;
+      const plen = (b[at + 4]! << 8) | b[at + 5]!;
+      if ((b[at]! >> 4) !== 6 || b[at + 6] !== 6 || plen === 0) return false;
+      hl = 40; end = at + 40 + plen;
+    }
+    // As #ipv4/#ipv6: the reported end shrinks to the IP length, the captured end to the reported one.
+    const repEnd = rep < end ? rep : end;
+    const capEnd = cap < repEnd ? cap : repEnd;
+    const tat = at + hl, have = capEnd - tat, repLen = repEnd - tat;
+    if (have < TCP_MIN_HEADER || repLen < TCP_MIN_HEADER) return false;
+    const doff = b[tat + 12]! >> 4, thl = doff * 4;
+    if (thl < TCP_MIN_HEADER || repLen < thl) return false;
+
+    const out = this.#out;
+    out.ipCount = 1;
+    const l = out.ip[0]!;
+    l.reset();
+    l.version = version; l.encap = "link"; l.bytes = b; l.offset = at; l.headerLength = hl; l.protocol = 6;
+    if (version === 4) {
+      const src = u32(b, at + 12), dst = u32(b, at + 16);
+      l.ttl = b[at + 8]!; l.src4 = src; l.dst4 = dst;
+      l.srcWords.setUint32(0, src); l.dstWords.setUint32(0, dst);
+    } else {
+      l.ttl = b[at + 7]!;
+      const sw = l.srcWords, dw = l.dstWords;
+      sw.setUint32(0, u32(b, at + 8)); sw.setUint32(4, u32(b, at + 12));
+      sw.setUint32(8, u32(b, at + 16)); sw.setUint32(12, u32(b, at + 20));
+      dw.setUint32(0, u32(b, at + 24)); dw.setUint32(4, u32(b, at + 28));
+      dw.setUint32(8, u32(b, at + 32)); dw.setUint32(12, u32(b, at + 36));
+    }
+    l.payloadLength = repEnd - tat;
+
+    out.tcpCount = 1;
+    const t = out.tcp[0]!;
+    t.bytes = b; t.offset = tat; t.ipIndex = 0; t.quoted = false; t.reassembled = false;
+    t.capturedLength = have;
+    if (t.problems.length !== 0) t.problems.length = 0;
+    t.srcPort = u16(b, tat); t.dstPort = u16(b, tat + 2); t.seqRaw = u32(b, tat + 4); t.ackRaw = u32(b, tat + 8);
+    t.dataOffset = doff; t.headerLength = thl;
+    t.flags = u16(b, tat + 12) & 0x0fff;
+    t.windowRaw = u16(b, tat + 14); t.checksum = u16(b, tat + 16); t.urgent = u16(b, tat + 18);
+    t.optionsOffset = tat + TCP_MIN_HEADER;
+    t.reportedLength = repLen; t.checksumLength = repLen;
+    const optLen = thl - TCP_MIN_HEADER;
+    const optCap = optLen < have - TCP_MIN_HEADER ? optLen : have - TCP_MIN_HEADER;
+    t.optionsLength = optLen; t.optionsCaptured = optCap;
+    t.seglen = repLen - thl;
+    t.fields = optLen > 0 ? F_HEADER | TcpField.len | TcpField.options : F_HEADER | TcpField.len;
+    if (optCap < optLen) t.problems.push("tcp.options_truncated");
+    t.payloadOffset = tat + thl;
+    t.payloadLength = have > thl ? have - thl : 0;
+    return true;
+  }
 
   #link(lt: number, b: Uint8Array, at: number, cap: number, rep: number): void {
     switch (lt) {
