@@ -5,10 +5,9 @@
 import { decodePacket, tcpOptions, type DecodedFrame, type IpLayer, type TcpLayer } from "../../decode/index.js";
 import { TcpAnalyzer, newSegment, ANALYSIS_FLAGS, type AnalysisResult } from "../../analysis/index.js";
 import { segmentFromDecoded } from "../../analysis/from-decoded.js";
-import { narratePacket, packetFacts } from "../../explain/index.js";
+import { analysisTags, infoFlags, narratePacket, packetFacts } from "../../explain/index.js";
 import { bytesPrimer, ladderModel, ladderPacket, tcpHeaderDiagram, type LadderPacket } from "../../explain/diagrams/index.js";
 import { HAS_TCP, type PacketStore } from "./store.js";
-import { analysisTags, flagList } from "./rows.js";
 import type { Conversation, Details, ExpertLine, TreeNode } from "./protocol.js";
 
 let nextId = 1;
@@ -71,7 +70,9 @@ function tcpNode(t: TcpLayer, same: boolean, r: AnalysisResult | undefined): Tre
   kids.push(f(`Acknowledgment Number: ${(t.flags & 0x010) !== 0 ? ack : 0}${rel && (t.flags & 0x010) !== 0 ? "    (relative ack number)" : ""}`, 8, 4));
   kids.push(f(`Acknowledgment number (raw): ${t.ackRaw}`, 8, 4));
   kids.push(f(`${((t.dataOffset >> 3) & 1)}${((t.dataOffset >> 2) & 1)}${((t.dataOffset >> 1) & 1)}${t.dataOffset & 1} .... = Header Length: ${t.headerLength} bytes (${t.dataOffset})`, 12, 1));
-  kids.push(f(`Flags: ${hex(t.flags, 3)} (${flagList(t.flags)})`, 12, 2,
+  // infoFlags: " [SYN, ACK]", the Info column's text of the flags.
+  const flags = infoFlags(t.flags);
+  kids.push(f(`Flags: ${hex(t.flags, 3)} (${flags.slice(2, -1)})`, 12, 2,
     FLAG_BITS.map(([bit, name]) => f(`${name}: ${(t.flags & bit) !== 0 ? "Set" : "Not set"}`, 12, 2))));
   kids.push(f(`Window: ${t.windowRaw}`, 14, 2));
   if (r !== undefined && r.windowPresent) {
@@ -91,12 +92,16 @@ function tcpNode(t: TcpLayer, same: boolean, r: AnalysisResult | undefined): Tre
     if (r.ackRttNs !== 0) a.push(node(`[The RTT to ACK the segment was: ${(r.ackRttNs / 1e9).toFixed(9)} seconds]`, -1, -1));
     if (r.initialRttNs !== 0) a.push(node(`[iRTT: ${(r.initialRttNs / 1e9).toFixed(9)} seconds]`, -1, -1));
     if (r.bytesInFlight !== 0) a.push(node(`[Bytes in flight: ${r.bytesInFlight}]`, -1, -1));
-    for (const tag of analysisTags(r.flags, r.dupAckFrame, r.dupAckNum)) a.push(node(`[${tag}]`, -1, -1));
+    // One node per tag, in the Info column's order (each flag's tag goes in front of the earlier ones).
+    const tagsAt = a.length;
+    for (const flag of ANALYSIS_FLAGS) {
+      const tag = analysisTags(r.flags & flag.bit, r.dupAckFrame, r.dupAckNum);
+      if (tag !== "") a.splice(tagsAt, 0, node(tag.trimEnd(), -1, -1));
+    }
     kids.push(node("[SEQ/ACK analysis]", -1, -1, a));
   }
   if (t.payloadLength > 0) kids.push(f(`TCP payload (${t.payloadLength} bytes)`, t.payloadOffset - t.offset, t.payloadLength));
-  const flags = flagList(t.flags);
-  return node(`Transmission Control Protocol, Src Port: ${t.srcPort}, Dst Port: ${t.dstPort}, Seq: ${seq}${(t.flags & 0x010) !== 0 ? `, Ack: ${ack}` : ""}, Len: ${Math.max(0, t.seglen)} [${flags}]`,
+  return node(`Transmission Control Protocol, Src Port: ${t.srcPort}, Dst Port: ${t.dstPort}, Seq: ${seq}${(t.flags & 0x010) !== 0 ? `, Ack: ${ack}` : ""}, Len: ${Math.max(0, t.seglen)}${flags}`,
     same ? o : -1, same ? t.payloadOffset + t.payloadLength : -1, kids);
 }
 

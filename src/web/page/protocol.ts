@@ -1,17 +1,12 @@
 /** Messages between the page (main thread) and the decode worker. Plain data only. */
 import type { BytesPrimer, LadderModel } from "../../explain/diagrams/index.js";
+import type { SummaryColumns } from "../../explain/summary.js";
 
-/** One packet-list row, formatted in the worker. All strings are rendered as text. */
-export interface Row {
+/** One packet-list row, formatted in the worker: the summary columns of `synack read` plus the
+ *  row's key and colour. All strings are rendered as text. */
+export interface Row extends SummaryColumns {
   /** Index in the capture (0-based), the key for selection. */
   index: number;
-  number: number;
-  time: string;
-  source: string;
-  destination: string;
-  protocol: string;
-  length: number;
-  info: string;
   /** Colour rule: "bad" | "rst" | "synfin" | "tcp" | "udp" | "icmp" | "arp" | "other". */
   color: string;
 }

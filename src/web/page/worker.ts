@@ -8,6 +8,7 @@ import { TcpAnalyzer, newSegment } from "../../analysis/index.js";
 import { segmentFromDecoded } from "../../analysis/from-decoded.js";
 import { ACK_PRESENT, HAS_TCP, PacketStore, SEQ_PRESENT, WIN_PRESENT } from "./store.js";
 import { formatRow } from "./rows.js";
+import { timeDigits } from "../../explain/summary.js";
 import { buildDetails, conversations, expertSummary } from "./details.js";
 import { compileViewFilter } from "./filter.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
@@ -42,22 +43,14 @@ function reset(newName: string): void {
   name = newName; done = false; view = null; viewCount = 0; filterText = ""; lastProgress = 0;
 }
 
-/** Decimals of the Time column from the file's resolution (tshark shows what the file holds). */
-function timeDigits(): number {
-  const info = parser.info;
-  if (info === undefined) return 6;
-  if (info.format === "pcap") return info.pcap?.nanos === true ? 9 : 6;
-  const r = info.interfaces[0]?.tsresol ?? 6;
-  return (r & 0x80) === 0 && r >= 9 ? 9 : 6;
-}
-
 const filterState = { matches: undefined as ((i: number) => boolean) | undefined };
 
 /** Decodes, analyses and stores every complete record of the parser's current chunk. */
 function drain(): void {
   while (parser.next(rec)) {
     const i = store.add(rec.index, rec.linkType, rec.tsSec, rec.tsNsec, rec.originalLength, rec.bytes);
-    if (i === 0) { baseSec = rec.tsSec; baseNsec = rec.tsNsec; digits = timeDigits(); }
+    // Decimals of the Time column from the first frame's interface resolution (tshark shows what the file holds).
+    if (i === 0) { baseSec = rec.tsSec; baseNsec = rec.tsNsec; digits = timeDigits(parser.info?.interfaces[rec.interface]?.tsresol ?? 6); }
     decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
     for (let t = 0; t < frame.tcpCount; t++) {
       if (!segmentFromDecoded(frame, t, rec.tsSec, rec.tsNsec, seg)) continue;
