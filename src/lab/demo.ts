@@ -5,12 +5,11 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { newRecord, PcapngWriter, type CaptureRecord } from "../capture/index.js";
-import { DecodedFrame, FrameDecoder, formatIpv6, tcpOptions, type TcpOption } from "../decode/index.js";
+import { type DecodedFrame, formatIpv6, tcpOptions, type TcpOption } from "../decode/index.js";
 import {
-  ACK, ANALYSIS_FLAGS, CWR, ECE, FIN, PSH, RST, SYN, URG, TcpAnalyzer, newSegment, whyToObject,
+  ACK, ANALYSIS_FLAGS, CWR, ECE, FIN, PSH, RST, SYN, URG, type TcpAnalyzer, whyToObject,
   type AnalysisFlagField, type AnalysisResult, type EndpointState, type WhyList,
 } from "../analysis/index.js";
-import { segmentFromDecoded } from "../analysis/from-decoded.js";
 import {
   bytesPrimer, FieldRows, ladderModel, ladderPacket, renderLadderAscii, tcpHeaderModel,
   type BytesPrimer, type HeaderModel, type LadderAsciiOptions, type LadderModel, type LadderPacket,
@@ -92,17 +91,15 @@ function ipText(frame: DecodedFrame, i: number, src: boolean): string {
 
 /**
  * Turns records into packet-list rows, one at a time (live capture prints as packets arrive).
- * Runs our decoder and analyzer (relative seq/ack, states, analysis flags); the Info text of TCP
- * rows is src/explain's Info column (tshark's, exactly), computed by its own pass over the same
- * records unless `info` is false (then a short text of ours, for watchers that print nothing).
+ * One src/explain `FieldRows` pass decodes and analyses each packet once (relative seq/ack,
+ * states, analysis flags; every TCP header, as `synack read` does); the Info text of TCP rows is
+ * its Info column (tshark's, exactly) unless `info` is false (then a short text of ours from the
+ * same analysis, for watchers that print nothing).
  */
 export class PacketLister {
-  readonly #decoder = new FrameDecoder();
-  readonly #rows: FieldRows | undefined;
+  readonly #rows: FieldRows;
+  readonly #info: boolean;
   readonly #rec: CaptureRecord = newRecord();
-  readonly #frame = new DecodedFrame();
-  readonly #seg = newSegment();
-  readonly analyzer = new TcpAnalyzer();
   #count = 0;
   #firstSec = 0;
   #firstNsec = 0;
@@ -110,47 +107,49 @@ export class PacketLister {
   lastResult: AnalysisResult | undefined;
 
   constructor(info = true) {
-    this.#rows = info ? new FieldRows(["_ws.col.Info"], {}, {}, false) : undefined;
+    // Without the Info column, tcp.stream keeps the analyzer running (a packet-only row skips it).
+    this.#rows = new FieldRows([info ? "_ws.col.Info" : "tcp.stream"], {}, {}, false);
+    this.#info = info;
   }
 
+  /** The analyzer of the rows (its `result` is refilled per TCP header). */
+  get analyzer(): TcpAnalyzer { return this.#rows.analyzer; }
   /** Packets seen so far. */
   get count(): number { return this.#count; }
   /** The decoded last packet (reused per packet). */
-  get frame(): DecodedFrame { return this.#frame; }
+  get frame(): DecodedFrame { return this.#rows.frame; }
 
   /** Decodes, analyses and summarises the next packet in capture order. */
   row(rec: KeptPacket): PacketRow {
     const no = ++this.#count;
     if (no === 1) { this.#firstSec = rec.tsSec; this.#firstNsec = rec.tsNsec; }
     const ns = (rec.tsSec - this.#firstSec) * 1e9 + (rec.tsNsec - this.#firstNsec);
-    const f = this.#frame;
-    this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, no, f);
-    this.lastResult = undefined;
-    let info = "";
-    if (this.#rows !== undefined) {
-      const c = this.#rec;
-      c.index = no; c.linkType = rec.linkType; c.tsSec = rec.tsSec; c.tsNsec = rec.tsNsec;
-      c.capturedLength = rec.bytes.length; c.originalLength = rec.originalLength; c.bytes = rec.bytes;
-      this.#rows.matches(c);
-      info = this.#rows.info;
-    }
+    const c = this.#rec;
+    c.index = no; c.linkType = rec.linkType; c.tsSec = rec.tsSec; c.tsNsec = rec.tsNsec;
+    c.capturedLength = rec.bytes.length; c.originalLength = rec.originalLength; c.bytes = rec.bytes;
+    this.#rows.matches(c);
+    const f = this.#rows.frame;
+    // The analyzer's reused result is this packet's first TCP header's when that is the only
+    // header and it was analysed (the result carries the frame number it was filled for).
+    const res = this.#rows.analyzer.result;
+    this.lastResult = f.tcpCount === 1 && !f.tcp[0]!.quoted && res.frame === no ? res : undefined;
     const row: PacketRow = { no, time: formatSeconds(ns), src: "", dst: "", proto: "", length: rec.originalLength, info: "" };
     if (f.tcpCount > 0 && !f.tcp[0]!.quoted) {
       const t = f.tcp[0]!;
       row.src = ipText(f, t.ipIndex, true); row.dst = ipText(f, t.ipIndex, false); row.proto = "TCP";
-      let tags = "";
-      const ackOn = (t.flags & ACK) !== 0;
-      let seqText = `Seq=${t.seqRaw}`, ackText = ackOn ? ` Ack=${t.ackRaw}` : "", win = t.windowRaw;
-      if (segmentFromDecoded(f, 0, rec.tsSec, rec.tsNsec, this.#seg)) {
-        const r = this.analyzer.observe(this.#seg);
-        this.lastResult = r;
-        seqText = `Seq=${r.seq}`;
-        if (r.ackPresent && ackOn) ackText = ` Ack=${r.ack}`;
-        if (r.windowPresent) win = r.windowSize;
-        if (r.analysisPresent) for (const a of ANALYSIS_FLAGS) if ((r.flags & a.bit) !== 0) tags = ANALYSIS_TAGS[a.field] + " " + tags;
+      if (this.#info) row.info = this.#rows.info;
+      else {
+        const r = this.lastResult;
+        const ackOn = (t.flags & ACK) !== 0;
+        let tags = "", seqText = `Seq=${t.seqRaw}`, ackText = ackOn ? ` Ack=${t.ackRaw}` : "", win = t.windowRaw;
+        if (r !== undefined) {
+          seqText = `Seq=${r.seq}`;
+          if (r.ackPresent && ackOn) ackText = ` Ack=${r.ack}`;
+          if (r.windowPresent) win = r.windowSize;
+          if (r.analysisPresent) for (const a of ANALYSIS_FLAGS) if ((r.flags & a.bit) !== 0) tags = ANALYSIS_TAGS[a.field] + " " + tags;
+        }
+        row.info = `${tags}${t.srcPort} → ${t.dstPort} [${flagNames(t.flags).join(", ") || "<None>"}] ${seqText}${ackText} Win=${win} Len=${Math.max(t.seglen, 0)}`;
       }
-      row.info = info !== "" ? info
-        : `${tags}${t.srcPort} → ${t.dstPort} [${flagNames(t.flags).join(", ") || "<None>"}] ${seqText}${ackText} Win=${win} Len=${Math.max(t.seglen, 0)}`;
     } else if (f.ipCount > 0) {
       const ip = f.ip[f.ipCount - 1]!;
       row.src = ipText(f, f.ipCount - 1, true); row.dst = ipText(f, f.ipCount - 1, false);
