@@ -81,7 +81,9 @@ export class TcpAnalyzer {
     c.relative = false;
 
     // Step 4: a pure SYN on a flow with a base: port reuse or SYN retransmission (spec §2.2).
-    if (o.analyzeSequenceNumbers && pureSyn && !created && fwd.baseSet) {
+    // tshark 4.0 keeps the bases and splits streams on port reuse with the sequence analysis off
+    // too (tcp.analyze_sequence_numbers:FALSE); it only shows no flag then.
+    if (pureSyn && !created && fwd.baseSet) {
       if (s.seqRaw !== fwd.baseSeq) {
         const oldStream = conv.stream, oldBase = fwd.baseSeq;
         conv = this.#table.create(s, hash, s.tsSec, s.tsNsec);
@@ -90,7 +92,7 @@ export class TcpAnalyzer {
         nowNs = 0; c.nowNs = 0;
         fromA = true; fwd = conv.flowA; rev = conv.flowB;
         c.flag(A_REUSED_PORTS);
-        r.why.add(WHY.reusedPortsSyn, s.seqRaw, oldBase, oldStream, conv.stream);
+        if (o.analyzeSequenceNumbers) r.why.add(WHY.reusedPortsSyn, s.seqRaw, oldBase, oldStream, conv.stream);
       } else {
         fwd.nextseq = fwd.maxSeqToBeAcked;
         c.hasRecord = true;
@@ -98,7 +100,7 @@ export class TcpAnalyzer {
     }
     // Step 5: SYN-ACK with another ISN: same stream, new base (spec §2.3).
     if (syn && ack && fwd.baseSet && fwd.baseSeq !== s.seqRaw) {
-      r.why.add(WHY.reusedPortsSynAck, s.seqRaw, fwd.baseSeq);
+      if (o.analyzeSequenceNumbers) r.why.add(WHY.reusedPortsSynAck, s.seqRaw, fwd.baseSeq);
       fwd.baseSeq = s.seqRaw;
       c.flag(A_REUSED_PORTS);
     }
@@ -119,10 +121,11 @@ export class TcpAnalyzer {
     r.seq = s.seqRaw;
     r.ack = s.ackRaw;
     if (seglenKnown) {
+      // 4.1 Bases: first packet of a flow shows Seq=0 (SYN) or 1; first ACK of the peer shows Ack=1.
+      // Kept with the analysis off too: steps 4–5 still read them (port reuse splits streams).
+      if (!fwd.baseSet) { fwd.baseSeq = syn ? s.seqRaw : (s.seqRaw - 1) >>> 0; fwd.baseSet = true; }
+      if (!rev.baseSet && ack) { rev.baseSeq = (s.ackRaw - 1) >>> 0; rev.baseSet = true; }
       if (o.analyzeSequenceNumbers) {
-        // 4.1 Bases: first packet of a flow shows Seq=0 (SYN) or 1; first ACK of the peer shows Ack=1.
-        if (!fwd.baseSet) { fwd.baseSeq = syn ? s.seqRaw : (s.seqRaw - 1) >>> 0; fwd.baseSet = true; }
-        if (!rev.baseSet && ack) { rev.baseSeq = (s.ackRaw - 1) >>> 0; rev.baseSet = true; }
         c.relative = o.relativeSequenceNumbers;
         analyzeSequence(c);
         acknowledge(c);
@@ -139,7 +142,7 @@ export class TcpAnalyzer {
 
     // Step 12: a bogus header length stops the dissection here (spec §12.2).
     if (s.headerBogus) {
-      r.outputSuppressed = c.hasRecord;
+      r.outputSuppressed = c.hasRecord && o.analyzeSequenceNumbers;
       this.#clearAnalysisOutput(r);
       return r;
     }
@@ -168,7 +171,7 @@ export class TcpAnalyzer {
       fwd.sackCount = n;
     }
     // Step 22: analysis output, lost when the options threw (spec §11.1).
-    if (c.hasRecord) {
+    if (c.hasRecord && o.analyzeSequenceNumbers) {
       if (s.optionsTruncated) r.outputSuppressed = true;
       else {
         r.analysisPresent = true;

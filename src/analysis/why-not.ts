@@ -89,7 +89,7 @@ export function probeChecks(analyzer: TcpAnalyzer, s: TcpSegment): FrameChecks {
   const reuse = new TraceBuilder("tcp.analysis.reused_ports", "reused_ports", "spec §2.2–2.3", "port numbers reused");
   reuse.v("seqRaw", s.seqRaw).v("baseRaw", fwd.baseSeq);
   if (pureSyn) {
-    reuse.c("existing", conv !== undefined && o.analyzeSequenceNumbers, conv === undefined ? "no earlier conversation on these endpoints" : "an earlier conversation on these endpoints");
+    reuse.c("existing", conv !== undefined, conv === undefined ? "no earlier conversation on these endpoints" : "an earlier conversation on these endpoints");
     reuse.c("base_set", fwd.baseSet, fwd.baseSet ? `this direction has a base (${fwd.baseSeq})` : "this direction has no base yet");
     reuse.c("new_isn", s.seqRaw !== fwd.baseSeq, `SYN seq ${s.seqRaw} ${s.seqRaw !== fwd.baseSeq ? "≠" : "="} base ${fwd.baseSeq}`);
   } else {
@@ -97,8 +97,11 @@ export function probeChecks(analyzer: TcpAnalyzer, s: TcpSegment): FrameChecks {
     reuse.c("base_set", fwd.baseSet, fwd.baseSet ? `this direction has a base (${fwd.baseSeq})` : "this direction has no base yet");
     reuse.c("new_isn", s.seqRaw !== fwd.baseSeq, `SYN-ACK seq ${s.seqRaw} ${s.seqRaw !== fwd.baseSeq ? "≠" : "="} base ${fwd.baseSeq}`);
   }
-  if (reuse.ok) rflags |= A_REUSED_PORTS;
-  traces.push(reuse.done(pureSyn ? "port numbers reused: new stream" : "port numbers reused: SYN-ACK with a new ISN"));
+  // With the analysis off tshark 4.0 still splits the stream (or resets the base) but shows no flag.
+  const reuseOff = o.analyzeSequenceNumbers ? undefined
+    : "sequence analysis is off (tcp.analyze_sequence_numbers): a new ISN still starts a new stream or resets the base, but no flag is shown";
+  if (reuse.ok && reuseOff === undefined) rflags |= A_REUSED_PORTS;
+  traces.push(reuse.done(pureSyn ? "port numbers reused: new stream" : "port numbers reused: SYN-ACK with a new ISN", reuseOff));
   if (pureSyn && reuse.ok) {
     fwd = copyFlow(new FlowState()); rev = copyFlow(new FlowState()); irttNs = 0; nowNs = 0;
   } else if (pureSyn && conv !== undefined && fwd.baseSet && o.analyzeSequenceNumbers) {
