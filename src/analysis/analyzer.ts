@@ -160,8 +160,10 @@ export class TcpAnalyzer {
     if (syn) fwd.isFirstAck = true;
     // tshark 4.0 keeps the SYN time as an absolute timestamp where zero means "none": a SYN
     // stamped exactly at the epoch (1970-01-01 00:00:00) never starts an iRTT.
-    if (pureSyn) { conv.tsMruSynNs = nowNs; conv.mruSynSet = s.tsSec !== 0 || s.tsNsec !== 0; }
-    if (o.analyzeSequenceNumbers) captureInitialRtt(conv, flags, nowNs);
+    if (pureSyn) {
+      conv.mruSynSec = s.tsSec; conv.mruSynNsec = s.tsNsec; conv.mruSynSet = s.tsSec !== 0 || s.tsNsec !== 0;
+    }
+    if (o.analyzeSequenceNumbers) captureInitialRtt(conv, flags, s.tsSec, s.tsNsec);
     if (ack && !syn) fwd.isFirstAck = false;
     // Step 21: options. WS applies from this flow's next packet; SACK feeds the peer's bytes in flight.
     if (s.wsShift >= 0) learnWindowScale(fwd, s.wsShift);
@@ -175,7 +177,7 @@ export class TcpAnalyzer {
       if (s.optionsTruncated) r.outputSuppressed = true;
       else {
         r.analysisPresent = true;
-        r.initialRttNs = conv.irttNs;
+        r.initialRttNs = conv.irttNs; r.initialRttSec = conv.irttSec; r.initialRttSubNs = conv.irttSubNs;
       }
     }
     if (!r.analysisPresent) this.#clearAnalysisOutput(r);
@@ -188,8 +190,9 @@ export class TcpAnalyzer {
   }
 
   #clearAnalysisOutput(r: AnalysisResult): void {
-    r.flags = 0; r.acksFrame = 0; r.ackRttNs = 0; r.initialRttNs = 0; r.bytesInFlight = 0;
-    r.pushBytesSent = 0; r.dupAckNum = 0; r.dupAckFrame = 0; r.rtoNs = 0; r.rtoFrame = 0;
+    r.flags = 0; r.acksFrame = 0; r.ackRttNs = 0; r.ackRttSec = 0; r.ackRttSubNs = 0;
+    r.initialRttNs = 0; r.initialRttSec = 0; r.initialRttSubNs = 0; r.bytesInFlight = 0;
+    r.pushBytesSent = 0; r.dupAckNum = 0; r.dupAckFrame = 0; r.rtoNs = 0; r.rtoFrame = 0; r.rtoSec = 0; r.rtoSubNs = 0;
   }
 
   #states(conv: Conversation, s: TcpSegment, fromA: boolean, seglen: number): void {

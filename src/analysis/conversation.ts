@@ -28,11 +28,15 @@ export class Conversation {
   /** Capture times (ns since the epoch) of the first and previous packet (spec §7.7). */
   tsFirstNs = 0;
   tsPrevNs = 0;
-  /** Time of the most recent pure SYN, and whether there was one (spec §7.2). */
-  tsMruSynNs = 0;
+  /** Capture time (seconds, ns) of the most recent pure SYN, and whether there was one (spec §7.2). */
+  mruSynSec = 0;
+  mruSynNsec = 0;
   mruSynSet = false;
   /** Initial RTT in ns; 0 = not known yet (tshark 4.0 treats a zero iRTT as unset). */
   irttNs = 0;
+  /** The iRTT as exact seconds + ns parts (irttNs rounds past 2^53 ns). */
+  irttSec = 0;
+  irttSubNs = 0;
   /** Endpoint states (STYLE §7). */
   readonly endpoints = new EndpointTracker();
   /** Set once both sides sent FIN or one sent RST: candidate for forgetting (AnalysisLimits). */

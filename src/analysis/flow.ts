@@ -65,6 +65,9 @@ export class FlowState {
   nextseq = 0;
   nextseqFrame = 0;
   nextseqTimeNs = 0;
+  /** Capture time (seconds, ns) of the packet that last raised nextseq: exact RTOs (rtt.ts). */
+  nextseqTsSec = 0;
+  nextseqTsNsec = 0;
   maxSeqToBeAcked = 0;
   lastAck = 0;
   lastAckTimeNs = 0;
@@ -91,7 +94,8 @@ export class FlowState {
   /** Back to the state of a new conversation generation (spec §3 initial values). */
   reset(): void {
     this.baseSeq = 0; this.baseSet = false; this.winScale = WS_UNKNOWN; this.window = 0xffff_ffff;
-    this.nextseq = 0; this.nextseqFrame = 0; this.nextseqTimeNs = 0; this.maxSeqToBeAcked = 0;
+    this.nextseq = 0; this.nextseqFrame = 0; this.nextseqTimeNs = 0; this.nextseqTsSec = 0; this.nextseqTsNsec = 0;
+    this.maxSeqToBeAcked = 0;
     this.lastAck = 0; this.lastAckTimeNs = 0; this.dupAckNum = 0; this.lastNonDupAck = 0;
     this.lastSegmentFlags = 0; this.validBif = true; this.pushBytesSent = 0; this.pushSetLast = false;
     this.isFirstAck = false; this.unacked.clear(); this.sackCount = 0; this.unackedDropped = 0;

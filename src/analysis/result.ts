@@ -51,6 +51,10 @@ export class AnalysisResult {
   ackRttSubNs = 0;
   /** tcp.analysis.initial_rtt in ns (0 = absent). */
   initialRttNs = 0;
+  /** The same iRTT as seconds + ns parts (any signs), exact however long: initialRttNs rounds past
+   *  2^53 ns (~104 days). Meaningful when initialRttNs ≠ 0. */
+  initialRttSec = 0;
+  initialRttSubNs = 0;
   /** tcp.analysis.bytes_in_flight and push_bytes_sent; present when bytesInFlight ≠ 0. */
   bytesInFlight = 0;
   pushBytesSent = 0;
@@ -60,6 +64,10 @@ export class AnalysisResult {
   /** tcp.analysis.rto in ns and rto_frame (present when rto ≠ 0). */
   rtoNs = 0;
   rtoFrame = 0;
+  /** The same RTO as seconds + ns parts (any signs), exact however long (see initialRttSec).
+   *  Meaningful when rtoNs ≠ 0. */
+  rtoSec = 0;
+  rtoSubNs = 0;
   /** The analysis ran but its output is lost (truncated options or bogus header, spec §11.1, §12.2). */
   outputSuppressed = false;
   /** Rules that fired, in evaluation order, with the values compared. */
@@ -87,8 +95,8 @@ export class AnalysisResult {
     this.windowSize = 0; this.windowPresent = false; this.scaleFactor = 0; this.scaleFactorPresent = false;
     this.timeRelativeNs = 0; this.timeDeltaNs = 0; this.timePresent = false;
     this.analysisPresent = false; this.flags = 0; this.acksFrame = 0; this.ackRttNs = 0; this.ackRttSec = 0; this.ackRttSubNs = 0;
-    this.initialRttNs = 0; this.bytesInFlight = 0; this.pushBytesSent = 0;
-    this.dupAckNum = 0; this.dupAckFrame = 0; this.rtoNs = 0; this.rtoFrame = 0;
+    this.initialRttNs = 0; this.initialRttSec = 0; this.initialRttSubNs = 0; this.bytesInFlight = 0; this.pushBytesSent = 0;
+    this.dupAckNum = 0; this.dupAckFrame = 0; this.rtoNs = 0; this.rtoFrame = 0; this.rtoSec = 0; this.rtoSubNs = 0;
     this.outputSuppressed = false; this.why.clear();
     this.statesPresent = false; this.phase = "none";
   }

@@ -5,21 +5,35 @@ import type { Conversation } from "./conversation.js";
 import { ACK, SYN } from "./segment.js";
 import { seqGt, seqLt } from "./seq.js";
 
+/** Seconds beyond which a time in ns no longer fits a double exactly (2^53 ns). */
+const EXACT_SEC = 9_000_000;
+
 /** RTO of a plain retransmission: from the segment that last raised nextseq, replaced by the
- *  oldest unacked segment of the flow when there is one (spec §7.5; no Karn rule). */
+ *  oldest unacked segment of the flow when there is one (spec §7.5; no Karn rule). The seconds +
+ *  ns parts stay exact however long ago that was; rtoNs is their sum, rounded past 2^53 ns. */
 export function computeRto(c: SeqContext): void {
-  const { fwd } = c;
-  c.r.rtoNs = c.nowNs - fwd.nextseqTimeNs;
-  c.r.rtoFrame = fwd.nextseqFrame;
+  const { fwd, s } = c;
   const list = fwd.unacked;
-  if (list.count > 0) {
-    c.r.rtoNs = c.nowNs - list.timeNs(0);
+  let sec: number, sub: number;
+  if (list.count > 0 && c.conv !== undefined) {
+    sec = s.tsSec - c.conv.epochSec - list.timeSec(0);
+    sub = s.tsNsec - c.conv.epochNsec - list.timeSubNs(0);
     c.r.rtoFrame = list.frame(0);
+  } else {
+    sec = s.tsSec - fwd.nextseqTsSec;
+    sub = s.tsNsec - fwd.nextseqTsNsec;
+    c.r.rtoFrame = fwd.nextseqFrame;
   }
+  setRto(c, sec, sub);
 }
 
-/** Seconds from the epoch beyond which ns since the epoch no longer fit a double exactly (2^53 ns). */
-const EXACT_SEC = 9_000_000;
+/** rtoNs and its exact parts from a seconds + ns difference (near: 0 s + all ns, as ackRtt). */
+function setRto(c: SeqContext, sec: number, sub: number): void {
+  const ns = sec * 1_000_000_000 + sub;
+  c.r.rtoNs = ns;
+  if (sec < EXACT_SEC && sec > -EXACT_SEC) { c.r.rtoSec = 0; c.r.rtoSubNs = ns; }
+  else { c.r.rtoSec = sec; c.r.rtoSubNs = sub; }
+}
 
 /** M. Acknowledge the other direction's unacked segments with this packet's raw ack (the ACK flag
  *  is not consulted). An exact end match reports frame and RTT; the oldest match wins (spec §15
@@ -65,8 +79,13 @@ export function acknowledge(c: SeqContext): void {
 }
 
 /** iRTT (spec §7.2): the first ACK-without-SYN after a pure SYN, either direction, RST-ACK included;
- *  measured from the most recent pure SYN and never updated afterwards. */
-export function captureInitialRtt(conv: Conversation, flags: number, nowNs: number): void {
+ *  measured from the most recent pure SYN and never updated afterwards. Kept as exact seconds + ns
+ *  parts too (irttNs rounds past 2^53 ns, ~104 days). */
+export function captureInitialRtt(conv: Conversation, flags: number, tsSec: number, tsNsec: number): void {
   if ((flags & (SYN | ACK)) !== ACK || conv.irttNs !== 0 || !conv.mruSynSet) return;
-  conv.irttNs = nowNs - conv.tsMruSynNs;
+  const sec = tsSec - conv.mruSynSec, sub = tsNsec - conv.mruSynNsec;
+  const ns = sec * 1_000_000_000 + sub;
+  conv.irttNs = ns;
+  if (sec < EXACT_SEC && sec > -EXACT_SEC) { conv.irttSec = 0; conv.irttSubNs = ns; }
+  else { conv.irttSec = sec; conv.irttSubNs = sub; }
 }

@@ -223,6 +223,7 @@ export function analyzeSequence(c: SeqContext): void {
   // J. Highest sequence sent (retransmissions do not move it back).
   if ((seqGt(end, fwd.nextseq) || fwd.nextseq === 0) && !zwp) {
     fwd.nextseq = end; fwd.nextseqFrame = s.frame; fwd.nextseqTimeNs = c.nowNs;
+    fwd.nextseqTsSec = s.tsSec; fwd.nextseqTsNsec = s.tsNsec;
   }
   // K. Contiguous end: stays at a hole until a segment starts there.
   if ((s.seqRaw === fwd.maxSeqToBeAcked || fwd.maxSeqToBeAcked === 0) && !zwp) fwd.maxSeqToBeAcked = fwd.nextseq;

@@ -1,9 +1,14 @@
-/** tcp.analysis.ack_rtt stays exact when segment and ACK are further apart than 2^53 ns (~104
- *  days): AnalysisResult.ackRttSec + ackRttSubNs. Expected values are hand subtractions of the
- *  timestamps (checked with BigInt), not our own output. */
+/** tcp.analysis.ack_rtt, initial_rtt and rto stay exact when the two packets are further apart
+ *  than 2^53 ns (~104 days): AnalysisResult.ackRttSec + ackRttSubNs, initialRttSec +
+ *  initialRttSubNs, rtoSec + rtoSubNs. Expected values are hand subtractions of the timestamps
+ *  (checked with BigInt) or tshark 4.0.17 run live, not our own output. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ACK, newSegment, PSH, SYN, TcpAnalyzer, type TcpSegment } from "../../src/analysis/index.js";
+import { ACK, FIN, newSegment, PSH, SYN, TcpAnalyzer, type TcpSegment } from "../../src/analysis/index.js";
+import { segmentFromDecoded } from "../../src/analysis/from-decoded.js";
+import { readCaptureBytes } from "../../src/capture/index.js";
+import { DecodedFrame, FrameDecoder } from "../../src/decode/index.js";
+import { pcapOf, type RawSeg, tsharkCells } from "./live-tshark.js";
 
 const C = 0x0a000001, S = 0x0a000002;
 
@@ -57,4 +62,64 @@ test("near the epoch the parts equal ackRttNs", () => {
   const r = a.observe(seg(s, 2, false, 5001, 250, 900, 101, SYN | ACK));
   assert.equal(r.ackRttNs, 251);
   assert.equal(exact(r.ackRttSec, r.ackRttSubNs), 251n);
+});
+
+/** Exact seconds + ns parts as tshark prints a relative time: seconds, 9 decimals, sign first. */
+function exactText(sec: number, sub: number): string {
+  const t = exact(sec, sub), neg = t < 0n, a = neg ? -t : t;
+  return `${neg ? "-" : ""}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, "0")}`;
+}
+
+/** Our initial_rtt / rto / rto_frame cells from the exact parts, per frame ("" when absent). */
+function exactCells(bytes: Uint8Array): string[][] {
+  const decoder = new FrameDecoder(), frame = new DecodedFrame(), s = newSegment(), a = new TcpAnalyzer();
+  const rows: string[][] = [];
+  for (const rec of readCaptureBytes(bytes).records) {
+    decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
+    if (!segmentFromDecoded(frame, 0, rec.tsSec, rec.tsNsec, s)) continue;
+    const r = a.observe(s);
+    const show = r.analysisPresent;
+    rows.push([String(rec.index),
+      show && r.initialRttNs !== 0 ? exactText(r.initialRttSec, r.initialRttSubNs) : "",
+      show && r.rtoNs !== 0 ? exactText(r.rtoSec, r.rtoSubNs) : "", show && r.rtoNs !== 0 ? String(r.rtoFrame) : "",
+      show && r.acksFrame !== 0 && r.ackRttNs !== 0 ? exactText(r.ackRttSec, r.ackRttSubNs) : ""]);
+  }
+  return rows;
+}
+
+test("initial_rtt and rto more than 104 days long are exact to the ns (tshark live)", () => {
+  const T0 = 1_600_000_000, DAY = 86_400;
+  const cols = ["frame.number", "tcp.analysis.initial_rtt", "tcp.analysis.rto", "tcp.analysis.rto_frame", "tcp.analysis.ack_rtt"];
+  const hand: Record<string, RawSeg[]> = {
+    // SYN and the handshake ACK 150 days apart: iRTT 12960000.123456791 s, an odd ns count past 2^53.
+    "irtt 150 days": [{ c2s: true, seq: 100, ack: 0, flags: SYN, sec: T0, nsec: 2 },
+      { c2s: false, seq: 900, ack: 101, flags: SYN | ACK, sec: T0 + 150 * DAY, nsec: 123_456_789 },
+      { c2s: true, seq: 101, ack: 901, flags: ACK, sec: T0 + 150 * DAY, nsec: 123_456_793 }],
+    // The same backwards in time: negative iRTT.
+    "irtt backwards": [{ c2s: true, seq: 100, ack: 0, flags: SYN, sec: T0 + 150 * DAY, nsec: 6 },
+      { c2s: false, seq: 900, ack: 101, flags: SYN | ACK, sec: T0, nsec: 123_456_789 },
+      { c2s: true, seq: 101, ack: 901, flags: ACK, sec: T0, nsec: 123_456_793 }],
+    // A data segment retransmitted 200 days later: RTO from the oldest unacked segment (frame 4).
+    "rto from unacked": [{ c2s: true, seq: 100, ack: 0, flags: SYN, sec: T0, nsec: 0 },
+      { c2s: false, seq: 900, ack: 101, flags: SYN | ACK, sec: T0, nsec: 1000 },
+      { c2s: true, seq: 101, ack: 901, flags: ACK, sec: T0, nsec: 2001 },
+      { c2s: true, seq: 101, ack: 901, flags: PSH | ACK, len: 10, sec: T0, nsec: 3001 },
+      { c2s: true, seq: 101, ack: 901, flags: PSH | ACK, len: 10, sec: T0 + 200 * DAY, nsec: 8 }],
+    // An acked FIN sent again 200 days later: nothing unacked, RTO from the packet that raised nextseq.
+    "rto from nextseq": [{ c2s: true, seq: 100, ack: 0, flags: SYN, sec: T0, nsec: 0 },
+      { c2s: false, seq: 900, ack: 101, flags: SYN | ACK, sec: T0, nsec: 1000 },
+      { c2s: true, seq: 101, ack: 901, flags: ACK, sec: T0, nsec: 2001 },
+      { c2s: true, seq: 101, ack: 901, flags: FIN | ACK, sec: T0, nsec: 3001 },
+      { c2s: false, seq: 901, ack: 102, flags: ACK, sec: T0, nsec: 4001 },
+      { c2s: true, seq: 101, ack: 901, flags: FIN | ACK, sec: T0 + 200 * DAY, nsec: 10 }],
+  };
+  let far = 0;
+  for (const [what, segs] of Object.entries(hand)) {
+    const bytes = pcapOf(segs);
+    const want = tsharkCells(bytes, [], cols).map((r) => cols.map((_, j) => r[j] ?? ""));
+    assert.deepEqual(exactCells(bytes), want, what);
+    for (const row of want) for (const v of row.slice(1)) if (/^-?\d{8}\./.test(v)) far++;
+  }
+  // The iRTT or RTO of each capture, and the ack RTT of the SYN-ACKs in the two iRTT captures.
+  assert.equal(far, 6, "values beyond 104 days");
 });
