@@ -30,12 +30,20 @@ export type IpEncap = "link" | "ip-in-ip" | "gre" | "vxlan" | "geneve" | "gtpu" 
 
 /** One IPv4 or IPv6 header of the frame. Owned by a `DecodedFrame` and reused; copy what you keep. */
 export class IpLayer {
+  /** The frame this layer belongs to (its pool owner), for `bytes` of a layer that lies in the frame. */
+  readonly #frame: DecodedFrame | undefined;
+  /** undefined: the layer lies in its frame's bytes (read through DecodedFrame.bytes). */
+  #bytes: Uint8Array | undefined = EMPTY_BYTES;
+  constructor(frame?: DecodedFrame) { this.#frame = frame; }
   /** 4 or 6. */
   version: 4 | 6 = 4;
   /** How this layer was reached (tunnel kind, quoted in an ICMP error, …). */
   encap: IpEncap = "link";
-  /** Bytes holding the header: the frame, or a reassembly buffer for a reassembled inner layer. */
-  bytes: Uint8Array = EMPTY_BYTES;
+  /** Bytes holding the header: the frame (`=== DecodedFrame.bytes`), or a reassembly buffer for a reassembled inner layer. */
+  get bytes(): Uint8Array { return this.#bytes ?? this.#frame?.bytes ?? EMPTY_BYTES; }
+  set bytes(b: Uint8Array) { this.#bytes = b; }
+  /** The decoder's: the layer lies in its frame's bytes, `offset` counted from the frame start. */
+  inFrame(): void { this.#bytes = undefined; }
   /** Offset of the header in `bytes`. */
   offset = 0;
   /** Header bytes: IHL × 4 for IPv4; 40 plus extension headers for IPv6. */
@@ -114,8 +122,16 @@ export class IpLayer {
 
 /** One TCP header of the frame. Owned by a `DecodedFrame` and reused; copy what you keep. */
 export class TcpLayer {
-  /** Bytes holding the header: the frame, or a reassembly buffer. */
-  bytes: Uint8Array = EMPTY_BYTES;
+  /** The frame this header belongs to (its pool owner). */
+  readonly #frame: DecodedFrame | undefined;
+  /** undefined: the header lies in its frame's bytes. */
+  #bytes: Uint8Array | undefined = EMPTY_BYTES;
+  constructor(frame?: DecodedFrame) { this.#frame = frame; }
+  /** Bytes holding the header: the frame (`=== DecodedFrame.bytes`), or a reassembly buffer. */
+  get bytes(): Uint8Array { return this.#bytes ?? this.#frame?.bytes ?? EMPTY_BYTES; }
+  set bytes(b: Uint8Array) { this.#bytes = b; }
+  /** The decoder's: the header lies in its frame's bytes, offsets counted from the frame start. */
+  inFrame(): void { this.#bytes = undefined; }
   /** Offset of the header in `bytes`. */
   offset = 0;
   /** Index in `DecodedFrame.ip` of the IP layer carrying this header. */
@@ -178,8 +194,21 @@ export class DecodedFrame {
   frameNumber = 0;
   /** Link type the frame was decoded with. */
   linkType = 0;
-  /** The frame bytes (valid as long as the caller keeps them). */
-  bytes: Uint8Array = EMPTY_BYTES;
+  // The frame's bytes, or undefined until first read after setSource(): then source[offset, offset + length).
+  #bytes: Uint8Array | undefined = EMPTY_BYTES;
+  #source: Uint8Array = EMPTY_BYTES;
+  #sourceOffset = 0;
+  #length = 0;
+  /** The frame bytes (valid as long as the caller keeps them). After `FrameDecoder.decodeAt` a view
+   *  made on first read (decoding itself makes none). */
+  get bytes(): Uint8Array {
+    return this.#bytes ??= new Uint8Array(this.#source.buffer, this.#source.byteOffset + this.#sourceOffset, this.#length);
+  }
+  set bytes(b: Uint8Array) { this.#bytes = b; }
+  /** Points the frame at `length` bytes of `source` from `offset`, without making a view (FrameDecoder.decodeAt). */
+  setSource(source: Uint8Array, offset: number, length: number): void {
+    this.#bytes = undefined; this.#source = source; this.#sourceOffset = offset; this.#length = length;
+  }
   /** Length on the wire (pcap original length). */
   originalLength = 0;
   /** IP layers, outermost first; valid entries are [0, ipCount). */
@@ -194,8 +223,8 @@ export class DecodedFrame {
   readonly problems: DecodeProblem[] = [];
 
   constructor() {
-    for (let i = 0; i < MAX_IP_LAYERS; i++) this.ip.push(new IpLayer());
-    for (let i = 0; i < MAX_TCP_LAYERS; i++) this.tcp.push(new TcpLayer());
+    for (let i = 0; i < MAX_IP_LAYERS; i++) this.ip.push(new IpLayer(this));
+    for (let i = 0; i < MAX_TCP_LAYERS; i++) this.tcp.push(new TcpLayer(this));
   }
   /** True when a TCP header was found (tshark's `-Y tcp` would show the frame). */
   get hasTcp(): boolean { return this.tcpCount > 0; }
@@ -242,14 +271,40 @@ export class FrameDecoder {
       if (linkType === 1 && cap >= 14) {
         const type = (bytes[12]! << 8) | bytes[13]!;
         if (type === 0x0800) {
-          if (!this.#fast || !this.#fastTcp(bytes, cap, rep, 4)) this.#ipv4(bytes, 14, cap, rep, 1, "link", false);
+          if (!this.#fast || !this.#fastTcp(bytes, 0, cap, rep, 4)) this.#ipv4(bytes, 14, cap, rep, 1, "link", false);
         } else if (type === 0x86dd) {
-          if (!this.#fast || !this.#fastTcp(bytes, cap, rep, 6)) this.#ipv6(bytes, 14, cap, rep, 1, "link", false);
+          if (!this.#fast || !this.#fastTcp(bytes, 0, cap, rep, 6)) this.#ipv6(bytes, 14, cap, rep, 1, "link", false);
         } else this.#link(linkType, bytes, 0, cap, rep);
       } else this.#link(linkType, bytes, 0, cap, rep);
     } catch {
       out.problems.push("internal_error");
     }
+  }
+
+  /** As decode(), for a frame lying in `source` from `offset`, `capturedLength` long (e.g. a record taken with
+   *  RecordBatch.nextInPlace): the fast path (Ethernet → IPv4/IPv6 → TCP) makes no view of the frame;
+   *  `out.bytes` is made on first read. Every other frame is decoded by decode() on a view. */
+  decodeAt(linkType: number, source: Uint8Array, offset: number, capturedLength: number, originalLength: number,
+      frameNumber: number, out: DecodedFrame): void {
+    if (linkType === 1 && this.#fast && capturedLength >= 14) {
+      const type = (source[offset + 12]! << 8) | source[offset + 13]!;
+      if (type === 0x0800 || type === 0x86dd) {
+        out.frameNumber = frameNumber; out.linkType = linkType; out.originalLength = originalLength;
+        out.setSource(source, offset, capturedLength);
+        out.ipCount = 0; out.tcpCount = 0;
+        if (out.problems.length !== 0) out.problems.length = 0;
+        this.#out = out;
+        const rep = originalLength > capturedLength ? originalLength : capturedLength;
+        try {
+          if (this.#fastTcp(source, offset, offset + capturedLength, offset + rep, type === 0x0800 ? 4 : 6)) return;
+        } catch {
+          out.problems.push("internal_error");
+          return;
+        }
+      }
+    }
+    this.decode(linkType, new Uint8Array(source.buffer, source.byteOffset + offset, capturedLength), originalLength,
+      frameNumber, out);
   }
 
   #problem(p: DecodeProblem): void { this.#out.problems.push(p); }
@@ -259,9 +314,11 @@ export class FrameDecoder {
    *  announced within the IP length (data offset ≥ 5, no short segment) and whose 20 fixed bytes were
    *  captured. Fills `#out` exactly as #ipv4/#ipv6 → #tcp would (test/decode/fast-path.test.ts compares
    *  the two on the corpus and on mutated frames). Returns false, having written nothing, for any other
-   *  frame. Saves the calls and repeated checks of the general walk: ~15 ns of ~45 per IPv4 frame. */
-  #fastTcp(b: Uint8Array, cap: number, rep: number, version: 4 | 6): boolean {
-    const at = 14;
+   *  frame. Saves the calls and repeated checks of the general walk: ~15 ns of ~45 per IPv4 frame.
+   *  The frame starts at `base` of `b` (0 from decode(), the record's offset from decodeAt()); `cap` and
+   *  `rep` are positions in `b`; the offsets stored are counted from the frame start. */
+  #fastTcp(b: Uint8Array, base: number, cap: number, rep: number, version: 4 | 6): boolean {
+    const at = base + 14;
     let hl: number, end: number;
     if (version === 4) {
       if (cap - at < 20) return false;
@@ -289,7 +346,7 @@ export class FrameDecoder {
     out.ipCount = 1;
     const l = out.ip[0]!;
     l.reset();
-    l.version = version; l.encap = "link"; l.bytes = b; l.offset = at; l.headerLength = hl; l.protocol = 6;
+    l.version = version; l.encap = "link"; l.inFrame(); l.offset = 14; l.headerLength = hl; l.protocol = 6;
     if (version === 4) {
       const src = u32(b, at + 12), dst = u32(b, at + 16);
       l.ttl = b[at + 8]!; l.src4 = src; l.dst4 = dst;
@@ -306,14 +363,15 @@ export class FrameDecoder {
 
     out.tcpCount = 1;
     const t = out.tcp[0]!;
-    t.bytes = b; t.offset = tat; t.ipIndex = 0; t.quoted = false; t.reassembled = false;
+    const rel = tat - base; // the header's offset in the frame
+    t.inFrame(); t.offset = rel; t.ipIndex = 0; t.quoted = false; t.reassembled = false;
     t.capturedLength = have;
     if (t.problems.length !== 0) t.problems.length = 0;
     t.srcPort = u16(b, tat); t.dstPort = u16(b, tat + 2); t.seqRaw = u32(b, tat + 4); t.ackRaw = u32(b, tat + 8);
     t.dataOffset = doff; t.headerLength = thl;
     t.flags = u16(b, tat + 12) & 0x0fff;
     t.windowRaw = u16(b, tat + 14); t.checksum = u16(b, tat + 16); t.urgent = u16(b, tat + 18);
-    t.optionsOffset = tat + TCP_MIN_HEADER;
+    t.optionsOffset = rel + TCP_MIN_HEADER;
     t.reportedLength = repLen; t.checksumLength = repLen;
     const optLen = thl - TCP_MIN_HEADER;
     const optCap = optLen < have - TCP_MIN_HEADER ? optLen : have - TCP_MIN_HEADER;
@@ -321,7 +379,7 @@ export class FrameDecoder {
     t.seglen = repLen - thl;
     t.fields = optLen > 0 ? F_HEADER | TcpField.len | TcpField.options : F_HEADER | TcpField.len;
     if (optCap < optLen) t.problems.push("tcp.options_truncated");
-    t.payloadOffset = tat + thl;
+    t.payloadOffset = rel + thl;
     t.payloadLength = have > thl ? have - thl : 0;
     return true;
   }

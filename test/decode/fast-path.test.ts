@@ -1,7 +1,8 @@
 /** FrameDecoder's fast path (Ethernet → IPv4/IPv6 → TCP in one function) must leave a DecodedFrame exactly
- *  as the general walk does: compared field by field on every corpus frame and on generated frames that
- *  sit on and around each of its conditions (IHL, total / payload length, fragments, extension headers,
- *  data offset, short segments, captured and original lengths), decoded in sequence into reused frames. */
+ *  as the general walk does, through decode() and through decodeAt() (the frame inside a larger buffer):
+ *  compared field by field on every corpus frame and on generated frames that sit on and around each of
+ *  its conditions (IHL, total / payload length, fragments, extension headers, data offset, short segments,
+ *  captured and original lengths), decoded in sequence into reused frames. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -28,20 +29,25 @@ function state(f: DecodedFrame): unknown {
   const ip: unknown[] = [], tcp: unknown[] = [];
   for (let i = 0; i < f.ipCount; i++) ip.push(ipState(f.ip[i]!, f));
   for (let i = 0; i < f.tcpCount; i++) tcp.push(tcpState(f.tcp[i]!, f));
-  return { frameNumber: f.frameNumber, linkType: f.linkType, originalLength: f.originalLength, length: f.bytes.length,
+  return { frameNumber: f.frameNumber, linkType: f.linkType, originalLength: f.originalLength, bytes: [...f.bytes],
     ipCount: f.ipCount, tcpCount: f.tcpCount, problems: [...f.problems], ip, tcp };
 }
 
-/** Decodes the frames in order with both decoders (each into one reused DecodedFrame); the first difference. */
+/** Decodes the frames in order with the general walk, the fast path, and decodeAt() on a copy of the frame
+ *  placed at an odd offset of a larger buffer (each into one reused DecodedFrame); the first difference. */
 function compare(frames: { linkType: number; bytes: Uint8Array; originalLength: number }[]): string | undefined {
-  const fast = new FrameDecoder(), general = new FrameDecoder({ fastPath: false });
-  const a = new DecodedFrame(), b = new DecodedFrame();
+  const general = new FrameDecoder({ fastPath: false }), fast = new FrameDecoder(), at = new FrameDecoder();
+  const g = new DecodedFrame(), f = new DecodedFrame(), a = new DecodedFrame();
   for (let i = 0; i < frames.length; i++) {
     const r = frames[i]!;
-    fast.decode(r.linkType, r.bytes, r.originalLength, i + 1, a);
-    general.decode(r.linkType, r.bytes, r.originalLength, i + 1, b);
-    const sa = JSON.stringify(state(a)), sb = JSON.stringify(state(b));
-    if (sa !== sb) return `frame ${i + 1}:\n fast    ${sa}\n general ${sb}`;
+    general.decode(r.linkType, r.bytes, r.originalLength, i + 1, g);
+    fast.decode(r.linkType, r.bytes, r.originalLength, i + 1, f);
+    const off = 3 + (i % 5) * 7, big = new Uint8Array(off + r.bytes.length + 9).fill(0xee);
+    big.set(r.bytes, off);
+    at.decodeAt(r.linkType, big.subarray(1), off - 1, r.bytes.length, r.originalLength, i + 1, a);
+    const sg = JSON.stringify(state(g)), sf = JSON.stringify(state(f)), sa = JSON.stringify(state(a));
+    if (sf !== sg) return `frame ${i + 1}:\n fast    ${sf}\n general ${sg}`;
+    if (sa !== sg) return `frame ${i + 1}:\n at      ${sa}\n general ${sg}`;
   }
   return undefined;
 }
