@@ -2,8 +2,8 @@
  * In-process driver of the `synack read` pipeline for `bench:read` (not a test, not the CLI):
  *   node dist/test/bench/pipeline.js MODE FILE   > /dev/null
  * MODE:
- *   parse            src/capture only (records counted)
- *   decode           reader → FrameDecoder (the "decode only" figure)
+ *   parse            src/capture only (records counted; RecordBatch.nextInPlace, no view per record)
+ *   decode           reader → FrameDecoder (the "decode only" figure; nextInPlace + FrameDecoder.decodeAt)
  *   analysis         reader → FrameDecoder → segmentFromDecoded → TcpAnalyzer, no output
  *   fields-decode    decode, then `-T fields` rows of DECODE_FIELDS on stdout
  *   fields-analysis  analysis, then `-T fields` rows of ANALYSIS_FIELDS on stdout
@@ -192,6 +192,19 @@ export async function run(mode: Mode, path: string): Promise<RunStats> {
   const fieldsD = mode === "fields-decode", fieldsA = mode === "fields-analysis";
   let records = 0, tcp = 0;
   for await (const batch of reader.batches()) {
+    if (mode === "parse") {
+      while (batch.nextInPlace(rec)) records++;
+      continue;
+    }
+    if (mode === "decode") {
+      // Records taken in place and decoded where they lie: no view of the bytes per record.
+      while (batch.nextInPlace(rec)) {
+        records++;
+        decoder.decodeAt(rec.linkType, batch.source, batch.sourceOffset, rec.capturedLength, rec.originalLength, rec.index, frame);
+        if (frame.tcpCount !== 0) tcp++;
+      }
+      continue;
+    }
     while (batch.next(rec)) {
       records++;
       if (!decode) continue;
