@@ -3,7 +3,10 @@
  *
  *  Hot path: one `FrameDecoder` and one `DecodedFrame` per capture; `decoder.decode(linkType,
  *  bytes, originalLength, frameNumber, frame)` refills `frame` (IP layers and TCP headers,
- *  outermost first) and never throws on packet bytes. `decodePacket` is the allocating form. */
+ *  outermost first) and never throws on packet bytes. `decodePacket` is the allocating form.
+ *  Fastest: `decoder.decodeAt(linkType, source, offset, capturedLength, originalLength, frameNumber,
+ *  frame)` for a frame lying inside a larger array (a record taken with `RecordBatch.nextInPlace`):
+ *  Ethernet → IPv4/IPv6 → TCP frames are decoded without a view, `frame.bytes` made on first read. */
 export { formatIpv4, formatIpv6, ipv6ZeroRun, parseIpv4Text } from "./address.js";
 export { verifyTcpChecksum, tcpChecksumIpv4, tcpChecksumIpv6 } from "./checksum.js";
 export { DecodedFrame, FrameDecoder, IpLayer, TcpLayer, TcpField, LinkType, decodePacket,
