@@ -11,6 +11,7 @@ import { DEFAULT_ANALYSIS_LIMITS, DEFAULT_ANALYSIS_OPTIONS, type AnalysisLimits,
 import { AnalysisResult } from "./result.js";
 import { ACK, FIN, SYN, type TcpSegment } from "./segment.js";
 import { analyzeSequence } from "./seq-analysis.js";
+import { EVENT_NAME, PHASE_NAME, STATE_NAME } from "./states.js";
 import { WHY } from "./why.js";
 import { learnWindowScale, negotiateWindowScale, scaledWindow, windowScaleFactor } from "./window.js";
 
@@ -50,35 +51,39 @@ export class TcpAnalyzer {
   /** The current conversation generation for `s`, changing nothing (why-not probes, why-not.ts). */
   peek(s: TcpSegment): Conversation | undefined { return this.#table.find(s, conversationHash(s)); }
 
-  /** Analyse the next segment in capture order. The returned object is reused by the next call. */
+  /** Analyse the next segment in capture order. The returned object is reused by the next call.
+   *  Every field of the result is written on every call (no separate clear pass). */
   observe(s: TcpSegment): AnalysisResult {
-    const r = this.result, c = this.#ctx, o = this.#opts;
-    r.clear();
-    r.frame = s.frame;
-    r.tcpFlags = s.flags;
+    const r = this.result, c = this.#ctx, o = this.#opts, table = this.#table;
     const flags = s.flags;
     const syn = (flags & SYN) !== 0, ack = (flags & ACK) !== 0;
     const pureSyn = syn && !ack;
     const seglenKnown = s.seglen >= 0 && !s.icmpQuoted;
     const seglen = seglenKnown ? s.seglen : -1;
+    const analyse = o.analyzeSequenceNumbers;
+    r.why.count = 0;
+    // The analysis output: the steps below fill what applies (spec §6–7).
+    r.analysisPresent = false; r.outputSuppressed = false; r.flags = 0;
+    r.acksFrame = 0; r.ackRttNs = 0; r.ackRttSec = 0; r.ackRttSubNs = 0; r.bytesInFlight = 0; r.pushBytesSent = 0;
+    r.dupAckNum = 0; r.dupAckFrame = 0; r.rtoNs = 0; r.rtoFrame = 0; r.rtoSec = 0; r.rtoSubNs = 0;
+    r.initialRttNs = 0; r.initialRttSec = 0; r.initialRttSubNs = 0;
 
     // Step 3: find or create the conversation (spec §2.1).
     const hash = conversationHash(s);
-    let conv = this.#table.find(s, hash);
-    let created = false;
+    let conv = table.find(s, hash);
+    let fromA = table.foundFromA;
+    const created = conv === undefined;
     if (conv === undefined) {
-      conv = this.#table.create(s, hash, s.tsSec, s.tsNsec);
+      conv = table.create(s, hash, s.tsSec, s.tsNsec);
       conv.endpoints.start(flags, s.srcPort, s.dstPort);
-      created = true;
+      fromA = true;
     }
     // All time arithmetic stays inside a conversation: integer ns since its first packet, exact
     // for ~104 days whatever the absolute timestamps (STYLE §5).
-    let nowNs = conv.nsSinceEpoch(s.tsSec, s.tsNsec);
-    let fromA = created || conv.isFromA(s);
+    let nowNs = (s.tsSec - conv.epochSec) * 1_000_000_000 + (s.tsNsec - conv.epochNsec);
     let fwd: FlowState = fromA ? conv.flowA : conv.flowB;
     let rev: FlowState = fromA ? conv.flowB : conv.flowA;
-    c.s = s; c.nowNs = nowNs; c.seglen = seglen < 0 ? 0 : seglen; c.hasRecord = false;
-    c.relative = false;
+    c.s = s; c.seglen = seglen < 0 ? 0 : seglen; c.hasRecord = false; c.relative = false;
 
     // Step 4: a pure SYN on a flow with a base: port reuse or SYN retransmission (spec §2.2).
     // tshark 4.0 keeps the bases and splits streams on port reuse with the sequence analysis off
@@ -86,13 +91,13 @@ export class TcpAnalyzer {
     if (pureSyn && !created && fwd.baseSet) {
       if (s.seqRaw !== fwd.baseSeq) {
         const oldStream = conv.stream, oldBase = fwd.baseSeq;
-        conv = this.#table.create(s, hash, s.tsSec, s.tsNsec);
+        conv = table.create(s, hash, s.tsSec, s.tsNsec);
         conv.endpoints.start(flags, s.srcPort, s.dstPort);
         conv.completeness = 1;
-        nowNs = 0; c.nowNs = 0;
+        nowNs = 0;
         fromA = true; fwd = conv.flowA; rev = conv.flowB;
         c.flag(A_REUSED_PORTS);
-        if (o.analyzeSequenceNumbers) r.why.add(WHY.reusedPortsSyn, s.seqRaw, oldBase, oldStream, conv.stream);
+        if (analyse && c.traces) r.why.add(WHY.reusedPortsSyn, s.seqRaw, oldBase, oldStream, conv.stream);
       } else {
         fwd.nextseq = fwd.maxSeqToBeAcked;
         c.hasRecord = true;
@@ -100,13 +105,15 @@ export class TcpAnalyzer {
     }
     // Step 5: SYN-ACK with another ISN: same stream, new base (spec §2.3).
     if (syn && ack && fwd.baseSet && fwd.baseSeq !== s.seqRaw) {
-      if (o.analyzeSequenceNumbers) r.why.add(WHY.reusedPortsSynAck, s.seqRaw, fwd.baseSeq);
+      if (analyse && c.traces) r.why.add(WHY.reusedPortsSynAck, s.seqRaw, fwd.baseSeq);
       fwd.baseSeq = s.seqRaw;
       c.flag(A_REUSED_PORTS);
     }
-    c.conv = conv; c.fwd = fwd; c.rev = rev;
+    c.conv = conv; c.fwd = fwd; c.rev = rev; c.nowNs = nowNs;
 
     // Step 6: stream and completeness before this packet's update.
+    r.frame = s.frame;
+    r.tcpFlags = flags;
     r.stream = conv.stream;
     r.completeness = conv.completeness;
     // Step 7: this flow's SACK blocks are refilled by its own options (step 21).
@@ -120,12 +127,13 @@ export class TcpAnalyzer {
     r.seglen = seglen;
     r.seq = s.seqRaw;
     r.ack = s.ackRaw;
+    r.relative = false; r.seqBase = 0; r.ackBase = 0; r.nxtseq = 0;
     if (seglenKnown) {
       // 4.1 Bases: first packet of a flow shows Seq=0 (SYN) or 1; first ACK of the peer shows Ack=1.
       // Kept with the analysis off too: steps 4–5 still read them (port reuse splits streams).
       if (!fwd.baseSet) { fwd.baseSeq = syn ? s.seqRaw : (s.seqRaw - 1) >>> 0; fwd.baseSet = true; }
       if (!rev.baseSet && ack) { rev.baseSeq = (s.ackRaw - 1) >>> 0; rev.baseSet = true; }
-      if (o.analyzeSequenceNumbers) {
+      if (analyse) {
         c.relative = o.relativeSequenceNumbers;
         analyzeSequence(c);
         acknowledge(c);
@@ -142,8 +150,11 @@ export class TcpAnalyzer {
 
     // Step 12: a bogus header length stops the dissection here (spec §12.2).
     if (s.headerBogus) {
-      r.outputSuppressed = c.hasRecord && o.analyzeSequenceNumbers;
-      this.#clearAnalysisOutput(r);
+      r.outputSuppressed = c.hasRecord && analyse;
+      this.#noAnalysisOutput(r);
+      r.nxtseqPresent = false; r.ackPresent = false; r.windowPresent = false; r.windowSize = 0;
+      r.scaleFactorPresent = false; r.scaleFactor = 0; r.timePresent = false;
+      r.statesPresent = false; r.phase = "none";
       return r;
     }
     r.nxtseqPresent = seglenKnown;
@@ -152,6 +163,7 @@ export class TcpAnalyzer {
     // tshark 4.0 scales the displayed window in step 10 only, i.e. when seglen is known.
     r.windowSize = seglenKnown ? scaledWindow(fwd, s.windowRaw, syn, o.defaultWindowScaling) : s.windowRaw;
     if (!syn) { r.scaleFactorPresent = true; r.scaleFactor = windowScaleFactor(fwd, o.defaultWindowScaling); }
+    else { r.scaleFactorPresent = false; r.scaleFactor = 0; }
     r.timePresent = o.calculateTimestamps;
 
     // Step 13: completeness.
@@ -163,51 +175,57 @@ export class TcpAnalyzer {
     if (pureSyn) {
       conv.mruSynSec = s.tsSec; conv.mruSynNsec = s.tsNsec; conv.mruSynSet = s.tsSec !== 0 || s.tsNsec !== 0;
     }
-    if (o.analyzeSequenceNumbers) captureInitialRtt(conv, flags, s.tsSec, s.tsNsec);
+    if (analyse) captureInitialRtt(conv, s);
     if (ack && !syn) fwd.isFirstAck = false;
     // Step 21: options. WS applies from this flow's next packet; SACK feeds the peer's bytes in flight.
     if (s.wsShift >= 0) learnWindowScale(fwd, s.wsShift);
-    if (s.sackCount > 0) {
-      const n = s.sackCount < fwd.sackLeft.length ? s.sackCount : fwd.sackLeft.length;
-      for (let i = 0; i < n; i++) { fwd.sackLeft[i] = s.sackLeft[i]!; fwd.sackRight[i] = s.sackRight[i]!; }
-      fwd.sackCount = n;
-    }
+    if (s.sackCount > 0) keepSack(fwd, s);
     // Step 22: analysis output, lost when the options threw (spec §11.1).
-    if (c.hasRecord && o.analyzeSequenceNumbers) {
+    if (c.hasRecord && analyse) {
       if (s.optionsTruncated) r.outputSuppressed = true;
       else {
         r.analysisPresent = true;
         r.initialRttNs = conv.irttNs; r.initialRttSec = conv.irttSec; r.initialRttSubNs = conv.irttSubNs;
       }
     }
-    if (!r.analysisPresent) this.#clearAnalysisOutput(r);
+    if (!r.analysisPresent) this.#noAnalysisOutput(r);
     // Step 23: window-scale negotiation after a SYN's options (skipped when they threw).
     if (syn && !s.optionsTruncated) negotiateWindowScale(fwd, rev, ack);
 
     // Endpoint states (STYLE §7): not for ICMP-quoted copies.
     if (!s.icmpQuoted) this.#states(conv, s, fromA, seglen);
+    else { r.statesPresent = false; r.phase = "none"; }
     return r;
   }
 
-  #clearAnalysisOutput(r: AnalysisResult): void {
+  /** No analysis shown: the output fields back to absent (the analysis state stays updated). */
+  #noAnalysisOutput(r: AnalysisResult): void {
     r.flags = 0; r.acksFrame = 0; r.ackRttNs = 0; r.ackRttSec = 0; r.ackRttSubNs = 0;
-    r.initialRttNs = 0; r.initialRttSec = 0; r.initialRttSubNs = 0; r.bytesInFlight = 0;
-    r.pushBytesSent = 0; r.dupAckNum = 0; r.dupAckFrame = 0; r.rtoNs = 0; r.rtoFrame = 0; r.rtoSec = 0; r.rtoSubNs = 0;
+    r.bytesInFlight = 0; r.pushBytesSent = 0; r.dupAckNum = 0; r.dupAckFrame = 0;
+    r.rtoNs = 0; r.rtoFrame = 0; r.rtoSec = 0; r.rtoSubNs = 0;
   }
 
   #states(conv: Conversation, s: TcpSegment, fromA: boolean, seglen: number): void {
     const e = conv.endpoints, r = this.result;
     e.apply(s, fromA, seglen);
     const clientIsA = e.clientIsA;
-    r.fromClient = fromA === clientIsA;
-    r.clientBefore = clientIsA ? e.beforeA : e.beforeB;
-    r.serverBefore = clientIsA ? e.beforeB : e.beforeA;
-    r.client = clientIsA ? e.stateA : e.stateB;
-    r.server = clientIsA ? e.stateB : e.stateA;
-    r.clientEvent = clientIsA ? e.eventA : e.eventB;
-    r.serverEvent = clientIsA ? e.eventB : e.eventA;
+    r.fromClient = clientIsA ? fromA : !fromA;
+    r.clientBefore = STATE_NAME[clientIsA ? e.beforeA : e.beforeB]!;
+    r.serverBefore = STATE_NAME[clientIsA ? e.beforeB : e.beforeA]!;
+    r.client = STATE_NAME[clientIsA ? e.stateA : e.stateB]!;
+    r.server = STATE_NAME[clientIsA ? e.stateB : e.stateA]!;
+    r.clientEvent = EVENT_NAME[clientIsA ? e.eventA : e.eventB]!;
+    r.serverEvent = EVENT_NAME[clientIsA ? e.eventB : e.eventA]!;
     r.statesPresent = true;
-    r.phase = e.packetPhase;
-    if (e.finished) this.#table.markClosed(conv);
+    r.phase = PHASE_NAME[e.packetPhase]!;
+    if (!conv.closed && e.finished) this.#table.markClosed(conv);
   }
+}
+
+/** Step 21: this packet's SACK blocks, kept for the peer's bytes in flight (spec §7.3). */
+function keepSack(fwd: FlowState, s: TcpSegment): void {
+  const left = fwd.sackLeft, right = fwd.sackRight;
+  const n = s.sackCount < left.length ? s.sackCount : left.length;
+  for (let i = 0; i < n; i++) { left[i] = s.sackLeft[i]!; right[i] = s.sackRight[i]!; }
+  fwd.sackCount = n;
 }

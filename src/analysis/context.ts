@@ -21,8 +21,10 @@ export class SeqContext {
   relative = false;
   /** Segments not remembered because a flow's unacked list was full (whole capture). */
   unackedDropped = 0;
+  /** Record the fired rules in `r.why` (AnalysisOptions.traces). */
+  readonly traces: boolean;
   constructor(readonly r: AnalysisResult, readonly opts: AnalysisOptions = DEFAULT_ANALYSIS_OPTIONS,
-    readonly limits: AnalysisLimits = DEFAULT_ANALYSIS_LIMITS) {}
+    readonly limits: AnalysisLimits = DEFAULT_ANALYSIS_LIMITS) { this.traces = opts.traces; }
   /** Set an analysis flag (creates the record). */
   flag(bit: number): void { this.r.flags |= bit; this.hasRecord = true; }
   /** A sequence number of this direction, as displayed. */

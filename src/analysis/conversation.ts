@@ -47,6 +47,17 @@ export class Conversation {
   hash = 0;
   next: Conversation | undefined = undefined;
 
+  /** Back to a new generation's state (the table recycles released generations, STYLE §5). */
+  reset(): void {
+    this.stream = 0; this.family = 4;
+    this.a0 = 0; this.a1 = 0; this.a2 = 0; this.a3 = 0; this.b0 = 0; this.b1 = 0; this.b2 = 0; this.b3 = 0;
+    this.portA = 0; this.portB = 0;
+    this.flowA.reset(); this.flowB.reset();
+    this.completeness = 0; this.epochSec = 0; this.epochNsec = 0; this.tsFirstNs = 0; this.tsPrevNs = 0;
+    this.mruSynSec = 0; this.mruSynNsec = 0; this.mruSynSet = false; this.irttNs = 0; this.irttSec = 0; this.irttSubNs = 0;
+    this.endpoints.reset(); this.closed = false; this.queued = -1; this.hash = 0; this.next = undefined;
+  }
+
   /** A capture time as integer ns since this conversation's epoch (may be negative). */
   nsSinceEpoch(tsSec: number, tsNsec: number): number {
     return (tsSec - this.epochSec) * 1_000_000_000 + (tsNsec - this.epochNsec);
@@ -71,6 +82,14 @@ export class Conversation {
     return s.srcPort === this.portA && s.dstPort === this.portB && this.#isA(s.srcAddr, s.family)
       && this.#isB(s.dstAddr, s.family);
   }
+  /** 1: `s` travels from A to B, 2: from B to A, 0: it belongs to another conversation. */
+  direction(s: TcpSegment): number {
+    if (s.family !== this.family) return 0;
+    const sp = s.srcPort, dp = s.dstPort, x = s.srcAddr, y = s.dstAddr;
+    if (sp === this.portA && dp === this.portB && this.#isA(x, s.family) && this.#isB(y, s.family)) return 1;
+    if (sp === this.portB && dp === this.portA && this.#isB(x, s.family) && this.#isA(y, s.family)) return 2;
+    return 0;
+  }
   /** Does `s` belong to this conversation, in either direction? */
   matches(s: TcpSegment): boolean {
     if (s.family !== this.family) return false;
@@ -90,6 +109,9 @@ export class Conversation {
   }
 }
 
+/** Released generations kept for reuse; in a steady state one leaves per one created. */
+const MAX_FREE_CONVERSATIONS = 1024;
+
 /** Hash of one endpoint (murmur-style mixing; any good 32-bit mix works). */
 function endpointHash(addr: Uint32Array, port: number, family: 4 | 6): number {
   let h = Math.imul(addr[0]! ^ 0x9e3779b9, 0x85ebca6b) ^ port;
@@ -99,13 +121,14 @@ function endpointHash(addr: Uint32Array, port: number, family: 4 | 6): number {
     h = Math.imul(h ^ addr[3]!, 0xc2b2ae35);
   }
   h ^= h >>> 16; h = Math.imul(h, 0x7feb352d); h ^= h >>> 15;
-  return h >>> 0;
+  return h;
 }
 
 /** Symmetric: the same for both directions of a conversation. */
 export function conversationHash(s: TcpSegment): number {
+  // An int32 (a small integer to V8, never a boxed number): used for `& mask` and equality only.
   return (endpointHash(s.srcAddr, s.srcPort, s.family) + endpointHash(s.dstAddr, s.dstPort, s.family)
-    + s.family) >>> 0;
+    + s.family) | 0;
 }
 
 /** The live conversation generations: a power-of-two bucket array indexed by the symmetric hash,
@@ -117,28 +140,35 @@ export class ConversationTable {
   #nextStream = 0;
   /** Closed generations, oldest first; a slot is emptied when its generation leaves the table early
    *  (replaced by a new one on port reuse), so the queue does not keep it alive. */
-  #closedQueue: (Conversation | undefined)[] = [];
-  #closedHead = 0;
-  /** Queue number of `#closedQueue[0]` (the queue is shifted now and then). */
-  #queueBase = 0;
+  #closed = new ClosedRing();
   /** Closed conversations forgotten because of `maxClosed`. */
   forgotten = 0;
+  /** Generations that left the table (replaced on port reuse, or forgotten), kept for reuse:
+   *  a generation lives long enough to leave the young generation of the GC, so allocating a
+   *  new one per stream costs a promotion and an old-space collection later. */
+  readonly #free: Conversation[] = [];
   constructor(readonly maxClosed: number) {}
 
   /** Number of streams created so far (the next tcp.stream). */
   get streamCount(): number { return this.#nextStream; }
 
-  /** The current generation for `s`'s endpoint pair, if any (spec §2.1, single pass). */
+  /** Direction of `s` in the generation the last `find` returned: from A (its creator's side). */
+  foundFromA = true;
+
+  /** The current generation for `s`'s endpoint pair, if any (spec §2.1, single pass); sets
+   *  `foundFromA`. */
   find(s: TcpSegment, hash: number): Conversation | undefined {
     for (let c = this.#buckets[hash & this.#mask]; c !== undefined; c = c.next) {
-      if (c.hash === hash && c.matches(s)) return c;
+      if (c.hash !== hash) continue;
+      const dir = c.direction(s);
+      if (dir !== 0) { this.foundFromA = dir === 1; return c; }
     }
     return undefined;
   }
 
   /** Create a generation for `s` (A = its source), replacing any current one for the same pair. */
   create(s: TcpSegment, hash: number, tsSec: number, tsNsec: number): Conversation {
-    const c = new Conversation();
+    const c = this.#free.pop() ?? new Conversation();
     c.stream = this.#nextStream++;
     c.setEndpoints(s); c.hash = hash;
     c.epochSec = tsSec; c.epochNsec = tsNsec; c.tsFirstNs = 0; c.tsPrevNs = 0;
@@ -154,20 +184,15 @@ export class ConversationTable {
   markClosed(c: Conversation): void {
     if (c.closed) return;
     c.closed = true;
-    c.queued = this.#queueBase + this.#closedQueue.length;
-    this.#closedQueue.push(c);
+    const ring = this.#closed;
+    c.queued = ring.push(c);
     // Emptied slots still count, as the generations they held did before: which ones are
     // forgotten, and when, does not depend on the emptying.
-    while (this.#closedQueue.length - this.#closedHead > this.maxClosed) {
-      const old = this.#closedQueue[this.#closedHead];
-      this.#closedQueue[this.#closedHead++] = undefined;
-      if (old !== undefined) old.queued = -1;
-      if (old !== undefined && old.closed && this.#removeExact(old)) this.forgotten++;
-    }
-    if (this.#closedHead > 1024 && this.#closedHead * 2 > this.#closedQueue.length) {
-      this.#closedQueue = this.#closedQueue.slice(this.#closedHead);
-      this.#queueBase += this.#closedHead;
-      this.#closedHead = 0;
+    while (ring.length > this.maxClosed) {
+      const old = ring.shift();
+      if (old === undefined) continue;
+      old.queued = -1;
+      if (old.closed && this.#removeExact(old)) this.forgotten++;
     }
   }
 
@@ -199,13 +224,17 @@ export class ConversationTable {
       c.next = undefined;
       this.#count--;
       // Replaced: it can no longer be found, so the closed queue need not hold it.
-      if (c.queued >= 0) {
-        const p = c.queued - this.#queueBase;
-        if (p >= this.#closedHead && this.#closedQueue[p] === c) this.#closedQueue[p] = undefined;
-        c.queued = -1;
-      }
+      if (c.queued >= 0) { this.#closed.empty(c.queued, c); c.queued = -1; }
+      this.#release(c);
       return;
     }
+  }
+
+  /** `c` left the table and nothing refers to it any more: reset it for the next `create`. */
+  #release(c: Conversation): void {
+    if (this.#free.length >= MAX_FREE_CONVERSATIONS) return;
+    c.reset();
+    this.#free.push(c);
   }
 
   #removeExact(target: Conversation): boolean {
@@ -216,8 +245,45 @@ export class ConversationTable {
       if (prev === undefined) this.#buckets[i] = c.next; else prev.next = c.next;
       c.next = undefined;
       this.#count--;
+      this.#release(c);
       return true;
     }
     return false;
+  }
+}
+
+/** The closed generations in closing order: a ring that doubles when full (up to the table's
+ *  cap), addressed by queue numbers counted from the first generation ever queued. */
+class ClosedRing {
+  #slots: (Conversation | undefined)[] = new Array<Conversation | undefined>(64).fill(undefined);
+  #head = 0;
+  #tail = 0;
+  /** Queued entries, emptied slots included. */
+  get length(): number { return this.#tail - this.#head; }
+  /** Appends `c`; returns its queue number. */
+  push(c: Conversation): number {
+    if (this.#tail - this.#head === this.#slots.length) this.#grow();
+    const n = this.#tail++;
+    this.#slots[n & (this.#slots.length - 1)] = c;
+    return n;
+  }
+  /** Removes the oldest entry (undefined when its slot was emptied). */
+  shift(): Conversation | undefined {
+    const i = this.#head++ & (this.#slots.length - 1);
+    const c = this.#slots[i];
+    this.#slots[i] = undefined;
+    return c;
+  }
+  /** Empties the slot of queue number `n` if it still holds `c`. */
+  empty(n: number, c: Conversation): void {
+    if (n < this.#head || n >= this.#tail) return;
+    const i = n & (this.#slots.length - 1);
+    if (this.#slots[i] === c) this.#slots[i] = undefined;
+  }
+  #grow(): void {
+    const old = this.#slots, mask = old.length - 1;
+    const slots = new Array<Conversation | undefined>(old.length * 2).fill(undefined);
+    for (let n = this.#head; n < this.#tail; n++) slots[n & (slots.length - 1)] = old[n & mask];
+    this.#slots = slots;
   }
 }

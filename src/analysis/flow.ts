@@ -1,6 +1,6 @@
 /** Per-direction analysis state (spec §3). "0 means unknown" is literal for nextseq,
  *  maxseqtobeacked and lastack (spec §15 item 2). */
-import { MAX_SACK_BLOCKS_IN_HEADER } from "./segment.js";
+import { FIN, MAX_SACK_BLOCKS_IN_HEADER, SYN, type TcpSegment } from "./segment.js";
 
 /** Window scale: shift ≥ 0 once learned, WS_UNKNOWN before, WS_NOT_USED after a handshake without it (spec §5). */
 export const WS_UNKNOWN = -1;
@@ -22,10 +22,12 @@ export class UnackedList {
   nextseq(i: number): number { return this.d[4 * i + 1]!; }
   frame(i: number): number { return this.d[4 * i + 2]!; }
   timeNs(i: number): number { return this.d[4 * i + 3]!; }
-  /** Append the newest entry. */
-  push(seq: number, nextseq: number, frame: number, timeNs: number): void {
-    const d = this.d, j = 4 * this.count++;
-    d[j] = seq; d[j + 1] = nextseq; d[j + 2] = frame; d[j + 3] = timeNs;
+  /** Append `s` as the newest entry: its seq, its end (seq + seglen, +1 for SYN or FIN), its frame
+   *  and the time `at.nowNs`. (Objects in, no numbers: a call that is not inlined would box them.) */
+  add(s: TcpSegment, seglen: number, at: { readonly nowNs: number }): void {
+    const d = this.d, j = 4 * this.count++, seq = s.seqRaw;
+    d[j] = seq; d[j + 1] = (seq + seglen + ((s.flags & (SYN | FIN)) !== 0 ? 1 : 0)) >>> 0;
+    d[j + 2] = s.frame; d[j + 3] = at.nowNs;
     if (this.x !== undefined) this.x[j >> 1] = NaN;
   }
   /** Records entry i's exact time as seconds + ns since the epoch (for a timeNs beyond 2^53). */
@@ -52,7 +54,15 @@ export class UnackedList {
     this.count--;
   }
   clear(): void { this.count = 0; }
+  /** Empty, for a recycled flow: a list that grew large gives its storage back. */
+  reset(): void {
+    this.count = 0; this.x = undefined;
+    if (this.d.length > RECYCLED_UNACKED_NUMBERS) this.d = [];
+  }
 }
+
+/** Entries × 4 numbers an unacked list may keep when its flow is recycled (larger ones start over). */
+const RECYCLED_UNACKED_NUMBERS = 4 * 64;
 
 /** One direction of a conversation generation. */
 export class FlowState {
@@ -98,6 +108,6 @@ export class FlowState {
     this.maxSeqToBeAcked = 0;
     this.lastAck = 0; this.lastAckTimeNs = 0; this.dupAckNum = 0; this.lastNonDupAck = 0;
     this.lastSegmentFlags = 0; this.validBif = true; this.pushBytesSent = 0; this.pushSetLast = false;
-    this.isFirstAck = false; this.unacked.clear(); this.sackCount = 0; this.unackedDropped = 0;
+    this.isFirstAck = false; this.unacked.reset(); this.sackCount = 0; this.unackedDropped = 0;
   }
 }

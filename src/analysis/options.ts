@@ -14,6 +14,10 @@ export interface AnalysisOptions {
   readonly defaultWindowScaling: number;
   /** `tcp.fastrt_supersedes_ooo`: test fast retransmission before out-of-order (spec §6 H5). */
   readonly fastRetransmissionSupersedesOoo: boolean;
+  /** Not a tshark preference: record the rule that fired, with its numbers, for every flag in
+   *  `AnalysisResult.why`. Off, `why` stays empty and nothing else changes (faster when no one
+   *  reads the traces: `-T fields`, summaries). */
+  readonly traces: boolean;
 }
 
 /** tshark 4.0.17 defaults (spec §13). */
@@ -25,6 +29,7 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = Object.freeze({
   calculateTimestamps: true,
   defaultWindowScaling: -1,
   fastRetransmissionSupersedesOoo: true,
+  traces: true,
 });
 
 /** Bounds on retained state (STYLE §6). Hitting one counts an anomaly; it never throws or grows. */

@@ -2,7 +2,7 @@
  *  integer ns since the conversation's epoch. */
 import type { SeqContext } from "./context.js";
 import type { Conversation } from "./conversation.js";
-import { ACK, SYN } from "./segment.js";
+import { ACK, SYN, type TcpSegment } from "./segment.js";
 import { seqGt, seqLt } from "./seq.js";
 
 /** Seconds beyond which a time in ns no longer fits a double exactly (2^53 ns). */
@@ -81,9 +81,9 @@ export function acknowledge(c: SeqContext): void {
 /** iRTT (spec §7.2): the first ACK-without-SYN after a pure SYN, either direction, RST-ACK included;
  *  measured from the most recent pure SYN and never updated afterwards. Kept as exact seconds + ns
  *  parts too (irttNs rounds past 2^53 ns, ~104 days). */
-export function captureInitialRtt(conv: Conversation, flags: number, tsSec: number, tsNsec: number): void {
-  if ((flags & (SYN | ACK)) !== ACK || conv.irttNs !== 0 || !conv.mruSynSet) return;
-  const sec = tsSec - conv.mruSynSec, sub = tsNsec - conv.mruSynNsec;
+export function captureInitialRtt(conv: Conversation, s: TcpSegment): void {
+  if ((s.flags & (SYN | ACK)) !== ACK || conv.irttNs !== 0 || !conv.mruSynSet) return;
+  const sec = s.tsSec - conv.mruSynSec, sub = s.tsNsec - conv.mruSynNsec;
   const ns = sec * 1_000_000_000 + sub;
   conv.irttNs = ns;
   if (sec < EXACT_SEC && sec > -EXACT_SEC) { conv.irttSec = 0; conv.irttSubNs = ns; }

@@ -19,15 +19,12 @@ export const OUT_OF_ORDER_DEFAULT_NS = 3_000_000;
 
 const SFR = SYN | FIN | RST;
 
-/** A check of steps B–E. Returns true when it ends the forward checks (continue at step F). */
-type SeqCheck = (c: SeqContext) => boolean;
-
 /** B. Zero-window probe: 1 byte at nextseq while the peer's last window was 0. Skips C–E. */
 function zeroWindowProbe(c: SeqContext): boolean {
   const { s, fwd, rev } = c;
   if (c.seglen !== 1 || s.seqRaw !== fwd.nextseq || rev.window !== 0) return false;
   c.flag(A_ZERO_WINDOW_PROBE);
-  c.r.why.add(WHY.zeroWindowProbe, 1, c.relFwd(s.seqRaw), c.relFwd(fwd.nextseq), rev.window);
+  if (c.traces) c.r.why.add(WHY.zeroWindowProbe, 1, c.relFwd(s.seqRaw), c.relFwd(fwd.nextseq), rev.window);
   return true;
 }
 
@@ -35,7 +32,7 @@ function zeroWindowProbe(c: SeqContext): boolean {
 function zeroWindow(c: SeqContext): boolean {
   if (c.s.windowRaw === 0 && (c.s.flags & SFR) === 0) {
     c.flag(A_ZERO_WINDOW);
-    c.r.why.add(WHY.zeroWindow, 0);
+    if (c.traces) c.r.why.add(WHY.zeroWindow, 0);
   }
   return false;
 }
@@ -46,7 +43,7 @@ function lostSegment(c: SeqContext): boolean {
   if (fwd.nextseq !== 0 && seqGt(s.seqRaw, fwd.nextseq) && (s.flags & RST) === 0) {
     c.flag(A_LOST_SEGMENT);
     fwd.validBif = false;
-    c.r.why.add(WHY.lostSegment, c.relFwd(s.seqRaw), c.relFwd(fwd.nextseq));
+    if (c.traces) c.r.why.add(WHY.lostSegment, c.relFwd(s.seqRaw), c.relFwd(fwd.nextseq));
   }
   return false;
 }
@@ -56,7 +53,7 @@ function keepAlive(c: SeqContext): boolean {
   const { s, fwd } = c;
   if (c.seglen <= 1 && s.seqRaw === seqAdd(fwd.nextseq, -1) && (s.flags & SFR) === 0) {
     c.flag(A_KEEP_ALIVE);
-    c.r.why.add(WHY.keepAlive, c.seglen, c.relFwd(s.seqRaw), c.relFwd(fwd.nextseq));
+    if (c.traces) c.r.why.add(WHY.keepAlive, c.seglen, c.relFwd(s.seqRaw), c.relFwd(fwd.nextseq));
   }
   return false;
 }
@@ -72,7 +69,7 @@ function windowUpdate(c: SeqContext): boolean {
   const { s, fwd } = c;
   if (s.windowRaw !== 0 && s.windowRaw !== fwd.window && sameAckShape(c)) {
     c.flag(A_WINDOW_UPDATE);
-    c.r.why.add(WHY.windowUpdate, s.windowRaw, fwd.window, c.relFwd(s.seqRaw), c.relRev(s.ackRaw));
+    if (c.traces) c.r.why.add(WHY.windowUpdate, s.windowRaw, fwd.window, c.relFwd(s.seqRaw), c.relRev(s.ackRaw));
   }
   return false;
 }
@@ -85,7 +82,7 @@ function windowFull(c: SeqContext): boolean {
   const edge = (rev.lastAck + ((rev.window << shift) >>> 0)) >>> 0;
   if (seqAdd(s.seqRaw, c.seglen) === edge) {
     c.flag(A_WINDOW_FULL);
-    c.r.why.add(WHY.windowFull, c.relFwd(s.seqRaw), c.seglen, c.relFwd(rev.lastAck), rev.window, shift);
+    if (c.traces) c.r.why.add(WHY.windowFull, c.relFwd(s.seqRaw), c.seglen, c.relFwd(rev.lastAck), rev.window, shift);
   }
   return false;
 }
@@ -96,7 +93,7 @@ function keepAliveAck(c: SeqContext): boolean {
   if (s.windowRaw === 0 || s.windowRaw !== fwd.window || (rev.lastSegmentFlags & A_KEEP_ALIVE) === 0
     || !sameAckShape(c)) return false;
   c.flag(A_KEEP_ALIVE_ACK);
-  c.r.why.add(WHY.keepAliveAck, s.windowRaw, c.relFwd(s.seqRaw), c.relRev(s.ackRaw));
+  if (c.traces) c.r.why.add(WHY.keepAliveAck, s.windowRaw, c.relFwd(s.seqRaw), c.relRev(s.ackRaw));
   return true;
 }
 
@@ -106,7 +103,7 @@ function zeroWindowProbeAck(c: SeqContext): boolean {
   if (s.windowRaw !== 0 || fwd.window !== 0 || (rev.lastSegmentFlags & A_ZERO_WINDOW_PROBE) === 0
     || !sameAckShape(c)) return false;
   c.flag(A_ZERO_WINDOW_PROBE_ACK);
-  c.r.why.add(WHY.zeroWindowProbeAck, 0, c.relFwd(s.seqRaw), c.relRev(s.ackRaw));
+  if (c.traces) c.r.why.add(WHY.zeroWindowProbeAck, 0, c.relFwd(s.seqRaw), c.relRev(s.ackRaw));
   return true;
 }
 
@@ -118,13 +115,17 @@ function duplicateAck(c: SeqContext): boolean {
   c.flag(A_DUPLICATE_ACK);
   c.r.dupAckNum = fwd.dupAckNum;
   c.r.dupAckFrame = fwd.lastNonDupAck;
-  c.r.why.add(WHY.duplicateAck, fwd.dupAckNum, fwd.lastNonDupAck, c.relRev(s.ackRaw), s.windowRaw, c.relFwd(s.seqRaw));
+  if (c.traces) c.r.why.add(WHY.duplicateAck, fwd.dupAckNum, fwd.lastNonDupAck, c.relRev(s.ackRaw), s.windowRaw, c.relFwd(s.seqRaw));
   return false;
 }
 
-/** Steps B–E of spec §6, in spec order. The order lives here and nowhere else. */
-const SEQ_CHECKS: readonly SeqCheck[] = [zeroWindowProbe, zeroWindow, lostSegment,
-  keepAlive, windowUpdate, windowFull, keepAliveAck, zeroWindowProbeAck, duplicateAck];
+/** Steps B–E of spec §6, in spec order; a check that ends the forward tests returns true and
+ *  stops the chain. The order lives here and nowhere else. (Direct calls, not a loop over an
+ *  array of checks: the optimizer inlines them.) */
+function forwardChecks(c: SeqContext): boolean {
+  return zeroWindowProbe(c) || zeroWindow(c) || lostSegment(c) || keepAlive(c) || windowUpdate(c)
+    || windowFull(c) || keepAliveAck(c) || zeroWindowProbeAck(c) || duplicateAck(c);
+}
 
 /** G. ACKed unseen segment, with tshark 4.0's repeat suppression via the peer's dup-ACK counter. */
 function ackedUnseen(c: SeqContext): void {
@@ -140,7 +141,7 @@ function ackedUnseen(c: SeqContext): void {
     rev.dupAckNum = U32_ALL_ONES;
   }
   if ((c.r.flags & A_ACK_LOST_SEGMENT) !== 0) {
-    c.r.why.add(WHY.ackLostSegment, c.relRev(s.ackRaw), c.relRev(maxBefore), c.relRev(rev.nextseq), dupBefore);
+    if (c.traces) c.r.why.add(WHY.ackLostSegment, c.relRev(s.ackRaw), c.relRev(maxBefore), c.relRev(rev.nextseq), dupBefore);
   }
 }
 
@@ -152,7 +153,7 @@ function fastRetransmission(c: SeqContext, notAdvanced: boolean): boolean {
   // tshark 4.0: a negative difference counts as huge (spec §6 H5a).
   if (since < 0 || since >= FAST_RETRANSMISSION_NS) return false;
   c.flag(A_FAST_RETRANSMISSION);
-  c.r.why.add(WHY.fastRetransmission, c.relFwd(s.seqRaw), c.relFwd(fwd.nextseq), rev.dupAckNum, since, FAST_RETRANSMISSION_NS);
+  if (c.traces) c.r.why.add(WHY.fastRetransmission, c.relFwd(s.seqRaw), c.relFwd(fwd.nextseq), rev.dupAckNum, since, FAST_RETRANSMISSION_NS);
   return true;
 }
 
@@ -166,7 +167,7 @@ function outOfOrder(c: SeqContext, notAdvanced: boolean): boolean {
   // tshark 4.0: a negative difference (timestamps going back) is not "within" the threshold.
   if (since < 0 || since >= threshold || fwd.nextseq === seqAdd(s.seqRaw, c.seglen + plus)) return false;
   c.flag(A_OUT_OF_ORDER);
-  c.r.why.add(WHY.outOfOrder, c.relFwd(s.seqRaw), c.relFwd(fwd.nextseq), since, threshold);
+  if (c.traces) c.r.why.add(WHY.outOfOrder, c.relFwd(s.seqRaw), c.relFwd(fwd.nextseq), since, threshold);
   return true;
 }
 
@@ -182,7 +183,7 @@ function retransmissionFamily(c: SeqContext): void {
   if (seglen > 1 && s.seqRaw === seqAdd(fwd.nextseq, -1)) notAdvanced = false;
   if (seglen > 0 && rev.lastAck !== 0 && seqLe(seqAdd(s.seqRaw, seglen), rev.lastAck)) {
     c.flag(A_SPURIOUS_RETRANSMISSION);
-    c.r.why.add(WHY.spuriousRetransmission, c.relFwd(s.seqRaw), seglen, c.relFwd(rev.lastAck));
+    if (c.traces) c.r.why.add(WHY.spuriousRetransmission, c.relFwd(s.seqRaw), seglen, c.relFwd(rev.lastAck));
     return;
   }
   if (c.opts.fastRetransmissionSupersedesOoo) {
@@ -190,7 +191,7 @@ function retransmissionFamily(c: SeqContext): void {
   } else if (outOfOrder(c, notAdvanced) || fastRetransmission(c, notAdvanced)) return;
   if (notAdvanced) {
     c.flag(A_RETRANSMISSION);
-    c.r.why.add(WHY.retransmission, c.relFwd(s.seqRaw), c.relFwd(fwd.nextseq));
+    if (c.traces) c.r.why.add(WHY.retransmission, c.relFwd(s.seqRaw), c.relFwd(fwd.nextseq));
     computeRto(c);
   }
 }
@@ -202,7 +203,7 @@ export function analyzeSequence(c: SeqContext): void {
   // A. Any ACK re-enables bytes in flight for the other direction.
   if ((s.flags & ACK) !== 0) rev.validBif = true;
   // B–E.
-  for (let i = 0; i < SEQ_CHECKS.length; i++) if (SEQ_CHECKS[i]!(c)) break;
+  forwardChecks(c);
   // F. An ack change restarts the dup-ACK count.
   if (s.ackRaw !== fwd.lastAck) { fwd.lastNonDupAck = s.frame; fwd.dupAckNum = 0; }
   // G.
@@ -214,9 +215,8 @@ export function analyzeSequence(c: SeqContext): void {
   let end = seqAdd(s.seqRaw, seglen);
   if (seglen > 0 || synFin) {
     if (fwd.unacked.count < c.limits.maxUnackedPerFlow) {
-      const next = seqAdd(end, synFin ? 1 : 0);
-      fwd.unacked.push(s.seqRaw, next, s.frame, c.nowNs);
-      end = next;
+      fwd.unacked.add(s, seglen, c);
+      if (synFin) end = seqAdd(end, 1);
     } else { fwd.unackedDropped++; c.unackedDropped++; }
   }
   const zwp = (c.r.flags & A_ZERO_WINDOW_PROBE) !== 0;
