@@ -710,7 +710,7 @@ export class FieldRows {
       this.#put(F.analysis, "1");
       if (a !== 0) this.#put(F.aFlags, "1");
       if (r.acksFrame !== 0) { this.#put(F.acksFrame, r.acksFrame); if (r.ackRttNs !== 0 && want[F.ackRtt] === 1) this.#put(F.ackRtt, this.#nsValue(F.ackRtt, r.ackRttSec, r.ackRttSubNs)); }
-      if (r.initialRttNs !== 0 && want[F.irtt] === 1) this.#put(F.irtt, this.#filterReads[F.irtt] === 1 ? formatNs(r.initialRttNs) : r.initialRttNs);
+      if (r.initialRttNs !== 0 && want[F.irtt] === 1) this.#put(F.irtt, this.#nsValue(F.irtt, r.initialRttSec, r.initialRttSubNs));
       if (r.bytesInFlight !== 0) { this.#put(F.bif, r.bytesInFlight); this.#put(F.push, r.pushBytesSent); }
       if (a !== 0) {
         for (let k = 0; k < FLAG_FIELD_IDS.length; k++) {
@@ -721,7 +721,7 @@ export class FieldRows {
         }
       }
       if (r.dupAckNum !== 0) { this.#put(F.dupNum, r.dupAckNum); this.#put(F.dupFrame, r.dupAckFrame); }
-      if (r.rtoNs !== 0) { if (want[F.rto] === 1) this.#put(F.rto, this.#filterReads[F.rto] === 1 ? formatNs(r.rtoNs) : r.rtoNs); this.#put(F.rtoFrame, r.rtoFrame); }
+      if (r.rtoNs !== 0) { if (want[F.rto] === 1) this.#put(F.rto, this.#nsValue(F.rto, r.rtoSec, r.rtoSubNs)); this.#put(F.rtoFrame, r.rtoFrame); }
       if (a !== 0) {
         addAnalysisExperts(ex, a, r.dupAckNum);
         if (ib !== null) analysisTagsTo(this.#infoTags, a, r.dupAckFrame, r.dupAckNum);

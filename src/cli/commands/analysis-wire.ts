@@ -6,8 +6,8 @@
 import { AnalysisResult } from "../../analysis/index.js";
 import type { AnalysisSource } from "../../explain/rows.js";
 
-/** Slots per result: the frame number, then the fields in `put`/`get` order. */
-export const STRIDE = 44;
+/** Slots per result: the frame number, then the fields in `add`/`next` order. */
+export const STRIDE = 48;
 
 /** One block of packed results. */
 export interface ResultBlock {
@@ -52,6 +52,7 @@ export class ResultPacker {
     d[o++] = b(r.timePresent); d[o++] = b(r.analysisPresent); d[o++] = r.flags; d[o++] = r.acksFrame; d[o++] = r.ackRttNs;
     d[o++] = r.ackRttSec; d[o++] = r.ackRttSubNs; d[o++] = r.initialRttNs; d[o++] = r.bytesInFlight; d[o++] = r.pushBytesSent;
     d[o++] = r.dupAckNum; d[o++] = r.dupAckFrame; d[o++] = r.rtoNs; d[o++] = r.rtoFrame; d[o++] = b(r.outputSuppressed);
+    d[o++] = r.initialRttSec; d[o++] = r.initialRttSubNs; d[o++] = r.rtoSec; d[o++] = r.rtoSubNs;
     d[o++] = this.#id(r.clientBefore); d[o++] = this.#id(r.serverBefore); d[o++] = this.#id(r.client);
     d[o++] = this.#id(r.server); d[o++] = this.#id(r.clientEvent); d[o++] = this.#id(r.serverEvent);
     d[o++] = b(r.fromClient); d[o++] = b(r.statesPresent); d[o] = this.#id(r.phase);
@@ -99,6 +100,7 @@ export class ResultUnpacker implements AnalysisSource {
     r.timePresent = d[o++] === 1; r.analysisPresent = d[o++] === 1; r.flags = d[o++]!; r.acksFrame = d[o++]!; r.ackRttNs = d[o++]!;
     r.ackRttSec = d[o++]!; r.ackRttSubNs = d[o++]!; r.initialRttNs = d[o++]!; r.bytesInFlight = d[o++]!; r.pushBytesSent = d[o++]!;
     r.dupAckNum = d[o++]!; r.dupAckFrame = d[o++]!; r.rtoNs = d[o++]!; r.rtoFrame = d[o++]!; r.outputSuppressed = d[o++] === 1;
+    r.initialRttSec = d[o++]!; r.initialRttSubNs = d[o++]!; r.rtoSec = d[o++]!; r.rtoSubNs = d[o++]!;
     r.clientBefore = t[d[o++]!] as typeof r.clientBefore; r.serverBefore = t[d[o++]!] as typeof r.serverBefore;
     r.client = t[d[o++]!] as typeof r.client; r.server = t[d[o++]!] as typeof r.server;
     r.clientEvent = t[d[o++]!] as typeof r.clientEvent; r.serverEvent = t[d[o++]!] as typeof r.serverEvent;
