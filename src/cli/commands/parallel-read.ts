@@ -40,19 +40,19 @@ export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 /** Frames per block. */
 export const PARALLEL_BLOCK = 4096;
 
-/** How `path` is read: "one" thread, or two: "split" when the output needs no TCP analysis
- *  (`analyses` false), "pipeline" when it does. Two threads only for a regular file (stdin cannot
- *  be read twice) of PARALLEL_MIN_BYTES or more. By default "split" on a machine with two
- *  processors or more, and one thread for analysis output: the pipeline's second thread costs
- *  ~100 MiB more (2 M packets, summary: 195 -> 290 MiB; a smaller young generation for the worker
- *  kept it at 256 MiB but made it slower than one thread), which would break the memory bound.
- *  `SYNACK_THREADS=2` asks for two threads in every mode, `SYNACK_THREADS=1` for one. Running
- *  the analysis in both threads ("split" with analysis) doubled its memory instead: 200 -> 340
- *  MiB. Tests lower the size threshold with `SYNACK_PARALLEL_MIN_BYTES`. */
+/** How `path` is read: "one" thread, or — with `SYNACK_THREADS=2`, on a machine with two
+ *  processors or more, for a regular file (stdin cannot be read twice) of PARALLEL_MIN_BYTES or
+ *  more — two: "split" when the output needs no TCP analysis (`analyses` false), "pipeline" when
+ *  it does. Opt-in because it pays only when a processor is free: on the idle 2-core machine -T
+ *  fields with the decode fields went 2.8-3.3 s -> 2.2-2.4 s (2 M packets), but with other work
+ *  running it was slower than one thread (1 M: 1.59 -> 2.15 s), and the pipeline costs ~100 MiB
+ *  more memory (summary, 2 M: 195 -> 290 MiB). Running the analysis in both threads ("split"
+ *  with analysis) doubled its memory (200 -> 340 MiB), hence the pipeline for analysis output.
+ *  Tests lower the size threshold with `SYNACK_PARALLEL_MIN_BYTES`. */
 export function threadPlan(path: string, analyses: boolean): "one" | "split" | "pipeline" {
   if (path === "-") return "one";
   const threads = process.env["SYNACK_THREADS"];
-  if (threads !== undefined ? Number(threads) < 2 : analyses || availableParallelism() < 2) return "one";
+  if (threads === undefined || Number(threads) < 2 || availableParallelism() < 2) return "one";
   const min = Number(process.env["SYNACK_PARALLEL_MIN_BYTES"] ?? PARALLEL_MIN_BYTES);
   try {
     const st = statSync(path);
