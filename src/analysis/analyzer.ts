@@ -1,10 +1,10 @@
 /** The single-pass TCP analyzer: spec §1's per-packet pipeline over `TcpSegment`s, state per
  *  conversation only. `observe()` refills and returns one reusable `AnalysisResult`. */
-import { acknowledge, captureInitialRtt } from "./rtt.js";
+import { acknowledge, captureInitialRtt, EXACT_SEC } from "./rtt.js";
 import { bytesInFlight } from "./bytes-in-flight.js";
 import { completenessBits } from "./completeness.js";
 import { SeqContext } from "./context.js";
-import { type Conversation, ConversationTable, conversationHash } from "./conversation.js";
+import { type Conversation, ConversationTable } from "./conversation.js";
 import { A_REUSED_PORTS } from "./flags.js";
 import type { FlowState } from "./flow.js";
 import { DEFAULT_ANALYSIS_LIMITS, DEFAULT_ANALYSIS_OPTIONS, type AnalysisLimits, type AnalysisOptions } from "./options.js";
@@ -49,7 +49,7 @@ export class TcpAnalyzer {
   /** The options in force. */
   get options(): AnalysisOptions { return this.#opts; }
   /** The current conversation generation for `s`, changing nothing (why-not probes, why-not.ts). */
-  peek(s: TcpSegment): Conversation | undefined { return this.#table.find(s, conversationHash(s)); }
+  peek(s: TcpSegment): Conversation | undefined { return this.#table.find(s); }
 
   /** Analyse the next segment in capture order. The returned object is reused by the next call.
    *  Every field of the result is written on every call (no separate clear pass). */
@@ -69,8 +69,8 @@ export class TcpAnalyzer {
     r.initialRttNs = 0; r.initialRttSec = 0; r.initialRttSubNs = 0;
 
     // Step 3: find or create the conversation (spec §2.1).
-    const hash = conversationHash(s);
-    let conv = table.find(s, hash);
+    let conv = table.find(s);
+    const hash = table.foundHash;
     let fromA = table.foundFromA;
     const created = conv === undefined;
     if (conv === undefined) {
@@ -78,9 +78,6 @@ export class TcpAnalyzer {
       conv.endpoints.start(flags, s.srcPort, s.dstPort);
       fromA = true;
     }
-    // All time arithmetic stays inside a conversation: integer ns since its first packet, exact
-    // for ~104 days whatever the absolute timestamps (STYLE §5).
-    let nowNs = (s.tsSec - conv.epochSec) * 1_000_000_000 + (s.tsNsec - conv.epochNsec);
     let fwd: FlowState = fromA ? conv.flowA : conv.flowB;
     let rev: FlowState = fromA ? conv.flowB : conv.flowA;
     c.s = s; c.seglen = seglen < 0 ? 0 : seglen; c.hasRecord = false; c.relative = false;
@@ -94,7 +91,6 @@ export class TcpAnalyzer {
         conv = table.create(s, hash, s.tsSec, s.tsNsec);
         conv.endpoints.start(flags, s.srcPort, s.dstPort);
         conv.completeness = 1;
-        nowNs = 0;
         fromA = true; fwd = conv.flowA; rev = conv.flowB;
         c.flag(A_REUSED_PORTS);
         if (analyse && c.traces) r.why.add(WHY.reusedPortsSyn, s.seqRaw, oldBase, oldStream, conv.stream);
@@ -109,7 +105,12 @@ export class TcpAnalyzer {
       fwd.baseSeq = s.seqRaw;
       c.flag(A_REUSED_PORTS);
     }
-    c.conv = conv; c.fwd = fwd; c.rev = rev; c.nowNs = nowNs;
+    c.conv = conv; c.fwd = fwd; c.rev = rev;
+    // All time arithmetic stays inside a conversation: integer ns since its first packet, exact
+    // for ~104 days whatever the absolute timestamps (STYLE §5); the parts are exact beyond.
+    const nowSec = s.tsSec - conv.epochSec, nowSub = s.tsNsec - conv.epochNsec;
+    const nowNs = nowSec * 1_000_000_000 + nowSub;
+    c.nowSec = nowSec; c.nowSub = nowSub; c.nowNs = nowNs;
 
     // Step 6: stream and completeness before this packet's update.
     r.frame = s.frame;
@@ -121,7 +122,7 @@ export class TcpAnalyzer {
     // Step 8: conversation timestamps.
     r.timeRelativeNs = nowNs - conv.tsFirstNs;
     r.timeDeltaNs = created ? 0 : nowNs - conv.tsPrevNs;
-    conv.tsPrevNs = nowNs;
+    conv.prevSec = nowSec; conv.prevSub = nowSub;
 
     // Steps 9–10.
     r.seglen = seglen;
@@ -136,8 +137,10 @@ export class TcpAnalyzer {
       if (analyse) {
         c.relative = o.relativeSequenceNumbers;
         analyzeSequence(c);
-        acknowledge(c);
-        bytesInFlight(c);
+        // Step M has work only with something unacked the other way, or a time too far from the
+        // epoch for exact ns (rtt.ts); N only for data.
+        if (rev.unacked.count !== 0 || nowSec >= EXACT_SEC || nowSec <= -EXACT_SEC) acknowledge(c);
+        if (c.seglen !== 0) bytesInFlight(c);
       }
       if (c.relative) {
         r.relative = true;
@@ -175,7 +178,7 @@ export class TcpAnalyzer {
     if (pureSyn) {
       conv.mruSynSec = s.tsSec; conv.mruSynNsec = s.tsNsec; conv.mruSynSet = s.tsSec !== 0 || s.tsNsec !== 0;
     }
-    if (analyse) captureInitialRtt(conv, s);
+    if (analyse && conv.irttNs === 0 && conv.mruSynSet) captureInitialRtt(conv, s);
     if (ack && !syn) fwd.isFirstAck = false;
     // Step 21: options. WS applies from this flow's next packet; SACK feeds the peer's bytes in flight.
     if (s.wsShift >= 0) learnWindowScale(fwd, s.wsShift);
@@ -188,13 +191,35 @@ export class TcpAnalyzer {
         r.initialRttNs = conv.irttNs; r.initialRttSec = conv.irttSec; r.initialRttSubNs = conv.irttSubNs;
       }
     }
-    if (!r.analysisPresent) this.#noAnalysisOutput(r);
+    // Without a record the steps set no output field (each one that does also sets the record).
+    if (!r.analysisPresent && c.hasRecord) this.#noAnalysisOutput(r);
     // Step 23: window-scale negotiation after a SYN's options (skipped when they threw).
     if (syn && !s.optionsTruncated) negotiateWindowScale(fwd, rev, ack);
 
     // Endpoint states (STYLE §7): not for ICMP-quoted copies.
-    if (!s.icmpQuoted) this.#states(conv, s, fromA, seglen);
-    else { r.statesPresent = false; r.phase = "none"; }
+    if (s.icmpQuoted) { r.statesPresent = false; r.phase = "none"; return r; }
+    const e = conv.endpoints;
+    e.apply(s, fromA, seglen);
+    const clientIsA = e.clientIsA;
+    r.fromClient = clientIsA ? fromA : !fromA;
+    // A string store costs a write barrier, which reads the header of the string's memory page:
+    // store only what changed (most packets repeat the previous packet's names).
+    const clientBefore = STATE_NAME[clientIsA ? e.beforeA : e.beforeB]!;
+    const serverBefore = STATE_NAME[clientIsA ? e.beforeB : e.beforeA]!;
+    const client = STATE_NAME[clientIsA ? e.stateA : e.stateB]!;
+    const server = STATE_NAME[clientIsA ? e.stateB : e.stateA]!;
+    const clientEvent = EVENT_NAME[clientIsA ? e.eventA : e.eventB]!;
+    const serverEvent = EVENT_NAME[clientIsA ? e.eventB : e.eventA]!;
+    const phase = PHASE_NAME[e.packetPhase]!;
+    if (r.clientBefore !== clientBefore) r.clientBefore = clientBefore;
+    if (r.serverBefore !== serverBefore) r.serverBefore = serverBefore;
+    if (r.client !== client) r.client = client;
+    if (r.server !== server) r.server = server;
+    if (r.clientEvent !== clientEvent) r.clientEvent = clientEvent;
+    if (r.serverEvent !== serverEvent) r.serverEvent = serverEvent;
+    if (r.phase !== phase) r.phase = phase;
+    r.statesPresent = true;
+    if (!conv.closed && e.finished) this.#table.markClosed(conv);
     return r;
   }
 
@@ -205,21 +230,7 @@ export class TcpAnalyzer {
     r.rtoNs = 0; r.rtoFrame = 0; r.rtoSec = 0; r.rtoSubNs = 0;
   }
 
-  #states(conv: Conversation, s: TcpSegment, fromA: boolean, seglen: number): void {
-    const e = conv.endpoints, r = this.result;
-    e.apply(s, fromA, seglen);
-    const clientIsA = e.clientIsA;
-    r.fromClient = clientIsA ? fromA : !fromA;
-    r.clientBefore = STATE_NAME[clientIsA ? e.beforeA : e.beforeB]!;
-    r.serverBefore = STATE_NAME[clientIsA ? e.beforeB : e.beforeA]!;
-    r.client = STATE_NAME[clientIsA ? e.stateA : e.stateB]!;
-    r.server = STATE_NAME[clientIsA ? e.stateB : e.stateA]!;
-    r.clientEvent = EVENT_NAME[clientIsA ? e.eventA : e.eventB]!;
-    r.serverEvent = EVENT_NAME[clientIsA ? e.eventB : e.eventA]!;
-    r.statesPresent = true;
-    r.phase = PHASE_NAME[e.packetPhase]!;
-    if (!conv.closed && e.finished) this.#table.markClosed(conv);
-  }
+
 }
 
 /** Step 21: this packet's SACK blocks, kept for the peer's bytes in flight (spec §7.3). */

@@ -11,8 +11,11 @@ export class SeqContext {
   conv: Conversation | undefined = undefined;
   fwd: FlowState = new FlowState();
   rev: FlowState = new FlowState();
-  /** Packet time in ns since the conversation's epoch (its first packet). */
+  /** Packet time in ns since the conversation's epoch (its first packet), and the same as whole
+   *  seconds + ns parts (exact however far; the ns rounds past ~104 days). */
   nowNs = 0;
+  nowSec = 0;
+  nowSub = 0;
   /** Known TCP payload length (≥ 0) of the packet being analysed. */
   seglen = 0;
   /** The packet has an analysis record (spec §8), whether or not it is shown. */

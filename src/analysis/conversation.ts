@@ -6,17 +6,22 @@ import { EndpointTracker } from "./states.js";
 
 /** One conversation generation: a `tcp.stream` with its two flows. */
 export class Conversation {
-  /** tcp.stream: creation order in the file, from 0, no gaps. */
-  stream = 0;
-  /** Endpoint A = source of the packet that created this generation. */
-  family: 4 | 6 = 4;
-  /** Address words of A and B as int32 (`| 0`, so they stay small integers, not boxed numbers):
-   *  IPv4 in word 0, IPv6 as four big-endian words. Inline fields instead of two typed arrays keep
-   *  the lookup to one object and a conversation small (STYLE §6). */
-  a0 = 0; a1 = 0; a2 = 0; a3 = 0;
-  b0 = 0; b1 = 0; b2 = 0; b3 = 0;
+  // Field order is memory order: the lookup (`find`) reads only the first two cache lines.
+  /** Hash chain in the table. */
+  hash = 0;
+  next: Conversation | undefined = undefined;
+  /** Endpoint A = source of the packet that created this generation. Address words of A and B
+   *  as int32 (`| 0`, so they stay small integers, not boxed numbers): IPv4 in word 0, IPv6 as
+   *  four big-endian words. Inline fields instead of two typed arrays keep the lookup to one
+   *  object and a conversation small (STYLE §6). */
   portA = 0;
   portB = 0;
+  a0 = 0; b0 = 0;
+  family: 4 | 6 = 4;
+  a1 = 0; a2 = 0; a3 = 0;
+  b1 = 0; b2 = 0; b3 = 0;
+  /** tcp.stream: creation order in the file, from 0, no gaps. */
+  stream = 0;
   /** Flow of packets sent by A (A → B) and by B. */
   readonly flowA = new FlowState();
   readonly flowB = new FlowState();
@@ -25,9 +30,12 @@ export class Conversation {
   /** Time of the creating packet: the conversation's epoch for its ns arithmetic. */
   epochSec = 0;
   epochNsec = 0;
-  /** Capture times (ns since the epoch) of the first and previous packet (spec §7.7). */
+  /** Capture times (ns since the epoch) of the first and previous packet (spec §7.7); the
+   *  previous one kept as seconds + ns parts (small integers, see FlowState). */
   tsFirstNs = 0;
-  tsPrevNs = 0;
+  prevSec = 0;
+  prevSub = 0;
+  get tsPrevNs(): number { return this.prevSec * 1_000_000_000 + this.prevSub; }
   /** Capture time (seconds, ns) of the most recent pure SYN, and whether there was one (spec §7.2). */
   mruSynSec = 0;
   mruSynNsec = 0;
@@ -43,9 +51,6 @@ export class Conversation {
   closed = false;
   /** Position in the table's closed queue (counted from the first ever queued), −1 when not queued. */
   queued = -1;
-  /** Hash chain in the table. */
-  hash = 0;
-  next: Conversation | undefined = undefined;
 
   /** Back to a new generation's state (the table recycles released generations, STYLE §5). */
   reset(): void {
@@ -53,7 +58,7 @@ export class Conversation {
     this.a0 = 0; this.a1 = 0; this.a2 = 0; this.a3 = 0; this.b0 = 0; this.b1 = 0; this.b2 = 0; this.b3 = 0;
     this.portA = 0; this.portB = 0;
     this.flowA.reset(); this.flowB.reset();
-    this.completeness = 0; this.epochSec = 0; this.epochNsec = 0; this.tsFirstNs = 0; this.tsPrevNs = 0;
+    this.completeness = 0; this.epochSec = 0; this.epochNsec = 0; this.tsFirstNs = 0; this.prevSec = 0; this.prevSub = 0;
     this.mruSynSec = 0; this.mruSynNsec = 0; this.mruSynSet = false; this.irttNs = 0; this.irttSec = 0; this.irttSubNs = 0;
     this.endpoints.reset(); this.closed = false; this.queued = -1; this.hash = 0; this.next = undefined;
   }
@@ -154,10 +159,13 @@ export class ConversationTable {
 
   /** Direction of `s` in the generation the last `find` returned: from A (its creator's side). */
   foundFromA = true;
+  /** `conversationHash` of the segment of the last `find` (for `create`). */
+  foundHash = 0;
 
   /** The current generation for `s`'s endpoint pair, if any (spec §2.1, single pass); sets
-   *  `foundFromA`. */
-  find(s: TcpSegment, hash: number): Conversation | undefined {
+   *  `foundFromA` and `foundHash`. */
+  find(s: TcpSegment): Conversation | undefined {
+    const hash = this.foundHash = conversationHash(s);
     for (let c = this.#buckets[hash & this.#mask]; c !== undefined; c = c.next) {
       if (c.hash !== hash) continue;
       const dir = c.direction(s);
@@ -168,11 +176,13 @@ export class ConversationTable {
 
   /** Create a generation for `s` (A = its source), replacing any current one for the same pair. */
   create(s: TcpSegment, hash: number, tsSec: number, tsNsec: number): Conversation {
+    // The generation replaced here (port reuse) is released first and so reused at once, while
+    // its memory is still in the cache.
+    this.#unlink(s, hash);
     const c = this.#free.pop() ?? new Conversation();
     c.stream = this.#nextStream++;
     c.setEndpoints(s); c.hash = hash;
-    c.epochSec = tsSec; c.epochNsec = tsNsec; c.tsFirstNs = 0; c.tsPrevNs = 0;
-    this.#unlink(s, hash);
+    c.epochSec = tsSec; c.epochNsec = tsNsec; c.tsFirstNs = 0; c.prevSec = 0; c.prevSub = 0;
     const i = hash & this.#mask;
     c.next = this.#buckets[i];
     this.#buckets[i] = c;

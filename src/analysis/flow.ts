@@ -64,24 +64,49 @@ export class UnackedList {
 /** Entries × 4 numbers an unacked list may keep when its flow is recycled (larger ones start over). */
 const RECYCLED_UNACKED_NUMBERS = 4 * 64;
 
-/** One direction of a conversation generation. */
+/** One direction of a conversation generation.
+ *  Storage (STYLE §5): a number field that holds a double lives in a heap box of its own, and
+ *  the boxes of a recycled flow end up anywhere in the heap: one cache miss each per packet. So
+ *  every field is a small integer: the uint32 sequence-space fields are kept as int32 (`| 0`)
+ *  and read back as uint32 through accessors, and times as whole seconds + ns since the
+ *  conversation's epoch, read back as ns. Readers see plain numbers. */
 export class FlowState {
-  baseSeq = 0;
+  #baseSeq = 0;
+  #window = -1;
+  #nextseq = 0;
+  #maxSeqToBeAcked = 0;
+  #lastAck = 0;
+  #dupAckNum = 0;
+  /** Base for relative numbers of this direction (spec §4.1), valid when baseSet. */
+  get baseSeq(): number { return this.#baseSeq >>> 0; }
+  set baseSeq(v: number) { this.#baseSeq = v | 0; }
   baseSet = false;
   /** Window-scale shift, WS_UNKNOWN or WS_NOT_USED. */
   winScale = WS_UNKNOWN;
   /** Last raw window sent; 0xFFFFFFFF never equals a 16-bit value (spec §3). */
-  window = 0xffff_ffff;
-  nextseq = 0;
+  get window(): number { return this.#window >>> 0; }
+  set window(v: number) { this.#window = v | 0; }
+  /** Highest seq + len (+1 for SYN/FIN) sent; 0 = unknown (spec §3). */
+  get nextseq(): number { return this.#nextseq >>> 0; }
+  set nextseq(v: number) { this.#nextseq = v | 0; }
   nextseqFrame = 0;
-  nextseqTimeNs = 0;
-  /** Capture time (seconds, ns) of the packet that last raised nextseq: exact RTOs (rtt.ts). */
-  nextseqTsSec = 0;
-  nextseqTsNsec = 0;
-  maxSeqToBeAcked = 0;
-  lastAck = 0;
-  lastAckTimeNs = 0;
-  dupAckNum = 0;
+  /** Time of the packet that last raised nextseq: seconds + ns since the conversation's epoch
+   *  (the parts give exact RTOs, rtt.ts), and the same in ns. */
+  nextseqSec = 0;
+  nextseqSub = 0;
+  get nextseqTimeNs(): number { return this.nextseqSec * 1_000_000_000 + this.nextseqSub; }
+  /** Highest contiguous end sent (spec §6 K); 0 = unknown. */
+  get maxSeqToBeAcked(): number { return this.#maxSeqToBeAcked >>> 0; }
+  set maxSeqToBeAcked(v: number) { this.#maxSeqToBeAcked = v | 0; }
+  /** Raw ack field of this flow's last analysed packet, and its time (as nextseq's). */
+  get lastAck(): number { return this.#lastAck >>> 0; }
+  set lastAck(v: number) { this.#lastAck = v | 0; }
+  lastAckSec = 0;
+  lastAckSub = 0;
+  get lastAckTimeNs(): number { return this.lastAckSec * 1_000_000_000 + this.lastAckSub; }
+  /** Duplicate-ACK counter (u32; parked at all-ones after an ACKed-unseen repeat, spec §6 G). */
+  get dupAckNum(): number { return this.#dupAckNum >>> 0; }
+  set dupAckNum(v: number) { this.#dupAckNum = v | 0; }
   lastNonDupAck = 0;
   lastSegmentFlags = 0;
   validBif = true;
@@ -103,10 +128,10 @@ export class FlowState {
 
   /** Back to the state of a new conversation generation (spec §3 initial values). */
   reset(): void {
-    this.baseSeq = 0; this.baseSet = false; this.winScale = WS_UNKNOWN; this.window = 0xffff_ffff;
-    this.nextseq = 0; this.nextseqFrame = 0; this.nextseqTimeNs = 0; this.nextseqTsSec = 0; this.nextseqTsNsec = 0;
-    this.maxSeqToBeAcked = 0;
-    this.lastAck = 0; this.lastAckTimeNs = 0; this.dupAckNum = 0; this.lastNonDupAck = 0;
+    this.#baseSeq = 0; this.baseSet = false; this.winScale = WS_UNKNOWN; this.#window = -1;
+    this.#nextseq = 0; this.nextseqFrame = 0; this.nextseqSec = 0; this.nextseqSub = 0;
+    this.#maxSeqToBeAcked = 0;
+    this.#lastAck = 0; this.lastAckSec = 0; this.lastAckSub = 0; this.#dupAckNum = 0; this.lastNonDupAck = 0;
     this.lastSegmentFlags = 0; this.validBif = true; this.pushBytesSent = 0; this.pushSetLast = false;
     this.isFirstAck = false; this.unacked.reset(); this.sackCount = 0; this.unackedDropped = 0;
   }

@@ -6,22 +6,22 @@ import { ACK, SYN, type TcpSegment } from "./segment.js";
 import { seqGt, seqLt } from "./seq.js";
 
 /** Seconds beyond which a time in ns no longer fits a double exactly (2^53 ns). */
-const EXACT_SEC = 9_000_000;
+export const EXACT_SEC = 9_000_000;
 
 /** RTO of a plain retransmission: from the segment that last raised nextseq, replaced by the
  *  oldest unacked segment of the flow when there is one (spec §7.5; no Karn rule). The seconds +
  *  ns parts stay exact however long ago that was; rtoNs is their sum, rounded past 2^53 ns. */
 export function computeRto(c: SeqContext): void {
-  const { fwd, s } = c;
+  const fwd = c.fwd;
   const list = fwd.unacked;
   let sec: number, sub: number;
-  if (list.count > 0 && c.conv !== undefined) {
-    sec = s.tsSec - c.conv.epochSec - list.timeSec(0);
-    sub = s.tsNsec - c.conv.epochNsec - list.timeSubNs(0);
+  if (list.count > 0) {
+    sec = c.nowSec - list.timeSec(0);
+    sub = c.nowSub - list.timeSubNs(0);
     c.r.rtoFrame = list.frame(0);
   } else {
-    sec = s.tsSec - fwd.nextseqTsSec;
-    sub = s.tsNsec - fwd.nextseqTsNsec;
+    sec = c.nowSec - fwd.nextseqSec;
+    sub = c.nowSub - fwd.nextseqSub;
     c.r.rtoFrame = fwd.nextseqFrame;
   }
   setRto(c, sec, sub);
@@ -41,9 +41,7 @@ function setRto(c: SeqContext, sec: number, sub: number): void {
  *  Runs right after step I: a segment it just remembered more than ~104 days from the
  *  conversation's epoch gets its exact time (seconds + ns) here, so that RTTs stay exact. */
 export function acknowledge(c: SeqContext): void {
-  const s = c.s, conv = c.conv;
-  const nowSec = conv === undefined ? 0 : s.tsSec - conv.epochSec;
-  const nowSub = conv === undefined ? 0 : s.tsNsec - conv.epochNsec;
+  const s = c.s, nowSec = c.nowSec, nowSub = c.nowSub;
   const far = nowSec >= EXACT_SEC || nowSec <= -EXACT_SEC;
   if (far) {
     const mine = c.fwd.unacked, last = mine.count - 1;

@@ -127,10 +127,10 @@ function forwardChecks(c: SeqContext): boolean {
     || windowFull(c) || keepAliveAck(c) || zeroWindowProbeAck(c) || duplicateAck(c);
 }
 
-/** G. ACKed unseen segment, with tshark 4.0's repeat suppression via the peer's dup-ACK counter. */
+/** G. ACKed unseen segment, with tshark 4.0's repeat suppression via the peer's dup-ACK counter.
+ *  Called when the packet has ACK and its ack is beyond the peer's known contiguous end. */
 function ackedUnseen(c: SeqContext): void {
   const { s, rev } = c;
-  if ((s.flags & ACK) === 0 || rev.maxSeqToBeAcked === 0 || !seqGt(s.ackRaw, rev.maxSeqToBeAcked)) return;
   c.hasRecord = true;
   const maxBefore = rev.maxSeqToBeAcked, dupBefore = rev.dupAckNum;
   if (seqLt(rev.maxSeqToBeAcked, rev.nextseq)) {
@@ -171,11 +171,11 @@ function outOfOrder(c: SeqContext, notAdvanced: boolean): boolean {
   return true;
 }
 
-/** H. The retransmission family: at most one of spurious, fast, out-of-order, plain. */
+/** H. The retransmission family: at most one of spurious, fast, out-of-order, plain. Called for
+ *  segments with data, SYN or FIN. */
 function retransmissionFamily(c: SeqContext): void {
   const { s, fwd, rev } = c;
   const seglen = c.seglen;
-  if (seglen === 0 && (s.flags & (SYN | FIN)) === 0) return;
   let notAdvanced = fwd.nextseq !== 0 && seqLt(s.seqRaw, fwd.nextseq);
   // A keep-alive is never any kind of retransmission (spec §15 item 10).
   if ((c.r.flags & A_KEEP_ALIVE) !== 0) return;
@@ -206,12 +206,13 @@ export function analyzeSequence(c: SeqContext): void {
   forwardChecks(c);
   // F. An ack change restarts the dup-ACK count.
   if (s.ackRaw !== fwd.lastAck) { fwd.lastNonDupAck = s.frame; fwd.dupAckNum = 0; }
-  // G.
-  ackedUnseen(c);
-  // H.
-  retransmissionFamily(c);
-  // I. Remember segments that occupy sequence space (capped, spec §6.2).
+  // G. The ack is beyond the highest contiguous seq seen from the peer (tested here: the call
+  // is skipped for almost every packet).
+  if ((s.flags & ACK) !== 0 && rev.maxSeqToBeAcked !== 0 && seqGt(s.ackRaw, rev.maxSeqToBeAcked)) ackedUnseen(c);
+  // H. Only a segment with data, SYN or FIN can be any kind of retransmission.
   const synFin = (s.flags & (SYN | FIN)) !== 0;
+  if (seglen > 0 || synFin) retransmissionFamily(c);
+  // I. Remember segments that occupy sequence space (capped, spec §6.2).
   let end = seqAdd(s.seqRaw, seglen);
   if (seglen > 0 || synFin) {
     if (fwd.unacked.count < c.limits.maxUnackedPerFlow) {
@@ -222,14 +223,13 @@ export function analyzeSequence(c: SeqContext): void {
   const zwp = (c.r.flags & A_ZERO_WINDOW_PROBE) !== 0;
   // J. Highest sequence sent (retransmissions do not move it back).
   if ((seqGt(end, fwd.nextseq) || fwd.nextseq === 0) && !zwp) {
-    fwd.nextseq = end; fwd.nextseqFrame = s.frame; fwd.nextseqTimeNs = c.nowNs;
-    fwd.nextseqTsSec = s.tsSec; fwd.nextseqTsNsec = s.tsNsec;
+    fwd.nextseq = end; fwd.nextseqFrame = s.frame; fwd.nextseqSec = c.nowSec; fwd.nextseqSub = c.nowSub;
   }
   // K. Contiguous end: stays at a hole until a segment starts there.
   if ((s.seqRaw === fwd.maxSeqToBeAcked || fwd.maxSeqToBeAcked === 0) && !zwp) fwd.maxSeqToBeAcked = fwd.nextseq;
   // L. Every analysed packet updates these, ACK flag or not (spec §15 item 3).
   fwd.window = s.windowRaw;
   fwd.lastAck = s.ackRaw;
-  fwd.lastAckTimeNs = c.nowNs;
+  fwd.lastAckSec = c.nowSec; fwd.lastAckSub = c.nowSub;
   fwd.lastSegmentFlags = c.hasRecord ? c.r.flags : 0;
 }
