@@ -4,7 +4,7 @@
  * MODE:
  *   parse            src/capture only (records counted; RecordBatch.nextInPlace, no view per record)
  *   decode           reader → FrameDecoder (the "decode only" figure; nextInPlace + FrameDecoder.decodeAt)
- *   analysis         reader → FrameDecoder → segmentFromDecoded → TcpAnalyzer, no output
+ *   analysis         reader → FrameDecoder → segmentFromDecoded → TcpAnalyzer (traces off), no output
  *   fields-decode    decode, then `-T fields` rows of DECODE_FIELDS on stdout
  *   fields-analysis  analysis, then `-T fields` rows of ANALYSIS_FIELDS on stdout
  * Rows are tshark-shaped (tab separator, "," aggregator, occurrence=all) and written through one
@@ -187,7 +187,9 @@ export async function run(mode: Mode, path: string): Promise<RunStats> {
   const reader = readCapture(openCaptureFile(path));
   const decoder = new FrameDecoder(), frame = new DecodedFrame();
   const rec = newRecord();
-  const seg = analysis?.newSegment(), analyzer = analysis === undefined ? undefined : new analysis.TcpAnalyzer();
+  // The analysis mode measures the engine as the fast paths run it: no rule traces (nothing reads them).
+  const seg = analysis?.newSegment(), analyzer = analysis === undefined ? undefined
+    : new analysis.TcpAnalyzer(mode === "analysis" ? { traces: false } : {});
   const segmentFromDecoded = fromDecoded?.segmentFromDecoded;
   const fieldsD = mode === "fields-decode", fieldsA = mode === "fields-analysis";
   let records = 0, tcp = 0;
