@@ -44,6 +44,12 @@ export function segmentFromDecoded(frame: DecodedFrame, index: number, tsSec: nu
  *  past the declared or captured area stops it; MSS, WS and TS count only with their fixed length
  *  (4, 3, 10); SACK_PERM counts at any length; SACK adds its complete 8-byte blocks. */
 function readOptions(b: Uint8Array, at: number, declared: number, captured: number, seg: TcpSegment): void {
+  // The usual option area of a data segment, NOP NOP TS (RFC 7323 appendix A): nothing but the
+  // timestamps, as the walk below would find.
+  if (declared === 12 && captured >= 12 && b[at] === 1 && b[at + 1] === 1 && b[at + 2] === 8 && b[at + 3] === 10) {
+    seg.hasTimestamps = true;
+    return;
+  }
   const end = declared, have = captured;
   for (let i = 0; i < end;) {
     if (i >= have) return;
