@@ -4,9 +4,12 @@ import { FlowState } from "./flow.js";
 import type { TcpSegment } from "./segment.js";
 import { EndpointTracker } from "./states.js";
 
-/** One conversation generation: a `tcp.stream` with its two flows. */
-export class Conversation {
-  // Field order is memory order: the lookup (`find`) reads only the first two cache lines.
+/** One conversation generation: a `tcp.stream` with its two flows. It is its own endpoint-state
+ *  tracker (it extends EndpointTracker; `endpoints` is itself): one object less, and fewer cache
+ *  lines, to reach per packet. */
+export class Conversation extends EndpointTracker {
+  // Field order is memory order (the tracker's fields come first): the lookup (`find`) reads
+  // the next few fields only.
   /** Hash chain in the table. */
   hash = 0;
   next: Conversation | undefined = undefined;
@@ -45,22 +48,23 @@ export class Conversation {
   /** The iRTT as exact seconds + ns parts (irttNs rounds past 2^53 ns). */
   irttSec = 0;
   irttSubNs = 0;
-  /** Endpoint states (STYLE §7). */
-  readonly endpoints = new EndpointTracker();
+  /** Endpoint states (STYLE §7): the conversation itself. */
+  get endpoints(): EndpointTracker { return this; }
   /** Set once both sides sent FIN or one sent RST: candidate for forgetting (AnalysisLimits). */
   closed = false;
   /** Position in the table's closed queue (counted from the first ever queued), −1 when not queued. */
   queued = -1;
 
   /** Back to a new generation's state (the table recycles released generations, STYLE §5). */
-  reset(): void {
+  override reset(): void {
+    super.reset();
     this.stream = 0; this.family = 4;
     this.a0 = 0; this.a1 = 0; this.a2 = 0; this.a3 = 0; this.b0 = 0; this.b1 = 0; this.b2 = 0; this.b3 = 0;
     this.portA = 0; this.portB = 0;
     this.flowA.reset(); this.flowB.reset();
     this.completeness = 0; this.epochSec = 0; this.epochNsec = 0; this.tsFirstNs = 0; this.prevSec = 0; this.prevSub = 0;
     this.mruSynSec = 0; this.mruSynNsec = 0; this.mruSynSet = false; this.irttNs = 0; this.irttSec = 0; this.irttSubNs = 0;
-    this.endpoints.reset(); this.closed = false; this.queued = -1; this.hash = 0; this.next = undefined;
+    this.closed = false; this.queued = -1; this.hash = 0; this.next = undefined;
   }
 
   /** A capture time as integer ns since this conversation's epoch (may be negative). */

@@ -16,9 +16,9 @@ export function computeRto(c: SeqContext): void {
   const list = fwd.unacked;
   let sec: number, sub: number;
   if (list.count > 0) {
-    sec = c.nowSec - list.timeSec(0);
-    sub = c.nowSub - list.timeSubNs(0);
-    c.r.rtoFrame = list.frame(0);
+    sec = c.nowSec - list.timeSecAt(0);
+    sub = c.nowSub - list.timeSubNsAt(0);
+    c.r.rtoFrame = list.frameAt(0);
   } else {
     sec = c.nowSec - fwd.nextseqSec;
     sub = c.nowSub - fwd.nextseqSub;
@@ -45,7 +45,7 @@ export function acknowledge(c: SeqContext): void {
   const far = nowSec >= EXACT_SEC || nowSec <= -EXACT_SEC;
   if (far) {
     const mine = c.fwd.unacked, last = mine.count - 1;
-    if (last >= 0 && mine.frame(last) === s.frame && mine.timeNs(last) === c.nowNs) mine.setExact(last, nowSec, nowSub);
+    if (last >= 0 && mine.frameAt(last) === s.frame && mine.timeNsAt(last) === c.nowNs) mine.setExact(last, nowSec, nowSub);
   }
   const list = c.rev.unacked, d = list.d, x = list.x;
   const ack = s.ackRaw;
@@ -59,8 +59,8 @@ export function acknowledge(c: SeqContext): void {
         c.r.ackRttNs = c.nowNs - d[i + 3]!;
         const k = i >> 2;
         if (far || (x !== undefined && x[2 * k] === x[2 * k])) {
-          c.r.ackRttSec = nowSec - list.timeSec(k);
-          c.r.ackRttSubNs = nowSub - list.timeSubNs(k);
+          c.r.ackRttSec = nowSec - list.timeSecAt(k);
+          c.r.ackRttSubNs = nowSub - list.timeSubNsAt(k);
         } else { c.r.ackRttSec = 0; c.r.ackRttSubNs = c.r.ackRttNs; }
       }
       continue;
