@@ -5,6 +5,7 @@
  *   parse            src/capture only (records counted; RecordBatch.nextInPlace, no view per record)
  *   decode           reader → FrameDecoder (the "decode only" figure; nextInPlace + FrameDecoder.decodeAt)
  *   analysis         reader → FrameDecoder → segmentFromDecoded → TcpAnalyzer (traces off), no output
+ *   analysis-traces  the same with rule traces on (the analyzer's default: -V, JSON), no output
  *   fields-decode    decode, then `-T fields` rows of DECODE_FIELDS on stdout
  *   fields-analysis  analysis, then `-T fields` rows of ANALYSIS_FIELDS on stdout
  * Rows are tshark-shaped (tab separator, "," aggregator, occurrence=all) and written through one
@@ -34,7 +35,7 @@ export const ANALYSIS_FIELDS = ["frame.number", "tcp.stream", "tcp.len", "tcp.se
   "tcp.analysis.retransmission", "tcp.analysis.lost_segment", "tcp.analysis.zero_window",
   "tcp.analysis.duplicate_ack_num"] as const;
 
-export const MODES = ["parse", "decode", "analysis", "fields-decode", "fields-analysis"] as const;
+export const MODES = ["parse", "decode", "analysis", "analysis-traces", "fields-decode", "fields-analysis"] as const;
 export type Mode = (typeof MODES)[number];
 
 // ---- output: one reused byte buffer, ASCII written byte by byte -------------------------------------
@@ -177,7 +178,7 @@ function analysisRow(r: AnalysisResult): void {
 export interface RunStats { mode: Mode; records: number; tcp: number; seconds: number; cpuSeconds: number; maxRssKiB: number }
 
 export async function run(mode: Mode, path: string): Promise<RunStats> {
-  const decode = mode !== "parse", analyse = mode === "analysis" || mode === "fields-analysis";
+  const decode = mode !== "parse", analyse = mode === "analysis" || mode === "analysis-traces" || mode === "fields-analysis";
   let analysis: Analysis | undefined, fromDecoded: FromDecoded | undefined;
   if (analyse) { // before t0, as when it was a static import
     [analysis, fromDecoded] = await Promise.all([import("../../src/analysis/index.js"), import("../../src/analysis/from-decoded.js")]);
