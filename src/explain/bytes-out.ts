@@ -95,19 +95,7 @@ export class ByteOut {
   /** A non-negative integer below 2^53 in decimal. */
   uint(n: number): void {
     if (this.len + 16 > this.buf.length) this.ensure(16);
-    const b = this.buf;
-    const start = this.len;
-    if (n < 10) { b[start] = 48 + n; this.len = start + 1; return; }
-    const digits = n < 100 ? 2 : n < 1000 ? 3 : n < 10_000 ? 4 : n < 100_000 ? 5 : n < 1_000_000 ? 6
-      : n < 10_000_000 ? 7 : n < 100_000_000 ? 8 : n < 1_000_000_000 ? 9 : decimalDigits(n);
-    let i = start + digits;
-    // Above 2^31 a division is not a small-integer one: those digits go the slow way; the rest
-    // as int32, two digits per division.
-    while (n > 0x7fffffff) { const q = Math.floor(n / 10); b[--i] = 48 + (n - q * 10); n = q; }
-    let m = n | 0;
-    while (m >= 100) { const q = (m / 100) | 0; const p = (m - q * 100) << 1; b[--i] = DIGIT_PAIRS[p + 1]!; b[--i] = DIGIT_PAIRS[p]!; m = q; }
-    if (m >= 10) { const p = m << 1; b[--i] = DIGIT_PAIRS[p + 1]!; b[--i] = DIGIT_PAIRS[p]!; } else b[--i] = 48 + m;
-    this.len = start + digits;
+    this.len = putUint(this.buf, this.len, n);
   }
 
   /** A number as `String(n)` prints it (integers fast, anything else through String). */
@@ -122,18 +110,13 @@ export class ByteOut {
   /** Exactly `width` decimal digits of a non-negative integer below 10^width (zero-padded). */
   digits(n: number, width: number): void {
     this.ensure(width);
-    const b = this.buf, start = this.len;
-    let i = start + width;
-    while (n > 0x7fffffff && i > start) { const q = Math.floor(n / 10); b[--i] = 48 + (n - q * 10); n = q; }
-    let m = n | 0;
-    while (i > start) { const q = (m / 10) | 0; b[--i] = 48 + m - q * 10; m = q; }
-    this.len = start + width;
+    this.len = putDigits(this.buf, this.len, n, width);
   }
 
   /** Dotted quad of an IPv4 address held as a uint32. */
   ipv4(a: number): void {
-    this.uint(a >>> 24); this.byte(46); this.uint((a >>> 16) & 255); this.byte(46);
-    this.uint((a >>> 8) & 255); this.byte(46); this.uint(a & 255);
+    if (this.len + 16 > this.buf.length) this.ensure(16);
+    this.len = putIpv4(this.buf, this.len, a);
   }
 
   /** RFC 5952 text of the IPv6 address in the 16 bytes at `at`, as `formatIpv6` (src/decode)
@@ -141,33 +124,14 @@ export class ByteOut {
    *  zero groups as `::`, `::ffff:a.b.c.d` and `::a.b.c.d` (7th group non-zero) for IPv4-mapped
    *  and IPv4-compatible addresses. */
   ipv6(src: Uint8Array, at: number): void {
-    this.ensure(48);
-    const g = GROUPS;
-    for (let i = 0; i < 8; i++) g[i] = (src[at + 2 * i]! << 8) | src[at + 2 * i + 1]!;
-    if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && (g[5] === 0xffff || (g[5] === 0 && g[6] !== 0))) {
-      this.byte(58); this.byte(58);
-      if (g[5] === 0xffff) { this.hex(0xffff); this.byte(58); }
-      this.ipv4(((g[6]! << 16) | g[7]!) >>> 0);
-      return;
-    }
-    const run = ipv6ZeroRun(g);
-    const bestAt = run < 0 ? -1 : run >> 3, bestLen = run & 7 || 8;
-    for (let i = 0; i < 8; i++) {
-      if (i === bestAt) { this.byte(58); this.byte(58); i += bestLen - 1; continue; }
-      if (i > 0 && !(bestAt >= 0 && i === bestAt + bestLen)) this.byte(58);
-      this.hex(g[i]!);
-    }
+    if (this.len + IPV6_MAX > this.buf.length) this.ensure(IPV6_MAX);
+    this.len = putIpv6(this.buf, this.len, src, at);
   }
 
   /** A non-negative integer in lowercase hex without leading zeros. */
   hex(n: number): void {
     this.ensure(8);
-    const b = this.buf;
-    let digits = 1;
-    for (let v = n >>> 4; v !== 0; v >>>= 4) digits++;
-    const start = this.len;
-    for (let i = start + digits - 1; i >= start; i--) { b[i] = HEX_DIGITS[n & 15]!; n >>>= 4; }
-    this.len = start + digits;
+    this.len = putHex(this.buf, this.len, n);
   }
 
   /** The bytes written since `from` as a string (UTF-8 decoded), for callers that want text. */
@@ -207,3 +171,85 @@ const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + ((i & 1) ===
 
 /** The bytes of an ASCII string, for `ByteOut.ascii`. */
 export function asciiBytes(s: string): Uint8Array { return Uint8Array.from(s, (c) => c.charCodeAt(0)); }
+
+// ---- cursor writers ------------------------------------------------------------------------------
+// Each writes at `o` of `b`, where the caller has made room (ByteOut.ensure), and returns the new end:
+// a row writer that reserves its room once keeps the cursor in a local instead of `len` (~2x faster
+// than a method call per item, measured on -T fields rows).
+
+/** Most bytes `putIpv6` writes (a full eight-group address is 39; the IPv4-mapped form is shorter). */
+export const IPV6_MAX = 48;
+
+/** A non-negative integer below 2^53 in decimal (at most 16 bytes). */
+export function putUint(b: Uint8Array, o: number, n: number): number {
+  if (n < 10) { b[o] = 48 + n; return o + 1; }
+  const digits = n < 100 ? 2 : n < 1000 ? 3 : n < 10_000 ? 4 : n < 100_000 ? 5 : n < 1_000_000 ? 6
+    : n < 10_000_000 ? 7 : n < 100_000_000 ? 8 : n < 1_000_000_000 ? 9 : n < 10_000_000_000 ? 10 : decimalDigits(n);
+  let i = o + digits;
+  // Above 2^31 a division is not a small-integer one: those digits go the slow way; the rest
+  // as int32, two digits per division.
+  while (n > 0x7fffffff) { const q = Math.floor(n / 10); b[--i] = 48 + (n - q * 10); n = q; }
+  let m = n | 0;
+  while (m >= 100) { const q = (m / 100) | 0; const p = (m - q * 100) << 1; b[--i] = DIGIT_PAIRS[p + 1]!; b[--i] = DIGIT_PAIRS[p]!; m = q; }
+  if (m >= 10) { const p = m << 1; b[--i] = DIGIT_PAIRS[p + 1]!; b[--i] = DIGIT_PAIRS[p]!; } else b[--i] = 48 + m;
+  return o + digits;
+}
+
+/** Exactly `width` decimal digits of a non-negative integer below 10^width (zero-padded). */
+export function putDigits(b: Uint8Array, o: number, n: number, width: number): number {
+  let i = o + width;
+  while (n > 0x7fffffff && i > o) { const q = Math.floor(n / 10); b[--i] = 48 + (n - q * 10); n = q; }
+  let m = n | 0;
+  while (i > o + 1) { const q = (m / 100) | 0; const p = (m - q * 100) << 1; b[--i] = DIGIT_PAIRS[p + 1]!; b[--i] = DIGIT_PAIRS[p]!; m = q; }
+  if (i > o) { const q = (m / 10) | 0; b[--i] = 48 + m - q * 10; }
+  return o + width;
+}
+
+/** One byte value 0–255 in decimal. */
+function putOctet(b: Uint8Array, o: number, v: number): number {
+  if (v >= 100) {
+    const h = v >= 200 ? 2 : 1;
+    b[o] = 48 + h;
+    const p = (v - h * 100) << 1;
+    b[o + 1] = DIGIT_PAIRS[p]!; b[o + 2] = DIGIT_PAIRS[p + 1]!;
+    return o + 3;
+  }
+  if (v >= 10) { const p = v << 1; b[o] = DIGIT_PAIRS[p]!; b[o + 1] = DIGIT_PAIRS[p + 1]!; return o + 2; }
+  b[o] = 48 + v;
+  return o + 1;
+}
+
+/** Dotted quad of an IPv4 address held as a uint32 (at most 15 bytes). */
+export function putIpv4(b: Uint8Array, o: number, a: number): number {
+  o = putOctet(b, o, a >>> 24); b[o++] = 46;
+  o = putOctet(b, o, (a >>> 16) & 255); b[o++] = 46;
+  o = putOctet(b, o, (a >>> 8) & 255); b[o++] = 46;
+  return putOctet(b, o, a & 255);
+}
+
+/** A non-negative integer below 2^32 in lowercase hex without leading zeros. */
+export function putHex(b: Uint8Array, o: number, n: number): number {
+  let digits = 1;
+  for (let v = n >>> 4; v !== 0; v >>>= 4) digits++;
+  for (let i = o + digits - 1; i >= o; i--) { b[i] = HEX_DIGITS[n & 15]!; n >>>= 4; }
+  return o + digits;
+}
+
+/** RFC 5952 text of the IPv6 address in the 16 bytes of `src` at `at` (see ByteOut.ipv6). */
+export function putIpv6(b: Uint8Array, o: number, src: Uint8Array, at: number): number {
+  const g = GROUPS;
+  for (let i = 0; i < 8; i++) g[i] = (src[at + 2 * i]! << 8) | src[at + 2 * i + 1]!;
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && (g[5] === 0xffff || (g[5] === 0 && g[6] !== 0))) {
+    b[o++] = 58; b[o++] = 58;
+    if (g[5] === 0xffff) { o = putHex(b, o, 0xffff); b[o++] = 58; }
+    return putIpv4(b, o, ((g[6]! << 16) | g[7]!) >>> 0);
+  }
+  const run = ipv6ZeroRun(g);
+  const bestAt = run < 0 ? -1 : run >> 3, bestLen = run & 7 || 8;
+  for (let i = 0; i < 8; i++) {
+    if (i === bestAt) { b[o++] = 58; b[o++] = 58; i += bestLen - 1; continue; }
+    if (i > 0 && !(bestAt >= 0 && i === bestAt + bestLen)) b[o++] = 58;
+    o = putHex(b, o, g[i]!);
+  }
+  return o;
+}

@@ -13,7 +13,7 @@ import {
 } from "../analysis/index.js";
 import { addAnalysisExperts, addExpert, ExpertList, Group, optionName, Severity, TcpExpert } from "./expert.js";
 import { FIELD_NAMES, FIELDS, fieldId, type FieldName } from "./fields.js";
-import { asciiBytes, ByteOut } from "./bytes-out.js";
+import { asciiBytes, ByteOut, putDigits, putIpv4, putIpv6, putUint } from "./bytes-out.js";
 import { analysisTagsTo, icmpInfo, infoFlagsTo } from "./info.js";
 import { compileFilter, type CompileResult, type DisplayFilter, type FilterFieldInfo, type FilterFields,
   type FilterFrame, type FilterValue } from "./filter/index.js";
@@ -162,6 +162,45 @@ for (const n of ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.s
   "tcp.options.wscale.shift", "tcp.options.wscale.multiplier", "tcp.options.sack_perm", "tcp.options.sack.count",
   "tcp.options.timestamp.tsval", "tcp.options.timestamp.tsecr"] as const) PACKET_ONLY_FIELD[fieldId(n)] = 1;
 
+/** Packet fields that `#write` takes straight from the decoded frame and record, with no value
+ *  list (kind per registry id, 0 for the rest): most of a packet-field row is these. A field the
+ *  display filter reads keeps its list (the filter reads lists), as does tcp.checksum.status with
+ *  `tcp.check_checksum` on (its value comes from the verification #tcpLayer runs). */
+const D_NUMBER = 1, D_EPOCH = 2, D_IP4_SRC = 3, D_IP4_DST = 4, D_IP6_SRC = 5, D_IP6_DST = 6, D_SRCPORT = 7,
+  D_DSTPORT = 8, D_LEN = 9, D_SEQRAW = 10, D_ACKRAW = 11, D_HDRLEN = 12, D_FLAGS = 13, D_FLAGSSTR = 14, D_WIN = 15,
+  D_CHECKSUM = 16, D_URGENT = 17;
+const DIRECT_KIND = new Uint8Array(FIELD_NAMES.length);
+for (const [n, k] of [["frame.number", D_NUMBER], ["frame.time_epoch", D_EPOCH], ["ip.src", D_IP4_SRC],
+  ["ip.dst", D_IP4_DST], ["ipv6.src", D_IP6_SRC], ["ipv6.dst", D_IP6_DST], ["tcp.srcport", D_SRCPORT],
+  ["tcp.dstport", D_DSTPORT], ["tcp.len", D_LEN], ["tcp.seq_raw", D_SEQRAW], ["tcp.ack_raw", D_ACKRAW],
+  ["tcp.hdr_len", D_HDRLEN], ["tcp.flags", D_FLAGS], ["tcp.flags.str", D_FLAGSSTR], ["tcp.window_size_value", D_WIN],
+  ["tcp.checksum.status", D_CHECKSUM], ["tcp.urgent_pointer", D_URGENT]] as const) DIRECT_KIND[fieldId(n)] = k;
+/** The TcpLayer.fields bit under which #tcpLayer puts each TCP kind's value (one occurrence per header). */
+const D_TCP_BIT = new Uint16Array(D_URGENT + 1);
+D_TCP_BIT[D_SRCPORT] = TcpField.ports; D_TCP_BIT[D_DSTPORT] = TcpField.ports; D_TCP_BIT[D_LEN] = TcpField.len;
+D_TCP_BIT[D_SEQRAW] = TcpField.seqRaw; D_TCP_BIT[D_ACKRAW] = TcpField.ackRaw; D_TCP_BIT[D_HDRLEN] = TcpField.hdrLen;
+D_TCP_BIT[D_FLAGS] = TcpField.flags; D_TCP_BIT[D_FLAGSSTR] = TcpField.flags; D_TCP_BIT[D_WIN] = TcpField.window;
+D_TCP_BIT[D_CHECKSUM] = TcpField.checksumStatus; D_TCP_BIT[D_URGENT] = TcpField.urgent;
+/** `tcp.flags.str` as UTF-8 bytes per 12-bit flag value, made on first use. */
+const FLAGS_STR_BYTES: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(4096);
+function flagsStrBytes(f: number): Uint8Array {
+  let b = FLAGS_STR_BYTES[f & 0xfff];
+  if (b === undefined) {
+    const o = new ByteOut(64);
+    o.str(flagsStr(f));
+    b = FLAGS_STR_BYTES[f & 0xfff] = o.buf.slice(0, o.len);
+  }
+  return b;
+}
+const HEX_BYTES = asciiBytes(HEX);
+/** `tcp.flags` as 0x and 4 lowercase hex digits of its 12 bits, at `o` of `b` (6 bytes). */
+function putFlagsHex(b: Uint8Array, o: number, flags: number): number {
+  const f = flags & 0xfff;
+  b[o] = 48; b[o + 1] = 120; b[o + 2] = 48;
+  b[o + 3] = HEX_BYTES[f >> 8]!; b[o + 4] = HEX_BYTES[(f >> 4) & 15]!; b[o + 5] = HEX_BYTES[f & 15]!;
+  return o + 6;
+}
+
 /** formatNs(ns) written into `out`. */
 function writeNs(out: ByteOut, ns: number): void {
   if (ns < 0) { out.byte(45); ns = -ns; }
@@ -254,6 +293,12 @@ export class FieldRows {
   readonly #line = new ByteOut(4096);
   /** Frame-level experts (comments, arrival time) at the head of the current frame's list. */
   #comments = 0;
+  /** Per registry field id: its DIRECT_KIND when #write takes it straight from the frame (no list), else 0. */
+  readonly #direct = new Uint8Array(FIELD_NAMES.length);
+  /** Field ids whose value lists are emptied per frame: #used without the direct ones. */
+  #clear: number[] = [];
+  /** The record of the current frame (direct frame fields read it in #write). */
+  #rec: CaptureRecord | undefined;
 
   /** Throws `UnknownFieldError` listing every unknown name. */
   constructor(fields: readonly string[], format: Partial<FieldsFormat> = {}, prefs: Partial<ReadPreferences> = {},
@@ -263,10 +308,10 @@ export class FieldRows {
     this.columns = fields.map(fieldId);
     for (const c of this.columns) this.#want[c] = 1;
     this.#used = [...new Set(this.columns)];
-    this.#textNeeds();
-    this.#filterFrame = new RowFilterFrame(this.#vals, this.#frame);
     this.format = { ...DEFAULT_FIELDS_FORMAT, ...format };
     this.prefs = { ...DEFAULT_READ_PREFERENCES, ...prefs };
+    this.#textNeeds();
+    this.#filterFrame = new RowFilterFrame(this.#vals, this.#frame);
     this.analyzer = new TcpAnalyzer(this.prefs.analysis);
     this.tcpOnly = tcpOnly;
   }
@@ -281,7 +326,7 @@ export class FieldRows {
   useFilter(filter: DisplayFilter<RowFilterField>): void {
     this.#filter = filter;
     for (const f of filter.fields) {
-      if (f.id < 0 || this.#want[f.id] === 1) continue;
+      if (f.id < 0 || this.#used.includes(f.id)) continue;
       this.#want[f.id] = 1;
       this.#used.push(f.id);
     }
@@ -291,7 +336,14 @@ export class FieldRows {
 
   /** Turns Info and expert texts on when a wanted field reads them. */
   #textNeeds(): void {
-    const w = this.#want;
+    const w = this.#want, direct = this.#direct;
+    // Direct columns: no list (want 0, so #put skips them), unless the filter reads the field.
+    for (const id of this.#used) {
+      const d = this.#filterReads[id] === 0 && !(id === F.checksum && this.prefs.checkChecksum) ? DIRECT_KIND[id]! : 0;
+      direct[id] = d;
+      w[id] = d !== 0 ? 0 : 1;
+    }
+    this.#clear = this.#used.filter((id) => direct[id] === 0);
     this.#infoOn = w[F.info] === 1;
     this.#experts.on = w[F.exMsg] === 1 || w[F.exSev] === 1 || w[F.exGroup] === 1;
     this.#analyseOn = this.#used.some((id) => PACKET_ONLY_FIELD[id] !== 1);
@@ -385,7 +437,8 @@ export class FieldRows {
     const frame = this.#frame;
     this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
     const vals = this.#vals, want = this.#want;
-    const used = this.#used;
+    const used = this.#clear;
+    this.#rec = rec;
     // pop() is inlined; `length = 0` is a runtime call even on an empty array (a few items per field).
     for (let k = 0; k < used.length; k++) { const a = vals[used[k]!]!; while (a.length !== 0) a.pop(); }
     this.#experts.clear();
@@ -427,17 +480,20 @@ export class FieldRows {
           : `${raw.nsec < 0 ? "-" : ""}${raw.sec}.${pad9(Math.abs(raw.nsec))}`);
       }
     }
-    if (want[F.ipSrc] === 1 || want[F.ipDst] === 1 || want[F.ip6Src] === 1 || want[F.ip6Dst] === 1) {
+    // Only the wanted lists: a list nobody clears (#clear) must not be filled either.
+    const w4s = want[F.ipSrc] === 1, w4d = want[F.ipDst] === 1, w6s = want[F.ip6Src] === 1, w6d = want[F.ip6Dst] === 1;
+    if (w4s || w4d || w6s || w6d) {
       for (let k = 0; k < frame.ipCount; k++) {
         const l = frame.ip[k]!;
         // IPv4 addresses stay uint32 numbers (written as dotted quads) unless the filter reads them.
         if (l.version === 4) {
-          if (this.#filterReads[F.ipSrc] === 0 && this.#filterReads[F.ipDst] === 0) { vals[F.ipSrc]!.push(l.src4); vals[F.ipDst]!.push(l.dst4); }
-          else { vals[F.ipSrc]!.push(l.srcText); vals[F.ipDst]!.push(l.dstText); }
-        } else if (this.#filterReads[F.ip6Src] === 0 && this.#filterReads[F.ip6Dst] === 0) {
+          if (w4s) vals[F.ipSrc]!.push(this.#filterReads[F.ipSrc] === 0 ? l.src4 : l.srcText);
+          if (w4d) vals[F.ipDst]!.push(this.#filterReads[F.ipDst] === 0 ? l.dst4 : l.dstText);
+        } else {
           // The layer's index: its 16 address bytes are written as text (#write).
-          vals[F.ip6Src]!.push(k); vals[F.ip6Dst]!.push(k);
-        } else { vals[F.ip6Src]!.push(l.srcText); vals[F.ip6Dst]!.push(l.dstText); }
+          if (w6s) vals[F.ip6Src]!.push(this.#filterReads[F.ip6Src] === 0 ? k : l.srcText);
+          if (w6d) vals[F.ip6Dst]!.push(this.#filterReads[F.ip6Dst] === 0 ? k : l.dstText);
+        }
       }
     }
     const ex = this.#experts;
@@ -453,42 +509,187 @@ export class FieldRows {
   #write(out: ByteOut): void {
     const { separator, occurrence, aggregator, quote } = this.format;
     const q = quote === "d" ? 34 : quote === "s" ? 39 : 0;
-    const cols = this.columns, vals = this.#vals;
+    const cols = this.columns, frame = this.#frame;
     // One ASCII byte (the usual tab and comma) is written as a byte, anything else as text.
     const sep = separator.length === 1 && separator.charCodeAt(0) < 0x80 ? separator.charCodeAt(0) : -1;
     const agg = aggregator.length === 1 && aggregator.charCodeAt(0) < 0x80 ? aggregator.charCodeAt(0) : -1;
+    if (sep >= 0 && frame.ipCount <= 1 && frame.tcpCount <= 1) { this.#writeOneLayer(out, q, sep, occurrence, agg, aggregator); return; }
     for (let i = 0; i < cols.length; i++) {
       if (i > 0) { if (sep >= 0) out.byte(sep); else out.str(separator); }
       const c = cols[i]!;
-      const v = vals[c]!;
-      const n = v.length;
-      if (n === 0) continue;
-      if (q !== 0) out.byte(q);
-      let from = 0, to = n;
-      if (occurrence === "f") to = 1; else if (occurrence === "l") from = n - 1;
-      const kind = WRITE_KIND[c]!;
-      for (let k = from; k < to; k++) {
-        if (k > from) { if (agg >= 0) out.byte(agg); else out.str(aggregator); }
-        const x = v[k]!;
-        if (typeof x !== "number") { out.str(x); continue; }
-        switch (kind) {
-          case W_NUM: if (x >= 0 && x <= 0x1fffffffffffff && Math.floor(x) === x) out.uint(x); else out.num(x); break;
-          // tcp.flags is kept as a number (filters read it): printed as 0x and 4 hex digits.
-          case W_FLAGS: flagsHex(out, x); break;
-          case W_NS: writeNs(out, x); break;
-          case W_EPOCH: out.num(x); out.byte(46); out.digits(this.#epochNs, 9); break;
-          case W_IPV4: out.ipv4(x); break;
-          case W_INFO: this.infoTo(out); break;
-          case W_IPV6_SRC: case W_IPV6_DST: {
-            const l = this.#frame.ip[x]!;
-            out.ipv6(kind === W_IPV6_SRC ? l.src : l.dst, 0);
-            break;
-          }
-          default: out.num(x);
-        }
-      }
-      if (q !== 0) out.byte(q);
+      const d = this.#direct[c]!;
+      if (d !== 0) this.#writeDirect(out, d, q, occurrence, agg, aggregator);
+      else this.#writeList(out, c, q, occurrence, agg, aggregator);
     }
+  }
+
+  /** #write for the usual frame — at most one IP and one TCP header, a one-byte separator: every
+   *  direct field has at most one occurrence, so it is written in place, through one cursor kept
+   *  across the columns (the room for them reserved once). */
+  #writeOneLayer(out: ByteOut, q: number, sep: number, occurrence: "f" | "l" | "a", agg: number, aggregator: string): void {
+    const cols = this.columns, direct = this.#direct, frame = this.#frame, rec = this.#rec!;
+    const t = frame.tcp[0]!, l = frame.ip[0]!;
+    const tf = frame.tcpCount === 1 ? t.fields : 0, v = frame.ipCount === 1 ? l.version : 0;
+    const n = cols.length;
+    if (out.len + n * 50 + 2 > out.buf.length) out.ensure(n * 50 + 2);
+    let b = out.buf, o = out.len;
+    for (let i = 0; i < n; i++) {
+      if (i > 0) b[o++] = sep;
+      const c = cols[i]!, d = direct[c]!;
+      if (d === 0) {
+        out.len = o;
+        this.#writeList(out, c, q, occurrence, agg, aggregator);
+        if (out.len + (n - i) * 50 + 2 > out.buf.length) out.ensure((n - i) * 50 + 2);
+        b = out.buf; o = out.len;
+        continue;
+      }
+      if (d >= D_SRCPORT) { if ((tf & D_TCP_BIT[d]!) === 0) continue; }
+      else if (d >= D_IP4_SRC && v !== (d <= D_IP4_DST ? 4 : 6)) continue;
+      if (q !== 0) b[o++] = q;
+      switch (d) {
+        case D_NUMBER: o = putUint(b, o, rec.index); break;
+        case D_EPOCH:
+          // An out-of-range pcap sub-second field: tshark 4.0 prints the raw pair, unnormalised.
+          if (rec.rawTime === undefined && rec.tsSec >= 0) { o = putUint(b, o, rec.tsSec); b[o++] = 46; o = putDigits(b, o, rec.tsNsec, 9); }
+          else {
+            const raw = rec.rawTime;
+            out.len = o;
+            if (raw === undefined) { out.num(rec.tsSec); out.byte(46); out.digits(rec.tsNsec, 9); }
+            else out.str(`${raw.nsec < 0 ? "-" : ""}${raw.sec}.${pad9(Math.abs(raw.nsec))}`);
+            out.ensure((n - i) * 50 + 2); b = out.buf; o = out.len;
+          }
+          break;
+        case D_IP4_SRC: o = putIpv4(b, o, l.src4); break;
+        case D_IP4_DST: o = putIpv4(b, o, l.dst4); break;
+        case D_IP6_SRC: o = putIpv6(b, o, l.src, 0); break;
+        case D_IP6_DST: o = putIpv6(b, o, l.dst, 0); break;
+        case D_SRCPORT: o = putUint(b, o, t.srcPort); break;
+        case D_DSTPORT: o = putUint(b, o, t.dstPort); break;
+        case D_LEN: if (t.seglen >= 0) o = putUint(b, o, t.seglen); else { out.len = o; out.num(t.seglen); o = out.len; } break;
+        case D_SEQRAW: o = putUint(b, o, t.seqRaw); break;
+        case D_ACKRAW: o = putUint(b, o, t.ackRaw); break;
+        case D_HDRLEN: o = putUint(b, o, t.headerLength); break;
+        case D_FLAGS: o = putFlagsHex(b, o, t.flags); break;
+        case D_FLAGSSTR: { const s = flagsStrBytes(t.flags); for (let x = 0; x < s.length; x++) b[o++] = s[x]!; break; }
+        case D_WIN: o = putUint(b, o, t.windowRaw); break;
+        // Unverified (2): direct only with tcp.check_checksum off.
+        case D_CHECKSUM: b[o++] = 50; break;
+        default: o = putUint(b, o, t.urgent);
+      }
+      if (q !== 0) b[o++] = q;
+    }
+    out.len = o;
+  }
+
+  /** A column from its value list, as tshark -T fields writes it. */
+  #writeList(out: ByteOut, c: number, q: number, occurrence: "f" | "l" | "a", agg: number, aggregator: string): void {
+    const v = this.#vals[c]!;
+    const n = v.length;
+    if (n === 0) return;
+    if (q !== 0) out.byte(q);
+    let from = 0, to = n;
+    if (occurrence === "f") to = 1; else if (occurrence === "l") from = n - 1;
+    const kind = WRITE_KIND[c]!;
+    for (let k = from; k < to; k++) {
+      if (k > from) { if (agg >= 0) out.byte(agg); else out.str(aggregator); }
+      const x = v[k]!;
+      if (typeof x !== "number") { out.str(x); continue; }
+      switch (kind) {
+        case W_NUM: if (x >= 0 && x <= 0x1fffffffffffff && Math.floor(x) === x) out.uint(x); else out.num(x); break;
+        // tcp.flags is kept as a number (filters read it): printed as 0x and 4 hex digits.
+        case W_FLAGS: flagsHex(out, x); break;
+        case W_NS: writeNs(out, x); break;
+        case W_EPOCH: out.num(x); out.byte(46); out.digits(this.#epochNs, 9); break;
+        case W_IPV4: out.ipv4(x); break;
+        case W_INFO: this.infoTo(out); break;
+        case W_IPV6_SRC: case W_IPV6_DST: {
+          const l = this.#frame.ip[x]!;
+          out.ipv6(kind === W_IPV6_SRC ? l.src : l.dst, 0);
+          break;
+        }
+        default: out.num(x);
+      }
+    }
+    if (q !== 0) out.byte(q);
+  }
+
+  /** A direct column (DIRECT_KIND `d`): the values #compute/#tcpLayer would have listed, in the same
+   *  order (IP layers outermost first, one per TCP header carrying the field), written as #write
+   *  writes a list. */
+  #writeDirect(out: ByteOut, d: number, q: number, occurrence: "f" | "l" | "a", agg: number, aggregator: string): void {
+    const frame = this.#frame;
+    let n = 1;
+    if (d >= D_SRCPORT) {
+      n = 0;
+      const bit = D_TCP_BIT[d]!;
+      for (let k = 0; k < frame.tcpCount; k++) if ((frame.tcp[k]!.fields & bit) !== 0) n++;
+    } else if (d >= D_IP4_SRC) {
+      n = 0;
+      const v = d <= D_IP4_DST ? 4 : 6;
+      for (let k = 0; k < frame.ipCount; k++) if (frame.ip[k]!.version === v) n++;
+    }
+    if (n === 0) return;
+    const from = occurrence === "l" ? n - 1 : 0, to = occurrence === "f" ? 1 : n;
+    // Room for every item (≤ 48 bytes each: an IPv6 address, 12 three-byte flag characters), the
+    // quotes and one-byte aggregators; written through a local cursor.
+    if (out.len + (to - from) * 50 + 2 > out.buf.length) out.ensure((to - from) * 50 + 2);
+    let b = out.buf, o = out.len;
+    if (q !== 0) b[o++] = q;
+    if (d === D_NUMBER) o = putUint(b, o, this.#rec!.index);
+    else if (d === D_EPOCH) {
+      const rec = this.#rec!, raw = rec.rawTime;
+      // An out-of-range pcap sub-second field: tshark 4.0 prints the raw pair, unnormalised.
+      if (raw === undefined && rec.tsSec >= 0) { o = putUint(b, o, rec.tsSec); b[o++] = 46; o = putDigits(b, o, rec.tsNsec, 9); }
+      else {
+        out.len = o;
+        if (raw === undefined) { out.num(rec.tsSec); out.byte(46); out.digits(rec.tsNsec, 9); }
+        else out.str(`${raw.nsec < 0 ? "-" : ""}${raw.sec}.${pad9(Math.abs(raw.nsec))}`);
+        out.ensure(1); b = out.buf; o = out.len;
+      }
+    } else if (d >= D_SRCPORT) {
+      const bit = D_TCP_BIT[d]!;
+      for (let k = 0, j = 0; k < frame.tcpCount && j < to; k++) {
+        const t = frame.tcp[k]!;
+        if ((t.fields & bit) === 0) continue;
+        if (j >= from) {
+          if (j > from) {
+            if (agg >= 0) b[o++] = agg;
+            else { out.len = o; out.str(aggregator); out.ensure((to - j) * 50 + 2); b = out.buf; o = out.len; }
+          }
+          switch (d) {
+            case D_SRCPORT: o = putUint(b, o, t.srcPort); break;
+            case D_DSTPORT: o = putUint(b, o, t.dstPort); break;
+            case D_LEN: if (t.seglen >= 0) o = putUint(b, o, t.seglen); else { out.len = o; out.num(t.seglen); b = out.buf; o = out.len; } break;
+            case D_SEQRAW: o = putUint(b, o, t.seqRaw); break;
+            case D_ACKRAW: o = putUint(b, o, t.ackRaw); break;
+            case D_HDRLEN: o = putUint(b, o, t.headerLength); break;
+            case D_FLAGS: o = putFlagsHex(b, o, t.flags); break;
+            case D_FLAGSSTR: { const s = flagsStrBytes(t.flags); for (let x = 0; x < s.length; x++) b[o++] = s[x]!; break; }
+            case D_WIN: o = putUint(b, o, t.windowRaw); break;
+            // Unverified (2): direct only with tcp.check_checksum off.
+            case D_CHECKSUM: b[o++] = 50; break;
+            default: o = putUint(b, o, t.urgent);
+          }
+        }
+        j++;
+      }
+    } else {
+      const v = d <= D_IP4_DST ? 4 : 6, src = d === D_IP4_SRC || d === D_IP6_SRC;
+      for (let k = 0, j = 0; k < frame.ipCount && j < to; k++) {
+        const l = frame.ip[k]!;
+        if (l.version !== v) continue;
+        if (j >= from) {
+          if (j > from) {
+            if (agg >= 0) b[o++] = agg;
+            else { out.len = o; out.str(aggregator); out.ensure((to - j) * 50 + 2); b = out.buf; o = out.len; }
+          }
+          o = v === 4 ? putIpv4(b, o, src ? l.src4 : l.dst4) : putIpv6(b, o, src ? l.src : l.dst, 0);
+        }
+        j++;
+      }
+    }
+    if (q !== 0) b[o++] = q;
+    out.len = o;
   }
 
   /** Experts of the link layer (before IP). */

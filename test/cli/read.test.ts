@@ -40,6 +40,33 @@ for (const fmt of FORMATS) {
   });
 }
 
+// Frames with several IP layers (tunnels) and ICMP-quoted TCP headers: the packet fields have several
+// occurrences there, and are written straight from the decoded frame (FieldRows' direct columns).
+const LAYERED = ["public/libpcap/filter__geneve.pcap", "public/pcapplusplus/PacketppTest__PacketExamples__IcmpPackets.pcap",
+  "public/pcapplusplus/PacketppTest__PacketExamples__gtp.pcap"];
+const PACKET_FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport",
+  "tcp.dstport", "tcp.len", "tcp.seq_raw", "tcp.ack_raw", "tcp.hdr_len", "tcp.flags", "tcp.flags.str", "tcp.window_size_value",
+  "tcp.checksum.status", "tcp.urgent_pointer", "tcp.option_kind", "tcp.options.mss_val"].flatMap((f) => ["-e", f]);
+for (const file of LAYERED) {
+  for (const fmt of [[], ["-E", "occurrence=f"], ["-E", "occurrence=l", "-E", "quote=s"], ["-E", "aggregator=ab", "-E", "quote=d", "-E", "separator=/s"]]) {
+    test(`read ${file.split("/").pop()} -E ${fmt.filter((a) => a !== "-E").join(" ") || "(defaults)"}: packet fields of every layer as tshark`, () => {
+      const args = ["-T", "fields", ...fmt, ...PACKET_FIELDS];
+      const want = run("tshark", ["-r", file, "-n", ...args]), got = run(process.execPath, [CLI, "read", "-r", file, "-n", ...args]);
+      assert.equal(want.status, 0, want.err);
+      if (!fmt.some((a) => a.startsWith("occurrence="))) {
+        assert.ok(/\d(,|a)\d/.test(want.out), "the capture has frames with several occurrences");
+      }
+      assert.equal(got.out, want.out);
+    });
+  }
+}
+
+test("read -e ip.src alone: one value per IPv4 layer, as tshark", () => {
+  const args = ["-T", "fields", "-e", "ip.src"];
+  const file = LAYERED[0]!;
+  assert.equal(run(process.execPath, [CLI, "read", "-r", file, ...args]).out, run("tshark", ["-r", file, ...args]).out);
+});
+
 test("read: without -Y every frame gets a row, as with tshark", () => {
   const args = ["-T", "fields", "-e", "frame.number", "-e", "tcp.srcport"];
   assert.equal(synack(args).out, tshark(args).out);

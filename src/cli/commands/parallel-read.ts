@@ -11,7 +11,8 @@
  *  and probe capture). */
 import { once } from "node:events";
 import { availableParallelism } from "node:os";
-import { statSync } from "node:fs";
+import { fstatSync, statSync, writeSync } from "node:fs";
+import { isatty } from "node:tty";
 import { Worker } from "node:worker_threads";
 import { type CaptureInfo, type CaptureProblem, type CaptureRecord, newRecord, readCapture } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
@@ -232,4 +233,32 @@ async function runPipeline(path: string, spec: RendererSpec, renderer: FrameRend
 /** `process.stdout` as a `write` for runParallel: waits for "drain" when stdout is behind. */
 export async function writeStdout(bytes: Uint8Array): Promise<void> {
   if (!process.stdout.write(bytes)) await once(process.stdout, "drain");
+}
+
+/** Standard output is a regular file or a device such as /dev/null (not a terminal): Node writes
+ *  those synchronously anyway, so fd 1 can be written directly, from the caller's buffer. */
+let stdoutPlain: boolean | undefined;
+function plainStdout(): boolean {
+  if (stdoutPlain === undefined) {
+    try {
+      const st = fstatSync(1);
+      stdoutPlain = st.isFile() || (st.isCharacterDevice() && !isatty(1));
+    } catch { stdoutPlain = false; }
+  }
+  return stdoutPlain;
+}
+
+/** Hands `out`'s bytes to stdout and empties it: written in place to a file or /dev/null, else
+ *  copied into process.stdout, waiting for "drain" when it is behind (memory stays flat whatever
+ *  reads the output). */
+export async function flushToStdout(out: ByteOut): Promise<void> {
+  if (out.len === 0) return;
+  if (plainStdout()) {
+    for (let at = 0; at < out.len;) at += writeSync(1, out.buf, at, out.len - at);
+    out.reset();
+    return;
+  }
+  const ok = process.stdout.write(out.buf.slice(0, out.len));
+  out.reset();
+  if (!ok) await once(process.stdout, "drain");
 }

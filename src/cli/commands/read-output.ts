@@ -29,7 +29,7 @@ import { formatJsonPairs, toJsonPacket, toNdjsonPacket } from "../../explain/jso
 import { FieldRows } from "../../explain/rows.js";
 import { ByteOut } from "../../explain/bytes-out.js";
 import { CliError } from "../errors.js";
-import { type FrameRenderer, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
+import { flushToStdout, type FrameRenderer, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
 
 /** Everything known about one frame after decoding and analysis. Reused: valid until the next `step`. */
 export interface FrameContext {
@@ -524,12 +524,7 @@ export async function readOutputCommand(file: string, v: ReadOutputValues, args?
   // One reused byte buffer for all output, handed to stdout in copies; "drain" is awaited when
   // stdout is behind, so memory stays flat whatever reads the output.
   const sink = new ByteOut(1 << 17);
-  const drain = async (): Promise<void> => {
-    if (sink.len === 0) return;
-    const ok = out.write(sink.buf.slice(0, sink.len));
-    sink.reset();
-    if (!ok) await once(out, "drain");
-  };
+  const drain = (): Promise<void> => flushToStdout(sink);
   const code = await runReadOutput({
     path: file, count, writePath: v.w, filter: rowFilter !== undefined ? (c) => rowFilter(c.rec) : filter === "tcp" ? tcpOnly : undefined,
     write: (s) => sink.str(s), sink, drain,

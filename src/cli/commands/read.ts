@@ -3,7 +3,7 @@ import { CaptureFileError, newRecord, readCapture, type CaptureProblem } from ".
 import { openCaptureFile } from "../../capture/node.js";
 import type { AnalysisOptions } from "../../analysis/index.js";
 import { readOutputCommand, summaryRenderer } from "./read-output.js";
-import { type FrameRenderer, type RendererSpec, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
+import { flushToStdout, type FrameRenderer, type RendererSpec, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
 import { FieldRows, UnknownFieldError, type FieldsFormat, type ReadPreferences } from "../../explain/index.js";
 import { compileRowFilter, type RowFilterField } from "../../explain/rows.js";
 import { ByteOut } from "../../explain/bytes-out.js";
@@ -209,12 +209,7 @@ export async function readCommand(args: string[]): Promise<number> {
   const buf = new ByteOut(1 << 17);
   // The header waits for the first row (or the end): tshark prints nothing at all for a refused file.
   let headerDue = rows.format.header;
-  const flush = async (): Promise<void> => {
-    if (buf.len === 0) return;
-    const ok = out.write(buf.buf.slice(0, buf.len));
-    buf.reset();
-    if (!ok) await once(out, "drain");
-  };
+  const flush = (): Promise<void> => flushToStdout(buf);
   const reader = readCapture(openCaptureFile(file));
   const rec = newRecord();
   let frames = 0;
