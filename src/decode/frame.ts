@@ -130,6 +130,11 @@ export class TcpLayer {
   /** Bytes holding the header: the frame (`=== DecodedFrame.bytes`), or a reassembly buffer. */
   get bytes(): Uint8Array { return this.#bytes ?? this.#frame?.bytes ?? EMPTY_BYTES; }
   set bytes(b: Uint8Array) { this.#bytes = b; }
+  /** The array `bytes` lies in, without making a view: offset `o` of `bytes` is `sourceBase + o` of
+   *  this array (after FrameDecoder.decodeAt, the record's source array). */
+  get source(): Uint8Array { return this.#bytes ?? this.#frame?.source ?? EMPTY_BYTES; }
+  /** Where `bytes` starts in `source`. */
+  get sourceBase(): number { return this.#bytes !== undefined ? 0 : this.#frame?.sourceOffset ?? 0; }
   /** The decoder's: the header lies in its frame's bytes, offsets counted from the frame start. */
   inFrame(): void { this.#bytes = undefined; }
   /** Offset of the header in `bytes`. */
@@ -205,6 +210,10 @@ export class DecodedFrame {
     return this.#bytes ??= new Uint8Array(this.#source.buffer, this.#source.byteOffset + this.#sourceOffset, this.#length);
   }
   set bytes(b: Uint8Array) { this.#bytes = b; }
+  /** The array the frame's bytes lie in (`bytes` itself once made or given; the record's source
+   *  array after `FrameDecoder.decodeAt`), and where the frame starts in it: no view is made. */
+  get source(): Uint8Array { return this.#bytes ?? this.#source; }
+  get sourceOffset(): number { return this.#bytes !== undefined ? 0 : this.#sourceOffset; }
   /** Points the frame at `length` bytes of `source` from `offset`, without making a view (FrameDecoder.decodeAt). */
   setSource(source: Uint8Array, offset: number, length: number): void {
     this.#bytes = undefined; this.#source = source; this.#sourceOffset = offset; this.#length = length;

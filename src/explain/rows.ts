@@ -413,6 +413,21 @@ export class FieldRows {
     return true;
   }
 
+  /** As rowTo for a record read with RecordBatch.nextInPlace: its bytes are `source` from
+   *  `offset` (no view is made for the usual frame, see FrameDecoder.decodeAt). */
+  rowToAt(rec: CaptureRecord, source: Uint8Array, offset: number, out: ByteOut): boolean {
+    this.#at = source; this.#atOffset = offset;
+    const ok = this.#compute(rec);
+    this.#at = undefined;
+    if (!ok) return false;
+    if (this.#filter !== undefined && !this.#filter.matches(this.#filterFrame)) return false;
+    this.#write(out);
+    return true;
+  }
+  /** rowToAt's record source while #compute runs (undefined: the record's `bytes`). */
+  #at: Uint8Array | undefined;
+  #atOffset = 0;
+
   /** Carries one record through the state that later frames depend on — IP reassembly, TCP
    *  analysis, per-stream times and FIN order — without computing its values, Info or experts.
    *  A frame passed here instead of `matches`/`row`/`rowTo` leaves every later frame's output as
@@ -434,8 +449,9 @@ export class FieldRows {
 
   /** Decodes and analyses one record and fills the wanted values; false when `-Y tcp` drops it. */
   #compute(rec: CaptureRecord): boolean {
-    const frame = this.#frame;
-    this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
+    const frame = this.#frame, at = this.#at;
+    if (at === undefined) this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
+    else this.#decoder.decodeAt(rec.linkType, at, this.#atOffset, rec.capturedLength, rec.originalLength, rec.index, frame);
     const vals = this.#vals, want = this.#want;
     const used = this.#clear;
     this.#rec = rec;
@@ -527,7 +543,7 @@ export class FieldRows {
    *  direct field has at most one occurrence, so it is written in place, through one cursor kept
    *  across the columns (the room for them reserved once). */
   #writeOneLayer(out: ByteOut, q: number, sep: number, occurrence: "f" | "l" | "a", agg: number, aggregator: string): void {
-    const cols = this.columns, direct = this.#direct, frame = this.#frame, rec = this.#rec!;
+    const cols = this.columns, direct = this.#direct, frame = this.#frame, rec = this.#rec!, vals = this.#vals;
     const t = frame.tcp[0]!, l = frame.ip[0]!;
     const tf = frame.tcpCount === 1 ? t.fields : 0, v = frame.ipCount === 1 ? l.version : 0;
     const n = cols.length;
@@ -537,6 +553,21 @@ export class FieldRows {
       if (i > 0) b[o++] = sep;
       const c = cols[i]!, d = direct[c]!;
       if (d === 0) {
+        const v = vals[c]!, k = v.length;
+        if (k === 0) continue;
+        // Plain numbers (option values, stream numbers, …) with a one-byte aggregator: in place too.
+        if (WRITE_KIND[c] === W_NUM && agg >= 0 && occurrence === "a" && k <= 64) {
+          let plain = true;
+          for (let x = 0; x < k; x++) { const y = v[x]; if (typeof y !== "number" || !(y >= 0 && y <= 0xffffffff) || Math.floor(y) !== y) { plain = false; break; } }
+          if (plain) {
+            if (o + k * 12 + 2 > b.length) { out.len = o; out.ensure(k * 12 + 2 + (n - i) * 50); b = out.buf; }
+            if (q !== 0) b[o++] = q;
+            o = putUint(b, o, v[0] as number);
+            for (let x = 1; x < k; x++) { b[o++] = agg; o = putUint(b, o, v[x] as number); }
+            if (q !== 0) b[o++] = q;
+            continue;
+          }
+        }
         out.len = o;
         this.#writeList(out, c, q, occurrence, agg, aggregator);
         if (out.len + (n - i) * 50 + 2 > out.buf.length) out.ensure((n - i) * 50 + 2);
@@ -1007,7 +1038,8 @@ export class FieldRows {
    *  analysis segment; with `emit` true it pushes field values and experts, and writes Info tokens
    *  into `ib` when not null. */
   #options(t: TcpLayer, r: AnalysisResult | undefined, emit: boolean, ib: ByteOut | null): void {
-    const b = t.bytes, base = t.optionsOffset, declared = t.optionsLength;
+    // The header's array without a view (decodeAt): offsets are relative to `base` only.
+    const b = t.source, base = t.sourceBase + t.optionsOffset, declared = t.optionsLength;
     const repAvail = t.reportedLength < 0 ? declared : Math.max(0, Math.min(declared, t.reportedLength - 20));
     const capAvail = t.optionsCaptured;
     const lim = repAvail < capAvail ? repAvail : capAvail;

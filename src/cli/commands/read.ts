@@ -215,14 +215,15 @@ export async function readCommand(args: string[]): Promise<number> {
   let frames = 0;
   try {
     read: for await (const batch of reader.batches()) {
-      while (batch.next(rec)) {
+      // Records without a view each (nextInPlace): the rows decode them where they lie.
+      while (batch.nextInPlace(rec)) {
         frames++;
         if (headerDue) {
           // Written ahead of the row and taken back when the frame is filtered out.
           const mark = buf.len;
           buf.str(rows.headerLine()); buf.byte(10);
-          if (rows.rowTo(rec, buf)) { headerDue = false; buf.byte(10); } else buf.len = mark;
-        } else if (rows.rowTo(rec, buf)) buf.byte(10);
+          if (rows.rowToAt(rec, batch.source, batch.sourceOffset, buf)) { headerDue = false; buf.byte(10); } else buf.len = mark;
+        } else if (rows.rowToAt(rec, batch.source, batch.sourceOffset, buf)) buf.byte(10);
         if (frames >= limit) break read;
       }
       if (buf.len >= 1 << 16) await flush();
