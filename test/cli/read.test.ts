@@ -67,6 +67,16 @@ test("read -e ip.src alone: one value per IPv4 layer, as tshark", () => {
   assert.equal(run(process.execPath, [CLI, "read", "-r", file, ...args]).out, run("tshark", ["-r", file, ...args]).out);
 });
 
+for (const pref of ["tcp.analyze_sequence_numbers:FALSE", "tcp.relative_sequence_numbers:FALSE", "tcp.ignore_tcp_timestamps:TRUE"]) {
+  test(`read -o ${pref} (summary lines): the Info column changes as in tshark`, () => {
+    const args = ["-Y", "tcp", "-o", pref];
+    const want = tshark(args), got = synack(args);
+    assert.equal(want.status, 0, want.err);
+    assert.notEqual(want.out, tshark(["-Y", "tcp"]).out, "the preference changes tshark's lines");
+    assert.equal(got.out, want.out);
+  });
+}
+
 test("read: without -Y every frame gets a row, as with tshark", () => {
   const args = ["-T", "fields", "-e", "frame.number", "-e", "tcp.srcport"];
   assert.equal(synack(args).out, tshark(args).out);

@@ -26,7 +26,7 @@ import { addressLayer, destinationText, formatRelativeTime, hasOption, sourceTex
   from "../../explain/summary.js";
 import { renderDetailsTree, buildDetailsTree } from "../../explain/tree.js";
 import { formatJsonPairs, toJsonPacket, toNdjsonPacket } from "../../explain/json.js";
-import { FieldRows } from "../../explain/rows.js";
+import { FieldRows, type ReadPreferences } from "../../explain/rows.js";
 import { ByteOut } from "../../explain/bytes-out.js";
 import { CliError } from "../errors.js";
 import { flushToStdout, type FrameRenderer, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
@@ -76,7 +76,7 @@ function copyResult(dst: AnalysisResult, src: AnalysisResult): void {
 export class ReadPipeline {
   readonly decoder = new FrameDecoder();
   readonly frame = new DecodedFrame();
-  readonly analyzer = new TcpAnalyzer();
+  readonly analyzer: TcpAnalyzer;
   readonly #seg = newSegment();
   readonly #pool: AnalysisResult[] = [];
   readonly ctx: PipelineContext;
@@ -92,8 +92,10 @@ export class ReadPipeline {
 
   /** `info`: compute the Info column (summary lines, JSON). `results`: decode and analyse each frame
    *  here too, for `ctx.results` (-V, JSON); without it `info` must be true. */
-  constructor(info = true, results = true) {
-    this.#rows = info ? new FieldRows(["_ws.col.Info"], {}, {}, false) : undefined;
+  constructor(info = true, results = true, prefs: Partial<ReadPreferences> = {}) {
+    // The Info pass never reads rule traces; -V and JSON (this analyzer's results) do.
+    this.#rows = info ? new FieldRows(["_ws.col.Info"], {}, { ...prefs, analysis: { ...prefs.analysis, traces: false } }, false) : undefined;
+    this.analyzer = new TcpAnalyzer(prefs.analysis ?? {});
     this.#analyse = results || this.#rows === undefined;
     for (let i = 0; i < MAX_TCP_LAYERS; i++) this.#pool.push(new AnalysisResult());
     this.ctx = new PipelineContext(this.#analyse ? this.frame : this.#rows!.frame, this.#rows);
@@ -390,6 +392,8 @@ export interface RunReadOptions extends PrintOptions {
   drain?: () => Promise<void>;
   /** Where the one-line "file stopped early" note goes; default stderr. */
   warn?: (s: string) => void;
+  /** `-o` preferences (spec §13): what the Info column and the analysis show. */
+  prefs?: Partial<ReadPreferences>;
   /** Progress stream; default stderr. */
   progressStream?: { isTTY?: boolean; write(s: string): boolean };
   /** Size from which progress is shown (tests lower it). */
@@ -417,7 +421,7 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
   };
   const reader = readCapture(counted(openCaptureFile(o.path)));
   // Summary lines and the hex dump need only the Info pass's decoded frame; -V and JSON read the results.
-  const pipe = new ReadPipeline(true, o.details === true || (o.format !== undefined && o.format !== "text"));
+  const pipe = new ReadPipeline(true, o.details === true || (o.format !== undefined && o.format !== "text"), o.prefs);
   const printer = new PacketPrinter(o, write, o.sink);
   const sink = o.sink, drain = o.drain;
   const out = o.writePath !== undefined ? new FrameFileWriter(o.writePath) : undefined;
@@ -466,8 +470,8 @@ export interface ReadOutputValues {
 }
 
 /** Summary lines for the two-thread reader (parallel-read.ts); `tcp` is `-Y tcp`. */
-export function summaryRenderer(tcp: boolean): FrameRenderer {
-  const pipe = new ReadPipeline(true, false);
+export function summaryRenderer(tcp: boolean, prefs: Partial<ReadPreferences> = {}): FrameRenderer {
+  const pipe = new ReadPipeline(true, false, prefs);
   return {
     rows: pipe.rows!,
     render(rec, info, out): void {
@@ -492,7 +496,7 @@ function readOutputError(path: string, err: unknown): unknown {
  *  `args` (the command's arguments) lets plain summary lines of a large file use two threads.
  *  `rowFilter` is a compiled `-Y` other than `tcp` (read.ts); it sees every frame, in order. */
 export async function readOutputCommand(file: string, v: ReadOutputValues, args?: string[],
-    rowFilter?: (rec: CaptureRecord) => boolean): Promise<number> {
+    rowFilter?: (rec: CaptureRecord) => boolean, prefs: Partial<ReadPreferences> = {}): Promise<number> {
   if (v.T !== undefined && v.T !== "json" && v.T !== "ndjson" && v.T !== "text") {
     throw new CliError(`-T ${v.T} is not supported (fields, json, ndjson, text)`, 2);
   }
@@ -514,7 +518,7 @@ export async function readOutputCommand(file: string, v: ReadOutputValues, args?
     const progress = new Progress(statSync(file).size, process.stderr);
     let fatal: CaptureProblem | undefined;
     try {
-      fatal = await runParallel(plan, file, { kind: "summary", args: args! }, summaryRenderer(filter === "tcp"), writeStdout,
+      fatal = await runParallel(plan, file, { kind: "summary", args: args! }, summaryRenderer(filter === "tcp", prefs), writeStdout,
         progress.enabled ? (bytes, frames) => progress.update(bytes, frames) : undefined);
     } catch (err) { throw readOutputError(file, err); } finally { progress.done(); }
     if (fatal !== undefined) { process.stderr.write(`synack read: ${fatal.message}\n`); return 2; }
@@ -527,7 +531,7 @@ export async function readOutputCommand(file: string, v: ReadOutputValues, args?
   const drain = (): Promise<void> => flushToStdout(sink);
   const code = await runReadOutput({
     path: file, count, writePath: v.w, filter: rowFilter !== undefined ? (c) => rowFilter(c.rec) : filter === "tcp" ? tcpOnly : undefined,
-    write: (s) => sink.str(s), sink, drain,
+    write: (s) => sink.str(s), sink, drain, prefs,
     details: v.V === true, hex: v.x === true, format: v.T === "json" || v.T === "ndjson" ? v.T : "text",
   });
   await drain();

@@ -106,14 +106,22 @@ function parseReadArgs(args: string[]) {
   });
 }
 
+/** The `-o` preferences of the parsed options. */
+function readPrefs(values: ReturnType<typeof parseReadArgs>["values"]): Partial<ReadPreferences> {
+  const prefs: { analysis: Partial<Record<keyof AnalysisOptions, boolean | number>> } & Partial<ReadPreferences> = { analysis: {} };
+  for (const o of values.o ?? []) parsePref(o, prefs);
+  return prefs as Partial<ReadPreferences>;
+}
+
 /** The `-T fields` rows for the parsed options (fields, -E, -o, -Y). */
 function fieldRowsFor(values: ReturnType<typeof parseReadArgs>["values"], compiled: DisplayFilter<RowFilterField> | undefined): FieldRows {
   const format: Partial<FieldsFormat> = {};
   for (const e of values.E ?? []) parseFormat(e, format);
-  const prefs: { analysis: Partial<Record<keyof AnalysisOptions, boolean | number>> } & Partial<ReadPreferences> = { analysis: {} };
-  for (const o of values.o ?? []) parsePref(o, prefs);
+  const prefs = readPrefs(values);
+  // -T fields never reads the analyzer's rule traces.
+  prefs.analysis = { ...prefs.analysis, traces: false };
   try {
-    const rows = new FieldRows(values.e ?? [], format, prefs as Partial<ReadPreferences>, values.Y?.trim() === "tcp");
+    const rows = new FieldRows(values.e ?? [], format, prefs, values.Y?.trim() === "tcp");
     if (compiled !== undefined) rows.useFilter(compiled);
     return rows;
   } catch (err) {
@@ -125,7 +133,7 @@ function fieldRowsFor(values: ReturnType<typeof parseReadArgs>["values"], compil
 /** The renderer of the second thread (read-worker.ts): built from the same arguments as the command's. */
 export function makeRenderer(spec: RendererSpec): FrameRenderer {
   const { values } = parseReadArgs(spec.args);
-  if (spec.kind === "summary") return summaryRenderer(values.Y?.trim() === "tcp");
+  if (spec.kind === "summary") return summaryRenderer(values.Y?.trim() === "tcp", readPrefs(values));
   const filter = values.Y?.trim();
   return fieldsRenderer(fieldRowsFor(values, filter === undefined || filter === "" || filter === "tcp" ? undefined : compileYFilter(values.Y!)));
 }
@@ -159,13 +167,12 @@ export async function readCommand(args: string[]): Promise<number> {
   // -Y tcp (and an empty -Y) keep their fast paths; any other filter is compiled once here.
   const compiled = filter === undefined || filter === "" || filter === "tcp" ? undefined : compileYFilter(values.Y!);
   if (values.T !== "fields" && fields.length === 0) {
-    if (compiled === undefined) return readOutputCommand(file, values, args);
+    const prefs = readPrefs(values);
+    if (compiled === undefined) return readOutputCommand(file, values, args, undefined, prefs);
     // A FieldRows sees every frame in order (its analysis must) and answers the filter.
-    const prefs: { analysis: Partial<Record<keyof AnalysisOptions, boolean | number>> } & Partial<ReadPreferences> = { analysis: {} };
-    for (const o of values.o ?? []) parsePref(o, prefs);
-    const rows = new FieldRows([], {}, prefs as Partial<ReadPreferences>, false);
+    const rows = new FieldRows([], {}, { ...prefs, analysis: { ...prefs.analysis, traces: false } }, false);
     rows.useFilter(compiled);
-    return readOutputCommand(file, values, args, (rec) => rows.matches(rec));
+    return readOutputCommand(file, values, args, (rec) => rows.matches(rec), prefs);
   }
   if (values.T === undefined) {
     if (fields.length > 0) throw new CliError(`Output fields were specified with "-e", but "-T fields" was not specified.`, 1);
