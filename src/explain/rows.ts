@@ -348,8 +348,13 @@ export class FieldRows {
     this.#experts.on = w[F.exMsg] === 1 || w[F.exSev] === 1 || w[F.exGroup] === 1;
     this.#analyseOn = this.#used.some((id) => PACKET_ONLY_FIELD[id] !== 1);
     this.#optionsOn = this.#infoOn || this.#experts.on || OPTION_FIELDS.some((id) => w[id] === 1);
+    this.#streamsOn = this.#experts.on || w[F.timeRel] === 1 || w[F.timeDelta] === 1;
   }
 
+  /** The per-stream table (first/previous times, A side, FIN order) has a reader: tcp.time_relative,
+   *  tcp.time_delta, or the experts ("initiates"/"undergoes" the close). Fixed once rows are made
+   *  (a filter added later only adds fields it reads, and enables both before the first frame). */
+  #streamsOn = true;
   /** The second option walk (values, Info tokens, experts) has a reader. */
   #optionsOn = true;
 
@@ -379,6 +384,16 @@ export class FieldRows {
   }
   /** Appends the Info column of the last frame (as `info`, UTF-8) to `out`, making no string. */
   infoTo(out: ByteOut): void { out.append(this.#infoTags); out.append(this.#infoBody); }
+  /** Bytes of the Info column of the last frame (what `infoTo` writes). */
+  get infoLength(): number { return this.#infoTags.len + this.#infoBody.len; }
+  /** infoTo at `o` of `b`, where the caller made `infoLength` bytes of room; returns the new end. */
+  putInfo(b: Uint8Array, o: number): number {
+    const t = this.#infoTags, m = this.#infoBody;
+    const tb = t.buf, mb = m.buf;
+    for (let i = 0, n = t.len; i < n; i++) b[o++] = tb[i]!;
+    for (let i = 0, n = m.len; i < n; i++) b[o++] = mb[i]!;
+    return o;
+  }
   /** The Info column of the last frame is empty. */
   get infoEmpty(): boolean { return this.#infoTags.len === 0 && this.#infoBody.len === 0; }
   /** Replaces the Info column with `text`. */
@@ -392,6 +407,14 @@ export class FieldRows {
    *  whether the display filter keeps it (true without a filter). */
   matches(rec: CaptureRecord): boolean {
     return this.#compute(rec) && (this.#filter === undefined || this.#filter.matches(this.#filterFrame));
+  }
+
+  /** As matches for a record read with RecordBatch.nextInPlace (its bytes are `source` from `offset`). */
+  matchesAt(rec: CaptureRecord, source: Uint8Array, offset: number): boolean {
+    this.#at = source; this.#atOffset = offset;
+    const ok = this.#compute(rec);
+    this.#at = undefined;
+    return ok && (this.#filter === undefined || this.#filter.matches(this.#filterFrame));
   }
 
   /** The row of one record (without newline), or undefined when the frame is filtered out. */
@@ -843,7 +866,8 @@ export class FieldRows {
       ? (src === undefined ? this.analyzer.observe(this.#seg) : src.next(rec.index)) : undefined;
     if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash, rec);
     const fl = t.fields, flags = t.flags;
-    const bogus = r !== undefined ? this.#seg.headerBogus : t.problems.includes("tcp.bogus_header_length");
+    const problems = t.problems.length !== 0;
+    const bogus = r !== undefined ? this.#seg.headerBogus : problems && t.problems.includes("tcp.bogus_header_length");
     // No closure per call: values go through #put (STYLE §5).
 
     if ((fl & TcpField.ports) !== 0) { this.#put(F.srcport, t.srcPort); this.#put(F.dstport, t.dstPort); }
@@ -877,7 +901,7 @@ export class FieldRows {
     // Experts and Info, in tshark 4.0's order (spec §1). A carried header's Info replaces what an
     // earlier header wrote; `ib` is null when no Info is written for this header.
     const carried = !t.quoted;
-    const shortSeg = t.problems.includes("tcp.short_segment");
+    const shortSeg = problems && t.problems.includes("tcp.short_segment");
     if (shortSeg) addExpert(ex, TcpExpert.shortSegment);
     const ib = carried && infoOn ? this.#infoBody : null;
     if (ib !== null) { ib.reset(); this.#infoTags.reset(); this.#infoText = undefined; }
@@ -988,6 +1012,7 @@ export class FieldRows {
 
   /** First sight of a stream: its first timestamp and its A side (streams are numbered in order). */
   #streamSeen(k: number, srcPort: number, srcHash: number, rec: CaptureRecord): void {
+    if (!this.#streamsOn) return;
     const st = this.#streams;
     if (!st.ensure(k)) return;
     st.firstSec[k] = rec.tsSec; st.firstNs[k] = rec.tsNsec; st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec;
@@ -996,6 +1021,7 @@ export class FieldRows {
 
   /** tcp.time_relative / tcp.time_delta from sec + ns pairs kept per stream (exact over any span). */
   #times(r: AnalysisResult, rec: CaptureRecord, show: boolean): void {
+    if (!this.#streamsOn) return;
     const st = this.#streams, k = r.stream;
     if (!show) { st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec; return; }
     if (this.#want[F.timeRel] === 1) this.#vals[F.timeRel]!.push(this.#nsValue(F.timeRel, rec.tsSec - st.firstSec[k]!, rec.tsNsec - st.firstNs[k]!));
@@ -1012,7 +1038,7 @@ export class FieldRows {
 
   /** A FIN after the other side's FIN "undergoes" the close; otherwise it "initiates" it. */
   #finPassive(frame: DecodedFrame, t: TcpLayer, r: AnalysisResult | undefined): boolean {
-    if (r === undefined) return false;
+    if (r === undefined || !this.#streamsOn) return false;
     const st = this.#streams, k = r.stream;
     const ip = frame.ip[t.ipIndex]!;
     const fromA = st.portA[k] === t.srcPort && st.hashA[k] === ip.srcHash;

@@ -27,7 +27,7 @@ import { addressLayer, destinationText, formatRelativeTime, hasOption, sourceTex
 import { renderDetailsTree, buildDetailsTree } from "../../explain/tree.js";
 import { formatJsonPairs, toJsonPacket, toNdjsonPacket } from "../../explain/json.js";
 import { FieldRows, type ReadPreferences } from "../../explain/rows.js";
-import { ByteOut } from "../../explain/bytes-out.js";
+import { ByteOut, putDigits, putIpv4, putIpv6, putUint } from "../../explain/bytes-out.js";
 import { CliError } from "../errors.js";
 import { flushToStdout, type FrameRenderer, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
 
@@ -124,6 +124,21 @@ export class ReadPipeline {
     for (let i = 0; i < f.tcpCount; i++) if (segmentFromDecoded(f, i, rec.tsSec, rec.tsNsec, this.#seg)) this.analyzer.observe(this.#seg);
   }
 
+  /** Needs the record's bytes (-V, JSON: a decoder of its own); false: `stepAt` will do. */
+  get needsBytes(): boolean { return this.#analyse; }
+
+  /** As step for a record read with RecordBatch.nextInPlace (bytes: `source` from `offset`), when
+   *  `needsBytes` is false: the Info pass decodes it where it lies. */
+  stepAt(rec: CaptureRecord, info: CaptureInfo | undefined, source: Uint8Array, offset: number): FrameContext {
+    const c = this.ctx;
+    this.#times(rec);
+    c.rec = rec;
+    const iface = info?.interfaces[rec.interface];
+    c.timeDigits = timeDigits(iface?.tsresol ?? 6);
+    this.#rows!.matchesAt(rec, source, offset);
+    return c;
+  }
+
   /** Decodes and analyses the next frame (in capture order); `info` gives the timestamp resolution. */
   step(rec: CaptureRecord, info?: CaptureInfo): FrameContext {
     const c = this.ctx, f = this.frame;
@@ -162,13 +177,6 @@ export function summaryLine(c: FrameContext): string {
     protocol: o.protocol, length: rec.originalLength, info: o.info });
 }
 
-function spaces(out: ByteOut, n: number): void {
-  if (n <= 0) return;
-  if (out.len + n > out.buf.length) out.ensure(n);
-  const b = out.buf;
-  for (let i = out.len, end = out.len + n; i < end; i++) b[i] = 32;
-  out.len += n;
-}
 function decimalLength(n: number): number { let d = 1; for (let p = 10; p <= n; p *= 10) d++; return d; }
 function ipv4Length(a: number): number {
   return 3 + decimalLength(a >>> 24) + decimalLength((a >>> 16) & 255) + decimalLength((a >>> 8) & 255) + decimalLength(a & 255);
@@ -185,38 +193,53 @@ export function writeSummaryLine(out: ByteOut, c: FrameContext): void {
   if (ip === undefined || ip.pseudoSrcAt >= 0 || ip.pseudoDstAt >= 0 || ds < 0 || rec.index > 99999999) {
     out.str(summaryLine(c)); out.byte(10); return;
   }
-  // %5u %10s %12s → %-12s %s %u %s (formatSummaryLine, formatRelativeTime)
-  spaces(out, 5 - decimalLength(rec.index)); out.uint(rec.index); out.byte(32);
+  // %5u %10s %12s → %-12s %s %u %s (formatSummaryLine, formatRelativeTime), through one cursor:
+  // the fixed part is at most ~160 bytes (two 45-byte IPv6 addresses, a protocol name), then Info.
+  const room = 192 + rows!.infoLength;
+  if (out.len + room > out.buf.length) out.ensure(room);
+  const b = out.buf;
+  let o = out.len;
+  for (let n = 5 - decimalLength(rec.index); n > 0; n--) b[o++] = 32;
+  o = putUint(b, o, rec.index); b[o++] = 32;
   const digits = c.timeDigits;
-  spaces(out, 10 - decimalLength(ds) - (digits > 0 ? digits + 1 : 0)); out.uint(ds);
-  if (digits > 0) { out.byte(46); out.digits(Math.floor(dn / POW10[9 - digits]!), digits); }
-  out.byte(32);
+  for (let n = 10 - decimalLength(ds) - (digits > 0 ? digits + 1 : 0); n > 0; n--) b[o++] = 32;
+  o = putUint(b, o, ds);
+  if (digits > 0) { b[o++] = 46; o = putDigits(b, o, Math.floor(dn / POW10[9 - digits]!), digits); }
+  b[o++] = 32;
   if (ip.version === 4) {
-    spaces(out, 12 - ipv4Length(ip.src4)); out.ipv4(ip.src4);
-    out.arrow();
-    out.ipv4(ip.dst4); spaces(out, 12 - ipv4Length(ip.dst4));
+    for (let n = 12 - ipv4Length(ip.src4); n > 0; n--) b[o++] = 32;
+    o = putIpv4(b, o, ip.src4);
+    b[o] = 32; b[o + 1] = 0xe2; b[o + 2] = 0x86; b[o + 3] = 0x92; b[o + 4] = 32; o += 5;
+    const d = o;
+    o = putIpv4(b, o, ip.dst4);
+    for (let n = 12 - (o - d); n > 0; n--) b[o++] = 32;
   } else {
     // Written first, then right-aligned in place when shorter than the column (IPv6 text is ASCII).
-    const at = out.len;
-    out.ipv6(ip.src, 0);
-    const n = out.len - at;
-    if (n < 12) { out.ensure(12 - n); out.buf.copyWithin(at + 12 - n, at, at + n); out.buf.fill(32, at, at + 12 - n); out.len = at + 12; }
-    out.arrow();
-    const d = out.len;
-    out.ipv6(ip.dst, 0);
-    spaces(out, 12 - (out.len - d));
+    const at = o;
+    o = putIpv6(b, o, ip.src, 0);
+    const n = o - at;
+    if (n < 12) { b.copyWithin(at + 12 - n, at, at + n); b.fill(32, at, at + 12 - n); o = at + 12; }
+    b[o] = 32; b[o + 1] = 0xe2; b[o + 2] = 0x86; b[o + 3] = 0x92; b[o + 4] = 32; o += 5;
+    const d = o;
+    o = putIpv6(b, o, ip.dst, 0);
+    for (let k = 12 - (o - d); k > 0; k--) b[o++] = 32;
   }
-  out.byte(32); writeProtocol(out, f); out.byte(32); out.uint(rec.originalLength); out.byte(32);
-  rows!.infoTo(out); out.byte(10);
+  b[o++] = 32;
+  if (plainTcp(f)) { b[o] = 84; b[o + 1] = 67; b[o + 2] = 80; o += 3; }
+  else { out.len = o; out.str(tcpProtocol(f)); o = out.len; out.ensure(32 + rows!.infoLength); }
+  const bb = out.buf;
+  bb[o++] = 32; o = putUint(bb, o, rec.originalLength); bb[o++] = 32;
+  o = rows!.putInfo(bb, o);
+  bb[o++] = 10;
+  out.len = o;
 }
 
-const TCP_BYTES = Uint8Array.of(84, 67, 80);
-/** The protocol column of a TCP frame: "TCP" without a string in the common case. */
-function writeProtocol(out: ByteOut, f: DecodedFrame): void {
+/** The protocol column of a TCP frame is plain "TCP" (no MPTCP option, not inside GTP-U). */
+function plainTcp(f: DecodedFrame): boolean {
   const t = f.tcp[0]!;
-  let plain = t.optionsCaptured === 0 || !hasOption(t.bytes, t.optionsOffset, t.optionsCaptured, 30);
-  for (let i = 0; plain && i < f.ipCount; i++) if (f.ip[i]!.encap === "gtpu") plain = false;
-  if (plain) out.copy(TCP_BYTES, 0, 3); else out.str(tcpProtocol(f));
+  if (t.optionsCaptured !== 0 && hasOption(t.bytes, t.optionsOffset, t.optionsCaptured, 30)) return false;
+  for (let i = 0; i < f.ipCount; i++) if (f.ip[i]!.encap === "gtpu") return false;
+  return true;
 }
 
 /** Output format of `synack read`. */
@@ -434,10 +457,13 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
       // Batches, not records(): no promise per frame.
       const rec = newRecord();
       let stop = false;
+      // Summary lines and the hex dump need no record bytes of their own: records are read in place
+      // (no view each) unless -w, -V / JSON or a compiled filter reads them.
+      const inPlace = !pipe.needsBytes && out === undefined && !o.hex && (o.filter === undefined || o.filter === tcpOnly);
       for await (const batch of reader.batches()) {
-        while (batch.next(rec)) {
+        while (inPlace ? batch.nextInPlace(rec) : batch.next(rec)) {
           frames++;
-          const c = pipe.step(rec, reader.info);
+          const c = inPlace ? pipe.stepAt(rec, reader.info, batch.source, batch.sourceOffset) : pipe.step(rec, reader.info);
           if (progress.enabled) progress.update(bytesRead, frames);
           if (o.filter === undefined || o.filter(c)) {
             printer.packet(c);
