@@ -11,6 +11,7 @@ import { DEFAULT_ANALYSIS_LIMITS, DEFAULT_ANALYSIS_OPTIONS, type AnalysisLimits,
 import { AnalysisResult } from "./result.js";
 import { ACK, FIN, SYN, type TcpSegment } from "./segment.js";
 import { analyzeSequence } from "./seq-analysis.js";
+import { nsOf } from "./ns.js";
 import { EVENT_NAME, PHASE_NAME, STATE_NAME } from "./states.js";
 import { WHY } from "./why.js";
 import { learnWindowScale, negotiateWindowScale, scaledWindow, windowScaleFactor } from "./window.js";
@@ -109,7 +110,7 @@ export class TcpAnalyzer {
     // All time arithmetic stays inside a conversation: integer ns since its first packet, exact
     // for ~104 days whatever the absolute timestamps (STYLE §5); the parts are exact beyond.
     const nowSec = s.tsSec - conv.epochSec, nowSub = s.tsNsec - conv.epochNsec;
-    const nowNs = nowSec * 1_000_000_000 + nowSub;
+    const nowNs = nsOf(nowSec, nowSub);
     c.nowSec = nowSec; c.nowSub = nowSub; c.nowNs = nowNs;
 
     // Step 6: stream and completeness before this packet's update.

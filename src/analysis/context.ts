@@ -2,7 +2,7 @@
 import type { Conversation } from "./conversation.js";
 import { FlowState } from "./flow.js";
 import { DEFAULT_ANALYSIS_LIMITS, DEFAULT_ANALYSIS_OPTIONS, type AnalysisLimits, type AnalysisOptions } from "./options.js";
-import { AnalysisResult } from "./result.js";
+import { AnalysisResult, DOUBLE_FIELD } from "./result.js";
 import { newSegment, type TcpSegment } from "./segment.js";
 
 /** Everything a step of spec §6–7 reads or writes for the current packet. */
@@ -13,7 +13,7 @@ export class SeqContext {
   rev: FlowState = new FlowState();
   /** Packet time in ns since the conversation's epoch (its first packet), and the same as whole
    *  seconds + ns parts (exact however far; the ns rounds past ~104 days). */
-  nowNs = 0;
+  nowNs = DOUBLE_FIELD;
   nowSec = 0;
   nowSub = 0;
   /** Known TCP payload length (≥ 0) of the packet being analysed. */
@@ -27,7 +27,9 @@ export class SeqContext {
   /** Record the fired rules in `r.why` (AnalysisOptions.traces). */
   readonly traces: boolean;
   constructor(readonly r: AnalysisResult, readonly opts: AnalysisOptions = DEFAULT_ANALYSIS_OPTIONS,
-    readonly limits: AnalysisLimits = DEFAULT_ANALYSIS_LIMITS) { this.traces = opts.traces; }
+    readonly limits: AnalysisLimits = DEFAULT_ANALYSIS_LIMITS) {
+    this.traces = opts.traces; this.nowNs = 0;
+  }
   /** Set an analysis flag (creates the record). */
   flag(bit: number): void { this.r.flags |= bit; this.hasRecord = true; }
   /** A sequence number of this direction, as displayed. */

@@ -1,6 +1,7 @@
 /** Conversations and `tcp.stream` numbering (spec §2): an unordered endpoint pair, found by a
  *  symmetric numeric hash plus a tuple compare (STYLE §5), one generation per port reuse. */
 import { FlowState } from "./flow.js";
+import { nsOf } from "./ns.js";
 import type { TcpSegment } from "./segment.js";
 import { EndpointTracker } from "./states.js";
 
@@ -38,7 +39,7 @@ export class Conversation extends EndpointTracker {
   tsFirstNs = 0;
   prevSec = 0;
   prevSub = 0;
-  get tsPrevNs(): number { return this.prevSec * 1_000_000_000 + this.prevSub; }
+  get tsPrevNs(): number { return nsOf(this.prevSec, this.prevSub); }
   /** Capture time (seconds, ns) of the most recent pure SYN, and whether there was one (spec §7.2). */
   mruSynSec = 0;
   mruSynNsec = 0;
@@ -69,7 +70,7 @@ export class Conversation extends EndpointTracker {
 
   /** A capture time as integer ns since this conversation's epoch (may be negative). */
   nsSinceEpoch(tsSec: number, tsNsec: number): number {
-    return (tsSec - this.epochSec) * 1_000_000_000 + (tsNsec - this.epochNsec);
+    return nsOf(tsSec - this.epochSec, tsNsec - this.epochNsec);
   }
 
   /** Address of A as four uint32 words (allocates; not for the hot path). */
@@ -143,8 +144,8 @@ export function conversationHash(s: TcpSegment): number {
 /** The live conversation generations: a power-of-two bucket array indexed by the symmetric hash,
  *  chained through `Conversation.next` (a Map with uint32 keys boxes every key that is not a Smi). */
 export class ConversationTable {
-  #buckets: (Conversation | undefined)[] = new Array<Conversation | undefined>(1024).fill(undefined);
-  #mask = 1023;
+  #buckets: (Conversation | undefined)[] = [];
+  #mask = 0;
   #count = 0;
   #nextStream = 0;
   /** Closed generations, oldest first; a slot is emptied when its generation leaves the table early
@@ -156,7 +157,13 @@ export class ConversationTable {
    *  a generation lives long enough to leave the young generation of the GC, so allocating a
    *  new one per stream costs a promotion and an old-space collection later. */
   readonly #free: Conversation[] = [];
-  constructor(readonly maxClosed: number) {}
+  constructor(readonly maxClosed: number) {
+    // Stored a second time here, so that V8 sees fields that change: it embeds a field stored
+    // only once in optimized code as a constant, and the first #grow would then deoptimize
+    // observe() (compiled again: tens of ms).
+    this.#buckets = new Array<Conversation | undefined>(1024).fill(undefined);
+    this.#mask = 1023;
+  }
 
   /** Number of streams created so far (the next tcp.stream). */
   get streamCount(): number { return this.#nextStream; }

@@ -1,6 +1,7 @@
 /** Per-direction analysis state (spec §3). "0 means unknown" is literal for nextseq,
  *  maxseqtobeacked and lastack (spec §15 item 2). */
 import { FIN, MAX_SACK_BLOCKS_IN_HEADER, SYN, type TcpSegment } from "./segment.js";
+import { nsOf } from "./ns.js";
 
 /** Window scale: shift ≥ 0 once learned, WS_UNKNOWN before, WS_NOT_USED after a handshake without it (spec §5). */
 export const WS_UNKNOWN = -1;
@@ -94,7 +95,7 @@ export class FlowState extends UnackedList {
    *  (the parts give exact RTOs, rtt.ts), and the same in ns. */
   nextseqSec = 0;
   nextseqSub = 0;
-  get nextseqTimeNs(): number { return this.nextseqSec * 1_000_000_000 + this.nextseqSub; }
+  get nextseqTimeNs(): number { return nsOf(this.nextseqSec, this.nextseqSub); }
   /** Highest contiguous end sent (spec §6 K); 0 = unknown. */
   get maxSeqToBeAcked(): number { return this.#maxSeqToBeAcked >>> 0; }
   set maxSeqToBeAcked(v: number) { this.#maxSeqToBeAcked = v | 0; }
@@ -103,7 +104,7 @@ export class FlowState extends UnackedList {
   set lastAck(v: number) { this.#lastAck = v | 0; }
   lastAckSec = 0;
   lastAckSub = 0;
-  get lastAckTimeNs(): number { return this.lastAckSec * 1_000_000_000 + this.lastAckSub; }
+  get lastAckTimeNs(): number { return nsOf(this.lastAckSec, this.lastAckSub); }
   /** Duplicate-ACK counter (u32; parked at all-ones after an ACKed-unseen repeat, spec §6 G). */
   get dupAckNum(): number { return this.#dupAckNum >>> 0; }
   set dupAckNum(v: number) { this.#dupAckNum = v | 0; }

@@ -3,6 +3,14 @@
 import type { ConnectionPhase, EndpointEvent, EndpointState } from "./states.js";
 import { WhyList } from "./why.js";
 
+/** The first value of a number field that will hold numbers beyond the 32-bit integers (uint32
+ *  sequence numbers, ns, values read from a double array). V8 gives a field the representation
+ *  of its first value: a small-integer field that later takes a double moves every object of its
+ *  class to a new hidden class, and every function optimized for the old one deoptimizes and is
+ *  compiled again (observe() and its callees are large: tens of ms of compile each time). −0 is
+ *  a double; the constructors store 0 over it at once (the field stays a double field). */
+export const DOUBLE_FIELD = -0;
+
 /** Per-packet output of `TcpAnalyzer.observe`. "present" booleans mirror tshark's field presence. */
 export class AnalysisResult {
   /** frame.number of the segment. */
@@ -16,58 +24,58 @@ export class AnalysisResult {
   /** tcp.len, or −1 when unknown (short segment, ICMP-quoted header). */
   seglen = -1;
   /** tcp.seq as shown (relative when relative numbering applies, else raw). */
-  seq = 0;
+  seq = DOUBLE_FIELD;
   /** tcp.ack as shown (relative only with the ACK flag, spec §4.2); absent with a bogus header. */
-  ack = 0;
+  ack = DOUBLE_FIELD;
   ackPresent = false;
   /** tcp.nxtseq (seq + len, +1 for SYN/FIN); present when seglen is known and the header is valid. */
-  nxtseq = 0;
+  nxtseq = DOUBLE_FIELD;
   nxtseqPresent = false;
   /** Bases used for relative numbers of this direction (seq) and the other one (ack, SACK edges). */
-  seqBase = 0;
-  ackBase = 0;
+  seqBase = DOUBLE_FIELD;
+  ackBase = DOUBLE_FIELD;
   /** Relative numbers apply to this packet (both prefs on and seglen known). */
   relative = false;
   /** tcp.window_size (scaled) and tcp.window_size_value (raw); absent with a bogus header. */
-  windowSize = 0;
+  windowSize = DOUBLE_FIELD;
   windowPresent = false;
   /** tcp.window_size_scalefactor: multiplier, −1 unknown, −2 not used; absent on SYNs. */
-  scaleFactor = 0;
+  scaleFactor = DOUBLE_FIELD;
   scaleFactorPresent = false;
   /** tcp.time_relative / tcp.time_delta in integer ns (may be negative if timestamps go back). */
-  timeRelativeNs = 0;
-  timeDeltaNs = 0;
+  timeRelativeNs = DOUBLE_FIELD;
+  timeDeltaNs = DOUBLE_FIELD;
   timePresent = false;
   /** tcp.analysis present: the packet has an analysis record and its output was not lost. */
   analysisPresent = false;
   /** Analysis flag bits (A_* in flags.ts); only meaningful when analysisPresent. */
   flags = 0;
   /** tcp.analysis.acks_frame (0 = absent) and tcp.analysis.ack_rtt in ns (0 = absent). */
-  acksFrame = 0;
-  ackRttNs = 0;
+  acksFrame = DOUBLE_FIELD;
+  ackRttNs = DOUBLE_FIELD;
   /** The same ack RTT as seconds + ns parts (any signs), exact however long: ackRttNs rounds past
    *  2^53 ns (~104 days). Meaningful when ackRttNs ≠ 0. */
-  ackRttSec = 0;
-  ackRttSubNs = 0;
+  ackRttSec = DOUBLE_FIELD;
+  ackRttSubNs = DOUBLE_FIELD;
   /** tcp.analysis.initial_rtt in ns (0 = absent). */
-  initialRttNs = 0;
+  initialRttNs = DOUBLE_FIELD;
   /** The same iRTT as seconds + ns parts (any signs), exact however long: initialRttNs rounds past
    *  2^53 ns (~104 days). Meaningful when initialRttNs ≠ 0. */
-  initialRttSec = 0;
-  initialRttSubNs = 0;
+  initialRttSec = DOUBLE_FIELD;
+  initialRttSubNs = DOUBLE_FIELD;
   /** tcp.analysis.bytes_in_flight and push_bytes_sent; present when bytesInFlight ≠ 0. */
-  bytesInFlight = 0;
-  pushBytesSent = 0;
+  bytesInFlight = DOUBLE_FIELD;
+  pushBytesSent = DOUBLE_FIELD;
   /** tcp.analysis.duplicate_ack_num / _frame (present when num ≠ 0). */
   dupAckNum = 0;
   dupAckFrame = 0;
   /** tcp.analysis.rto in ns and rto_frame (present when rto ≠ 0). */
-  rtoNs = 0;
-  rtoFrame = 0;
+  rtoNs = DOUBLE_FIELD;
+  rtoFrame = DOUBLE_FIELD;
   /** The same RTO as seconds + ns parts (any signs), exact however long (see initialRttSec).
    *  Meaningful when rtoNs ≠ 0. */
-  rtoSec = 0;
-  rtoSubNs = 0;
+  rtoSec = DOUBLE_FIELD;
+  rtoSubNs = DOUBLE_FIELD;
   /** The analysis ran but its output is lost (truncated options or bogus header, spec §11.1, §12.2). */
   outputSuppressed = false;
   /** Rules that fired, in evaluation order, with the values compared. */
@@ -86,6 +94,8 @@ export class AnalysisResult {
   statesPresent = false;
   /** Phase of the connection this packet belongs to; "none" when statesPresent is false. */
   phase: ConnectionPhase | "none" = "none";
+
+  constructor() { this.clear(); }
 
   /** Back to "nothing known" for the next packet. */
   clear(): void {

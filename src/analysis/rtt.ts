@@ -4,6 +4,7 @@ import type { SeqContext } from "./context.js";
 import type { Conversation } from "./conversation.js";
 import { ACK, SYN, type TcpSegment } from "./segment.js";
 import { seqGt, seqLt } from "./seq.js";
+import { nsOf } from "./ns.js";
 
 /** Seconds beyond which a time in ns no longer fits a double exactly (2^53 ns). */
 export const EXACT_SEC = 9_000_000;
@@ -29,7 +30,7 @@ export function computeRto(c: SeqContext): void {
 
 /** rtoNs and its exact parts from a seconds + ns difference (near: 0 s + all ns, as ackRtt). */
 function setRto(c: SeqContext, sec: number, sub: number): void {
-  const ns = sec * 1_000_000_000 + sub;
+  const ns = nsOf(sec, sub);
   c.r.rtoNs = ns;
   if (sec < EXACT_SEC && sec > -EXACT_SEC) { c.r.rtoSec = 0; c.r.rtoSubNs = ns; }
   else { c.r.rtoSec = sec; c.r.rtoSubNs = sub; }
@@ -82,7 +83,7 @@ export function acknowledge(c: SeqContext): void {
 export function captureInitialRtt(conv: Conversation, s: TcpSegment): void {
   if ((s.flags & (SYN | ACK)) !== ACK || conv.irttNs !== 0 || !conv.mruSynSet) return;
   const sec = s.tsSec - conv.mruSynSec, sub = s.tsNsec - conv.mruSynNsec;
-  const ns = sec * 1_000_000_000 + sub;
+  const ns = nsOf(sec, sub);
   conv.irttNs = ns;
   if (sec < EXACT_SEC && sec > -EXACT_SEC) { conv.irttSec = 0; conv.irttSubNs = ns; }
   else { conv.irttSec = sec; conv.irttSubNs = sub; }

@@ -69,15 +69,18 @@ export const MAX_SACK_BLOCKS_IN_HEADER = 4;
 
 /** A blank segment (IPv4, all zero, seglen 0). Allocate once, refill per packet. */
 export function newSegment(): TcpSegment {
-  return {
+  // seqRaw and ackRaw are uint32: double fields from the start (see DOUBLE_FIELD in result.ts).
+  const s: TcpSegment = {
     frame: 0, tsSec: 0, tsNsec: 0, family: 4,
     srcAddr: new Uint32Array(4), dstAddr: new Uint32Array(4), srcPort: 0, dstPort: 0,
-    seqRaw: 0, ackRaw: 0, flags: 0, windowRaw: 0, seglen: 0,
+    seqRaw: -0, ackRaw: -0, flags: 0, windowRaw: 0, seglen: 0,
     headerBogus: false, optionsTruncated: false, icmpQuoted: false,
     mss: -1, wsShift: -1, sackPerm: false, sackCount: 0,
     sackLeft: new Uint32Array(MAX_SACK_BLOCKS_IN_HEADER), sackRight: new Uint32Array(MAX_SACK_BLOCKS_IN_HEADER),
     hasTimestamps: false,
   };
+  s.seqRaw = 0; s.ackRaw = 0;
+  return s;
 }
 
 /** Reset the per-packet option facts and problem markers (addresses and numbers are overwritten anyway). */
