@@ -578,15 +578,24 @@ export class FieldRows {
       if (d === 0) {
         const v = vals[c]!, k = v.length;
         if (k === 0) continue;
-        // Plain numbers (option values, stream numbers, …) with a one-byte aggregator: in place too.
-        if (WRITE_KIND[c] === W_NUM && agg >= 0 && occurrence === "a" && k <= 64) {
+        // Plain numbers (option values, stream numbers, …) and ns durations (times, RTTs) with a
+        // one-byte aggregator: in place too.
+        const wk = WRITE_KIND[c]!;
+        if ((wk === W_NUM || wk === W_NS) && agg >= 0 && occurrence === "a" && k <= 64) {
           let plain = true;
-          for (let x = 0; x < k; x++) { const y = v[x]; if (typeof y !== "number" || !(y >= 0 && y <= 0xffffffff) || Math.floor(y) !== y) { plain = false; break; } }
+          for (let x = 0; x < k; x++) {
+            const y = v[x];
+            if (typeof y !== "number" || !(y >= 0 && y <= (wk === W_NUM ? 0xffffffff : 0x1fffffffffffff)) || Math.floor(y) !== y) { plain = false; break; }
+          }
           if (plain) {
-            if (o + k * 12 + 2 > b.length) { out.len = o; out.ensure(k * 12 + 2 + (n - i) * 50); b = out.buf; }
+            if (o + k * 24 + 2 > b.length) { out.len = o; out.ensure(k * 24 + 2 + (n - i) * 50); b = out.buf; }
             if (q !== 0) b[o++] = q;
-            o = putUint(b, o, v[0] as number);
-            for (let x = 1; x < k; x++) { b[o++] = agg; o = putUint(b, o, v[x] as number); }
+            for (let x = 0; x < k; x++) {
+              if (x > 0) b[o++] = agg;
+              const y = v[x] as number;
+              if (wk === W_NUM) o = putUint(b, o, y);
+              else { const sec = Math.floor(y / 1e9); o = putUint(b, o, sec); b[o++] = 46; o = putDigits(b, o, y - sec * 1e9, 9); }
+            }
             if (q !== 0) b[o++] = q;
             continue;
           }
