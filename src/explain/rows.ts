@@ -463,7 +463,7 @@ export class FieldRows {
       const t = frame.tcp[i]!;
       if (!this.#fillSegment(frame, t, rec, true)) continue;
       const r = this.analyzer.observe(this.#seg);
-      this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash, rec);
+      this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!, rec);
       this.#times(r, rec, false);
       // #tcpLayer records a FIN's side (for "initiates"/"undergoes" the close) on this path only.
       if (!this.#seg.headerBogus && (t.fields & TcpField.flags) !== 0 && (t.flags & FIN) !== 0) this.#finPassive(frame, t, r);
@@ -873,7 +873,7 @@ export class FieldRows {
     const src = this.#source;
     const r = this.#analyseOn && this.#fillSegment(frame, t, rec, src === undefined)
       ? (src === undefined ? this.analyzer.observe(this.#seg) : src.next(rec.index)) : undefined;
-    if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash, rec);
+    if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!, rec);
     const fl = t.fields, flags = t.flags;
     const problems = t.problems.length !== 0;
     const bogus = r !== undefined ? this.#seg.headerBogus : problems && t.problems.includes("tcp.bogus_header_length");
@@ -1037,12 +1037,12 @@ export class FieldRows {
   #putIf(emit: boolean, f: number, v: string | number): void { if (emit && this.#want[f] === 1) this.#vals[f]!.push(v); }
 
   /** First sight of a stream: its first timestamp and its A side (streams are numbered in order). */
-  #streamSeen(k: number, srcPort: number, srcHash: number, rec: CaptureRecord): void {
+  #streamSeen(k: number, srcPort: number, ip: IpLayer, rec: CaptureRecord): void {
     if (!this.#streamsOn) return;
     const st = this.#streams;
     if (!st.ensure(k)) return;
     st.firstSec[k] = rec.tsSec; st.firstNs[k] = rec.tsNsec; st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec;
-    st.portA[k] = srcPort; st.hashA[k] = srcHash; st.fin[k] = 0;
+    st.portA[k] = srcPort; st.hashA[k] = ip.srcHash; st.fin[k] = 0;
   }
 
   /** tcp.time_relative / tcp.time_delta from sec + ns pairs kept per stream (exact over any span). */

@@ -237,7 +237,7 @@ export function writeSummaryLine(out: ByteOut, c: FrameContext): void {
 /** The protocol column of a TCP frame is plain "TCP" (no MPTCP option, not inside GTP-U). */
 function plainTcp(f: DecodedFrame): boolean {
   const t = f.tcp[0]!;
-  if (t.optionsCaptured !== 0 && hasOption(t.bytes, t.optionsOffset, t.optionsCaptured, 30)) return false;
+  if (t.optionsCaptured !== 0 && hasOption(t.source, t.sourceBase + t.optionsOffset, t.optionsCaptured, 30)) return false;
   for (let i = 0; i < f.ipCount; i++) if (f.ip[i]!.encap === "gtpu") return false;
   return true;
 }
