@@ -201,6 +201,24 @@ function putFlagsHex(b: Uint8Array, o: number, flags: number): number {
   return o + 6;
 }
 
+/** One TCP header's value of direct kind `d` (D_SRCPORT…D_URGENT) at `o` of `b` (≤ 36 bytes). */
+function putTcpDirect(b: Uint8Array, o: number, t: TcpLayer, d: number): number {
+  switch (d) {
+    case D_SRCPORT: return putUint(b, o, t.srcPort);
+    case D_DSTPORT: return putUint(b, o, t.dstPort);
+    case D_LEN: if (t.seglen >= 0) return putUint(b, o, t.seglen); b[o] = 45; return putUint(b, o + 1, -t.seglen);
+    case D_SEQRAW: return putUint(b, o, t.seqRaw);
+    case D_ACKRAW: return putUint(b, o, t.ackRaw);
+    case D_HDRLEN: return putUint(b, o, t.headerLength);
+    case D_FLAGS: return putFlagsHex(b, o, t.flags);
+    case D_FLAGSSTR: { const s = flagsStrBytes(t.flags); for (let x = 0; x < s.length; x++) b[o++] = s[x]!; return o; }
+    case D_WIN: return putUint(b, o, t.windowRaw);
+    // Unverified (2): direct only with tcp.check_checksum off.
+    case D_CHECKSUM: b[o] = 50; return o + 1;
+    default: return putUint(b, o, t.urgent);
+  }
+}
+
 /** formatNs(ns) written into `out`. */
 function writeNs(out: ByteOut, ns: number): void {
   if (ns < 0) { out.byte(45); ns = -ns; }
@@ -626,18 +644,7 @@ export class FieldRows {
         case D_IP4_DST: o = putIpv4(b, o, l.dst4); break;
         case D_IP6_SRC: o = putIpv6(b, o, l.src, 0); break;
         case D_IP6_DST: o = putIpv6(b, o, l.dst, 0); break;
-        case D_SRCPORT: o = putUint(b, o, t.srcPort); break;
-        case D_DSTPORT: o = putUint(b, o, t.dstPort); break;
-        case D_LEN: if (t.seglen >= 0) o = putUint(b, o, t.seglen); else { out.len = o; out.num(t.seglen); o = out.len; } break;
-        case D_SEQRAW: o = putUint(b, o, t.seqRaw); break;
-        case D_ACKRAW: o = putUint(b, o, t.ackRaw); break;
-        case D_HDRLEN: o = putUint(b, o, t.headerLength); break;
-        case D_FLAGS: o = putFlagsHex(b, o, t.flags); break;
-        case D_FLAGSSTR: { const s = flagsStrBytes(t.flags); for (let x = 0; x < s.length; x++) b[o++] = s[x]!; break; }
-        case D_WIN: o = putUint(b, o, t.windowRaw); break;
-        // Unverified (2): direct only with tcp.check_checksum off.
-        case D_CHECKSUM: b[o++] = 50; break;
-        default: o = putUint(b, o, t.urgent);
+        default: o = putTcpDirect(b, o, t, d);
       }
       if (q !== 0) b[o++] = q;
     }
@@ -719,20 +726,7 @@ export class FieldRows {
             if (agg >= 0) b[o++] = agg;
             else { out.len = o; out.str(aggregator); out.ensure((to - j) * 50 + 2); b = out.buf; o = out.len; }
           }
-          switch (d) {
-            case D_SRCPORT: o = putUint(b, o, t.srcPort); break;
-            case D_DSTPORT: o = putUint(b, o, t.dstPort); break;
-            case D_LEN: if (t.seglen >= 0) o = putUint(b, o, t.seglen); else { out.len = o; out.num(t.seglen); b = out.buf; o = out.len; } break;
-            case D_SEQRAW: o = putUint(b, o, t.seqRaw); break;
-            case D_ACKRAW: o = putUint(b, o, t.ackRaw); break;
-            case D_HDRLEN: o = putUint(b, o, t.headerLength); break;
-            case D_FLAGS: o = putFlagsHex(b, o, t.flags); break;
-            case D_FLAGSSTR: { const s = flagsStrBytes(t.flags); for (let x = 0; x < s.length; x++) b[o++] = s[x]!; break; }
-            case D_WIN: o = putUint(b, o, t.windowRaw); break;
-            // Unverified (2): direct only with tcp.check_checksum off.
-            case D_CHECKSUM: b[o++] = 50; break;
-            default: o = putUint(b, o, t.urgent);
-          }
+          o = putTcpDirect(b, o, t, d);
         }
         j++;
       }
