@@ -26,9 +26,11 @@ export class SeqContext {
   unackedDropped = 0;
   /** Record the fired rules in `r.why` (AnalysisOptions.traces). */
   readonly traces: boolean;
+  /** Take the common-case shortcuts (AnalysisOptions.fastPaths). */
+  readonly fastPaths: boolean;
   constructor(readonly r: AnalysisResult, readonly opts: AnalysisOptions = DEFAULT_ANALYSIS_OPTIONS,
     readonly limits: AnalysisLimits = DEFAULT_ANALYSIS_LIMITS) {
-    this.traces = opts.traces; this.nowNs = 0;
+    this.traces = opts.traces; this.fastPaths = opts.fastPaths; this.nowNs = 0;
   }
   /** Set an analysis flag (creates the record). */
   flag(bit: number): void { this.r.flags |= bit; this.hasRecord = true; }

@@ -18,6 +18,10 @@ export interface AnalysisOptions {
    *  `AnalysisResult.why`. Off, `why` stays empty and nothing else changes (faster when no one
    *  reads the traces: `-T fields`, summaries). */
   readonly traces: boolean;
+  /** Not a tshark preference: take the shortcuts for the common shapes of segment (an in-order
+   *  data segment, a pure ACK that moves the ack, a known conversation found again). Off, every
+   *  rule is evaluated one by one; the output is the same (test/analysis/fast-path.test.ts). */
+  readonly fastPaths: boolean;
 }
 
 /** tshark 4.0.17 defaults (spec §13). */
@@ -30,6 +34,7 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = Object.freeze({
   defaultWindowScaling: -1,
   fastRetransmissionSupersedesOoo: true,
   traces: true,
+  fastPaths: true,
 });
 
 /** Bounds on retained state (STYLE §6). Hitting one counts an anomaly; it never throws or grows. */

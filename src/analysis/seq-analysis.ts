@@ -171,21 +171,27 @@ function outOfOrder(c: SeqContext, notAdvanced: boolean): boolean {
   return true;
 }
 
+/** H1. Spurious retransmission: data the peer has already acknowledged. */
+function spuriousRetransmission(c: SeqContext): boolean {
+  const { s, rev } = c;
+  const seglen = c.seglen;
+  if (seglen <= 0 || rev.lastAck === 0 || !seqLe(seqAdd(s.seqRaw, seglen), rev.lastAck)) return false;
+  c.flag(A_SPURIOUS_RETRANSMISSION);
+  if (c.traces) c.r.why.add(WHY.spuriousRetransmission, c.relFwd(s.seqRaw), seglen, c.relFwd(rev.lastAck));
+  return true;
+}
+
 /** H. The retransmission family: at most one of spurious, fast, out-of-order, plain. Called for
  *  segments with data, SYN or FIN. */
 function retransmissionFamily(c: SeqContext): void {
-  const { s, fwd, rev } = c;
+  const { s, fwd } = c;
   const seglen = c.seglen;
   let notAdvanced = fwd.nextseq !== 0 && seqLt(s.seqRaw, fwd.nextseq);
   // A keep-alive is never any kind of retransmission (spec §15 item 10).
   if ((c.r.flags & A_KEEP_ALIVE) !== 0) return;
   // A previous 1-byte probe may have been dropped by the receiver.
   if (seglen > 1 && s.seqRaw === seqAdd(fwd.nextseq, -1)) notAdvanced = false;
-  if (seglen > 0 && rev.lastAck !== 0 && seqLe(seqAdd(s.seqRaw, seglen), rev.lastAck)) {
-    c.flag(A_SPURIOUS_RETRANSMISSION);
-    if (c.traces) c.r.why.add(WHY.spuriousRetransmission, c.relFwd(s.seqRaw), seglen, c.relFwd(rev.lastAck));
-    return;
-  }
+  if (spuriousRetransmission(c)) return;
   if (c.opts.fastRetransmissionSupersedesOoo) {
     if (fastRetransmission(c, notAdvanced) || outOfOrder(c, notAdvanced)) return;
   } else if (outOfOrder(c, notAdvanced) || fastRetransmission(c, notAdvanced)) return;
@@ -202,8 +208,15 @@ export function analyzeSequence(c: SeqContext): void {
   const seglen = c.seglen;
   // A. Any ACK re-enables bytes in flight for the other direction.
   if ((s.flags & ACK) !== 0) rev.validBif = true;
+  // The common shapes, without SYN, FIN or RST, with a non-zero window, at seq = nextseq: more
+  // than one byte of data, or no data and a new ack. Then B, C, D, D2, D3, D5, D6 and E cannot
+  // fire (1 byte, a zero window, a seq off nextseq or the same ack is what they need), nor any
+  // of H but its spurious test (seq = nextseq is no retransmission, fast or out of order).
+  const inOrder = c.fastPaths && (s.flags & SFR) === 0 && s.windowRaw !== 0 && s.seqRaw === fwd.nextseq
+    && (seglen > 1 || (seglen === 0 && s.ackRaw !== fwd.lastAck));
   // B–E.
-  forwardChecks(c);
+  if (!inOrder) forwardChecks(c);
+  else if (seglen > 0) windowFull(c);
   // F. An ack change restarts the dup-ACK count.
   if (s.ackRaw !== fwd.lastAck) { fwd.lastNonDupAck = s.frame; fwd.dupAckNum = 0; }
   // G. The ack is beyond the highest contiguous seq seen from the peer (tested here: the call
@@ -211,7 +224,8 @@ export function analyzeSequence(c: SeqContext): void {
   if ((s.flags & ACK) !== 0 && rev.maxSeqToBeAcked !== 0 && seqGt(s.ackRaw, rev.maxSeqToBeAcked)) ackedUnseen(c);
   // H. Only a segment with data, SYN or FIN can be any kind of retransmission.
   const synFin = (s.flags & (SYN | FIN)) !== 0;
-  if (seglen > 0 || synFin) retransmissionFamily(c);
+  if (!inOrder) { if (seglen > 0 || synFin) retransmissionFamily(c); }
+  else if (seglen > 0) spuriousRetransmission(c);
   // I. Remember segments that occupy sequence space (capped, spec §6.2).
   let end = seqAdd(s.seqRaw, seglen);
   if (seglen > 0 || synFin) {
