@@ -21,11 +21,24 @@ import { openCaptureFile } from "../../capture/node.js";
 import { DecodedFrame, FrameDecoder, MAX_TCP_LAYERS } from "../../decode/index.js";
 import { AnalysisResult, newSegment, TcpAnalyzer } from "../../analysis/index.js";
 import { segmentFromDecoded } from "../../analysis/from-decoded.js";
-import { formatHexDump } from "../../explain/hexdump.js";
 import { addressLayer, destinationText, formatRelativeTime, hasOption, sourceText, formatSummaryLine, otherColumns, tcpProtocol, timeDigits }
   from "../../explain/summary.js";
-import { renderDetailsTree, buildDetailsTree } from "../../explain/tree.js";
-import { formatJsonPairs, toJsonPacket, toNdjsonPacket } from "../../explain/json.js";
+// The -V tree, -x dump and JSON renderers are loaded when asked for (loadRenderers): plain summary
+// lines and -T fields start without them.
+type Renderers = typeof import("../../explain/tree.js") & typeof import("../../explain/json.js")
+  & typeof import("../../explain/hexdump.js");
+let renderers: Renderers | undefined;
+/** Loads the -V / -x / JSON renderers (once); PacketPrinter needs them for those formats. */
+export async function loadRenderers(): Promise<void> {
+  if (renderers !== undefined) return;
+  const [tree, json, hex] = await Promise.all([import("../../explain/tree.js"), import("../../explain/json.js"),
+    import("../../explain/hexdump.js")]);
+  renderers = { ...tree, ...json, ...hex };
+}
+function need(): Renderers {
+  if (renderers === undefined) throw new Error("loadRenderers() first");
+  return renderers;
+}
 import { FieldRows, type ReadPreferences } from "../../explain/rows.js";
 import { ByteOut, putDigits, putIpv4, putIpv6, putUint } from "../../explain/bytes-out.js";
 import { CliError } from "../errors.js";
@@ -277,14 +290,16 @@ export class PacketPrinter {
   packet(c: FrameContext): void {
     const o = this.#opts;
     if (o.format === "json") {
-      this.#write((this.#count === 0 ? "[\n  " : ",\n  ") + formatJsonPairs(toJsonPacket(c), 1));
+      const r = need();
+      this.#write((this.#count === 0 ? "[\n  " : ",\n  ") + r.formatJsonPairs(r.toJsonPacket(c), 1));
     } else if (o.format === "ndjson") {
-      this.#write(JSON.stringify(toNdjsonPacket(c)) + "\n");
+      this.#write(JSON.stringify(need().toNdjsonPacket(c)) + "\n");
     } else if (o.details) {
-      this.#write(renderDetailsTree(buildDetailsTree(c)));
-      this.#write(o.hex ? "\n" + formatHexDump(c.frame) : "\n");
+      const r = need();
+      this.#write(r.renderDetailsTree(r.buildDetailsTree(c)));
+      this.#write(o.hex ? "\n" + r.formatHexDump(c.frame) : "\n");
     } else if (o.hex) {
-      this.#write(formatHexDump(c.frame));
+      this.#write(need().formatHexDump(c.frame));
     } else if (this.#sink !== undefined) {
       writeSummaryLine(this.#sink, c);
     } else {
@@ -442,6 +457,7 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
   const counted = async function* (chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     for await (const c of chunks) { bytesRead += c.length; yield c; }
   };
+  if (o.details === true || o.hex === true || (o.format !== undefined && o.format !== "text")) await loadRenderers();
   const reader = readCapture(counted(openCaptureFile(o.path)));
   // Summary lines and the hex dump need only the Info pass's decoded frame; -V and JSON read the results.
   const pipe = new ReadPipeline(true, o.details === true || (o.format !== undefined && o.format !== "text"), o.prefs);

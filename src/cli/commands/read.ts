@@ -4,8 +4,8 @@ import { openCaptureFile } from "../../capture/node.js";
 import type { AnalysisOptions } from "../../analysis/index.js";
 import { readOutputCommand, summaryRenderer } from "./read-output.js";
 import { flushToStdout, type FrameRenderer, type RendererSpec, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
-import { FieldRows, UnknownFieldError, type FieldsFormat, type ReadPreferences } from "../../explain/index.js";
-import { compileRowFilter, type RowFilterField } from "../../explain/rows.js";
+import { compileRowFilter, FieldRows, type FieldsFormat, type ReadPreferences, type RowFilterField, UnknownFieldError }
+  from "../../explain/rows.js";
 import { ByteOut } from "../../explain/bytes-out.js";
 import { formatFilterError, type DisplayFilter } from "../../explain/filter/index.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
