@@ -195,6 +195,12 @@ export function putUint(b: Uint8Array, o: number, n: number): number {
   return o + digits;
 }
 
+/** The bytes of `src` (short: copied byte by byte). */
+export function putBytes(b: Uint8Array, o: number, src: Uint8Array): number {
+  for (let i = 0, n = src.length; i < n; i++) b[o++] = src[i]!;
+  return o;
+}
+
 /** Exactly `width` decimal digits of a non-negative integer below 10^width (zero-padded). */
 export function putDigits(b: Uint8Array, o: number, n: number, width: number): number {
   let i = o + width;

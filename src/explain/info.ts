@@ -25,9 +25,11 @@ export function infoFlags(flags: number): string {
 }
 
 /** `infoFlags(flags)` written into `out` (ASCII). */
-export function infoFlagsTo(out: ByteOut, flags: number): void {
+export function infoFlagsTo(out: ByteOut, flags: number): void { out.ascii(infoFlagsBytes(flags)); }
+/** infoFlagsTo's bytes (ASCII, at most 60). */
+export function infoFlagsBytes(flags: number): Uint8Array {
   const f = flags & 0xfff;
-  out.ascii(flagBytes[f] ??= asciiBytes(infoFlags(f)));
+  return flagBytes[f] ??= asciiBytes(infoFlags(f));
 }
 /** ` [SYN, ACK]` … as bytes, per 12-bit flag value (made on first use; the texts are ASCII). */
 const flagBytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(4096);

@@ -13,8 +13,8 @@ import {
 } from "../analysis/index.js";
 import { addAnalysisExperts, addExpert, ExpertList, Group, optionName, Severity, TcpExpert } from "./expert.js";
 import { FIELD_NAMES, FIELDS, fieldId, type FieldName } from "./fields.js";
-import { asciiBytes, ByteOut, putDigits, putIpv4, putIpv6, putUint } from "./bytes-out.js";
-import { analysisTagsTo, icmpInfo, infoFlagsTo } from "./info.js";
+import { asciiBytes, ByteOut, putBytes, putDigits, putIpv4, putIpv6, putUint } from "./bytes-out.js";
+import { analysisTagsTo, icmpInfo, infoFlagsBytes } from "./info.js";
 import { compileFilter, type CompileResult, type DisplayFilter, type FilterFieldInfo, type FilterFields,
   type FilterFrame, type FilterValue } from "./filter/index.js";
 import { textFilterFields } from "./filter/adapter.js";
@@ -402,15 +402,17 @@ export class FieldRows {
   }
   /** Appends the Info column of the last frame (as `info`, UTF-8) to `out`, making no string. */
   infoTo(out: ByteOut): void { out.append(this.#infoTags); out.append(this.#infoBody); }
-  /** Bytes of the Info column of the last frame (what `infoTo` writes). */
-  get infoLength(): number { return this.#infoTags.len + this.#infoBody.len; }
-  /** infoTo at `o` of `b`, where the caller made `infoLength` bytes of room; returns the new end. */
+  /** Room `putInfo` needs: the capacity of the two Info buffers (it copies them whole). */
+  get infoRoom(): number { return this.#infoTags.buf.length + this.#infoBody.buf.length; }
+  /** infoTo at `o` of `b`, where the caller made `infoRoom` bytes of room; returns the new end.
+   *  Each buffer is copied whole by one set() (a native copy of ~0.5 KiB costs less than a
+   *  byte loop over the ~60 bytes used); the bytes past the Info are left for the caller to
+   *  overwrite. */
   putInfo(b: Uint8Array, o: number): number {
     const t = this.#infoTags, m = this.#infoBody;
-    const tb = t.buf, mb = m.buf;
-    for (let i = 0, n = t.len; i < n; i++) b[o++] = tb[i]!;
-    for (let i = 0, n = m.len; i < n; i++) b[o++] = mb[i]!;
-    return o;
+    if (t.len !== 0) { b.set(t.buf, o); o += t.len; }
+    b.set(m.buf, o);
+    return o + m.len;
   }
   /** The Info column of the last frame is empty. */
   get infoEmpty(): boolean { return this.#infoTags.len === 0 && this.#infoBody.len === 0; }
@@ -915,12 +917,19 @@ export class FieldRows {
     if (ib !== null) { ib.reset(); this.#infoTags.reset(); this.#infoText = undefined; }
     const winShown = r !== undefined && r.windowPresent ? r.windowSize : t.windowRaw;
     if (ib !== null && t.capturedLength >= 4) {
-      ib.uint(t.srcPort); ib.arrow(); ib.uint(t.dstPort);
+      // "sport → dport [FLAGS] Seq=… Ack=… Win=…" through one cursor (≤ 160 bytes; the flag text ≤ 64).
+      if (ib.len + 160 > ib.buf.length) ib.ensure(160);
+      const b = ib.buf;
+      let o = putUint(b, ib.len, t.srcPort);
+      b[o] = 32; b[o + 1] = 0xe2; b[o + 2] = 0x86; b[o + 3] = 0x92; b[o + 4] = 32; o += 5;
+      o = putUint(b, o, t.dstPort);
       if ((fl & TcpField.flags) !== 0 || bogus) {
-        infoFlagsTo(ib, flags); ib.ascii(T_SEQ); ib.uint(r !== undefined ? r.seq : t.seqRaw);
-        if ((flags & ACK) !== 0) { ib.ascii(T_ACK); ib.uint(r !== undefined ? r.ack : t.ackRaw); }
-        ib.ascii(T_WIN); ib.uint(winShown);
+        o = putBytes(b, o, infoFlagsBytes(flags));
+        o = putBytes(b, o, T_SEQ); o = putUint(b, o, r !== undefined ? r.seq : t.seqRaw);
+        if ((flags & ACK) !== 0) { o = putBytes(b, o, T_ACK); o = putUint(b, o, r !== undefined ? r.ack : t.ackRaw); }
+        o = putBytes(b, o, T_WIN); o = putUint(b, o, winShown);
       }
+      ib.len = o;
     }
     if (bogus) {
       if (r !== undefined) this.#times(r, rec, false);
@@ -957,7 +966,10 @@ export class FieldRows {
     }
     if ((flags & URG) !== 0) { if (ib !== null) { ib.ascii(T_URG); ib.uint(t.urgent); } }
     else if (t.urgent !== 0) addExpert(ex, TcpExpert.urgentNonzero);
-    if (ib !== null && t.seglen >= 0 && (fl & TcpField.len) !== 0) { ib.ascii(T_LEN); ib.uint(t.seglen); }
+    if (ib !== null && t.seglen >= 0 && (fl & TcpField.len) !== 0) {
+      if (ib.len + 24 > ib.buf.length) ib.ensure(24);
+      ib.len = putUint(ib.buf, putBytes(ib.buf, ib.len, T_LEN), t.seglen);
+    }
 
     // Options (spec §11).
     let optEnd = OPT_OK;

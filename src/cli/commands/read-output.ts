@@ -207,8 +207,9 @@ export function writeSummaryLine(out: ByteOut, c: FrameContext): void {
     out.str(summaryLine(c)); out.byte(10); return;
   }
   // %5u %10s %12s → %-12s %s %u %s (formatSummaryLine, formatRelativeTime), through one cursor:
-  // the fixed part is at most ~160 bytes (two 45-byte IPv6 addresses, a protocol name), then Info.
-  const room = 192 + rows!.infoLength;
+  // the fixed part is at most ~160 bytes (two 45-byte IPv6 addresses, a protocol name), then Info
+  // (FieldRows.putInfo copies its buffers whole: infoRoom).
+  const room = 192 + rows!.infoRoom;
   if (out.len + room > out.buf.length) out.ensure(room);
   const b = out.buf;
   let o = out.len;
@@ -239,7 +240,7 @@ export function writeSummaryLine(out: ByteOut, c: FrameContext): void {
   }
   b[o++] = 32;
   if (plainTcp(f)) { b[o] = 84; b[o + 1] = 67; b[o + 2] = 80; o += 3; }
-  else { out.len = o; out.str(tcpProtocol(f)); o = out.len; out.ensure(32 + rows!.infoLength); }
+  else { out.len = o; out.str(tcpProtocol(f)); o = out.len; out.ensure(32 + rows!.infoRoom); }
   const bb = out.buf;
   bb[o++] = 32; o = putUint(bb, o, rec.originalLength); bb[o++] = 32;
   o = rows!.putInfo(bb, o);
