@@ -1177,7 +1177,7 @@ export class FieldRows {
           break;
         case 3:
           if (!bad) {
-            const shift = b[o]!, mult = 2 ** (shift > 14 ? 14 : shift);
+            const shift = b[o]!, mult = 1 << (shift > 14 ? 14 : shift);
             s.wsShift = shift; this.#putIf(emit, F.wsShift, shift); this.#putIf(emit, F.wsMult, mult);
             if (txt) { ib.ascii(T_WS); ib.uint(mult); }
             if (emit && shift > 14) addExpert(ex, TcpExpert.wscaleInvalid);
