@@ -367,12 +367,20 @@ export class FieldRows {
     this.#analyseOn = this.#used.some((id) => PACKET_ONLY_FIELD[id] !== 1);
     this.#optionsOn = this.#infoOn || this.#experts.on || OPTION_FIELDS.some((id) => w[id] === 1);
     this.#streamsOn = this.#experts.on || w[F.timeRel] === 1 || w[F.timeDelta] === 1;
+    this.#earlyTokens = this.#infoOn && !this.#experts.on && !OPTION_FIELDS.some((id) => w[id] === 1);
   }
 
   /** The per-stream table (first/previous times, A side, FIN order) has a reader: tcp.time_relative,
    *  tcp.time_delta, or the experts ("initiates"/"undergoes" the close). Fixed once rows are made
    *  (a filter added later only adds fields it reads, and enables both before the first frame). */
   #streamsOn = true;
+  /** The second option walk would only write Info tokens (no expert, no option field is read):
+   *  the first one (#fillSegment, for the analysis) writes them into #optTokens instead, and the
+   *  second is skipped unless that walk met SACK blocks (#optTokensOk false). Both walks take the
+   *  same path through the options, so #optEnd and #sawMss are the same too. */
+  #earlyTokens = false;
+  readonly #optTokens = new ByteOut(256);
+  #optTokensOk = false;
   /** The second option walk (values, Info tokens, experts) has a reader. */
   #optionsOn = true;
 
@@ -831,7 +839,8 @@ export class FieldRows {
   }
 
   /** Fill the analysis segment from a decoded TCP header; false when too short to look up (spec §2.1). */
-  #fillSegment(frame: DecodedFrame, t: TcpLayer, rec: CaptureRecord, options: boolean): boolean {
+  #fillSegment(frame: DecodedFrame, t: TcpLayer, rec: CaptureRecord, options: boolean, tokens = false): boolean {
+    this.#optTokensOk = false;
     if (t.capturedLength < 16) return false;
     const s = this.#seg, ip = frame.ip[t.ipIndex]!;
     s.frame = rec.index; s.tsSec = rec.tsSec; s.tsNsec = rec.tsNsec; s.family = ip.version;
@@ -855,7 +864,14 @@ export class FieldRows {
       else if (p === "truncated" || p === "tcp.options_truncated") s.optionsTruncated = true;
     }
     s.mss = -1; s.wsShift = -1; s.sackPerm = false; s.sackCount = 0; s.hasTimestamps = false;
-    if (options && t.optionsLength > 0 && !s.headerBogus) this.#options(t, undefined, false, null);
+    if (options && t.optionsLength > 0 && !s.headerBogus) {
+      if (tokens) {
+        // The Info tokens of the options are written by this walk already (see #earlyTokens).
+        this.#optTokens.reset();
+        this.#optTokensOk = true;
+        this.#options(t, undefined, false, this.#optTokens);
+      } else this.#options(t, undefined, false, null);
+    }
     return true;
   }
 
@@ -867,7 +883,7 @@ export class FieldRows {
     if (t.quoted && infoOn && this.infoEmpty) this.#setInfo(this.#icmpText(frame, t));
     // With a source the segment is still filled (its problem markers are read below), not its options.
     const src = this.#source;
-    const r = this.#analyseOn && this.#fillSegment(frame, t, rec, src === undefined)
+    const r = this.#analyseOn && this.#fillSegment(frame, t, rec, src === undefined, this.#earlyTokens)
       ? (src === undefined ? this.analyzer.observe(this.#seg) : src.next(rec.index)) : undefined;
     if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!, rec);
     const fl = t.fields, flags = t.flags;
@@ -974,7 +990,9 @@ export class FieldRows {
     // Options (spec §11).
     let optEnd = OPT_OK;
     if (t.optionsLength > 0 && this.#optionsOn) {
-      this.#options(t, r, true, ib);
+      // The walk in #fillSegment left #optEnd / #sawMss and, without SACK blocks, the Info tokens.
+      if (this.#optTokensOk) { if (ib !== null) ib.append(this.#optTokens); }
+      else this.#options(t, r, true, ib);
       optEnd = this.#optEnd;
     } else if (shortSeg) optEnd = OPT_MALFORMED;
     if (shortSeg && t.optionsLength === 0) optEnd = OPT_OK;
@@ -1104,7 +1122,8 @@ export class FieldRows {
     const throwKind = repAvail <= capAvail ? OPT_MALFORMED : OPT_LIMITED;
     const s = this.#seg, vals = this.#vals, want = this.#want, ex = this.#experts;
     // Info tokens only when the Info column is shown.
-    const txt = emit && ib !== null;
+    // Info tokens: with emit, or from the silent walk when it is handed the token buffer.
+    const txt = ib !== null;
     const syn = (t.flags & SYN) !== 0;
     const rel = r !== undefined && r.relative;
     const ackBase = rel ? r.ackBase : 0;
@@ -1189,6 +1208,8 @@ export class FieldRows {
           if (txt) ib.ascii(T_SACKPERM);
           break;
         case 5: {
+          // SACK edges are shown relative to the peer's base, known only after the analysis.
+          if (!emit) this.#optTokensOk = false;
           let k = o, count = 0, malformed = false;
           const end = base + i + len;
           let re1 = 0, le2 = 0, re2 = 0;
