@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { closeSync, openSync } from "node:fs";
 import { CLI, sharedDir } from "../support/paths.js";
 
 const CAPTURES = join(sharedDir(), "captures");
@@ -177,4 +178,17 @@ test("read -T fields -c N: N frames read (not rows printed), and a damaged file 
     assert.equal(got.out, want.out);
   }
   assert.equal(synack(["-T", "fields", "-e", "frame.number", "-c", "0"]).status, 2);
+});
+
+test("read into a full device (> /dev/full): one line 'cannot write output', status 74, for rows and summary lines", () => {
+  for (const mode of [["-T", "fields", "-e", "frame.number"], []]) {
+    const fd = openSync("/dev/full", "w");
+    try {
+      const r = spawnSync(process.execPath, [CLI, "read", "-r", FILE, ...mode], { cwd: CAPTURES, env: ENV, stdio: ["ignore", fd, "pipe"] });
+      assert.equal(r.status, 74);
+      const err = r.stderr.toString();
+      assert.match(err, /cannot write output: ENOSPC/);
+      assert.equal(err.trim().split("\n").length, 1, err);
+    } finally { closeSync(fd); }
+  }
 });

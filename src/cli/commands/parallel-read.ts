@@ -14,6 +14,7 @@ import { availableParallelism } from "node:os";
 import { fstatSync, statSync, writeSync } from "node:fs";
 import { isatty } from "node:tty";
 import { Worker } from "node:worker_threads";
+import { CliError } from "../errors.js";
 import { type CaptureInfo, type CaptureProblem, type CaptureRecord, newRecord, readCapture } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
 import { ByteOut } from "../../explain/bytes-out.js";
@@ -254,7 +255,12 @@ function plainStdout(): boolean {
 export async function flushToStdout(out: ByteOut): Promise<void> {
   if (out.len === 0) return;
   if (plainStdout()) {
-    for (let at = 0; at < out.len;) at += writeSync(1, out.buf, at, out.len - at);
+    try {
+      for (let at = 0; at < out.len;) at += writeSync(1, out.buf, at, out.len - at);
+    } catch (err) {
+      // As main.ts reports a failing process.stdout (e.g. > /dev/full): one line, status 74.
+      throw new CliError(`cannot write output: ${(err as Error).message}`, 74);
+    }
     out.reset();
     return;
   }
