@@ -616,7 +616,8 @@ export class FieldRows {
             if (typeof y !== "number" || !(y >= 0 && y <= (wk === W_NUM ? 0xffffffff : 0x1fffffffffffff)) || Math.floor(y) !== y) { plain = false; break; }
           }
           if (plain) {
-            if (o + k * 24 + 2 > b.length) { out.len = o; out.ensure(k * 24 + 2 + (n - i) * 50); b = out.buf; }
+            // Room for these values and, as before every column, for the columns after them.
+            if (o + k * 24 + 2 + (n - i) * 50 > b.length) { out.len = o; out.ensure(k * 24 + 2 + (n - i) * 50); b = out.buf; }
             if (q !== 0) b[o++] = q;
             for (let x = 0; x < k; x++) {
               if (x > 0) b[o++] = agg;
