@@ -8,11 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PcapWriter, readCaptureBytes } from "../../src/capture/index.js";
-import {
-  emitIpv4, emitTcp, ipv4Length, tcpChecksumIpv4, tcpLength, type Ipv4Repr, type TcpRepr, DecodedFrame, FrameDecoder,
-} from "../../src/decode/index.js";
+import { type TcpRepr, DecodedFrame, FrameDecoder } from "../../src/decode/index.js";
 import { type AnalysisOptions, newSegment, TcpAnalyzer } from "../../src/analysis/index.js";
 import { segmentFromDecoded } from "../../src/analysis/from-decoded.js";
+import { ipv4TcpPacket } from "../support/packets.js";
 import { cell } from "./tshark-format.js";
 
 export const CLIENT = 0x0a000001, SERVER = 0x0a000002;
@@ -51,14 +50,7 @@ export function pcapOf(segs: readonly RawSeg[]): Uint8Array {
       dataOffset: 5 + opts.length / 4, flags: s.flags, windowRaw: s.win ?? 65535, checksum: 0, urgent: 0,
       options: new Uint8Array(opts), payload: new Uint8Array(s.len ?? 0).fill(0x61),
     };
-    const seg = new Uint8Array(tcpLength(tcp));
-    emitTcp(tcp, seg);
-    tcp.checksum = tcpChecksumIpv4(src, dst, seg);
-    emitTcp(tcp, seg);
-    const ip: Ipv4Repr = { version: 4, ihl: 5, tos: 0, totalLength: 20 + seg.length, id: 0, flagsFragment: 0x4000,
-      ttl: 64, protocol: 6, checksum: 0, src, dst, options: new Uint8Array(0), payload: seg };
-    const pkt = new Uint8Array(ipv4Length(ip));
-    emitIpv4(ip, pkt);
+    const pkt = ipv4TcpPacket(src, dst, tcp);
     w.add({ tsSec: sec, tsNsec: nsec, originalLength: pkt.length, bytes: pkt });
   }
   return w.take();

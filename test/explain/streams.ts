@@ -3,7 +3,8 @@
  *  reader → decoder → analysis pipeline as the CLI reads it back. Raw link type (101), client
  *  10.0.0.1:33310, server 10.0.0.2:20000, client ISN 1000, server ISN 5000, 1 ms apart. */
 import { PcapWriter, readCaptureBytes } from "../../src/capture/index.js";
-import { emitIpv4, emitTcp, ipv4Length, tcpChecksumIpv4, tcpLength, type Ipv4Repr, type TcpRepr } from "../../src/decode/index.js";
+import type { TcpRepr } from "../../src/decode/index.js";
+import { ipv4TcpPacket } from "../support/packets.js";
 import { collectPackets, type PacketFacts } from "../../src/explain/index.js";
 
 export const CLIENT = 0x0a000001, SERVER = 0x0a000002;
@@ -42,14 +43,7 @@ export function pcapOf(segs: readonly HandSeg[]): Uint8Array {
       dataOffset: 5 + options.length / 4, flags: s.flags, windowRaw: s.win ?? 65535, checksum: 0, urgent: 0,
       options, payload,
     };
-    const seg = new Uint8Array(tcpLength(tcp));
-    emitTcp(tcp, seg);
-    tcp.checksum = tcpChecksumIpv4(src, dst, seg);
-    emitTcp(tcp, seg);
-    const ip: Ipv4Repr = { version: 4, ihl: 5, tos: 0, totalLength: 20 + seg.length, id: 0, flagsFragment: 0x4000,
-      ttl: 64, protocol: 6, checksum: 0, src, dst, options: new Uint8Array(0), payload: seg };
-    const pkt = new Uint8Array(ipv4Length(ip));
-    emitIpv4(ip, pkt);
+    const pkt = ipv4TcpPacket(src, dst, tcp);
     w.add({ tsSec: 1_700_000_000 + Math.floor(ms / 1000), tsNsec: (ms % 1000) * 1_000_000, originalLength: pkt.length, bytes: pkt });
   }
   return w.take();
