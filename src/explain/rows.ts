@@ -175,6 +175,18 @@ for (const [n, k] of [["frame.number", D_NUMBER], ["frame.time_epoch", D_EPOCH],
   ["tcp.dstport", D_DSTPORT], ["tcp.len", D_LEN], ["tcp.seq_raw", D_SEQRAW], ["tcp.ack_raw", D_ACKRAW],
   ["tcp.hdr_len", D_HDRLEN], ["tcp.flags", D_FLAGS], ["tcp.flags.str", D_FLAGSSTR], ["tcp.window_size_value", D_WIN],
   ["tcp.checksum.status", D_CHECKSUM], ["tcp.urgent_pointer", D_URGENT]] as const) DIRECT_KIND[fieldId(n)] = k;
+/** Analysis fields that #writeOneLayer takes straight from the frame's one AnalysisResult (and the
+ *  stream times #times computes), with no value list, in frames of at most one IP and one carried
+ *  TCP header; other frames fill their lists as before (#wantOne / #want). Same exclusions as the
+ *  packet kinds: a field the display filter reads keeps its list. */
+const AD_FIRST = 32, AD_STREAM = 32, AD_COMPLETENESS = 33, AD_SEQ = 34, AD_NXTSEQ = 35, AD_ACK = 36, AD_WIN = 37,
+  AD_ACKS_FRAME = 38, AD_ACK_RTT = 39, AD_BIF = 40, AD_PUSH = 41, AD_DUP_NUM = 42, AD_DUP_FRAME = 43, AD_TIME_REL = 44,
+  AD_TIME_DELTA = 45;
+for (const [n, k] of [["tcp.stream", AD_STREAM], ["tcp.completeness", AD_COMPLETENESS], ["tcp.seq", AD_SEQ],
+  ["tcp.nxtseq", AD_NXTSEQ], ["tcp.ack", AD_ACK], ["tcp.window_size", AD_WIN], ["tcp.analysis.acks_frame", AD_ACKS_FRAME],
+  ["tcp.analysis.ack_rtt", AD_ACK_RTT], ["tcp.analysis.bytes_in_flight", AD_BIF], ["tcp.analysis.push_bytes_sent", AD_PUSH],
+  ["tcp.analysis.duplicate_ack_num", AD_DUP_NUM], ["tcp.analysis.duplicate_ack_frame", AD_DUP_FRAME],
+  ["tcp.time_relative", AD_TIME_REL], ["tcp.time_delta", AD_TIME_DELTA]] as const) DIRECT_KIND[fieldId(n)] = k;
 /** The TcpLayer.fields bit under which #tcpLayer puts each TCP kind's value (one occurrence per header). */
 const D_TCP_BIT = new Uint16Array(D_URGENT + 1);
 D_TCP_BIT[D_SRCPORT] = TcpField.ports; D_TCP_BIT[D_DSTPORT] = TcpField.ports; D_TCP_BIT[D_LEN] = TcpField.len;
@@ -217,6 +229,43 @@ function putTcpDirect(b: Uint8Array, o: number, t: TcpLayer, d: number): number 
     case D_CHECKSUM: b[o] = 50; return o + 1;
     default: return putUint(b, o, t.urgent);
   }
+}
+
+/** Whether the list path (#tcpLayer) would have listed analysis kind `d` (not the times) for `r`. */
+function adPresent(r: AnalysisResult, d: number): boolean {
+  switch (d) {
+    case AD_STREAM: case AD_COMPLETENESS: case AD_SEQ: return true;
+    case AD_NXTSEQ: return r.nxtseqPresent;
+    case AD_ACK: return r.ackPresent;
+    case AD_WIN: return r.windowPresent;
+    case AD_ACKS_FRAME: return r.analysisPresent && r.acksFrame !== 0;
+    case AD_ACK_RTT: return r.analysisPresent && r.acksFrame !== 0 && r.ackRttNs !== 0;
+    case AD_BIF: case AD_PUSH: return r.analysisPresent && r.bytesInFlight !== 0;
+    default: return r.analysisPresent && r.dupAckNum !== 0;
+  }
+}
+/** The value of analysis kind `d` (a plain unsigned number; not the durations). */
+function adValue(r: AnalysisResult, d: number): number {
+  switch (d) {
+    case AD_STREAM: return r.stream;
+    case AD_COMPLETENESS: return r.completeness;
+    case AD_SEQ: return r.seq;
+    case AD_NXTSEQ: return r.nxtseq;
+    case AD_ACK: return r.ack;
+    case AD_WIN: return r.windowSize;
+    case AD_ACKS_FRAME: return r.acksFrame;
+    case AD_BIF: return r.bytesInFlight;
+    case AD_PUSH: return r.pushBytesSent;
+    case AD_DUP_NUM: return r.dupAckNum;
+    default: return r.dupAckFrame;
+  }
+}
+/** formatNs(ns) at `o` of `b` (≤ 27 bytes): seconds, a dot, 9 digits; a minus sign when negative. */
+function putSignedNs(b: Uint8Array, o: number, ns: number): number {
+  if (ns < 0) { b[o++] = 45; ns = -ns; }
+  const sec = Math.floor(ns / 1e9);
+  o = putUint(b, o, sec); b[o++] = 46;
+  return putDigits(b, o, ns - sec * 1e9, 9);
 }
 
 /** formatNs(ns) written into `out`. */
@@ -313,6 +362,17 @@ export class FieldRows {
   #comments = 0;
   /** Per registry field id: its DIRECT_KIND when #write takes it straight from the frame (no list), else 0. */
   readonly #direct = new Uint8Array(FIELD_NAMES.length);
+  /** #want for a frame whose analysis columns #writeOneLayer writes from #oneR: 0 for those. */
+  readonly #wantOne = new Uint8Array(FIELD_NAMES.length);
+  /** The current frame goes through #writeOneLayer (≤ 1 IP, ≤ 1 TCP header, not ICMP-quoted). */
+  #oneLayer = false;
+  /** The separator is one ASCII byte (what #writeOneLayer writes). */
+  #sepOk = false;
+  /** That frame's analysis result (undefined: none, e.g. a header too short to look up), and its
+   *  stream times when #times shows them (sec + ns parts, as #nsValue takes them). */
+  #oneR: AnalysisResult | undefined;
+  #timesShown = false;
+  #relSec = 0; #relNs = 0; #deltaSec = 0; #deltaNs = 0;
   /** Field ids whose value lists are emptied per frame: #used without the direct ones. */
   #clear: number[] = [];
   /** The record of the current frame (direct frame fields read it in #write). */
@@ -356,12 +416,19 @@ export class FieldRows {
   #textNeeds(): void {
     const w = this.#want, direct = this.#direct;
     // Direct columns: no list (want 0, so #put skips them), unless the filter reads the field.
+    // Analysis kinds are direct only in #writeOneLayer's frames (a one-byte separator, at most
+    // one IP and one TCP header): their lists stay wanted (#want) and are skipped there (#wantOne).
+    const sep = this.format.separator;
+    const oneLayer = this.#sepOk = sep.length === 1 && sep.charCodeAt(0) < 0x80;
     for (const id of this.#used) {
-      const d = this.#filterReads[id] === 0 && !(id === F.checksum && this.prefs.checkChecksum) ? DIRECT_KIND[id]! : 0;
+      let d = this.#filterReads[id] === 0 && !(id === F.checksum && this.prefs.checkChecksum) ? DIRECT_KIND[id]! : 0;
+      if (d >= AD_FIRST && !oneLayer) d = 0;
       direct[id] = d;
-      w[id] = d !== 0 ? 0 : 1;
+      w[id] = d !== 0 && d < AD_FIRST ? 0 : 1;
     }
-    this.#clear = this.#used.filter((id) => direct[id] === 0);
+    this.#wantOne.set(w);
+    for (const id of this.#used) if (direct[id]! >= AD_FIRST) this.#wantOne[id] = 0;
+    this.#clear = this.#used.filter((id) => direct[id] === 0 || direct[id]! >= AD_FIRST);
     this.#infoOn = w[F.info] === 1;
     this.#experts.on = w[F.exMsg] === 1 || w[F.exSev] === 1 || w[F.exGroup] === 1;
     this.#analyseOn = this.#used.some((id) => PACKET_ONLY_FIELD[id] !== 1);
@@ -511,6 +578,8 @@ export class FieldRows {
     this.#experts.clear();
     this.#infoTags.reset(); this.#infoBody.reset(); this.#infoText = "";
     this.#threw = false;
+    this.#oneLayer = this.#sepOk && frame.ipCount <= 1 && frame.tcpCount <= 1 && (frame.tcpCount === 0 || !frame.tcp[0]!.quoted);
+    this.#oneR = undefined; this.#timesShown = false;
     // pcapng packet comments: tshark 4.0 raises each as a Comment expert before any layer's.
     const notes = rec.comments;
     this.#comments = 0;
@@ -580,12 +649,12 @@ export class FieldRows {
     // One ASCII byte (the usual tab and comma) is written as a byte, anything else as text.
     const sep = separator.length === 1 && separator.charCodeAt(0) < 0x80 ? separator.charCodeAt(0) : -1;
     const agg = aggregator.length === 1 && aggregator.charCodeAt(0) < 0x80 ? aggregator.charCodeAt(0) : -1;
-    if (sep >= 0 && frame.ipCount <= 1 && frame.tcpCount <= 1) { this.#writeOneLayer(out, q, sep, occurrence, agg, aggregator); return; }
+    if (this.#oneLayer) { this.#writeOneLayer(out, q, sep, occurrence, agg, aggregator); return; }
     for (let i = 0; i < cols.length; i++) {
       if (i > 0) { if (sep >= 0) out.byte(sep); else out.str(separator); }
       const c = cols[i]!;
       const d = this.#direct[c]!;
-      if (d !== 0) this.#writeDirect(out, d, q, occurrence, agg, aggregator);
+      if (d !== 0 && d < AD_FIRST) this.#writeDirect(out, d, q, occurrence, agg, aggregator);
       else this.#writeList(out, c, q, occurrence, agg, aggregator);
     }
   }
@@ -603,6 +672,24 @@ export class FieldRows {
     for (let i = 0; i < n; i++) {
       if (i > 0) b[o++] = sep;
       const c = cols[i]!, d = direct[c]!;
+      if (d >= AD_FIRST) {
+        const r = this.#oneR;
+        let sec = 0, ns = 0, ok = r !== undefined;
+        if (d === AD_TIME_REL || d === AD_TIME_DELTA) {
+          ok = this.#timesShown;
+          if (d === AD_TIME_REL) { sec = this.#relSec; ns = this.#relNs; } else { sec = this.#deltaSec; ns = this.#deltaNs; }
+        } else if (r !== undefined && !adPresent(r, d)) ok = false;
+        else if (r !== undefined && d === AD_ACK_RTT) { sec = r.ackRttSec; ns = r.ackRttSubNs; }
+        if (!ok) continue;
+        if (q !== 0) b[o++] = q;
+        if (d === AD_ACK_RTT || d === AD_TIME_REL || d === AD_TIME_DELTA) {
+          // #nsValue's number for a duration within ±9e6 s (exact ns), else its exact text.
+          if (sec > -9e6 && sec < 9e6) o = putSignedNs(b, o, sec * 1e9 + ns);
+          else { out.len = o; out.str(formatSecNs(sec, ns)); out.ensure((n - i) * 50 + 2); b = out.buf; o = out.len; }
+        } else o = putUint(b, o, adValue(r!, d));
+        if (q !== 0) b[o++] = q;
+        continue;
+      }
       if (d === 0) {
         const v = vals[c]!, k = v.length;
         if (k === 0) continue;
@@ -879,7 +966,7 @@ export class FieldRows {
   /** One TCP header: analysis, then its fields, experts and (for a carried header) the Info text. */
   #tcpLayer(frame: DecodedFrame, index: number, rec: CaptureRecord): void {
     const t = frame.tcp[index]!;
-    const vals = this.#vals, want = this.#want, ex = this.#experts;
+    const vals = this.#vals, want = this.#oneLayer ? this.#wantOne : this.#want, ex = this.#experts;
     const infoOn = this.#infoOn;
     if (t.quoted && infoOn && this.infoEmpty) this.#setInfo(this.#icmpText(frame, t));
     // With a source the segment is still filled (its problem markers are read below), not its options.
@@ -887,6 +974,7 @@ export class FieldRows {
     const r = this.#analyseOn && this.#fillSegment(frame, t, rec, src === undefined, this.#earlyTokens)
       ? (src === undefined ? this.analyzer.observe(this.#seg) : src.next(rec.index)) : undefined;
     if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!, rec);
+    if (this.#oneLayer) this.#oneR = r;
     const fl = t.fields, flags = t.flags;
     const problems = t.problems.length !== 0;
     const bogus = r !== undefined ? this.#seg.headerBogus : problems && t.problems.includes("tcp.bogus_header_length");
@@ -1034,7 +1122,7 @@ export class FieldRows {
         if (ib !== null) analysisTagsTo(this.#infoTags, a, r.dupAckFrame, r.dupAckNum);
       }
     }
-    if (r !== undefined) this.#times(r, rec, r.timePresent && (want[F.timeRel] === 1 || want[F.timeDelta] === 1));
+    if (r !== undefined) this.#times(r, rec, r.timePresent && (this.#want[F.timeRel] === 1 || this.#want[F.timeDelta] === 1));
     if (optEnd === OPT_MALFORMED) { ib?.str("[Malformed Packet]"); addExpert(ex, TcpExpert.malformed); this.#threw = true; }
     else if (optEnd === OPT_CONTAINED) {
       ib?.str("[Malformed Packet: length of contained item exceeds length of containing item]");
@@ -1075,8 +1163,14 @@ export class FieldRows {
     if (!this.#streamsOn) return;
     const st = this.#streams, k = r.stream;
     if (!show) { st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec; return; }
-    if (this.#want[F.timeRel] === 1) this.#vals[F.timeRel]!.push(this.#nsValue(F.timeRel, rec.tsSec - st.firstSec[k]!, rec.tsNsec - st.firstNs[k]!));
-    if (this.#want[F.timeDelta] === 1) this.#vals[F.timeDelta]!.push(this.#nsValue(F.timeDelta, rec.tsSec - st.prevSec[k]!, rec.tsNsec - st.prevNs[k]!));
+    if (this.#oneLayer) {
+      // Written by #writeOneLayer (AD_TIME_REL / AD_TIME_DELTA) when they are its columns.
+      this.#relSec = rec.tsSec - st.firstSec[k]!; this.#relNs = rec.tsNsec - st.firstNs[k]!;
+      this.#deltaSec = rec.tsSec - st.prevSec[k]!; this.#deltaNs = rec.tsNsec - st.prevNs[k]!;
+      this.#timesShown = true;
+    }
+    if (this.#oneLayer ? this.#wantOne[F.timeRel] === 1 : this.#want[F.timeRel] === 1) this.#vals[F.timeRel]!.push(this.#nsValue(F.timeRel, rec.tsSec - st.firstSec[k]!, rec.tsNsec - st.firstNs[k]!));
+    if (this.#oneLayer ? this.#wantOne[F.timeDelta] === 1 : this.#want[F.timeDelta] === 1) this.#vals[F.timeDelta]!.push(this.#nsValue(F.timeDelta, rec.tsSec - st.prevSec[k]!, rec.tsNsec - st.prevNs[k]!));
     st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec;
   }
 
