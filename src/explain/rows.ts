@@ -168,13 +168,13 @@ for (const n of ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.s
  *  `tcp.check_checksum` on (its value comes from the verification #tcpLayer runs). */
 const D_NUMBER = 1, D_EPOCH = 2, D_IP4_SRC = 3, D_IP4_DST = 4, D_IP6_SRC = 5, D_IP6_DST = 6, D_SRCPORT = 7,
   D_DSTPORT = 8, D_LEN = 9, D_SEQRAW = 10, D_ACKRAW = 11, D_HDRLEN = 12, D_FLAGS = 13, D_FLAGSSTR = 14, D_WIN = 15,
-  D_CHECKSUM = 16, D_URGENT = 17;
+  D_CHECKSUM = 16, D_URGENT = 17, D_INFO = 18;
 const DIRECT_KIND = new Uint8Array(FIELD_NAMES.length);
 for (const [n, k] of [["frame.number", D_NUMBER], ["frame.time_epoch", D_EPOCH], ["ip.src", D_IP4_SRC],
   ["ip.dst", D_IP4_DST], ["ipv6.src", D_IP6_SRC], ["ipv6.dst", D_IP6_DST], ["tcp.srcport", D_SRCPORT],
   ["tcp.dstport", D_DSTPORT], ["tcp.len", D_LEN], ["tcp.seq_raw", D_SEQRAW], ["tcp.ack_raw", D_ACKRAW],
   ["tcp.hdr_len", D_HDRLEN], ["tcp.flags", D_FLAGS], ["tcp.flags.str", D_FLAGSSTR], ["tcp.window_size_value", D_WIN],
-  ["tcp.checksum.status", D_CHECKSUM], ["tcp.urgent_pointer", D_URGENT]] as const) DIRECT_KIND[fieldId(n)] = k;
+  ["tcp.checksum.status", D_CHECKSUM], ["tcp.urgent_pointer", D_URGENT], ["_ws.col.Info", D_INFO]] as const) DIRECT_KIND[fieldId(n)] = k;
 /** Analysis fields that #writeOneLayer takes straight from the frame's one AnalysisResult (and the
  *  stream times #times computes), with no value list, in frames of at most one IP and one carried
  *  TCP header; other frames fill their lists as before (#wantOne / #want). Same exclusions as the
@@ -429,7 +429,7 @@ export class FieldRows {
     this.#wantOne.set(w);
     for (const id of this.#used) if (direct[id]! >= AD_FIRST) this.#wantOne[id] = 0;
     this.#clear = this.#used.filter((id) => direct[id] === 0 || direct[id]! >= AD_FIRST);
-    this.#infoOn = w[F.info] === 1;
+    this.#infoOn = w[F.info] === 1 || direct[F.info] === D_INFO;
     this.#experts.on = w[F.exMsg] === 1 || w[F.exSev] === 1 || w[F.exGroup] === 1;
     this.#analyseOn = this.#used.some((id) => PACKET_ONLY_FIELD[id] !== 1);
     this.#optionsOn = this.#infoOn || this.#experts.on || OPTION_FIELDS.some((id) => w[id] === 1);
@@ -722,6 +722,14 @@ export class FieldRows {
         b = out.buf; o = out.len;
         continue;
       }
+      if (d === D_INFO) {
+        // The Info column: every frame has one, empty or not (as its list had one item).
+        if (q !== 0) b[o++] = q;
+        out.len = o; this.infoTo(out);
+        if (q !== 0) out.byte(q);
+        out.ensure((n - i) * 50 + 2); b = out.buf; o = out.len;
+        continue;
+      }
       if (d >= D_SRCPORT) { if ((tf & D_TCP_BIT[d]!) === 0) continue; }
       else if (d >= D_IP4_SRC && v !== (d <= D_IP4_DST ? 4 : 6)) continue;
       if (q !== 0) b[o++] = q;
@@ -786,6 +794,7 @@ export class FieldRows {
    *  writes a list. */
   #writeDirect(out: ByteOut, d: number, q: number, occurrence: "f" | "l" | "a", agg: number, aggregator: string): void {
     const frame = this.#frame;
+    if (d === D_INFO) { if (q !== 0) out.byte(q); this.infoTo(out); if (q !== 0) out.byte(q); return; }
     let n = 1;
     if (d >= D_SRCPORT) {
       n = 0;
