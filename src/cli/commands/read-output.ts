@@ -191,8 +191,10 @@ export function summaryLine(c: FrameContext): string {
 }
 
 function decimalLength(n: number): number { let d = 1; for (let p = 10; p <= n; p *= 10) d++; return d; }
+/** Decimal digits of each byte value. */
+const BYTE_DIGITS = Uint8Array.from({ length: 256 }, (_, v) => (v < 10 ? 1 : v < 100 ? 2 : 3));
 function ipv4Length(a: number): number {
-  return 3 + decimalLength(a >>> 24) + decimalLength((a >>> 16) & 255) + decimalLength((a >>> 8) & 255) + decimalLength(a & 255);
+  return 3 + BYTE_DIGITS[a >>> 24]! + BYTE_DIGITS[(a >>> 16) & 255]! + BYTE_DIGITS[(a >>> 8) & 255]! + BYTE_DIGITS[a & 255]!;
 }
 const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
 
