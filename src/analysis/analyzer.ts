@@ -8,11 +8,10 @@ import { type Conversation, ConversationTable } from "./conversation.js";
 import { A_REUSED_PORTS } from "./flags.js";
 import type { FlowState } from "./flow.js";
 import { DEFAULT_ANALYSIS_LIMITS, DEFAULT_ANALYSIS_OPTIONS, type AnalysisLimits, type AnalysisOptions } from "./options.js";
-import { AnalysisResult } from "./result.js";
+import { AnalysisResult, PHASE_NONE } from "./result.js";
 import { ACK, FIN, SYN, type TcpSegment } from "./segment.js";
 import { analyzeSequence } from "./seq-analysis.js";
 import { nsOf } from "./ns.js";
-import { EVENT_NAME, PHASE_NAME, STATE_NAME } from "./states.js";
 import { WHY } from "./why.js";
 import { learnWindowScale, negotiateWindowScale, scaledWindow, windowScaleFactor } from "./window.js";
 
@@ -158,7 +157,7 @@ export class TcpAnalyzer {
       this.#noAnalysisOutput(r);
       r.nxtseqPresent = false; r.ackPresent = false; r.windowPresent = false; r.windowSize = 0;
       r.scaleFactorPresent = false; r.scaleFactor = 0; r.timePresent = false;
-      r.statesPresent = false; r.phase = "none";
+      r.statesPresent = false; r.setPhaseCode(PHASE_NONE);
       return r;
     }
     r.nxtseqPresent = seglenKnown;
@@ -198,27 +197,14 @@ export class TcpAnalyzer {
     if (syn && !s.optionsTruncated) negotiateWindowScale(fwd, rev, ack);
 
     // Endpoint states (STYLE §7): not for ICMP-quoted copies.
-    if (s.icmpQuoted) { r.statesPresent = false; r.phase = "none"; return r; }
+    if (s.icmpQuoted) { r.statesPresent = false; r.setPhaseCode(PHASE_NONE); return r; }
     const e = conv.endpoints;
     e.apply(s, fromA, seglen);
     const clientIsA = e.clientIsA;
     r.fromClient = clientIsA ? fromA : !fromA;
-    // A string store costs a write barrier, which reads the header of the string's memory page:
-    // store only what changed (most packets repeat the previous packet's names).
-    const clientBefore = STATE_NAME[clientIsA ? e.beforeA : e.beforeB]!;
-    const serverBefore = STATE_NAME[clientIsA ? e.beforeB : e.beforeA]!;
-    const client = STATE_NAME[clientIsA ? e.stateA : e.stateB]!;
-    const server = STATE_NAME[clientIsA ? e.stateB : e.stateA]!;
-    const clientEvent = EVENT_NAME[clientIsA ? e.eventA : e.eventB]!;
-    const serverEvent = EVENT_NAME[clientIsA ? e.eventB : e.eventA]!;
-    const phase = PHASE_NAME[e.packetPhase]!;
-    if (r.clientBefore !== clientBefore) r.clientBefore = clientBefore;
-    if (r.serverBefore !== serverBefore) r.serverBefore = serverBefore;
-    if (r.client !== client) r.client = client;
-    if (r.server !== server) r.server = server;
-    if (r.clientEvent !== clientEvent) r.clientEvent = clientEvent;
-    if (r.serverEvent !== serverEvent) r.serverEvent = serverEvent;
-    if (r.phase !== phase) r.phase = phase;
+    // Codes, not names: small-integer stores (the result's name properties read them).
+    if (clientIsA) r.setStates(e.beforeA, e.beforeB, e.stateA, e.stateB, e.eventA, e.eventB, e.packetPhase);
+    else r.setStates(e.beforeB, e.beforeA, e.stateB, e.stateA, e.eventB, e.eventA, e.packetPhase);
     r.statesPresent = true;
     if (!conv.closed && e.finished) this.#table.markClosed(conv);
     return r;
