@@ -199,6 +199,12 @@ export class TcpAnalyzer {
     // Endpoint states (STYLE §7): not for ICMP-quoted copies.
     if (s.icmpQuoted) { r.statesPresent = false; r.setPhaseCode(PHASE_NONE); return r; }
     const e = conv.endpoints;
+    if (!o.states) {
+      e.noteEnd(flags, fromA);
+      r.statesPresent = false; r.setPhaseCode(PHASE_NONE);
+      if (!conv.closed && e.finished) this.#table.markClosed(conv);
+      return r;
+    }
     e.apply(s, fromA, seglen);
     const clientIsA = e.clientIsA;
     r.fromClient = clientIsA ? fromA : !fromA;

@@ -22,6 +22,12 @@ export interface AnalysisOptions {
    *  data segment, a pure ACK that moves the ack, a known conversation found again). Off, every
    *  rule is evaluated one by one; the output is the same (test/analysis/fast-path.test.ts). */
   readonly fastPaths: boolean;
+  /** Not a tshark preference: infer both endpoints' RFC 9293 states, events and the connection
+   *  phase (`AnalysisResult.client` …, `synack.state.*`, `synack.phase`). Off, `statesPresent`
+   *  stays false and nothing else changes (the summary and -T fields without those fields turn it
+   *  off). Either way a conversation counts as closed after FIN both ways or a RST, which decides
+   *  what `maxClosedConversations` forgets. */
+  readonly states: boolean;
 }
 
 /** tshark 4.0.17 defaults (spec §13). */
@@ -35,6 +41,7 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = Object.freeze({
   fastRetransmissionSupersedesOoo: true,
   traces: true,
   fastPaths: true,
+  states: true,
 });
 
 /** Bounds on retained state (STYLE §6). Hitting one counts an anomaly; it never throws or grows. */

@@ -222,6 +222,13 @@ export class EndpointTracker {
     this.#advancePhase(f, len);
   }
 
+  /** Without the states (AnalysisOptions.states off): only what `finished` reads, as `apply`
+   *  records it (a RST; else a FIN from A or B). */
+  noteEnd(flags: number, fromA: boolean): void {
+    if ((flags & RST) !== 0) this.rstSeen = true;
+    else if ((flags & FIN) !== 0) { if (fromA) this.finSeenA = true; else this.finSeenB = true; }
+  }
+
   /** The packet's phase label and the connection's phase after it (see ConnectionPhase). */
   #advancePhase(f: number, len: number): void {
     const fresh = this.fresh, phase = this.phase;

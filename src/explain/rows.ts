@@ -175,6 +175,18 @@ for (const [n, k] of [["frame.number", D_NUMBER], ["frame.time_epoch", D_EPOCH],
   ["tcp.dstport", D_DSTPORT], ["tcp.len", D_LEN], ["tcp.seq_raw", D_SEQRAW], ["tcp.ack_raw", D_ACKRAW],
   ["tcp.hdr_len", D_HDRLEN], ["tcp.flags", D_FLAGS], ["tcp.flags.str", D_FLAGSSTR], ["tcp.window_size_value", D_WIN],
   ["tcp.checksum.status", D_CHECKSUM], ["tcp.urgent_pointer", D_URGENT], ["_ws.col.Info", D_INFO]] as const) DIRECT_KIND[fieldId(n)] = k;
+/** synack's endpoint-state fields: the analyzer infers the states only for a reader of these
+ *  (AnalysisOptions.states). */
+const STATE_FIELDS: readonly number[] = ["synack.state.client", "synack.state.server", "synack.state.client_before",
+  "synack.state.client_after", "synack.state.server_before", "synack.state.server_after", "synack.phase"].map((n) => fieldId(n));
+
+/** Whether rows of `fields`, filtered by `filter`, read the endpoint states: when false, the CLI
+ *  runs the analyzer with `states: false`. (Readers of `FieldRows.analyzer.result` — the demo —
+ *  keep the default.) */
+export function rowsReadStates(fields: readonly string[], filter?: DisplayFilter<RowFilterField>): boolean {
+  return fields.some((f) => STATE_FIELDS.includes(fieldId(f))) || (filter?.fields.some((f) => STATE_FIELDS.includes(f.id)) ?? false);
+}
+
 /** Analysis fields that #writeOneLayer takes straight from the frame's one AnalysisResult (and the
  *  stream times #times computes), with no value list, in frames of at most one IP and one carried
  *  TCP header; other frames fill their lists as before (#wantOne / #want). Same exclusions as the

@@ -106,8 +106,8 @@ export class ReadPipeline {
   /** `info`: compute the Info column (summary lines, JSON). `results`: decode and analyse each frame
    *  here too, for `ctx.results` (-V, JSON); without it `info` must be true. */
   constructor(info = true, results = true, prefs: Partial<ReadPreferences> = {}) {
-    // The Info pass never reads rule traces; -V and JSON (this analyzer's results) do.
-    this.#rows = info ? new FieldRows(["_ws.col.Info"], {}, { ...prefs, analysis: { ...prefs.analysis, traces: false } }, false) : undefined;
+    // The Info pass never reads rule traces nor endpoint states; -V and JSON (this analyzer's results) do.
+    this.#rows = info ? new FieldRows(["_ws.col.Info"], {}, { ...prefs, analysis: { ...prefs.analysis, traces: false, states: false } }, false) : undefined;
     this.analyzer = new TcpAnalyzer(prefs.analysis ?? {});
     this.#analyse = results || this.#rows === undefined;
     for (let i = 0; i < MAX_TCP_LAYERS; i++) this.#pool.push(new AnalysisResult());

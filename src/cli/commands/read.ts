@@ -4,7 +4,7 @@ import { openCaptureFile } from "../../capture/node.js";
 import type { AnalysisOptions } from "../../analysis/index.js";
 import { readOutputCommand, summaryRenderer } from "./read-output.js";
 import { flushToStdout, type FrameRenderer, type RendererSpec, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
-import { compileRowFilter, FieldRows, type FieldsFormat, type ReadPreferences, type RowFilterField, UnknownFieldError }
+import { compileRowFilter, FieldRows, type FieldsFormat, type ReadPreferences, type RowFilterField, rowsReadStates, UnknownFieldError }
   from "../../explain/rows.js";
 import { ByteOut } from "../../explain/bytes-out.js";
 import { formatFilterError, type DisplayFilter } from "../../explain/filter/index.js";
@@ -118,8 +118,8 @@ function fieldRowsFor(values: ReturnType<typeof parseReadArgs>["values"], compil
   const format: Partial<FieldsFormat> = {};
   for (const e of values.E ?? []) parseFormat(e, format);
   const prefs = readPrefs(values);
-  // -T fields never reads the analyzer's rule traces.
-  prefs.analysis = { ...prefs.analysis, traces: false };
+  // -T fields never reads the analyzer's rule traces, and the endpoint states only for their fields.
+  prefs.analysis = { ...prefs.analysis, traces: false, states: rowsReadStates(values.e ?? [], compiled) };
   try {
     const rows = new FieldRows(values.e ?? [], format, prefs, values.Y?.trim() === "tcp");
     if (compiled !== undefined) rows.useFilter(compiled);
@@ -170,7 +170,7 @@ export async function readCommand(args: string[]): Promise<number> {
     const prefs = readPrefs(values);
     if (compiled === undefined) return readOutputCommand(file, values, args, undefined, prefs);
     // A FieldRows sees every frame in order (its analysis must) and answers the filter.
-    const rows = new FieldRows([], {}, { ...prefs, analysis: { ...prefs.analysis, traces: false } }, false);
+    const rows = new FieldRows([], {}, { ...prefs, analysis: { ...prefs.analysis, traces: false, states: rowsReadStates([], compiled) } }, false);
     rows.useFilter(compiled);
     return readOutputCommand(file, values, args, (rec) => rows.matches(rec), prefs);
   }
