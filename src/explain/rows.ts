@@ -460,6 +460,11 @@ export class FieldRows {
   #earlyTokens = false;
   readonly #optTokens = new ByteOut(256);
   #optTokensOk = false;
+  /** #optTokens is just " TSval=… TSecr=…" (the NOP NOP TS area), kept as these two numbers and
+   *  written straight into the Info body (no copy of the token buffer). */
+  #tsTokens = false;
+  #tsval = -0;
+  #tsecr = -0;
   /** The second option walk (values, Info tokens, experts) has a reader. */
   #optionsOn = true;
 
@@ -976,7 +981,7 @@ export class FieldRows {
     if (options && t.optionsLength > 0 && !s.headerBogus) {
       if (tokens) {
         // The Info tokens of the options are written by this walk already (see #earlyTokens).
-        this.#optTokens.reset();
+        this.#optTokens.reset(); this.#tsTokens = false;
         this.#optTokensOk = true;
         this.#options(t, undefined, false, this.#optTokens);
       } else this.#options(t, undefined, false, null);
@@ -1101,7 +1106,15 @@ export class FieldRows {
     let optEnd = OPT_OK;
     if (t.optionsLength > 0 && this.#optionsOn) {
       // The walk in #fillSegment left #optEnd / #sawMss and, without SACK blocks, the Info tokens.
-      if (this.#optTokensOk) { if (ib !== null) ib.append(this.#optTokens); }
+      if (this.#optTokensOk) {
+        if (ib === null) { /* no Info */ }
+        else if (this.#tsTokens) {
+          if (ib.len + 40 > ib.buf.length) ib.ensure(40);
+          const ob = ib.buf;
+          let o = putBytes(ob, ib.len, T_TSVAL); o = putUint(ob, o, this.#tsval);
+          o = putBytes(ob, o, T_TSECR); ib.len = putUint(ob, o, this.#tsecr);
+        } else ib.append(this.#optTokens);
+      }
       else this.#options(t, r, true, ib);
       optEnd = this.#optEnd;
     } else if (shortSeg) optEnd = OPT_MALFORMED;
@@ -1250,6 +1263,8 @@ export class FieldRows {
     if (!emit && lim === 12 && declared === 12 && b[base] === 1 && b[base + 1] === 1 && b[base + 2] === 8 && b[base + 3] === 10) {
       s.hasTimestamps = true;
       if (txt && !this.prefs.ignoreTcpTimestamps) {
+        // The early walk's tokens (#fillSegment): kept as numbers, written by #tcpLayer.
+        if (ib === this.#optTokens) { this.#tsTokens = true; this.#tsval = u32(b, base + 4); this.#tsecr = u32(b, base + 8); return; }
         if (ib.len + 40 > ib.buf.length) ib.ensure(40);
         const ob = ib.buf;
         let o = putBytes(ob, ib.len, T_TSVAL); o = putUint(ob, o, u32(b, base + 4));
