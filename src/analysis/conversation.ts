@@ -177,8 +177,15 @@ export class ConversationTable {
    *  `foundFromA` and `foundHash`. */
   find(s: TcpSegment): Conversation | undefined {
     const hash = this.foundHash = conversationHash(s);
+    const family = s.family, sp = s.srcPort, dp = s.dstPort, x0 = s.srcAddr[0]! | 0, y0 = s.dstAddr[0]! | 0;
     for (let c = this.#buckets[hash & this.#mask]; c !== undefined; c = c.next) {
-      if (c.hash !== hash) continue;
+      if (c.hash !== hash || c.family !== family) continue;
+      // IPv4 compared here (the ports and word 0 sit next to the hash); IPv6 by `direction`.
+      if (family === 4) {
+        if (sp === c.portA && dp === c.portB && x0 === c.a0 && y0 === c.b0) { this.foundFromA = true; return c; }
+        if (sp === c.portB && dp === c.portA && x0 === c.b0 && y0 === c.a0) { this.foundFromA = false; return c; }
+        continue;
+      }
       const dir = c.direction(s);
       if (dir !== 0) { this.foundFromA = dir === 1; return c; }
     }
