@@ -1,4 +1,4 @@
-/** ConversationTable (open addressing with deletion by backward shift) against a plain Map model:
+/** ConversationTable (bucket array, generations chained per bucket) against a plain Map model:
  *  thousands of endpoint pairs, IPv4 and IPv6, created, replaced (port reuse), closed and
  *  forgotten past a small closed cap, in random order; after every batch of operations every
  *  pair is looked up in both directions. */
