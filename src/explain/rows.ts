@@ -243,33 +243,21 @@ function putTcpDirect(b: Uint8Array, o: number, t: TcpLayer, d: number): number 
   }
 }
 
-/** Whether the list path (#tcpLayer) would have listed analysis kind `d` (not the times) for `r`. */
-function adPresent(r: AnalysisResult, d: number): boolean {
+/** Analysis kind `d` (a plain unsigned number: not ack_rtt nor the times) of `r` at `o` of `b`,
+ *  or −1 when the list path (#tcpLayer) would have listed nothing for it. */
+function putAnalysisDirect(b: Uint8Array, o: number, r: AnalysisResult, d: number): number {
   switch (d) {
-    case AD_STREAM: case AD_COMPLETENESS: case AD_SEQ: return true;
-    case AD_NXTSEQ: return r.nxtseqPresent;
-    case AD_ACK: return r.ackPresent;
-    case AD_WIN: return r.windowPresent;
-    case AD_ACKS_FRAME: return r.analysisPresent && r.acksFrame !== 0;
-    case AD_ACK_RTT: return r.analysisPresent && r.acksFrame !== 0 && r.ackRttNs !== 0;
-    case AD_BIF: case AD_PUSH: return r.analysisPresent && r.bytesInFlight !== 0;
-    default: return r.analysisPresent && r.dupAckNum !== 0;
-  }
-}
-/** The value of analysis kind `d` (a plain unsigned number; not the durations). */
-function adValue(r: AnalysisResult, d: number): number {
-  switch (d) {
-    case AD_STREAM: return r.stream;
-    case AD_COMPLETENESS: return r.completeness;
-    case AD_SEQ: return r.seq;
-    case AD_NXTSEQ: return r.nxtseq;
-    case AD_ACK: return r.ack;
-    case AD_WIN: return r.windowSize;
-    case AD_ACKS_FRAME: return r.acksFrame;
-    case AD_BIF: return r.bytesInFlight;
-    case AD_PUSH: return r.pushBytesSent;
-    case AD_DUP_NUM: return r.dupAckNum;
-    default: return r.dupAckFrame;
+    case AD_STREAM: return putUint(b, o, r.stream);
+    case AD_COMPLETENESS: return putUint(b, o, r.completeness);
+    case AD_SEQ: return putUint(b, o, r.seq);
+    case AD_NXTSEQ: return r.nxtseqPresent ? putUint(b, o, r.nxtseq) : -1;
+    case AD_ACK: return r.ackPresent ? putUint(b, o, r.ack) : -1;
+    case AD_WIN: return r.windowPresent ? putUint(b, o, r.windowSize) : -1;
+    case AD_ACKS_FRAME: return r.analysisPresent && r.acksFrame !== 0 ? putUint(b, o, r.acksFrame) : -1;
+    case AD_BIF: return r.analysisPresent && r.bytesInFlight !== 0 ? putUint(b, o, r.bytesInFlight) : -1;
+    case AD_PUSH: return r.analysisPresent && r.bytesInFlight !== 0 ? putUint(b, o, r.pushBytesSent) : -1;
+    case AD_DUP_NUM: return r.analysisPresent && r.dupAckNum !== 0 ? putUint(b, o, r.dupAckNum) : -1;
+    default: return r.analysisPresent && r.dupAckNum !== 0 ? putUint(b, o, r.dupAckFrame) : -1;
   }
 }
 /** formatNs(ns) at `o` of `b` (≤ 27 bytes): seconds, a dot, 9 digits; a minus sign when negative. */
@@ -691,19 +679,29 @@ export class FieldRows {
       const c = cols[i]!, d = direct[c]!;
       if (d >= AD_FIRST) {
         const r = this.#oneR;
-        let sec = 0, ns = 0, ok = r !== undefined;
-        if (d === AD_TIME_REL || d === AD_TIME_DELTA) {
-          ok = this.#timesShown;
+        let sec: number, ns: number;
+        if (d < AD_ACK_RTT || (d > AD_ACK_RTT && d < AD_TIME_REL)) {
+          // A plain number: written where it goes, or nothing (and no quotes) when absent.
+          if (r === undefined) continue;
+          const start = o;
+          if (q !== 0) b[o++] = q;
+          const e = putAnalysisDirect(b, o, r, d);
+          if (e < 0) { o = start; continue; }
+          o = e;
+          if (q !== 0) b[o++] = q;
+          continue;
+        }
+        if (d === AD_ACK_RTT) {
+          if (r === undefined || !r.analysisPresent || r.acksFrame === 0 || r.ackRttNs === 0) continue;
+          sec = r.ackRttSec; ns = r.ackRttSubNs;
+        } else {
+          if (!this.#timesShown) continue;
           if (d === AD_TIME_REL) { sec = this.#relSec; ns = this.#relNs; } else { sec = this.#deltaSec; ns = this.#deltaNs; }
-        } else if (r !== undefined && !adPresent(r, d)) ok = false;
-        else if (r !== undefined && d === AD_ACK_RTT) { sec = r.ackRttSec; ns = r.ackRttSubNs; }
-        if (!ok) continue;
+        }
         if (q !== 0) b[o++] = q;
-        if (d === AD_ACK_RTT || d === AD_TIME_REL || d === AD_TIME_DELTA) {
-          // #nsValue's number for a duration within ±9e6 s (exact ns), else its exact text.
-          if (sec > -9e6 && sec < 9e6) o = putSignedNs(b, o, sec * 1e9 + ns);
-          else { out.len = o; out.str(formatSecNs(sec, ns)); out.ensure((n - i) * 50 + 2); b = out.buf; o = out.len; }
-        } else o = putUint(b, o, adValue(r!, d));
+        // #nsValue's number for a duration within ±9e6 s (exact ns), else its exact text.
+        if (sec > -9e6 && sec < 9e6) o = putSignedNs(b, o, sec * 1e9 + ns);
+        else { out.len = o; out.str(formatSecNs(sec, ns)); out.ensure((n - i) * 50 + 2); b = out.buf; o = out.len; }
         if (q !== 0) b[o++] = q;
         continue;
       }

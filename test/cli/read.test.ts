@@ -192,3 +192,22 @@ test("read into a full device (> /dev/full): one line 'cannot write output', sta
     } finally { closeSync(fd); }
   }
 });
+
+// The analysis fields that frames of one IP and one TCP header take straight from the analysis
+// result (FieldRows' analysis direct columns), in the usual frames and in layered ones, with the
+// -E forms that keep them direct (one-byte separator) and one that does not.
+const ANALYSIS_FIELDS = ["frame.number", "tcp.stream", "tcp.completeness", "tcp.seq", "tcp.nxtseq", "tcp.ack",
+  "tcp.window_size", "tcp.time_relative", "tcp.time_delta", "tcp.analysis.acks_frame", "tcp.analysis.ack_rtt",
+  "tcp.analysis.bytes_in_flight", "tcp.analysis.push_bytes_sent", "tcp.analysis.duplicate_ack_num",
+  "tcp.analysis.duplicate_ack_frame"].flatMap((f) => ["-e", f]);
+for (const file of ["public/zeek/tcp__ssh-dups.pcap", "public/ndpi/weibo.pcap", LAYERED[0]!]) {
+  for (const fmt of [[], ["-E", "quote=d"], ["-E", "quote=s", "-E", "occurrence=f"], ["-E", "separator=/s", "-E", "quote=d"]]) {
+    test(`read ${file.split("/").pop()} -E ${fmt.filter((a) => a !== "-E").join(" ") || "(defaults)"}: analysis fields as tshark`, () => {
+      const args = ["-T", "fields", ...fmt, ...ANALYSIS_FIELDS];
+      const want = run("tshark", ["-r", file, "-n", ...args]), got = run(process.execPath, [CLI, "read", "-r", file, "-n", ...args]);
+      assert.equal(want.status, 0, want.err);
+      if (file !== LAYERED[0]) assert.ok(/\d["']?(\t| )["']?\d+["']?$/m.test(want.out), "some rows end with dup-ACK number and frame");
+      assert.equal(got.out, want.out);
+    });
+  }
+}
