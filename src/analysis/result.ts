@@ -118,6 +118,18 @@ export class AnalysisResult {
     this.#clientBefore = clientBefore; this.#serverBefore = serverBefore; this.#client = client; this.#server = server;
     this.#clientEvent = clientEvent; this.#serverEvent = serverEvent; this.#phase = phase;
   }
+  /** The seven codes in one number, 4 bits each (the phase + 1, so PHASE_NONE is 0): what the
+   *  analysis wire between threads carries (cli/commands/analysis-wire.ts). */
+  packStates(): number {
+    return this.#clientBefore | (this.#serverBefore << 4) | (this.#client << 8) | (this.#server << 12)
+      | (this.#clientEvent << 16) | (this.#serverEvent << 20) | ((this.#phase + 1) << 24);
+  }
+  /** The codes back from `packStates`. */
+  unpackStates(v: number): void {
+    this.#clientBefore = v & 15; this.#serverBefore = (v >> 4) & 15; this.#client = (v >> 8) & 15;
+    this.#server = (v >> 12) & 15; this.#clientEvent = (v >> 16) & 15; this.#serverEvent = (v >> 20) & 15;
+    this.#phase = ((v >> 24) & 15) - 1;
+  }
   /** Phase code only (PHASE_NONE for a packet without states). */
   setPhaseCode(phase: number): void { this.#phase = phase; }
 
@@ -174,4 +186,9 @@ function eventProperty(get: (r: AnalysisResult) => number, set: (r: AnalysisResu
     get(this: AnalysisResult): EndpointEvent { return EVENT_NAME[get(this)]!; },
     set(this: AnalysisResult, v: EndpointEvent) { set(this, ENDPOINT_EVENTS.indexOf(v)); },
   };
+}
+
+// packStates keeps 4 bits per code.
+if (ENDPOINT_STATES.length > 16 || ENDPOINT_EVENTS.length > 16 || CONNECTION_PHASES.length > 15) {
+  throw new Error("state, event or phase codes no longer fit 4 bits (AnalysisResult.packStates)");
 }

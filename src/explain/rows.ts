@@ -467,6 +467,17 @@ export class FieldRows {
   analyse(rec: CaptureRecord, emit: (r: AnalysisResult) => void): void {
     const frame = this.#frame;
     this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
+    this.#analyseFrame(rec, emit);
+  }
+
+  /** As analyse for a record read with RecordBatch.nextInPlace (its bytes are `source` from `offset`). */
+  analyseAt(rec: CaptureRecord, source: Uint8Array, offset: number, emit: (r: AnalysisResult) => void): void {
+    this.#decoder.decodeAt(rec.linkType, source, offset, rec.capturedLength, rec.originalLength, rec.index, this.#frame);
+    this.#analyseFrame(rec, emit);
+  }
+
+  #analyseFrame(rec: CaptureRecord, emit: (r: AnalysisResult) => void): void {
+    const frame = this.#frame;
     if (!this.#analyseOn) return;
     for (let i = 0; i < frame.tcpCount; i++) {
       if (this.#fillSegment(frame, frame.tcp[i]!, rec, true)) emit(this.analyzer.observe(this.#seg));

@@ -96,7 +96,8 @@ test("analysis results cross threads whole: every AnalysisResult field survives 
     else if (k.endsWith("Event")) rec[k] = k.startsWith("client") ? "receive FIN" : "send FIN";
     else rec[k] = ENDPOINT_STATES[(n++ % (ENDPOINT_STATES.length - 1)) + 1];
   }
-  assert.equal(STRIDE, fields.length + 1);
+  // Every number field has its own slot; the booleans share one, the states another.
+  assert.ok(STRIDE < fields.length + 1);
   const p = new ResultPacker();
   p.add(42, r);
   const u = new ResultUnpacker();

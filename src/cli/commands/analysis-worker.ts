@@ -30,8 +30,9 @@ try {
     while (outstanding >= 8) await new Promise<void>((resolve) => { wake = resolve; });
   };
   for await (const batch of reader.batches()) {
-    while (batch.next(rec)) {
-      rows.analyse(rec, emit);
+    // Records in place (no view each), decoded where they lie.
+    while (batch.nextInPlace(rec)) {
+      rows.analyseAt(rec, batch.source, batch.sourceOffset, emit);
       last = rec.index;
       if (++n % block === 0) await post();
     }

@@ -27,6 +27,9 @@ export interface FrameRenderer {
   readonly rows: FieldRows;
   /** Appends the frame's output (nothing when it is filtered out) to `out`. */
   render(rec: CaptureRecord, info: CaptureInfo | undefined, out: ByteOut): void;
+  /** As render for a record read with RecordBatch.nextInPlace (its bytes are `source` from
+   *  `offset`); the pipeline's rendering thread reads records in place when this is given. */
+  renderAt?(rec: CaptureRecord, info: CaptureInfo | undefined, source: Uint8Array, offset: number, out: ByteOut): void;
   /** The frame's output is written by another thread: only advance the state. */
   skip(rec: CaptureRecord, info: CaptureInfo | undefined): void;
 }
@@ -205,9 +208,11 @@ async function runPipeline(path: string, spec: RendererSpec, renderer: FrameRend
   const out = new ByteOut(1 << 17);
   const rec = newRecord();
   let frames = 0;
+  const inPlace = renderer.renderAt !== undefined;
   try {
     for await (const batch of reader.batches()) {
-      while (batch.next(rec)) {
+      // In place, the batch's bytes stay valid across the waits below (the reader moves on only when asked).
+      while (inPlace ? batch.nextInPlace(rec) : batch.next(rec)) {
         frames++;
         while (source.covered < rec.index) {
           if (workerError !== undefined) throw workerError;
@@ -218,7 +223,8 @@ async function runPipeline(path: string, spec: RendererSpec, renderer: FrameRend
           if (out.len > 0) { const b = out.buf.slice(0, out.len); out.reset(); await write(b); }
           await new Promise<void>((resolve) => { wake = resolve; });
         }
-        renderer.render(rec, reader.info, out);
+        if (inPlace) renderer.renderAt!(rec, reader.info, batch.source, batch.sourceOffset, out);
+        else renderer.render(rec, reader.info, out);
       }
       while (unacked.length > 0 && unacked[0]! <= rec.index) { unacked.shift(); worker.postMessage(0); }
       progress?.(bytesRead, frames);

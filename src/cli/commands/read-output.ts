@@ -523,6 +523,10 @@ export function summaryRenderer(tcp: boolean, prefs: Partial<ReadPreferences> = 
       const c = pipe.step(rec, info);
       if (!tcp || c.frame.tcpCount > 0) writeSummaryLine(out, c);
     },
+    renderAt(rec, info, source, offset, out): void {
+      const c = pipe.stepAt(rec, info, source, offset);
+      if (!tcp || c.frame.tcpCount > 0) writeSummaryLine(out, c);
+    },
     skip(rec): void { pipe.skip(rec); },
   };
 }

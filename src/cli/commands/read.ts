@@ -142,6 +142,7 @@ function fieldsRenderer(rows: FieldRows): FrameRenderer {
   return {
     rows,
     render(rec, _info, out): void { if (rows.rowTo(rec, out)) out.byte(10); },
+    renderAt(rec, _info, source, offset, out): void { if (rows.rowToAt(rec, source, offset, out)) out.byte(10); },
     skip(rec): void { rows.skip(rec); },
   };
 }
