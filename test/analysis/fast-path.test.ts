@@ -7,14 +7,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import fc from "fast-check";
-import { DecodedFrame, FrameDecoder } from "../../src/decode/index.js";
 import {
   ACK, type AnalysisOptions, type AnalysisResult, FIN, newSegment, PSH, RST, SYN, TcpAnalyzer, type TcpSegment,
 } from "../../src/analysis/index.js";
-import { segmentFromDecoded } from "../../src/analysis/from-decoded.js";
-import { CaptureFileError, readCapture } from "../../src/capture/index.js";
-import { openCaptureFile } from "../../src/capture/node.js";
 import { CAPTURES, corpusFiles } from "../capture/helpers.js";
+import { captureSegments } from "./segments.js";
 
 /** Every field of a result, the rule traces with their values, and the analyzer's counters. */
 function state(r: AnalysisResult, a: TcpAnalyzer): string {
@@ -40,22 +37,12 @@ class Pair {
 }
 
 async function compareCapture(path: string, opts: Partial<AnalysisOptions>): Promise<{ diff?: string; segments: number }> {
-  const decoder = new FrameDecoder(), frame = new DecodedFrame(), seg = newSegment();
   const pair = new Pair(opts);
   let segments = 0;
-  try {
-    for await (const rec of readCapture(openCaptureFile(path)).records()) {
-      decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
-      for (let i = 0; i < frame.tcpCount; i++) {
-        if (!segmentFromDecoded(frame, i, rec.tsSec, rec.tsNsec, seg)) continue;
-        segments++;
-        const diff = pair.observe(seg);
-        if (diff !== undefined) return { diff, segments };
-      }
-    }
-  } catch (e) {
-    // The corpus holds files the reader refuses (bad headers): what was read before counts.
-    if (!(e instanceof CaptureFileError)) throw e;
+  for await (const seg of captureSegments(path)) {
+    segments++;
+    const diff = pair.observe(seg);
+    if (diff !== undefined) return { diff, segments };
   }
   return { segments };
 }

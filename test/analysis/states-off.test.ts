@@ -6,12 +6,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DecodedFrame, FrameDecoder } from "../../src/decode/index.js";
-import { type AnalysisLimits, type AnalysisResult, newSegment, TcpAnalyzer } from "../../src/analysis/index.js";
-import { segmentFromDecoded } from "../../src/analysis/from-decoded.js";
-import { CaptureFileError, readCapture } from "../../src/capture/index.js";
-import { openCaptureFile } from "../../src/capture/node.js";
+import { type AnalysisLimits, type AnalysisResult, TcpAnalyzer } from "../../src/analysis/index.js";
 import { CAPTURES, corpusFiles } from "../capture/helpers.js";
+import { captureSegments } from "./segments.js";
 
 const STATE_KEYS = new Set(["clientBefore", "serverBefore", "client", "server", "clientEvent", "serverEvent", "phase",
   "fromClient", "statesPresent", "why"]);
@@ -24,27 +21,17 @@ function fields(r: AnalysisResult, a: TcpAnalyzer): string {
 }
 
 async function compare(path: string, limits: Partial<AnalysisLimits>): Promise<{ diff?: string; segments: number; closedSeen: number }> {
-  const decoder = new FrameDecoder(), frame = new DecodedFrame(), seg = newSegment();
   const on = new TcpAnalyzer({ traces: false }, limits), off = new TcpAnalyzer({ traces: false, states: false }, limits);
   let segments = 0, closedSeen = 0;
-  try {
-    for await (const rec of readCapture(openCaptureFile(path)).records()) {
-      decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
-      for (let i = 0; i < frame.tcpCount; i++) {
-        if (!segmentFromDecoded(frame, i, rec.tsSec, rec.tsNsec, seg)) continue;
-        segments++;
-        const a = on.observe(seg);
-        const withStates = fields(a, on);
-        if (a.statesPresent && (a.client === "CLOSED" || a.client === "TIME-WAIT" || a.phase === "reset")) closedSeen++;
-        const b = off.observe(seg);
-        if (b.statesPresent || b.phase !== "none") return { diff: `frame ${seg.frame}: states shown with states off`, segments, closedSeen };
-        const without = fields(b, off);
-        if (withStates !== without) return { diff: `frame ${seg.frame}:\n on  ${withStates}\n off ${without}`, segments, closedSeen };
-      }
-    }
-  } catch (e) {
-    // The corpus holds files the reader refuses (bad headers): what was read before counts.
-    if (!(e instanceof CaptureFileError)) throw e;
+  for await (const seg of captureSegments(path)) {
+    segments++;
+    const a = on.observe(seg);
+    const withStates = fields(a, on);
+    if (a.statesPresent && (a.client === "CLOSED" || a.client === "TIME-WAIT" || a.phase === "reset")) closedSeen++;
+    const b = off.observe(seg);
+    if (b.statesPresent || b.phase !== "none") return { diff: `frame ${seg.frame}: states shown with states off`, segments, closedSeen };
+    const without = fields(b, off);
+    if (withStates !== without) return { diff: `frame ${seg.frame}:\n on  ${withStates}\n off ${without}`, segments, closedSeen };
   }
   return { segments, closedSeen };
 }
