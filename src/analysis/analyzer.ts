@@ -122,6 +122,10 @@ export class TcpAnalyzer {
     // Step 8: conversation timestamps.
     r.timeRelativeNs = nowNs - conv.tsFirstNs;
     r.timeDeltaNs = created ? 0 : nowNs - conv.tsPrevNs;
+    // tsFirstNs is 0: the first packet is the epoch.
+    r.timeRelativeSec = nowSec; r.timeRelativeSubNs = nowSub;
+    if (created) { r.timeDeltaSec = 0; r.timeDeltaSubNs = 0; }
+    else { r.timeDeltaSec = nowSec - conv.prevSec; r.timeDeltaSubNs = nowSub - conv.prevSub; }
     conv.prevSec = nowSec; conv.prevSub = nowSub;
 
     // Steps 9–10.

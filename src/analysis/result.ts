@@ -51,6 +51,12 @@ export class AnalysisResult {
   /** tcp.time_relative / tcp.time_delta in integer ns (may be negative if timestamps go back). */
   timeRelativeNs = DOUBLE_FIELD;
   timeDeltaNs = DOUBLE_FIELD;
+  /** The same two times as seconds + ns parts (any signs), exact however long: the ns values
+   *  round past 2^53 ns (~104 days). */
+  timeRelativeSec = DOUBLE_FIELD;
+  timeRelativeSubNs = DOUBLE_FIELD;
+  timeDeltaSec = DOUBLE_FIELD;
+  timeDeltaSubNs = DOUBLE_FIELD;
   timePresent = false;
   /** tcp.analysis present: the packet has an analysis record and its output was not lost. */
   analysisPresent = false;
@@ -164,6 +170,7 @@ export class AnalysisResult {
     this.seqBase = 0; this.ackBase = 0; this.relative = false;
     this.windowSize = 0; this.windowPresent = false; this.scaleFactor = 0; this.scaleFactorPresent = false;
     this.timeRelativeNs = 0; this.timeDeltaNs = 0; this.timePresent = false;
+    this.timeRelativeSec = 0; this.timeRelativeSubNs = 0; this.timeDeltaSec = 0; this.timeDeltaSubNs = 0;
     this.analysisPresent = false; this.flags = 0; this.acksFrame = 0; this.ackRttNs = 0; this.ackRttSec = 0; this.ackRttSubNs = 0;
     this.initialRttNs = 0; this.initialRttSec = 0; this.initialRttSubNs = 0; this.bytesInFlight = 0; this.pushBytesSent = 0;
     this.dupAckNum = 0; this.dupAckFrame = 0; this.rtoNs = 0; this.rtoFrame = 0; this.rtoSec = 0; this.rtoSubNs = 0;

@@ -289,24 +289,20 @@ function hexBytes(b: Uint8Array, from: number, to: number): string {
 
 const OPT_OK = 0, OPT_STOPPED = 1, OPT_LIMITED = 2, OPT_MALFORMED = 3, OPT_CONTAINED = 4;
 
-/** Per-stream display state kept by the row formatter: first/previous timestamps (sec + ns, so that
- *  a conversation spanning decades stays exact), the stream's A side, and who sent a FIN. */
+/** Per-stream state kept by the row formatter for the experts: the stream's A side and who sent
+ *  a FIN. */
 class StreamTable {
-  firstSec = new Float64Array(256); firstNs = new Float64Array(256);
-  prevSec = new Float64Array(256); prevNs = new Float64Array(256);
   portA = new Int32Array(256); hashA = new Uint32Array(256); fin = new Uint8Array(256);
   count = 0;
 
   ensure(stream: number): boolean {
     if (stream < this.count) return false;
-    if (stream >= this.firstSec.length) {
-      let n = this.firstSec.length * 2;
+    if (stream >= this.portA.length) {
+      let n = this.portA.length * 2;
       while (n <= stream) n *= 2;
-      const grow = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const grow = <T extends Int32Array | Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
         const b = make(n); b.set(a); return b;
       };
-      this.firstSec = grow(this.firstSec, (k) => new Float64Array(k)); this.firstNs = grow(this.firstNs, (k) => new Float64Array(k));
-      this.prevSec = grow(this.prevSec, (k) => new Float64Array(k)); this.prevNs = grow(this.prevNs, (k) => new Float64Array(k));
       this.portA = grow(this.portA, (k) => new Int32Array(k)); this.hashA = grow(this.hashA, (k) => new Uint32Array(k));
       this.fin = grow(this.fin, (k) => new Uint8Array(k));
     }
@@ -433,13 +429,13 @@ export class FieldRows {
     this.#experts.on = w[F.exMsg] === 1 || w[F.exSev] === 1 || w[F.exGroup] === 1;
     this.#analyseOn = this.#used.some((id) => PACKET_ONLY_FIELD[id] !== 1);
     this.#optionsOn = this.#infoOn || this.#experts.on || OPTION_FIELDS.some((id) => w[id] === 1);
-    this.#streamsOn = this.#experts.on || w[F.timeRel] === 1 || w[F.timeDelta] === 1;
+    this.#streamsOn = this.#experts.on;
     this.#earlyTokens = this.#infoOn && !this.#experts.on && !OPTION_FIELDS.some((id) => w[id] === 1);
   }
 
-  /** The per-stream table (first/previous times, A side, FIN order) has a reader: tcp.time_relative,
-   *  tcp.time_delta, or the experts ("initiates"/"undergoes" the close). Fixed once rows are made
-   *  (a filter added later only adds fields it reads, and enables both before the first frame). */
+  /** The per-stream table (A side, FIN order) has a reader: the experts ("initiates"/"undergoes"
+   *  the close). Fixed once rows are made (a filter added later only adds fields it reads, and
+   *  enables them before the first frame). */
   #streamsOn = true;
   /** The second option walk would only write Info tokens (no expert, no option field is read):
    *  the first one (#fillSegment, for the analysis) writes them into #optTokens instead, and the
@@ -574,8 +570,7 @@ export class FieldRows {
       const t = frame.tcp[i]!;
       if (!this.#fillSegment(frame, t, rec, true)) continue;
       const r = this.analyzer.observe(this.#seg);
-      this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!, rec);
-      this.#times(r, rec, false);
+      this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!);
       // #tcpLayer records a FIN's side (for "initiates"/"undergoes" the close) on this path only.
       if (!this.#seg.headerBogus && (t.fields & TcpField.flags) !== 0 && (t.flags & FIN) !== 0) this.#finPassive(frame, t, r);
     }
@@ -1008,7 +1003,7 @@ export class FieldRows {
     const src = this.#source;
     const r = this.#analyseOn && this.#fillSegment(frame, t, rec, src === undefined, this.#earlyTokens)
       ? (src === undefined ? this.analyzer.observe(this.#seg) : src.next(rec.index)) : undefined;
-    if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!, rec);
+    if (r !== undefined) this.#streamSeen(r.stream, t.srcPort, frame.ip[t.ipIndex]!);
     if (this.#oneLayer) this.#oneR = r;
     const fl = t.fields, flags = t.flags;
     const problems = t.problems.length !== 0;
@@ -1072,13 +1067,11 @@ export class FieldRows {
       ib.len = o;
     }
     if (bogus) {
-      if (r !== undefined) this.#times(r, rec, false);
       ex.add(`Bogus TCP header length (${t.headerLength}, must be at least 20)`, Severity.Error, Group.Protocol);
       if (ib !== null) ib.str(`, bogus TCP header length (${t.headerLength}, must be at least 20)`);
       return;
     }
     if ((fl & TcpField.flags) === 0) {
-      if (r !== undefined) this.#times(r, rec, false);
       // Fewer than 20 bytes: tshark stops after the ports.
       if (ib !== null) ib.str(t.capturedLength < (t.reportedLength < 0 ? 1e9 : t.reportedLength) ? "[Packet size limited during capture]" : "[Malformed Packet]");
       if (!(t.capturedLength < (t.reportedLength < 0 ? 1e9 : t.reportedLength))) addExpert(ex, TcpExpert.malformed);
@@ -1165,7 +1158,7 @@ export class FieldRows {
         if (ib !== null) analysisTagsTo(this.#infoTags, a, r.dupAckFrame, r.dupAckNum);
       }
     }
-    if (r !== undefined) this.#times(r, rec, r.timePresent && (this.#want[F.timeRel] === 1 || this.#want[F.timeDelta] === 1));
+    if (r !== undefined && r.timePresent && (this.#want[F.timeRel] === 1 || this.#want[F.timeDelta] === 1)) this.#times(r);
     if (optEnd === OPT_MALFORMED) { ib?.str("[Malformed Packet]"); addExpert(ex, TcpExpert.malformed); this.#threw = true; }
     else if (optEnd === OPT_CONTAINED) {
       ib?.str("[Malformed Packet: length of contained item exceeds length of containing item]");
@@ -1192,29 +1185,26 @@ export class FieldRows {
   /** #put when `emit` (the option walk also runs silently to fill the analysis segment). */
   #putIf(emit: boolean, f: number, v: string | number): void { if (emit && this.#want[f] === 1) this.#vals[f]!.push(v); }
 
-  /** First sight of a stream: its first timestamp and its A side (streams are numbered in order). */
-  #streamSeen(k: number, srcPort: number, ip: IpLayer, rec: CaptureRecord): void {
+  /** First sight of a stream: its A side (streams are numbered in order). */
+  #streamSeen(k: number, srcPort: number, ip: IpLayer): void {
     if (!this.#streamsOn) return;
     const st = this.#streams;
     if (!st.ensure(k)) return;
-    st.firstSec[k] = rec.tsSec; st.firstNs[k] = rec.tsNsec; st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec;
     st.portA[k] = srcPort; st.hashA[k] = ip.srcHash; st.fin[k] = 0;
   }
 
-  /** tcp.time_relative / tcp.time_delta from sec + ns pairs kept per stream (exact over any span). */
-  #times(r: AnalysisResult, rec: CaptureRecord, show: boolean): void {
-    if (!this.#streamsOn) return;
-    const st = this.#streams, k = r.stream;
-    if (!show) { st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec; return; }
+  /** tcp.time_relative / tcp.time_delta, shown: the analysis's seconds + ns parts (exact over any
+   *  span; its conversation epoch is the stream's first packet). */
+  #times(r: AnalysisResult): void {
+    const rs = r.timeRelativeSec, rn = r.timeRelativeSubNs, ds = r.timeDeltaSec, dn = r.timeDeltaSubNs;
     if (this.#oneLayer) {
       // Written by #writeOneLayer (AD_TIME_REL / AD_TIME_DELTA) when they are its columns.
-      this.#relSec = rec.tsSec - st.firstSec[k]!; this.#relNs = rec.tsNsec - st.firstNs[k]!;
-      this.#deltaSec = rec.tsSec - st.prevSec[k]!; this.#deltaNs = rec.tsNsec - st.prevNs[k]!;
+      this.#relSec = rs; this.#relNs = rn; this.#deltaSec = ds; this.#deltaNs = dn;
       this.#timesShown = true;
     }
-    if (this.#oneLayer ? this.#wantOne[F.timeRel] === 1 : this.#want[F.timeRel] === 1) this.#vals[F.timeRel]!.push(this.#nsValue(F.timeRel, rec.tsSec - st.firstSec[k]!, rec.tsNsec - st.firstNs[k]!));
-    if (this.#oneLayer ? this.#wantOne[F.timeDelta] === 1 : this.#want[F.timeDelta] === 1) this.#vals[F.timeDelta]!.push(this.#nsValue(F.timeDelta, rec.tsSec - st.prevSec[k]!, rec.tsNsec - st.prevNs[k]!));
-    st.prevSec[k] = rec.tsSec; st.prevNs[k] = rec.tsNsec;
+    const want = this.#oneLayer ? this.#wantOne : this.#want;
+    if (want[F.timeRel] === 1) this.#vals[F.timeRel]!.push(this.#nsValue(F.timeRel, rs, rn));
+    if (want[F.timeDelta] === 1) this.#vals[F.timeDelta]!.push(this.#nsValue(F.timeDelta, ds, dn));
   }
 
   /** A duration value of field `f`: integer ns (formatted when written) where formatSecNs would take

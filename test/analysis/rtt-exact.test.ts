@@ -9,6 +9,7 @@ import { segmentFromDecoded } from "../../src/analysis/from-decoded.js";
 import { readCaptureBytes } from "../../src/capture/index.js";
 import { DecodedFrame, FrameDecoder } from "../../src/decode/index.js";
 import { pcapOf, type RawSeg, tsharkCells } from "./live-tshark.js";
+import { FieldRows } from "../../src/explain/rows.js";
 
 const C = 0x0a000001, S = 0x0a000002;
 
@@ -87,10 +88,8 @@ function exactCells(bytes: Uint8Array): string[][] {
   return rows;
 }
 
-test("initial_rtt and rto more than 104 days long are exact to the ns (tshark live)", () => {
-  const T0 = 1_600_000_000, DAY = 86_400;
-  const cols = ["frame.number", "tcp.analysis.initial_rtt", "tcp.analysis.rto", "tcp.analysis.rto_frame", "tcp.analysis.ack_rtt"];
-  const hand: Record<string, RawSeg[]> = {
+const T0 = 1_600_000_000, DAY = 86_400;
+const FAR: Record<string, RawSeg[]> = {
     // SYN and the handshake ACK 150 days apart: iRTT 12960000.123456791 s, an odd ns count past 2^53.
     "irtt 150 days": [{ c2s: true, seq: 100, ack: 0, flags: SYN, sec: T0, nsec: 2 },
       { c2s: false, seq: 900, ack: 101, flags: SYN | ACK, sec: T0 + 150 * DAY, nsec: 123_456_789 },
@@ -112,9 +111,12 @@ test("initial_rtt and rto more than 104 days long are exact to the ns (tshark li
       { c2s: true, seq: 101, ack: 901, flags: FIN | ACK, sec: T0, nsec: 3001 },
       { c2s: false, seq: 901, ack: 102, flags: ACK, sec: T0, nsec: 4001 },
       { c2s: true, seq: 101, ack: 901, flags: FIN | ACK, sec: T0 + 200 * DAY, nsec: 10 }],
-  };
+};
+
+test("initial_rtt and rto more than 104 days long are exact to the ns (tshark live)", () => {
+  const cols = ["frame.number", "tcp.analysis.initial_rtt", "tcp.analysis.rto", "tcp.analysis.rto_frame", "tcp.analysis.ack_rtt"];
   let far = 0;
-  for (const [what, segs] of Object.entries(hand)) {
+  for (const [what, segs] of Object.entries(FAR)) {
     const bytes = pcapOf(segs);
     const want = tsharkCells(bytes, [], cols).map((r) => cols.map((_, j) => r[j] ?? ""));
     assert.deepEqual(exactCells(bytes), want, what);
@@ -122,4 +124,19 @@ test("initial_rtt and rto more than 104 days long are exact to the ns (tshark li
   }
   // The iRTT or RTO of each capture, and the ack RTT of the SYN-ACKs in the two iRTT captures.
   assert.equal(far, 6, "values beyond 104 days");
+});
+
+test("tcp.time_relative and tcp.time_delta over 104 days, forwards and backwards: -T fields as tshark (live)", () => {
+  // The rows take both from the analysis result's seconds + ns parts (AnalysisResult.timeRelativeSec …).
+  const cols = ["frame.number", "tcp.stream", "tcp.time_relative", "tcp.time_delta"];
+  let far = 0;
+  for (const [what, segs] of Object.entries(FAR)) {
+    const bytes = pcapOf(segs);
+    const want = tsharkCells(bytes, [], cols).map((r) => cols.map((_, j) => r[j] ?? ""));
+    const rows = new FieldRows(cols);
+    const got = readCaptureBytes(bytes).records.map((rec) => rows.row(rec)!.split("\t"));
+    assert.deepEqual(got, want, what);
+    for (const row of want) for (const v of row.slice(2)) if (/^-?\d{8}\./.test(v)) far++;
+  }
+  assert.ok(far >= 8, `only ${far} times beyond 104 days`);
 });

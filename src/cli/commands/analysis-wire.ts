@@ -7,7 +7,7 @@ import type { AnalysisSource } from "../../explain/rows.js";
 
 /** Slots per result: the frame number, then the numbers in `add`/`next` order, the booleans as
  *  one bit set, the endpoint states as one number (AnalysisResult.packStates). */
-export const STRIDE = 33;
+export const STRIDE = 37;
 
 /** One block of packed results. */
 export interface ResultBlock {
@@ -42,6 +42,7 @@ export class ResultPacker {
     d[o++] = r.ackRttNs; d[o++] = r.ackRttSec; d[o++] = r.ackRttSubNs; d[o++] = r.initialRttNs; d[o++] = r.bytesInFlight;
     d[o++] = r.pushBytesSent; d[o++] = r.dupAckNum; d[o++] = r.dupAckFrame; d[o++] = r.rtoNs; d[o++] = r.rtoFrame;
     d[o++] = r.initialRttSec; d[o++] = r.initialRttSubNs; d[o++] = r.rtoSec; d[o++] = r.rtoSubNs;
+    d[o++] = r.timeRelativeSec; d[o++] = r.timeRelativeSubNs; d[o++] = r.timeDeltaSec; d[o++] = r.timeDeltaSubNs;
     d[o++] = (r.ackPresent ? 1 : 0) | (r.nxtseqPresent ? 2 : 0) | (r.relative ? 4 : 0) | (r.windowPresent ? 8 : 0)
       | (r.scaleFactorPresent ? 16 : 0) | (r.timePresent ? 32 : 0) | (r.analysisPresent ? 64 : 0)
       | (r.outputSuppressed ? 128 : 0) | (r.fromClient ? 256 : 0) | (r.statesPresent ? 512 : 0);
@@ -88,6 +89,7 @@ export class ResultUnpacker implements AnalysisSource {
     r.ackRttNs = d[o++]!; r.ackRttSec = d[o++]!; r.ackRttSubNs = d[o++]!; r.initialRttNs = d[o++]!; r.bytesInFlight = d[o++]!;
     r.pushBytesSent = d[o++]!; r.dupAckNum = d[o++]!; r.dupAckFrame = d[o++]!; r.rtoNs = d[o++]!; r.rtoFrame = d[o++]!;
     r.initialRttSec = d[o++]!; r.initialRttSubNs = d[o++]!; r.rtoSec = d[o++]!; r.rtoSubNs = d[o++]!;
+    r.timeRelativeSec = d[o++]!; r.timeRelativeSubNs = d[o++]!; r.timeDeltaSec = d[o++]!; r.timeDeltaSubNs = d[o++]!;
     const bits = d[o++]!;
     r.ackPresent = (bits & 1) !== 0; r.nxtseqPresent = (bits & 2) !== 0; r.relative = (bits & 4) !== 0;
     r.windowPresent = (bits & 8) !== 0; r.scaleFactorPresent = (bits & 16) !== 0; r.timePresent = (bits & 32) !== 0;
