@@ -35,7 +35,8 @@ export function segmentFromDecoded(frame: DecodedFrame, index: number, tsSec: nu
   seg.optionsTruncated = problems.length !== 0 && (problems.includes("truncated") || problems.includes("tcp.options_truncated"));
   seg.mss = -1; seg.wsShift = -1; seg.sackPerm = false; seg.sackCount = 0; seg.hasTimestamps = false;
   if (t.optionsLength === 0 || seg.headerBogus) return true;
-  readOptions(t.bytes, t.optionsOffset, t.optionsLength, t.optionsCaptured, seg);
+  // In place: `source` is the record's array after FrameDecoder.decodeAt (no view is made).
+  readOptions(t.source, t.sourceBase + t.optionsOffset, t.optionsLength, t.optionsCaptured, seg);
   return true;
 }
 

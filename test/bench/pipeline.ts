@@ -3,6 +3,8 @@
  *   node dist/test/bench/pipeline.js MODE FILE   > /dev/null
  * MODE:
  *   parse            src/capture only (records counted; RecordBatch.nextInPlace, no view per record)
+ *   print-floor      parse, then a summary-shaped line per record from fixed offsets, nothing decoded
+ *                    (floorLine): what printing alone costs
  *   decode           reader → FrameDecoder (the "decode only" figure; nextInPlace + FrameDecoder.decodeAt)
  *   analysis         reader → FrameDecoder → segmentFromDecoded → TcpAnalyzer (traces off), no output
  *   analysis-traces  the same with rule traces on (the analyzer's default: -V, JSON), no output
@@ -17,6 +19,7 @@ import { readCapture, type CaptureRecord, newRecord } from "../../src/capture/in
 import { openCaptureFile } from "../../src/capture/node.js";
 import { DecodedFrame, FrameDecoder, formatIpv6, type TcpLayer } from "../../src/decode/index.js";
 import type { AnalysisResult } from "../../src/analysis/index.js";
+import { putUint } from "../../src/explain/bytes-out.js";
 // src/analysis is imported by the analysis modes only: parse and decode do not pay its ~12 ms load.
 type Analysis = typeof import("../../src/analysis/index.js");
 type FromDecoded = typeof import("../../src/analysis/from-decoded.js");
@@ -35,7 +38,7 @@ export const ANALYSIS_FIELDS = ["frame.number", "tcp.stream", "tcp.len", "tcp.se
   "tcp.analysis.retransmission", "tcp.analysis.lost_segment", "tcp.analysis.zero_window",
   "tcp.analysis.duplicate_ack_num"] as const;
 
-export const MODES = ["parse", "decode", "analysis", "analysis-traces", "fields-decode", "fields-analysis"] as const;
+export const MODES = ["parse", "print-floor", "decode", "analysis", "analysis-traces", "fields-decode", "fields-analysis"] as const;
 export type Mode = (typeof MODES)[number];
 
 // ---- output: one reused byte buffer, ASCII written byte by byte -------------------------------------
@@ -92,8 +95,8 @@ function flagsStr(f: number): void {
 const opt = { kinds: new Uint8Array(40), nKinds: 0, mss: -1, wsShift: -1, sackPerm: false, sackCount: -1, tsval: -1, tsecr: -1 };
 function walkOptions(t: TcpLayer): void {
   opt.nKinds = 0; opt.mss = -1; opt.wsShift = -1; opt.sackPerm = false; opt.sackCount = -1; opt.tsval = -1; opt.tsecr = -1;
-  const b = t.bytes, end = t.optionsOffset + t.optionsCaptured;
-  for (let i = t.optionsOffset; i < end;) {
+  const b = t.source, start = t.sourceBase + t.optionsOffset, end = start + t.optionsCaptured;
+  for (let i = start; i < end;) {
     const kind = b[i]!;
     opt.kinds[opt.nKinds++] = kind;
     if (kind === 0) break;
@@ -142,6 +145,70 @@ function decodeRow(rec: CaptureRecord, f: DecodedFrame): void {
   ch(NL);
 }
 
+/** print-floor: a summary-shaped line per record with nothing decoded or analysed: the numbers a
+ *  summary line shows (frame number, relative time, addresses, ports, flags, seq, ack, window,
+ *  length, TSval/TSecr) read at the fixed offsets of Ethernet + IPv4/IPv6 + TCP and printed raw
+ *  (no relative numbers, IPv6 groups without "::" compression). What the output alone costs: a
+ *  lower bound for any summary, for the 10× tshark budget in bench:read. */
+let floorFirst = -1;
+const FLOOR_FLAGS = new Array<Uint8Array | undefined>(4096);
+const FLOOR_NAMES = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
+const ascii = (t: string): Uint8Array => Uint8Array.from(t, (c) => c.charCodeAt(0));
+const T_ARROW = Uint8Array.of(32, 0xe2, 0x86, 0x92, 32), T_TCP = ascii(" TCP "), T_SEQ = ascii(" Seq="), T_ACK = ascii(" Ack=");
+const T_WIN = ascii(" Win="), T_LEN = ascii(" Len="), T_TSVAL = ascii(" TSval="), T_TSECR = ascii(" TSecr=");
+/** The CLI's number printer (two digits per division). */
+function num(n: number): void { o = putUint(OUT, o, n); }
+function bytes(b: Uint8Array): void { for (let i = 0; i < b.length; i++) OUT[o++] = b[i]!; }
+function pad(width: number, start: number): void {
+  const n = o - start;
+  if (n >= width) return;
+  OUT.copyWithin(start + width - n, start, o); OUT.fill(32, start, start + width - n); o = start + width;
+}
+function floorLine(rec: CaptureRecord, b: Uint8Array, at: number): void {
+  const type = (b[at + 12]! << 8) | b[at + 13]!;
+  if (rec.capturedLength < 74 || (type !== 0x0800 && type !== 0x86dd)) return;
+  const v4 = type === 0x0800, ipAt = at + 14;
+  const tcpAt = v4 ? ipAt + (b[ipAt]! & 15) * 4 : ipAt + 40;
+  if (floorFirst < 0) floorFirst = rec.tsSec;
+  let start = o;
+  num(rec.index); pad(5, start); ch(32);
+  start = o; num(rec.tsSec - floorFirst); ch(DOT); const us = Math.floor(rec.tsNsec / 1000);
+  for (let p = 100000; p >= 1; p = p / 10) ch(48 + (Math.floor(us / p) % 10));
+  pad(10, start); ch(32);
+  for (let side = 0; side < 2; side++) {
+    start = o;
+    if (v4) { const a = ipAt + 12 + 4 * side; num(b[a]!); ch(DOT); num(b[a + 1]!); ch(DOT); num(b[a + 2]!); ch(DOT); num(b[a + 3]!); }
+    else {
+      const a = ipAt + 8 + 16 * side;
+      for (let g = 0; g < 8; g++) {
+        if (g > 0) ch(58);
+        const v = (b[a + 2 * g]! << 8) | b[a + 2 * g + 1]!;
+        let started = false;
+        for (let sh = 12; sh >= 0; sh -= 4) { const d = (v >> sh) & 15; if (d !== 0 || started || sh === 0) { ch(HEX.charCodeAt(d)); started = true; } }
+      }
+    }
+    if (side === 0) { pad(12, start); bytes(T_ARROW); }
+    else for (let n = 12 - (o - start); n > 0; n--) ch(32);
+  }
+  const ipLen = v4 ? (b[ipAt + 2]! << 8) | b[ipAt + 3]! : ((b[ipAt + 4]! << 8) | b[ipAt + 5]!) + 40;
+  const hdr = (b[tcpAt + 12]! >> 4) * 4, ipHdr = tcpAt - ipAt;
+  bytes(T_TCP); num(rec.originalLength); ch(32);
+  num((b[tcpAt]! << 8) | b[tcpAt + 1]!); bytes(T_ARROW); num((b[tcpAt + 2]! << 8) | b[tcpAt + 3]!);
+  const fl = ((b[tcpAt + 12]! & 1) << 8) | b[tcpAt + 13]!;
+  let ft = FLOOR_FLAGS[fl];
+  if (ft === undefined) ft = FLOOR_FLAGS[fl] = ascii(` [${FLOOR_NAMES.filter((_, i) => (fl & (1 << i)) !== 0).join(", ")}]`);
+  bytes(ft);
+  const u32 = (p: number): number => ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+  bytes(T_SEQ); num(u32(tcpAt + 4));
+  if ((fl & 0x10) !== 0) { bytes(T_ACK); num(u32(tcpAt + 8)); }
+  bytes(T_WIN); num((b[tcpAt + 14]! << 8) | b[tcpAt + 15]!);
+  bytes(T_LEN); num(Math.max(0, ipLen - ipHdr - hdr));
+  if (hdr >= 32 && b[tcpAt + 20] === 1 && b[tcpAt + 21] === 1 && b[tcpAt + 22] === 8) {
+    bytes(T_TSVAL); num(u32(tcpAt + 24)); bytes(T_TSECR); num(u32(tcpAt + 28));
+  }
+  ch(NL);
+}
+
 let A_ANY_RETRANSMISSION = 0, A_LOST_SEGMENT = 0, A_ZERO_WINDOW = 0;
 
 function analysisRow(r: AnalysisResult): void {
@@ -178,7 +245,7 @@ function analysisRow(r: AnalysisResult): void {
 export interface RunStats { mode: Mode; records: number; tcp: number; seconds: number; cpuSeconds: number; maxRssKiB: number }
 
 export async function run(mode: Mode, path: string): Promise<RunStats> {
-  const decode = mode !== "parse", analyse = mode === "analysis" || mode === "analysis-traces" || mode === "fields-analysis";
+  const analyse = mode === "analysis" || mode === "analysis-traces" || mode === "fields-analysis";
   let analysis: Analysis | undefined, fromDecoded: FromDecoded | undefined;
   if (analyse) { // before t0, as when it was a static import
     [analysis, fromDecoded] = await Promise.all([import("../../src/analysis/index.js"), import("../../src/analysis/from-decoded.js")]);
@@ -208,10 +275,14 @@ export async function run(mode: Mode, path: string): Promise<RunStats> {
       }
       continue;
     }
-    while (batch.next(rec)) {
+    if (mode === "print-floor") {
+      while (batch.nextInPlace(rec)) { records++; floorLine(rec, batch.source, batch.sourceOffset); if (o > OUT_FLUSH) flush(); }
+      continue;
+    }
+    // In place, as the CLI reads: no view of the bytes per record.
+    while (batch.nextInPlace(rec)) {
       records++;
-      if (!decode) continue;
-      decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
+      decoder.decodeAt(rec.linkType, batch.source, batch.sourceOffset, rec.capturedLength, rec.originalLength, rec.index, frame);
       if (frame.tcpCount === 0) continue;
       tcp++;
       if (fieldsD) { decodeRow(rec, frame); if (o > OUT_FLUSH) flush(); continue; }

@@ -4,6 +4,8 @@
  * The capture comes from bench:data (written first when missing). Every command writes to /dev/null.
  *
  *   synack decode only      in-process driver (pipeline.ts `decode`): reader → FrameDecoder
+ *   print floor             driver `print-floor`: a summary-shaped line per record from fixed offsets,
+ *                           nothing decoded or analysed: what printing the summary alone costs in Node
  *   synack analysis         driver `analysis`: + segmentFromDecoded → TcpAnalyzer, no output
  *   synack read (summary)   `synack read -r F` once the CLI has it; until then the driver's
  *                           `-T fields` analysis rows stand in (said so in the output)
@@ -99,7 +101,7 @@ function cliSummaryWorks(tiny: string): boolean {
   return r.status === 0 && r.stdout.trim().length > 0;
 }
 
-interface Row { name: string; cmd: string; args: string[]; vs?: string; kind: "synack" | "tshark" | "tcpdump" }
+interface Row { name: string; cmd: string; args: string[]; vs?: string; kind: "synack" | "tshark" | "tcpdump" | "floor" }
 
 function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; }
 
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [
     { name: "synack decode only", cmd: node, args: [DRIVER, "decode", file], vs: "tshark -n -r", kind: "synack" },
+    { name: "print floor (no decode)", cmd: node, args: [DRIVER, "print-floor", file], vs: "tshark -n -r", kind: "floor" },
     { name: "synack analysis (no output)", cmd: node, args: [DRIVER, "analysis", file], vs: "tshark -n -r", kind: "synack" },
     cliSummary
       ? { name: "synack read (summary)", cmd: node, args: [CLI, "read", "-r", file, "-n"], vs: "tshark -n -r", kind: "synack" }
@@ -132,12 +135,12 @@ async function main(): Promise<void> {
   ];
   if (cli) {
     // Two threads (src/cli/commands/parallel-read.ts) are opt-in: SYNACK_THREADS=2.
-    rows.splice(5, 0,
+    rows.splice(6, 0,
       { name: "synack -T fields decode, 2 threads", cmd: "env", args: ["SYNACK_THREADS=2", node, CLI, "read", "-r", file, "-n", ...fieldArgs(DECODE_FIELDS)], vs: "tshark -T fields decode", kind: "synack" },
       { name: "synack read (summary), 2 threads", cmd: "env", args: ["SYNACK_THREADS=2", node, CLI, "read", "-r", file, "-n"], vs: "tshark -n -r", kind: "synack" },
       { name: "synack -T fields analysis, 2 threads", cmd: "env", args: ["SYNACK_THREADS=2", node, CLI, "read", "-r", file, "-n", ...fieldArgs(ANALYSIS_FIELDS)], vs: "tshark -T fields analysis", kind: "synack" });
     // The same rows from the in-process driver: what the pipeline does without the CLI's formatting.
-    rows.splice(8, 0,
+    rows.splice(9, 0,
       { name: "driver -T fields decode", cmd: node, args: [DRIVER, "fields-decode", file], vs: "tshark -T fields decode", kind: "synack" },
       { name: "driver -T fields analysis", cmd: node, args: [DRIVER, "fields-analysis", file], vs: "tshark -T fields analysis", kind: "synack" });
   }
@@ -208,6 +211,13 @@ async function main(): Promise<void> {
   ];
   console.log("\ntargets:");
   for (const [t, ok] of checks) console.log(`  ${ok === undefined ? "skip" : ok ? "ok  " : "MISS"}  ${t}`);
+  if (res.has("tshark -n -r")) {
+    // What the 10× target leaves: the summary's whole budget next to its two parts measured alone.
+    const budget = res.get("tshark -n -r")!.seconds / 10;
+    console.log(`  10× tshark -n -r = at most ${budget.toFixed(2)} s for the summary; printing alone (print floor) `
+      + `${res.get("print floor (no decode)")!.seconds.toFixed(2)} s, decode + analysis alone `
+      + `${res.get("synack analysis (no output)")!.seconds.toFixed(2)} s`);
+  }
   writeFileSync(join(REPO_ROOT, ".tmp", "bench", `read-${packets}.json`),
     JSON.stringify({ packets, file, cli, cliSummary, rows: out, startup: Object.fromEntries(startRows) }, null, 2) + "\n");
 }
