@@ -472,6 +472,17 @@ export class FieldRows {
     this.#analyseFrame(rec, emit);
   }
 
+  /** Carries a record whose row another thread writes *and analyses* (the balanced pipeline,
+   *  parallel-read.ts) through this side's remaining state: the decoder's (IP reassembly). Only
+   *  for rows that keep no per-stream table (`keepsStreams` false): its FIN sides would miss it. */
+  passOverAt(rec: CaptureRecord, source: Uint8Array, offset: number): void {
+    this.#decoder.decodeAt(rec.linkType, source, offset, rec.capturedLength, rec.originalLength, rec.index, this.#frame);
+  }
+
+  /** Rows keep a per-stream table of their own (the FIN-side experts read it), filled only by the
+   *  frames they render or skip: a frame passed over (`passOverAt`) would be missing from it. */
+  get keepsStreams(): boolean { return this.#analyseOn && this.#streamsOn; }
+
   #analyseFrame(rec: CaptureRecord, emit: (r: AnalysisResult) => void): void {
     const frame = this.#frame;
     if (!this.#analyseOn) return;

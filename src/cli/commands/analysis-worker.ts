@@ -5,11 +5,12 @@ import { parentPort, workerData } from "node:worker_threads";
 import { newRecord, readCapture } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
 import type { AnalysisResult } from "../../analysis/index.js";
+import { ByteOut } from "../../explain/bytes-out.js";
 import { ResultPacker } from "./analysis-wire.js";
 import type { RendererSpec } from "./parallel-read.js";
 import { makeRenderer } from "./read.js";
 
-const { path, spec, block } = workerData as { path: string; spec: RendererSpec; block: number };
+const { path, spec, block, share } = workerData as { path: string; spec: RendererSpec; block: number; share: number };
 const port = parentPort!;
 /** Blocks posted and not yet rendered by the main thread. */
 let outstanding = 0;
@@ -17,27 +18,39 @@ let wake: (() => void) | undefined;
 port.on("message", () => { outstanding--; const w = wake; wake = undefined; w?.(); });
 
 try {
-  const rows = makeRenderer(spec).rows;
+  const renderer = makeRenderer(spec), rows = renderer.rows;
   const packer = new ResultPacker();
   const reader = readCapture(openCaptureFile(path));
   const rec = newRecord();
   const emit = (r: AnalysisResult): void => packer.add(rec.index, r);
+  const out = new ByteOut(1 << 17);
   let n = 0, last = 0;
-  const post = async (): Promise<void> => {
-    const b = packer.take(last);
-    port.postMessage({ type: "block", block: b }, [b.data.buffer as ArrayBuffer]);
+  /** Block k is this thread's to write (the balanced pipeline: one block in `share`). */
+  const mine = (k: number): boolean => share > 0 && k % share === share - 1;
+  const post = async (k: number): Promise<void> => {
+    if (mine(k)) {
+      const bytes = out.buf.slice(0, out.len);
+      out.reset();
+      port.postMessage({ type: "lines", k, bytes }, [bytes.buffer]);
+    } else {
+      const b = packer.take(last);
+      port.postMessage({ type: "block", block: b }, [b.data.buffer as ArrayBuffer]);
+    }
     outstanding++;
     while (outstanding >= 8) await new Promise<void>((resolve) => { wake = resolve; });
   };
   for await (const batch of reader.batches()) {
     // Records in place (no view each), decoded where they lie.
     while (batch.nextInPlace(rec)) {
-      rows.analyseAt(rec, batch.source, batch.sourceOffset, emit);
+      const k = Math.floor(n / block);
+      if (mine(k)) renderer.renderAt!(rec, reader.info, batch.source, batch.sourceOffset, out);
+      else if (share > 0) renderer.analyseAt!(rec, batch.source, batch.sourceOffset, emit);
+      else rows.analyseAt(rec, batch.source, batch.sourceOffset, emit);
       last = rec.index;
-      if (++n % block === 0) await post();
+      if (++n % block === 0) await post(k);
     }
   }
-  if (n % block !== 0) await post();
+  if (n % block !== 0) await post(Math.floor(n / block));
   port.postMessage({ type: "done" });
 } catch (err) {
   port.postMessage({ type: "error", message: err instanceof Error ? err.message : String(err) });

@@ -137,6 +137,20 @@ export class ReadPipeline {
     for (let i = 0; i < f.tcpCount; i++) if (segmentFromDecoded(f, i, rec.tsSec, rec.tsNsec, this.#seg)) this.analyzer.observe(this.#seg);
   }
 
+  /** The balanced pipeline's analysis thread, for a frame whose line the other thread writes:
+   *  the times and the analysis (results to `emit`), no line. */
+  analyseAt(rec: CaptureRecord, source: Uint8Array, offset: number, emit: (r: AnalysisResult) => void): void {
+    this.#times(rec);
+    this.#rows!.analyseAt(rec, source, offset, emit);
+  }
+
+  /** The balanced pipeline's rendering thread, for a frame the other thread analyses and writes:
+   *  the times and the decoder's state only (FieldRows.passOverAt). */
+  passAt(rec: CaptureRecord, source: Uint8Array, offset: number): void {
+    this.#times(rec);
+    this.#rows!.passOverAt(rec, source, offset);
+  }
+
   /** Needs the record's bytes (-V, JSON: a decoder of its own); false: `stepAt` will do. */
   get needsBytes(): boolean { return this.#analyse; }
 
@@ -528,6 +542,8 @@ export function summaryRenderer(tcp: boolean, prefs: Partial<ReadPreferences> = 
       if (!tcp || c.frame.tcpCount > 0) writeSummaryLine(out, c);
     },
     skip(rec): void { pipe.skip(rec); },
+    analyseAt(rec, source, offset, emit): void { pipe.analyseAt(rec, source, offset, emit); },
+    passAt(rec, source, offset): void { pipe.passAt(rec, source, offset); },
   };
 }
 

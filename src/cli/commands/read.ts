@@ -144,6 +144,8 @@ function fieldsRenderer(rows: FieldRows): FrameRenderer {
     render(rec, _info, out): void { if (rows.rowTo(rec, out)) out.byte(10); },
     renderAt(rec, _info, source, offset, out): void { if (rows.rowToAt(rec, source, offset, out)) out.byte(10); },
     skip(rec): void { rows.skip(rec); },
+    analyseAt(rec, source, offset, emit): void { rows.analyseAt(rec, source, offset, emit); },
+    passAt(rec, source, offset): void { rows.passOverAt(rec, source, offset); },
   };
 }
 
