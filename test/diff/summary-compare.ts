@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runReadOutput, tcpOnly } from "../../src/cli/commands/read-output.js";
+import { ByteOut } from "../../src/explain/bytes-out.js";
 import { REPO_ROOT, sharedDir } from "../support/paths.js";
 
 export const CAPTURES = join(sharedDir(), "captures");
@@ -47,7 +48,19 @@ export async function ours(path: string): Promise<Map<number, FrameOutput>> {
   let lines = "", hex = "";
   const common = { path, filter: tcpOnly, warn: () => {}, progressStream: { isTTY: false, write: () => true } };
   try {
-    await runReadOutput({ ...common, write: (s) => { lines += s; } });
+    // As the CLI prints them (readOutputCommand): summary lines written as bytes into one buffer.
+    const sink = new ByteOut(1 << 16), chunks: Uint8Array[] = [];
+    const drain = async (): Promise<void> => { chunks.push(sink.buf.slice(0, sink.len)); sink.reset(); };
+    await runReadOutput({ ...common, write: (s) => sink.str(s), sink, drain });
+    await drain();
+    lines = Buffer.concat(chunks).toString("utf8");
+    // The string path (summaryLine; the byte path's fallback for unusual frames) prints the same.
+    let text = "";
+    await runReadOutput({ ...common, write: (s) => { text += s; } });
+    if (text !== lines) {
+      const a = text.split("\n"), b = lines.split("\n"), i = a.findIndex((l, k) => l !== b[k]);
+      throw new Error(`${path}: summary line ${i + 1} as bytes ${JSON.stringify(b[i])}, as text ${JSON.stringify(a[i])}`);
+    }
     await runReadOutput({ ...common, hex: true, write: (s) => { hex += s; } });
   } catch (err) {
     // A refused file prints nothing, as tshark does.
