@@ -289,6 +289,29 @@ function hexBytes(b: Uint8Array, from: number, to: number): string {
 
 const OPT_OK = 0, OPT_STOPPED = 1, OPT_LIMITED = 2, OPT_MALFORMED = 3, OPT_CONTAINED = 4;
 
+/** Info's "sport → dport", then with `withFlags` " [FLAGS] Seq=… Ack=… Win=…" (the shown numbers:
+ *  relative with the analysis, else raw), through one cursor (≤ 160 bytes; the flag text ≤ 64). */
+function infoHeader(ib: ByteOut, t: TcpLayer, r: AnalysisResult | undefined, withFlags: boolean, winShown: number): void {
+  if (ib.len + 160 > ib.buf.length) ib.ensure(160);
+  const b = ib.buf, flags = t.flags;
+  let o = putUint(b, ib.len, t.srcPort);
+  b[o] = 32; b[o + 1] = 0xe2; b[o + 2] = 0x86; b[o + 3] = 0x92; b[o + 4] = 32; o += 5;
+  o = putUint(b, o, t.dstPort);
+  if (withFlags) {
+    o = putBytes(b, o, infoFlagsBytes(flags));
+    o = putBytes(b, o, T_SEQ); o = putUint(b, o, r !== undefined ? r.seq : t.seqRaw);
+    if ((flags & ACK) !== 0) { o = putBytes(b, o, T_ACK); o = putUint(b, o, r !== undefined ? r.ack : t.ackRaw); }
+    o = putBytes(b, o, T_WIN); o = putUint(b, o, winShown);
+  }
+  ib.len = o;
+}
+
+/** Info's " Len=…". */
+function infoLen(ib: ByteOut, seglen: number): void {
+  if (ib.len + 24 > ib.buf.length) ib.ensure(24);
+  ib.len = putUint(ib.buf, putBytes(ib.buf, ib.len, T_LEN), seglen);
+}
+
 /** Per-stream state kept by the row formatter for the experts: the stream's A side and who sent
  *  a FIN. */
 class StreamTable {
@@ -431,7 +454,12 @@ export class FieldRows {
     this.#optionsOn = this.#infoOn || this.#experts.on || OPTION_FIELDS.some((id) => w[id] === 1);
     this.#streamsOn = this.#experts.on;
     this.#earlyTokens = this.#infoOn && !this.#experts.on && !OPTION_FIELDS.some((id) => w[id] === 1);
+    this.#infoOnly = this.#infoOn && !this.#experts.on && this.#used.every((id) => id === F.info) && !this.prefs.checkChecksum;
   }
+
+  /** Nothing but the Info column is read, with unverified checksums: the usual TCP headers take
+   *  #tcpInfo instead of #tcpLayer. */
+  #infoOnly = false;
 
   /** The per-stream table (A side, FIN order) has a reader: the experts ("initiates"/"undergoes"
    *  the close). Fixed once rows are made (a filter added later only adds fields it reads, and
@@ -621,7 +649,8 @@ export class FieldRows {
     for (let i = 0; i < frame.tcpCount; i++) {
       const t = frame.tcp[i]!;
       if (exOn) for (; ipDone <= t.ipIndex && ipDone < frame.ipCount; ipDone++) this.#ipExperts(frame.ip[ipDone]!);
-      this.#tcpLayer(frame, i, rec);
+      if (this.#infoOnly && !t.quoted && t.problems.length === 0 && (t.fields & TcpField.flags) !== 0) this.#tcpInfo(frame, t, rec);
+      else this.#tcpLayer(frame, i, rec);
     }
     if (exOn) for (; ipDone < frame.ipCount; ipDone++) this.#ipExperts(frame.ip[ipDone]!);
     if (exOn && frame.linkType === 1) this.#ethTrailer(frame);
@@ -1062,21 +1091,7 @@ export class FieldRows {
     const ib = carried && infoOn ? this.#infoBody : null;
     if (ib !== null) { ib.reset(); this.#infoTags.reset(); this.#infoText = undefined; }
     const winShown = r !== undefined && r.windowPresent ? r.windowSize : t.windowRaw;
-    if (ib !== null && t.capturedLength >= 4) {
-      // "sport → dport [FLAGS] Seq=… Ack=… Win=…" through one cursor (≤ 160 bytes; the flag text ≤ 64).
-      if (ib.len + 160 > ib.buf.length) ib.ensure(160);
-      const b = ib.buf;
-      let o = putUint(b, ib.len, t.srcPort);
-      b[o] = 32; b[o + 1] = 0xe2; b[o + 2] = 0x86; b[o + 3] = 0x92; b[o + 4] = 32; o += 5;
-      o = putUint(b, o, t.dstPort);
-      if ((fl & TcpField.flags) !== 0 || bogus) {
-        o = putBytes(b, o, infoFlagsBytes(flags));
-        o = putBytes(b, o, T_SEQ); o = putUint(b, o, r !== undefined ? r.seq : t.seqRaw);
-        if ((flags & ACK) !== 0) { o = putBytes(b, o, T_ACK); o = putUint(b, o, r !== undefined ? r.ack : t.ackRaw); }
-        o = putBytes(b, o, T_WIN); o = putUint(b, o, winShown);
-      }
-      ib.len = o;
-    }
+    if (ib !== null && t.capturedLength >= 4) infoHeader(ib, t, r, (fl & TcpField.flags) !== 0 || bogus, winShown);
     if (bogus) {
       ex.add(`Bogus TCP header length (${t.headerLength}, must be at least 20)`, Severity.Error, Group.Protocol);
       if (ib !== null) ib.str(`, bogus TCP header length (${t.headerLength}, must be at least 20)`);
@@ -1110,27 +1125,12 @@ export class FieldRows {
     }
     if ((flags & URG) !== 0) { if (ib !== null) { ib.ascii(T_URG); ib.uint(t.urgent); } }
     else if (t.urgent !== 0) addExpert(ex, TcpExpert.urgentNonzero);
-    if (ib !== null && t.seglen >= 0 && (fl & TcpField.len) !== 0) {
-      if (ib.len + 24 > ib.buf.length) ib.ensure(24);
-      ib.len = putUint(ib.buf, putBytes(ib.buf, ib.len, T_LEN), t.seglen);
-    }
+    if (ib !== null && t.seglen >= 0 && (fl & TcpField.len) !== 0) infoLen(ib, t.seglen);
 
     // Options (spec §11).
     let optEnd = OPT_OK;
-    if (t.optionsLength > 0 && this.#optionsOn) {
-      // The walk in #fillSegment left #optEnd / #sawMss and, without SACK blocks, the Info tokens.
-      if (this.#optTokensOk) {
-        if (ib === null) { /* no Info */ }
-        else if (this.#tsTokens) {
-          if (ib.len + 40 > ib.buf.length) ib.ensure(40);
-          const ob = ib.buf;
-          let o = putBytes(ob, ib.len, T_TSVAL); o = putUint(ob, o, this.#tsval);
-          o = putBytes(ob, o, T_TSECR); ib.len = putUint(ob, o, this.#tsecr);
-        } else ib.append(this.#optTokens);
-      }
-      else this.#options(t, r, true, ib);
-      optEnd = this.#optEnd;
-    } else if (shortSeg) optEnd = OPT_MALFORMED;
+    if (t.optionsLength > 0 && this.#optionsOn) optEnd = this.#optionsInfo(t, r, ib);
+    else if (shortSeg) optEnd = OPT_MALFORMED;
     if (shortSeg && t.optionsLength === 0) optEnd = OPT_OK;
     if (optEnd === OPT_OK && (flags & SYN) !== 0 && t.optionsLength > 0 && !this.#sawMss) addExpert(ex, TcpExpert.mssAbsent);
 
@@ -1170,12 +1170,51 @@ export class FieldRows {
       }
     }
     if (r !== undefined && r.timePresent && (this.#want[F.timeRel] === 1 || this.#want[F.timeDelta] === 1)) this.#times(r);
-    if (optEnd === OPT_MALFORMED) { ib?.str("[Malformed Packet]"); addExpert(ex, TcpExpert.malformed); this.#threw = true; }
+    this.#optionsEnd(optEnd, ib);
+  }
+
+  /** The options' Info tokens into `ib` (null: no Info) and, when read, their values and experts:
+   *  from the walk #fillSegment made (#optTokensOk) or a second walk. Returns how the walk ended. */
+  #optionsInfo(t: TcpLayer, r: AnalysisResult | undefined, ib: ByteOut | null): number {
+    // The walk in #fillSegment left #optEnd / #sawMss and, without SACK blocks, the Info tokens.
+    if (!this.#optTokensOk) this.#options(t, r, true, ib);
+    else if (ib === null) { /* no Info */ }
+    else if (this.#tsTokens) {
+      if (ib.len + 40 > ib.buf.length) ib.ensure(40);
+      const ob = ib.buf;
+      let o = putBytes(ob, ib.len, T_TSVAL); o = putUint(ob, o, this.#tsval);
+      o = putBytes(ob, o, T_TSECR); ib.len = putUint(ob, o, this.#tsecr);
+    } else ib.append(this.#optTokens);
+    return this.#optEnd;
+  }
+
+  /** An option area that threw ends the TCP layer: its text in Info, a Malformed expert. */
+  #optionsEnd(optEnd: number, ib: ByteOut | null): void {
+    if (optEnd === OPT_MALFORMED) { ib?.str("[Malformed Packet]"); addExpert(this.#experts, TcpExpert.malformed); this.#threw = true; }
     else if (optEnd === OPT_CONTAINED) {
       ib?.str("[Malformed Packet: length of contained item exceeds length of containing item]");
-      addExpert(ex, TcpExpert.malformed); this.#threw = true;
+      addExpert(this.#experts, TcpExpert.malformed); this.#threw = true;
     }
     else if (optEnd === OPT_LIMITED) { ib?.str("[Packet size limited during capture]"); this.#threw = true; }
+  }
+
+  /** #tcpLayer for rows that read nothing but the Info column (summary lines), on a carried TCP
+   *  header of 20 bytes or more without problems and with the checksum not verified: the analysis
+   *  and the Info text, in #tcpLayer's order, without its field lists and experts (none is read).
+   *  A function a fraction of #tcpLayer's size: that one is past what V8 optimizes well. */
+  #tcpInfo(frame: DecodedFrame, t: TcpLayer, rec: CaptureRecord): void {
+    const src = this.#source;
+    const r = this.#analyseOn && this.#fillSegment(frame, t, rec, src === undefined, this.#earlyTokens)
+      ? (src === undefined ? this.analyzer.observe(this.#seg) : src.next(rec.index)) : undefined;
+    if (this.#oneLayer) this.#oneR = r;
+    const ib = this.#infoBody, flags = t.flags;
+    ib.reset(); this.#infoTags.reset(); this.#infoText = undefined;
+    infoHeader(ib, t, r, true, r !== undefined && r.windowPresent ? r.windowSize : t.windowRaw);
+    if ((flags & URG) !== 0) { ib.ascii(T_URG); ib.uint(t.urgent); }
+    if (t.seglen >= 0 && (t.fields & TcpField.len) !== 0) infoLen(ib, t.seglen);
+    const optEnd = t.optionsLength > 0 ? this.#optionsInfo(t, r, ib) : OPT_OK;
+    if (r !== undefined && r.analysisPresent && r.flags !== 0) analysisTagsTo(this.#infoTags, r.flags, r.dupAckFrame, r.dupAckNum);
+    this.#optionsEnd(optEnd, ib);
   }
 
   /** synack's own fields: both endpoints' states and the phase (analysis computes them for every
