@@ -14,6 +14,12 @@ export function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<t
     return parseArgs(config);
   } catch (err) {
     const msg = err instanceof Error ? err.message.split("\n")[0]! : String(err);
+    // "--stream -1": parseArgs takes the value for an option and calls it ambiguous; say what to type.
+    const dash = /^Option '(-[^' ]+)' argument is ambiguous\.$/.exec(msg);
+    if (dash !== null) {
+      const value = config.args?.[config.args.indexOf(dash[1]!) + 1] ?? "-…";
+      throw new CliError(`${dash[1]} ${value}: a value starting with '-' is written ${dash[1]}=${value}`, EXIT_USAGE);
+    }
     throw new CliError(msg.replace(/\. To specify a positional argument.*$/, ""), EXIT_USAGE);
   }
 }

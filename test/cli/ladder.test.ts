@@ -72,6 +72,9 @@ test("ladder: one-line errors", () => {
     [["-r", FILE], /--stream N is required/, 2],
     [["--stream", "0"], /-r FILE is required/, 2],
     [["-r", FILE, "--stream", "x"], /--stream must be an integer/, 2],
+    // parseArgs calls a value starting with a dash "ambiguous": the error says how to write it.
+    [["-r", FILE, "--stream", "-1"], /^synack ladder: --stream -1: a value starting with '-' is written --stream=-1$/m, 2],
+    [["-r", FILE, "--stream=-1"], /--stream must be an integer ≥ 0, not '-1'/, 2],
     [["-r", FILE, "--stream", "0", "--format", "png"], /--format must be ascii or svg/, 2],
     [["-r", join(dir, "missing.pcap"), "--stream", "0"], /no such file/, 1],
     [["-r", join(dir, "ladder-dir"), "--stream", "0", "--bogus"], /bogus/, 2],
