@@ -15,6 +15,7 @@ import { addAnalysisExperts, addExpert, ExpertList, Group, optionName, Severity,
 import { FIELD_NAMES, FIELDS, fieldId, type FieldName } from "./fields.js";
 import { asciiBytes, ByteOut, putBytes, putDigits, putIpv4, putIpv6, putUint } from "./bytes-out.js";
 import { analysisTagsTo, icmpInfo, infoFlagsBytes } from "./info.js";
+import { FinSides } from "./fin-sides.js";
 import { compileFilter, type CompileResult, type DisplayFilter, type FilterFieldInfo, type FilterFields,
   type FilterFrame, type FilterValue } from "./filter/index.js";
 import { textFilterFields } from "./filter/adapter.js";
@@ -312,27 +313,6 @@ function infoLen(ib: ByteOut, seglen: number): void {
   ib.len = putUint(ib.buf, putBytes(ib.buf, ib.len, T_LEN), seglen);
 }
 
-/** Per-stream state kept by the row formatter for the experts: the stream's A side and who sent
- *  a FIN. */
-class StreamTable {
-  portA = new Int32Array(256); hashA = new Uint32Array(256); fin = new Uint8Array(256);
-  count = 0;
-
-  ensure(stream: number): boolean {
-    if (stream < this.count) return false;
-    if (stream >= this.portA.length) {
-      let n = this.portA.length * 2;
-      while (n <= stream) n *= 2;
-      const grow = <T extends Int32Array | Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-        const b = make(n); b.set(a); return b;
-      };
-      this.portA = grow(this.portA, (k) => new Int32Array(k)); this.hashA = grow(this.hashA, (k) => new Uint32Array(k));
-      this.fin = grow(this.fin, (k) => new Uint8Array(k));
-    }
-    this.count = stream + 1;
-    return true;
-  }
-}
 
 /** Where a FieldRows takes its analysis results from instead of its own analyzer: another
  *  FieldRows's `analyse` of the same records, in the same order (e.g. on another thread). */
@@ -356,7 +336,7 @@ export class FieldRows {
   readonly #vals: Array<Array<string | number>> = FIELD_NAMES.map(() => []);
   readonly #want: Uint8Array = new Uint8Array(FIELD_NAMES.length);
   readonly #experts = new ExpertList();
-  readonly #streams = new StreamTable();
+  readonly #streams = new FinSides();
   /** Field ids cleared per frame: the output columns plus the filter's. */
   #used: number[];
   #filter: DisplayFilter<RowFilterField> | undefined;
@@ -1237,10 +1217,7 @@ export class FieldRows {
 
   /** First sight of a stream: its A side (streams are numbered in order). */
   #streamSeen(k: number, srcPort: number, ip: IpLayer): void {
-    if (!this.#streamsOn) return;
-    const st = this.#streams;
-    if (!st.ensure(k)) return;
-    st.portA[k] = srcPort; st.hashA[k] = ip.srcHash; st.fin[k] = 0;
+    if (this.#streamsOn) this.#streams.seen(k, srcPort, ip.srcHash);
   }
 
   /** tcp.time_relative / tcp.time_delta, shown: the analysis's seconds + ns parts (exact over any
@@ -1267,13 +1244,7 @@ export class FieldRows {
   /** A FIN after the other side's FIN "undergoes" the close; otherwise it "initiates" it. */
   #finPassive(frame: DecodedFrame, t: TcpLayer, r: AnalysisResult | undefined): boolean {
     if (r === undefined || !this.#streamsOn) return false;
-    const st = this.#streams, k = r.stream;
-    const ip = frame.ip[t.ipIndex]!;
-    const fromA = st.portA[k] === t.srcPort && st.hashA[k] === ip.srcHash;
-    const mine = fromA ? 1 : 2, theirs = fromA ? 2 : 1;
-    const passive = (st.fin[k]! & theirs) !== 0;
-    if (!passive) st.fin[k] = st.fin[k]! | mine;
-    return passive;
+    return this.#streams.fin(r.stream, t.srcPort, frame.ip[t.ipIndex]!.srcHash);
   }
 
   #icmpText(frame: DecodedFrame, t: TcpLayer): string {

@@ -6,10 +6,11 @@
 import type { DecodedFrame, IpLayer, TcpLayer } from "../decode/index.js";
 import { type TcpOption, tcpFlagsString, tcpOptions } from "../decode/index.js";
 import {
-  ACK, A_ANY_RETRANSMISSION, type AnalysisResult, CWR, ECE, FIN, PSH, RST, SYN, URG, AE, whyToObject,
+  ACK, A_OUT_OF_ORDER, A_RETRANSMISSION, A_SPURIOUS_RETRANSMISSION, type AnalysisResult, CWR, ECE, FIN, PSH, RST, SYN,
+  URG, AE, seqLe, seqLt, whyToObject,
 } from "../analysis/index.js";
 import { addAnalysisExperts, ExpertList, Group, Severity } from "./expert.js";
-import { dataSources } from "./hexdump.js";
+import { type DataSource, dataSources, hexDumpLines } from "./hexdump.js";
 import { destinationText, sourceText } from "./summary.js";
 
 /** One line of the details tree. */
@@ -33,6 +34,9 @@ export interface DetailsInput {
   frame: DecodedFrame;
   /** Analysis result per TCP header of `frame` (undefined when not analysed). */
   results: ReadonlyArray<AnalysisResult | undefined>;
+  /** Per TCP header with a FIN: true when it undergoes the close, from a reader that saw every
+   *  earlier frame (FinSides). Without it, the endpoint states answer (the peer already closed). */
+  finPassive?: ReadonlyArray<boolean>;
   firstSec: number;
   firstNsec: number;
   prevSec: number;
@@ -292,6 +296,13 @@ function optionsNode(t: TcpLayer, r: AnalysisResult | undefined, src: number): T
           node(`right edge = ${re}${rel}`, src, at + 6 + 8 * i, 4, "tcp.options.sack_re"));
       }
       c.push(gen(`TCP SACK Count: ${o.count}`, "tcp.options.sack.count"));
+      // D-SACK (RFC 2883): the first block is at or below the ack, or inside the second block.
+      const e = o.edges;
+      if (o.count > 0 && (seqLe(e[1]!, t.ackRaw) || (o.count >= 2 && seqLt(e[2]!, e[1]!) && seqLe(e[1]!, e[3]!)))) {
+        c.push(gen(`D-SACK Left Edge = ${(e[0]! - base) >>> 0}${rel}`, "tcp.options.sack.dsack_le"),
+          gen(`D-SACK Right Edge = ${(e[1]! - base) >>> 0}${rel}`, "tcp.options.sack.dsack_re"),
+          node("D-SACK Sequence", src, at + 2, 8, "tcp.options.sack.dsack", [expertNode("D-SACK Sequence", Severity.Warning, Group.Sequence)]));
+      }
       label += ` ${parts.join(" ")}`;
     }
     kids.push(node(label, src, at, len, `tcp.options.${o.type}`, c));
@@ -300,7 +311,7 @@ function optionsNode(t: TcpLayer, r: AnalysisResult | undefined, src: number): T
 }
 
 /** The TCP subtree with tshark 4.0's labels. */
-export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | undefined, src: number): TreeNode {
+export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | undefined, src: number, finPassive?: boolean): TreeNode {
   const t = f.tcp[index]!;
   const at = t.offset;
   const flags = t.flags;
@@ -340,9 +351,9 @@ export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | unde
   }
   const str = gen(`TCP Flags: ${tcpFlagsString(flags)}`, "tcp.flags.str");
   if ((flags & FIN) !== 0 && r !== undefined) {
-    // tshark 4.0: a FIN is "active" while the peer has sent no FIN yet (spec §12.2).
+    // tshark 4.0: a FIN is "active" unless the peer's initiating FIN came first (spec §12.2).
     const peer = r.fromClient ? r.serverBefore : r.clientBefore;
-    const peerFinished = peer === "FIN-WAIT-1" || peer === "FIN-WAIT-2" || peer === "CLOSING" || peer === "TIME-WAIT" || peer === "LAST-ACK";
+    const peerFinished = finPassive ?? (peer === "FIN-WAIT-1" || peer === "FIN-WAIT-2" || peer === "CLOSING" || peer === "TIME-WAIT" || peer === "LAST-ACK");
     str.children.push(peerFinished
       ? expertNode("This frame undergoes the connection closing", Severity.Note, Group.Sequence)
       : expertNode("This frame initiates the connection closing", Severity.Note, Group.Sequence));
@@ -367,10 +378,11 @@ export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | unde
   }
   if (r !== undefined && r.analysisPresent) k.push(seqAckNode(r));
   if (t.seglen > 0 && t.payloadLength > 0) {
-    k.push(node(`TCP payload (${t.payloadLength} bytes)`, src, t.payloadOffset, t.payloadLength, "tcp.payload"));
-    // tshark 4.0 (tcp.no_subdissector_on_error): retransmitted data is not handed to a subdissector.
-    if (r !== undefined && r.analysisPresent && (r.flags & A_ANY_RETRANSMISSION) !== 0) {
-      k.push(node(`Retransmitted TCP segment data (${t.payloadLength} bytes)`, src, t.payloadOffset, t.payloadLength, "tcp.segment_data"));
+    k.push(node(`TCP payload (${byteCount(t.payloadLength)})`, src, t.payloadOffset, t.payloadLength, "tcp.payload"));
+    // tshark 4.0.17 (tcp.desegment): a plain retransmission's data is shown as such, not dissected
+    // (a fast retransmission's is dissected; a spurious one's shows neither: payloadDissected).
+    if (r !== undefined && r.analysisPresent && (r.flags & A_RETRANSMISSION) !== 0) {
+      k.push(node(`Retransmitted TCP segment data (${byteCount(t.payloadLength)})`, src, t.payloadOffset, t.payloadLength, "tcp.segment_data"));
     }
   }
   return node(head, src, at, t.capturedLength, "tcp", k);
@@ -429,6 +441,18 @@ export function synackNode(r: AnalysisResult): TreeNode {
   return node("synack", 0, 0, 0, "synack", k);
 }
 
+/** "1 byte", "2 bytes" (tshark's plurality() in these labels). */
+const byteCount = (n: number): string => (n === 1 ? "1 byte" : `${n} bytes`);
+
+/** tshark 4.0.17 hands a segment's payload to the next dissector (here the data dissector, as
+ *  with -d tcp.port==1-65535,data) unless the segment is a plain, spurious or out-of-order
+ *  retransmission (tcp.no_subdissector_on_error, on by default). Observed on every such corpus
+ *  frame: plain → "Retransmitted TCP segment data" only, spurious and out-of-order → nothing after
+ *  "TCP payload", fast retransmission, keep-alive and lost-segment frames → Data. */
+function payloadDissected(r: AnalysisResult | undefined): boolean {
+  return r === undefined || !r.analysisPresent || (r.flags & (A_RETRANSMISSION | A_SPURIOUS_RETRANSMISSION | A_OUT_OF_ORDER)) === 0;
+}
+
 /** The whole tree of one frame: Frame, link, IP layers and TCP headers in order, payload, synack. */
 export function buildDetailsTree(c: DetailsInput): TreeNode[] {
   const f = c.frame, rec = c.rec;
@@ -455,12 +479,12 @@ export function buildDetailsTree(c: DetailsInput): TreeNode[] {
     while (tcpNext < f.tcpCount && f.tcp[tcpNext]!.ipIndex === i) {
       const t = f.tcp[tcpNext]!;
       const src = t.reassembled ? Math.max(0, sources.findIndex((s) => s.bytes === t.bytes)) : 0;
-      out.push(tcpNode(f, tcpNext, c.results[tcpNext], src));
-      if (!t.quoted && t.seglen > 0 && t.payloadLength > 0) {
+      out.push(tcpNode(f, tcpNext, c.results[tcpNext], src, c.finPassive?.[tcpNext]));
+      if (!t.quoted && t.seglen > 0 && t.payloadLength > 0 && payloadDissected(c.results[tcpNext])) {
         const p = t.payload();
         let hex = "";
         for (let j = 0; j < Math.min(p.length, 36); j++) hex += p[j]!.toString(16).padStart(2, "0");
-        out.push(node(`Data (${p.length} bytes)`, src, t.payloadOffset, p.length, "data", [
+        out.push(node(`Data (${byteCount(p.length)})`, src, t.payloadOffset, p.length, "data", [
           node(`Data: ${hex}${p.length > 36 ? "…" : ""}`, src, t.payloadOffset, p.length, "data.data"),
           gen(`Length: ${p.length}`, "data.len"),
         ]));
@@ -474,10 +498,17 @@ export function buildDetailsTree(c: DetailsInput): TreeNode[] {
 }
 
 /** Text of the tree as tshark -V prints it: four spaces per level, one node a line. */
-export function renderDetailsTree(nodes: readonly TreeNode[]): string {
+export function renderDetailsTree(nodes: readonly TreeNode[], dataHex?: readonly DataSource[]): string {
   let s = "";
   const walk = (n: TreeNode, depth: number): void => {
     s += " ".repeat(4 * depth) + n.label + "\n";
+    // tshark -V without -x dumps the bytes of each Data item after its line (print.c's
+    // "uninterpreted data"): a blank line, then the dump with offsets from the item's first byte.
+    const src = n.field === "data" ? dataHex?.[n.source] : undefined;
+    if (src !== undefined) {
+      s += "\n";
+      for (const l of hexDumpLines(src.bytes.subarray(n.offset, n.offset + n.length))) s += l + "\n";
+    }
     for (const c of n.children) walk(c, depth + 1);
   };
   for (const n of nodes) walk(n, 0);

@@ -1,30 +1,38 @@
-/** The TCP subtree of `-V` per frame: tshark 4.0.17's (live) and ours (explain/tree.ts). */
+/** The TCP subtree of `-V` per frame, and the payload's Data item: tshark 4.0.17's (live) and ours
+ *  (explain/tree.ts). */
 import { join } from "node:path";
 import { readCapture } from "../../src/capture/index.js";
 import { openCaptureFile } from "../../src/capture/node.js";
 import { ReadPipeline } from "../../src/cli/commands/read-output.js";
 import { buildDetailsTree, renderDetailsTree } from "../../src/explain/tree.js";
+import { dataSources } from "../../src/explain/hexdump.js";
 import { CAPTURES, tshark } from "../diff/summary-compare.js";
 
-/** tshark -V output → frame number → the TCP subtree lines (first TCP header only). */
+/** tshark -V output → frame number → the TCP subtree lines (first TCP header only), then the
+ *  payload's Data item when one follows it (its line, the blank line and byte dump tshark prints
+ *  without -x, its children). */
 export function tsharkTcpTrees(out: string): Map<number, string> {
   const m = new Map<number, string>();
-  let frame = 0, inTcp = false, done = false, acc: string[] = [];
+  let frame = 0, state: "before" | "tcp" | "dataHead" | "data" | "done" = "before", acc: string[] = [];
   const flush = () => { if (frame > 0 && acc.length > 0) m.set(frame, acc.join("\n")); acc = []; };
   for (const line of out.split("\n")) {
     const fm = /^Frame (\d+): /.exec(line);
-    if (fm !== null) { flush(); frame = Number(fm[1]); inTcp = false; done = false; continue; }
-    if (line.startsWith("Transmission Control Protocol") && !done) { inTcp = true; acc.push(line); continue; }
-    if (inTcp) {
-      if (line.startsWith(" ")) acc.push(line);
-      else { inTcp = false; done = true; }
+    if (fm !== null) { flush(); frame = Number(fm[1]); state = "before"; continue; }
+    if (state === "before" && line.startsWith("Transmission Control Protocol")) { state = "tcp"; acc.push(line); continue; }
+    if (state === "tcp") {
+      if (line.startsWith(" ")) { acc.push(line); continue; }
+      state = "done";
+      if (line.startsWith("Data (")) { acc.push(line); state = "dataHead"; }
+    } else if (state === "dataHead" || state === "data") {
+      if ((state === "dataHead" && line === "") || /^[0-9a-f]{4,8}  /.test(line) || line.startsWith(" ")) { acc.push(line); state = "data"; }
+      else state = "done";
     }
   }
   flush();
   return m;
 }
 
-/** Our TCP subtree text per frame. */
+/** Our TCP subtree text per frame, with the Data item after it (rendered as without -x). */
 export async function ourTcpTrees(path: string): Promise<Map<number, string>> {
   const m = new Map<number, string>();
   const reader = readCapture(openCaptureFile(path));
@@ -32,8 +40,10 @@ export async function ourTcpTrees(path: string): Promise<Map<number, string>> {
   for await (const rec of reader.records()) {
     const c = pipe.step(rec, reader.info);
     if (c.frame.tcpCount === 0) continue;
-    const tcp = buildDetailsTree(c).find((n) => n.field === "tcp");
-    if (tcp !== undefined) m.set(rec.index, renderDetailsTree([tcp]).replace(/\n$/, ""));
+    const nodes = buildDetailsTree(c), at = nodes.findIndex((n) => n.field === "tcp");
+    if (at < 0) continue;
+    const shown = nodes[at + 1]?.field === "data" ? [nodes[at]!, nodes[at + 1]!] : [nodes[at]!];
+    m.set(rec.index, renderDetailsTree(shown, dataSources(c.frame)).replace(/\n$/, ""));
   }
   return m;
 }

@@ -18,8 +18,8 @@ import { once } from "node:events";
 import { closeSync, fstatSync, openSync, statSync, writeSync } from "node:fs";
 import { type CaptureInfo, type CaptureProblem, type CaptureRecord, newRecord, PcapngWriter, PcapWriter, readCapture } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
-import { DecodedFrame, FrameDecoder, MAX_TCP_LAYERS } from "../../decode/index.js";
-import { AnalysisResult, newSegment, TcpAnalyzer } from "../../analysis/index.js";
+import { DecodedFrame, FrameDecoder, MAX_TCP_LAYERS, TcpField } from "../../decode/index.js";
+import { AnalysisResult, FIN as TCP_FIN, newSegment, TcpAnalyzer } from "../../analysis/index.js";
 import { segmentFromDecoded } from "../../analysis/from-decoded.js";
 import { addressLayer, destinationText, formatRelativeTime, hasOption, sourceText, formatSummaryLine, otherColumns, tcpProtocol, timeDigits }
   from "../../explain/summary.js";
@@ -40,6 +40,7 @@ function need(): Renderers {
   return renderers;
 }
 import { FieldRows, type ReadPreferences } from "../../explain/rows.js";
+import { FinSides } from "../../explain/fin-sides.js";
 import { ByteOut, putDigits, putIpv4, putIpv6, putUint } from "../../explain/bytes-out.js";
 import { CliError } from "../errors.js";
 import { flushToStdout, type FrameRenderer, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
@@ -68,6 +69,8 @@ export interface FrameContext {
 class PipelineContext implements FrameContext {
   rec: CaptureRecord = undefined as unknown as CaptureRecord;
   results: Array<AnalysisResult | undefined> = [];
+  /** Per TCP header with a FIN: it undergoes the close (the peer's FIN came first), as tshark says. */
+  finPassive: boolean[] = [];
   firstSec = 0; firstNsec = 0; prevSec = 0; prevNsec = 0; timeDigits = 6;
   constructor(readonly frame: DecodedFrame, readonly rows: FieldRows | undefined) {}
   get info(): string { return this.rows !== undefined ? this.rows.info : ""; }
@@ -134,7 +137,9 @@ export class ReadPipeline {
     if (!this.#analyse) return;
     const f = this.frame;
     this.decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, f);
-    for (let i = 0; i < f.tcpCount; i++) if (segmentFromDecoded(f, i, rec.tsSec, rec.tsNsec, this.#seg)) this.analyzer.observe(this.#seg);
+    for (let i = 0; i < f.tcpCount; i++) {
+      if (segmentFromDecoded(f, i, rec.tsSec, rec.tsNsec, this.#seg)) this.#finSide(f, i, this.analyzer.observe(this.#seg));
+    }
   }
 
   /** The balanced pipeline's analysis thread, for a frame whose line the other thread writes:
@@ -149,6 +154,17 @@ export class ReadPipeline {
   passAt(rec: CaptureRecord, source: Uint8Array, offset: number): void {
     this.#times(rec);
     this.#rows!.passOverAt(rec, source, offset);
+  }
+
+  /** Which side of each stream sent an initiating FIN (the -V / JSON experts). */
+  readonly #fins = new FinSides();
+  /** Notes TCP header `i` of `f` (result `r`) for the FIN sides; true when it is a FIN that
+   *  undergoes the close. Same headers as the rows' experts: a FIN with flags and a sane header. */
+  #finSide(f: DecodedFrame, i: number, r: AnalysisResult): boolean {
+    const t = f.tcp[i]!, ip = f.ip[t.ipIndex]!;
+    this.#fins.seen(r.stream, t.srcPort, ip.srcHash);
+    if ((t.flags & TCP_FIN) === 0 || (t.fields & TcpField.flags) === 0 || this.#seg.headerBogus) return false;
+    return this.#fins.fin(r.stream, t.srcPort, ip.srcHash);
   }
 
   /** Needs the record's bytes (-V, JSON: a decoder of its own); false: `stepAt` will do. */
@@ -178,8 +194,10 @@ export class ReadPipeline {
     this.decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, f);
     c.results.length = f.tcpCount;
     for (let i = 0; i < f.tcpCount; i++) {
+      c.finPassive[i] = false;
       if (!segmentFromDecoded(f, i, rec.tsSec, rec.tsNsec, this.#seg)) { c.results[i] = undefined; continue; }
       const r = this.analyzer.observe(this.#seg);
+      c.finPassive[i] = this.#finSide(f, i, r);
       const dst = this.#pool[i]!;
       copyResult(dst, r);
       c.results[i] = dst;
@@ -313,7 +331,8 @@ export class PacketPrinter {
       this.#write(JSON.stringify(need().toNdjsonPacket(c)) + "\n");
     } else if (o.details) {
       const r = need();
-      this.#write(r.renderDetailsTree(r.buildDetailsTree(c)));
+      // Without -x, tshark dumps each Data item's bytes inside the tree instead.
+      this.#write(r.renderDetailsTree(r.buildDetailsTree(c), o.hex ? undefined : r.dataSources(c.frame)));
       this.#write(o.hex ? "\n" + r.formatHexDump(c.frame) : "\n");
     } else if (o.hex) {
       this.#write(need().formatHexDump(c.frame));
