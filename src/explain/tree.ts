@@ -41,6 +41,9 @@ export interface DetailsInput {
   firstNsec: number;
   prevSec: number;
   prevNsec: number;
+  /** Time of the previous frame shown (after -Y); without it, the previous captured frame's. */
+  shownSec?: number;
+  shownNsec?: number;
 }
 
 const node = (label: string, source: number, offset: number, length: number, field?: string,
@@ -68,7 +71,7 @@ function arrival(sec: number, nsec: number): string {
   const d = new Date(sec * 1000);
   if (Number.isNaN(d.getTime())) return `${sec}.${String(nsec).padStart(9, "0")}`;
   const p2 = (n: number) => String(n).padStart(2, "0");
-  return `${MONTHS[d.getUTCMonth()]} ${p2(d.getUTCDate())}, ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(nsec).padStart(9, "0")} UTC`;
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, " ")}, ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(nsec).padStart(9, "0")} UTC`;
 }
 
 /** `0101 .... = ` style prefix: `bits` of `width` bits, marking the bits of `mask` with the value's bits. */
@@ -115,17 +118,27 @@ function linkNode(f: DecodedFrame): TreeNode | undefined {
         node(`Type: ${ethertype(u16(b, 12))}`, 0, 12, 2, "eth.type"),
       ]);
     }
+    case 101: case 12: case 14:
+      return node("Raw packet data", 0, 0, 0, "raw");
     case 113: {
       if (b.length < 16) return undefined;
       const pt = u16(b, 0), alen = u16(b, 4);
       const PT = ["Unicast to us", "Broadcast", "Multicast", "Unicast to another host", "Sent by us"];
-      return node("Linux cooked capture v1", 0, 0, 16, "sll", [
+      const ha = u16(b, 2), shown = Math.min(alen, 8);
+      const hex = (from: number, to: number): string => Array.from(b.subarray(from, to), (x) => x.toString(16).padStart(2, "0")).join("");
+      const k: TreeNode[] = [
         node(`Packet type: ${PT[pt] ?? "Unknown"} (${pt})`, 0, 0, 2, "sll.pkttype"),
-        node(`Link-layer address type: ${u16(b, 2)}`, 0, 2, 2, "sll.hatype"),
+        node(`Link-layer address type: ${SLL_HATYPES[ha] ?? "Unknown"} (${ha})`, 0, 2, 2, "sll.hatype"),
         node(`Link-layer address length: ${alen}`, 0, 4, 2, "sll.halen"),
-        node(`Source: ${alen === 6 ? mac(b, 6) : Array.from(b.subarray(6, 6 + Math.min(alen, 8)), (x) => x.toString(16).padStart(2, "0")).join(":")}`, 0, 6, 8, "sll.src.eth"),
-        node(`Protocol: ${ethertype(u16(b, 14))}`, 0, 14, 2, "sll.etype"),
-      ]);
+      ];
+      // tshark 4.0.17: a 6-byte address as a MAC, a sit0 4-byte one as IPv4, else hex; the rest "Unused".
+      if (shown > 0) {
+        const a = shown === 6 ? mac(b, 6) : shown === 4 && ha === 776 ? Array.from(b.subarray(6, 10)).join(".") : hex(6, 6 + shown);
+        k.push(node(`Source: ${a}`, 0, 6, shown, "sll.src.eth"));
+      }
+      if (shown < 8) k.push(node(`Unused: ${hex(6 + shown, 14)}`, 0, 6 + shown, 8 - shown, "sll.unused"));
+      k.push(node(`Protocol: ${ethertype(u16(b, 14))}`, 0, 14, 2, "sll.etype"));
+      return node("Linux cooked capture v1", 0, 0, 16, "sll", k);
     }
     case 0: {
       if (b.length < 4) return undefined;
@@ -134,13 +147,72 @@ function linkNode(f: DecodedFrame): TreeNode | undefined {
       const name = fam === 2 ? "IP" : fam === 24 || fam === 28 || fam === 30 ? "IPv6" : "Unknown";
       return node("Null/Loopback", 0, 0, 4, "null", [node(`Family: ${name} (${fam})`, 0, 0, 4, "null.family")]);
     }
-    case 101:
-      return node("Raw packet data", 0, 0, 0, "raw", [gen("No link information available")]);
-    case 228: case 229: case 12: case 14:
+    case 228: case 229:
       return undefined;
     default:
       return end > 0 ? node(`Link layer (LINKTYPE ${f.linkType}), ${end} bytes`, 0, 0, end) : undefined;
   }
+}
+
+/** tshark 4.0.17's encapsulation (wiretap) names and numbers per LINKTYPE (asked of tshark). */
+const ENCAP_NAMES: Readonly<Record<number, string>> = {
+  0: "NULL/Loopback (15)", 1: "Ethernet (1)", 7: "ARCNET (8)", 9: "PPP (4)", 10: "FDDI with bit-swapped MAC addresses (6)",
+  12: "Raw IP (7)", 14: "Raw IP (7)", 101: "Raw IP (7)", 104: "Cisco HDLC (28)", 105: "IEEE 802.11 Wireless LAN (20)",
+  107: "Frame Relay (26)", 113: "Linux cooked-mode capture v1 (25)", 127: "IEEE 802.11 plus radiotap radio header (23)",
+  129: "Linux ARCNET (9)", 178: "Juniper Ethernet (83)", 192: "Per-Packet Information header (97)",
+  195: "IEEE 802.15.4 Wireless PAN (104)", 228: "Raw IPv4 (129)", 229: "Raw IPv6 (130)", 239: "NFLOG (141)",
+  242: "IP over IB (180)", 276: "Linux cooked-mode capture v2 (210)",
+};
+
+/** The bytes of an Ethernet frame after its IP datagram, as tshark 4.0.17 shows them: zeros up to
+ *  the 60-byte minimum as "Padding"; anything else there as a "Trailer" with its Note (the same
+ *  test as the rows' expert, FieldRows #ethTrailer). */
+function ethTail(f: DecodedFrame): TreeNode[] {
+  if (f.ipCount === 0) return [];
+  const ip = f.ip[0]!, b = f.bytes;
+  if (ip.encap !== "link" || ip.bytes !== b || ip.fragment || ip.reassembled) return [];
+  const total = ip.version === 4 ? u16(b, ip.offset + 2) : 40 + u16(b, ip.offset + 4);
+  if (total === 0 || (ip.version === 6 && total === 40) || b.length < 60) return [];
+  const end = ip.offset + total;
+  if (end >= b.length) return [];
+  const hex = (from: number, to: number): string => Array.from(b.subarray(from, to), (x) => x.toString(16).padStart(2, "0")).join("");
+  let zeros = true;
+  for (let i = end; i < 60; i++) if (b[i] !== 0) { zeros = false; break; }
+  if (zeros) {
+    // Bytes past the 60-byte minimum are a trailer, shown without the Note.
+    const pad = Math.min(60, b.length), out: TreeNode[] = [];
+    if (end < pad) out.push(node(`Padding: ${hex(end, pad)}`, 0, end, pad - end, "eth.padding"));
+    const from = Math.max(end, 60);
+    if (from < b.length) out.push(node(`Trailer: ${hex(from, b.length)}`, 0, from, b.length - from, "eth.trailer"));
+    return out;
+  }
+  return [node(`Trailer: ${hex(end, b.length)}`, 0, end, b.length - end, "eth.trailer", [
+    expertNode("Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", Severity.Note, Group.Protocol),
+  ])];
+}
+
+/** SLL link-layer address types tshark 4.0.17 names (others: "Unknown"). */
+const SLL_HATYPES: Readonly<Record<number, string>> = {
+  1: "Ethernet", 24: "IEEE 1394.1995", 768: "IPIP tunnel", 772: "Loopback", 776: "sit0 device - IPv6-in-IPv4", 65534: "zero header length",
+};
+
+/** 802.1Q priority code point names (tshark 4.0.17). */
+const PCP_NAMES = ["Best Effort (default)", "Background", "Excellent Effort", "Critical Applications",
+  "Video, < 100ms latency and jitter", "Voice, < 10ms latency and jitter", "Internetwork Control", "Network Control"];
+
+/** The 802.1Q tags after an Ethernet header, one subtree each. */
+function vlanNodes(b: Uint8Array): TreeNode[] {
+  const out: TreeNode[] = [];
+  for (let at = 12; at + 6 <= b.length && u16(b, at) === 0x8100; at += 4) {
+    const tci = u16(b, at + 2), pcp = tci >> 13, dei = (tci >> 12) & 1, id = tci & 0xfff;
+    out.push(node(`802.1Q Virtual LAN, PRI: ${pcp}, DEI: ${dei}, ID: ${id}`, 0, at + 2, 4, "vlan", [
+      node(`${bitLine(tci, 0xe000, 16)}Priority: ${PCP_NAMES[pcp]} (${pcp})`, 0, at + 2, 2, "vlan.priority"),
+      node(`${bitLine(tci, 0x1000, 16)}DEI: ${dei === 1 ? "Eligible" : "Ineligible"}`, 0, at + 2, 2, "vlan.dei"),
+      node(`${bitLine(tci, 0x0fff, 16)}ID: ${id}`, 0, at + 2, 2, "vlan.id"),
+      node(`Type: ${ethertype(u16(b, at + 4))}`, 0, at + 4, 2, "vlan.etype"),
+    ]));
+  }
+  return out;
 }
 
 const IP_PROTO_NAMES: Readonly<Record<number, string>> = { 1: "ICMP", 6: "TCP", 17: "UDP", 41: "IPv6", 47: "GRE", 58: "ICMPv6" };
@@ -154,7 +226,10 @@ function ipv4Node(l: IpLayer, src: number): TreeNode {
   return node(`Internet Protocol Version 4, Src: ${l.srcText}, Dst: ${l.dstText}`, src, at, hl, "ip", [
     node(`0100 .... = Version: 4`, src, at, 1, "ip.version"),
     node(`.... ${bitLine(hl / 4, 15, 4).slice(0, 4)} = Header Length: ${hl} bytes (${hl / 4})`, src, at, 1, "ip.hdr_len"),
-    node(`Differentiated Services Field: 0x${tos.toString(16).padStart(2, "0")} (DSCP: ${dscpName(tos >> 2)}, ECN: ${["Not-ECT", "ECT(1)", "ECT(0)", "CE"][tos & 3]})`, src, at + 1, 1, "ip.dsfield"),
+    node(`Differentiated Services Field: 0x${tos.toString(16).padStart(2, "0")} (${dsSummary(tos)})`, src, at + 1, 1, "ip.dsfield", [
+      node(`${bitLine(tos, 0xfc, 8)}Differentiated Services Codepoint: ${dscpLong(tos >> 2)}`, src, at + 1, 1, "ip.dsfield.dscp"),
+      node(`${bitLine(tos, 0x03, 8)}Explicit Congestion Notification: ${ECN_LONG[tos & 3]}`, src, at + 1, 1, "ip.dsfield.ecn"),
+    ]),
     node(`Total Length: ${tl}`, src, at + 2, 2, "ip.len"),
     node(`Identification: 0x${id.toString(16).padStart(4, "0")} (${id})`, src, at + 4, 2, "ip.id"),
     node(`${bitLine(fl << 5, 0xe0, 8).slice(0, 9)} = Flags: 0x${fl}${flagNames.length > 0 ? ", " + flagNames.join(", ") : ""}`, src, at + 6, 1, "ip.flags", [
@@ -172,13 +247,22 @@ function ipv4Node(l: IpLayer, src: number): TreeNode {
   ]);
 }
 
-function dscpName(d: number): string {
-  if (d === 0) return "CS0";
-  if (d === 46) return "EF";
-  if ((d & 7) === 0) return `CS${d >> 3}`;
-  if ((d & 1) === 0 && (d >> 3) >= 1 && (d >> 3) <= 4) return `AF${d >> 3}${(d & 7) >> 1}`;
-  return String(d);
+// DSCP and ECN names as tshark 4.0.17 prints them (asked of tshark for all 256 values).
+/** The DS field's summary, "DSCP: AF11, ECN: ECT(0)". */
+function dsSummary(ds: number): string {
+  const d = ds >> 2;
+  const short = d === 0 ? "CS0" : d === 1 ? "LE" : d === 44 ? "VOICE-ADMIT" : d === 46 ? "EF PHB"
+    : (d & 7) === 0 ? `CS${d >> 3}` : (d & 1) === 0 && (d >> 3) >= 1 && (d >> 3) <= 4 && (d & 7) <= 6 ? `AF${d >> 3}${(d & 7) >> 1}` : "Unknown";
+  return `DSCP: ${short}, ECN: ${["Not-ECT", "ECT(1)", "ECT(0)", "CE"][ds & 3]}`;
 }
+/** The codepoint line's name and number, "Assured Forwarding 11 (10)". */
+function dscpLong(d: number): string {
+  const name = d === 0 ? "Default" : d === 1 ? "Lower Effort" : d === 44 ? "Voice Admit" : d === 46 ? "Expedited Forwarding"
+    : (d & 7) === 0 ? `Class Selector ${d >> 3}` : (d & 1) === 0 && (d >> 3) >= 1 && (d >> 3) <= 4 && (d & 7) <= 6 ? `Assured Forwarding ${d >> 3}${(d & 7) >> 1}` : "Unknown";
+  return `${name} (${d})`;
+}
+const ECN_LONG = ["Not ECN-Capable Transport (0)", "ECN-Capable Transport codepoint '01' (1)",
+  "ECN-Capable Transport codepoint '10' (2)", "Congestion Experienced (3)"];
 
 function ipv6Node(l: IpLayer, src: number): TreeNode {
   const b = l.bytes, at = l.offset;
@@ -186,14 +270,26 @@ function ipv6Node(l: IpLayer, src: number): TreeNode {
   const tc = (w >>> 20) & 0xff, flow = w & 0xfffff;
   return node(`Internet Protocol Version 6, Src: ${sourceText(l)}, Dst: ${destinationText(l)}`, src, at, l.headerLength, "ipv6", [
     node(`0110 .... = Version: 6`, src, at, 1, "ipv6.version"),
-    node(`Traffic Class: 0x${tc.toString(16).padStart(2, "0")}`, src, at, 2, "ipv6.tclass"),
-    node(`Flow Label: 0x${flow.toString(16).padStart(5, "0")}`, src, at + 1, 3, "ipv6.flow"),
+    node(`${bitLine(w, 0x0ff00000, 32)}Traffic Class: 0x${tc.toString(16).padStart(2, "0")} (${dsSummary(tc)})`, src, at, 2, "ipv6.tclass", [
+      node(`${bitLine(w, 0x0fc00000, 32)}Differentiated Services Codepoint: ${dscpLong(tc >> 2)}`, src, at, 2, "ipv6.tclass.dscp"),
+      node(`${bitLine(w, 0x00300000, 32)}Explicit Congestion Notification: ${ECN_LONG[tc & 3]}`, src, at, 2, "ipv6.tclass.ecn"),
+    ]),
+    node(`${bitLine(w & 0xffffff, 0x0fffff, 24)}Flow Label: 0x${flow.toString(16).padStart(5, "0")}`, src, at + 1, 3, "ipv6.flow"),
     node(`Payload Length: ${u16(b, at + 4)}`, src, at + 4, 2, "ipv6.plen"),
     node(`Next Header: ${IP_PROTO_NAMES[b[at + 6] ?? 0] ?? "Unknown"} (${b[at + 6] ?? 0})`, src, at + 6, 1, "ipv6.nxt"),
     node(`Hop Limit: ${l.ttl}`, src, at + 7, 1, "ipv6.hlim"),
     node(`Source Address: ${l.srcText}`, src, at + 8, 16, "ipv6.src"),
     node(`Destination Address: ${l.dstText}`, src, at + 24, 16, "ipv6.dst"),
+    ...slaac(b, at + 8, "Source", "ipv6.src_slaac_mac"),
+    ...slaac(b, at + 24, "Destination", "ipv6.dst_slaac_mac"),
   ]);
+}
+
+/** The MAC inside a modified EUI-64 interface identifier (…:xxff:fexx:…), as tshark shows it. */
+function slaac(b: Uint8Array, at: number, side: string, field: string): TreeNode[] {
+  if (b[at + 11] !== 0xff || b[at + 12] !== 0xfe) return [];
+  const m = [b[at + 8]! ^ 2, b[at + 9]!, b[at + 10]!, b[at + 13]!, b[at + 14]!, b[at + 15]!];
+  return [gen(`${side} SLAAC MAC: ${m.map((x) => x.toString(16).padStart(2, "0")).join(":")}`, field)];
 }
 
 const SEVERITY_NAME: Readonly<Record<number, string>> = {
@@ -453,6 +549,52 @@ function payloadDissected(r: AnalysisResult | undefined): boolean {
   return r === undefined || !r.analysisPresent || (r.flags & (A_RETRANSMISSION | A_SPURIOUS_RETRANSMISSION | A_OUT_OF_ORDER)) === 0;
 }
 
+/** IPv6 extension headers by number, as the protocol list names them. */
+const IPV6_EXT: Readonly<Record<number, string>> = { 0: "ipv6.hopopts", 43: "ipv6.routing", 44: "ipv6.fraghdr", 60: "ipv6.dstopts" };
+/** Link-layer protocol names per LINKTYPE, as tshark 4.0.17 lists them. */
+const LINK_PROTOCOLS: Readonly<Record<number, readonly string[]>> = {
+  0: ["null"], 1: ["eth", "ethertype"], 9: ["ppp"], 10: ["fddi", "llc"], 12: ["raw"], 14: ["raw"], 101: ["raw"], 104: ["chdlc"],
+  113: ["sll", "ethertype"], 129: ["arcnet"], 178: ["juniper", "eth", "ethertype"], 192: ["ppi", "wlan_radio", "wlan", "llc"],
+  239: ["nflog"], 242: ["ipoib"], 276: ["sll", "ethertype"],
+};
+/** What sits between an outer IP header and an inner one, by the inner one's encapsulation. */
+const ENCAP_PROTOCOLS: Readonly<Record<string, readonly string[]>> = {
+  "ip-in-ip": [], gre: ["gre"], vxlan: ["udp", "vxlan", "eth", "ethertype"], geneve: ["udp", "geneve", "eth", "ethertype"],
+  gtpu: ["udp", "gtp"], "icmp-quoted": ["icmp"], mpls: ["mpls"],
+};
+
+/** `frame.protocols` ("eth:ethertype:ip:tcp:data") for the stacks we decode: link, VLAN tags, each
+ *  IP header with its IPv6 extension headers and what carries the next one, TCP (one "mptcp" per
+ *  MPTCP option) and the payload's data dissector when it is called (payloadDissected). */
+export function protocolsInFrame(f: DecodedFrame, results: ReadonlyArray<AnalysisResult | undefined>): string {
+  const p: string[] = [...(LINK_PROTOCOLS[f.linkType] ?? [])];
+  const b = f.bytes;
+  if (f.linkType === 1) for (let at = 12; at + 6 <= b.length && u16(b, at) === 0x8100; at += 4) p.push("vlan", "ethertype");
+  let tcpNext = 0;
+  for (let i = 0; i < f.ipCount; i++) {
+    const l = f.ip[i]!;
+    if (i > 0) p.push(...(ENCAP_PROTOCOLS[l.encap] ?? []).map((x) => (x === "icmp" && f.ip[i - 1]!.version === 6 ? "icmpv6" : x)));
+    p.push(l.version === 4 ? "ip" : "ipv6");
+    if (l.version === 6) {
+      const lb = l.bytes;
+      let nh = lb[l.offset + 6] ?? 59, at = l.offset + 40;
+      while (IPV6_EXT[nh] !== undefined && at + 2 <= l.offset + l.headerLength) {
+        p.push(IPV6_EXT[nh]!);
+        const len = nh === 44 ? 8 : ((lb[at + 1] ?? 0) + 1) * 8;
+        nh = lb[at] ?? 59; at += len;
+      }
+    }
+    while (tcpNext < f.tcpCount && f.tcp[tcpNext]!.ipIndex === i) {
+      const t = f.tcp[tcpNext]!;
+      p.push("tcp");
+      if (t.optionsLength > 0) for (const o of tcpOptions(t.options(), t.optionsLength).options) if (o.kind === 30) p.push("mptcp");
+      if (!t.quoted && t.seglen > 0 && t.payloadLength > 0 && payloadDissected(results[tcpNext])) p.push("data");
+      tcpNext++;
+    }
+  }
+  return p.join(":");
+}
+
 /** The whole tree of one frame: Frame, link, IP layers and TCP headers in order, payload, synack. */
 export function buildDetailsTree(c: DetailsInput): TreeNode[] {
   const f = c.frame, rec = c.rec;
@@ -460,17 +602,28 @@ export function buildDetailsTree(c: DetailsInput): TreeNode[] {
   const sources = dataSources(f);
   const out: TreeNode[] = [];
   out.push(node(`Frame ${rec.index}: ${wire} bytes on wire (${wire * 8} bits), ${cap} bytes captured (${cap * 8} bits)`, 0, 0, cap, "frame", [
-    node(`Encapsulation type: LINKTYPE ${rec.linkType}`, 0, 0, 0, "frame.encap_type"),
+    node(`Encapsulation type: ${ENCAP_NAMES[rec.linkType] ?? `LINKTYPE ${rec.linkType}`}`, 0, 0, 0, "frame.encap_type"),
     node(`Arrival Time: ${arrival(rec.tsSec, rec.tsNsec)}`, 0, 0, 0, "frame.time"),
+    gen("Time shift for this packet: 0.000000000 seconds", "frame.offset_shift"),
     node(`Epoch Time: ${rec.tsSec}.${String(rec.tsNsec).padStart(9, "0")} seconds`, 0, 0, 0, "frame.time_epoch"),
     gen(`Time delta from previous captured frame: ${secsBetween(rec.tsSec, rec.tsNsec, c.prevSec, c.prevNsec)} seconds`, "frame.time_delta"),
+    gen(`Time delta from previous displayed frame: ${secsBetween(rec.tsSec, rec.tsNsec, c.shownSec ?? c.prevSec, c.shownNsec ?? c.prevNsec)} seconds`, "frame.time_delta_displayed"),
     gen(`Time since reference or first frame: ${secsBetween(rec.tsSec, rec.tsNsec, c.firstSec, c.firstNsec)} seconds`, "frame.time_relative"),
     node(`Frame Number: ${rec.index}`, 0, 0, 0, "frame.number"),
     node(`Frame Length: ${wire} bytes (${wire * 8} bits)`, 0, 0, 0, "frame.len"),
     node(`Capture Length: ${cap} bytes (${cap * 8} bits)`, 0, 0, 0, "frame.cap_len"),
+    gen("Frame is marked: False", "frame.marked"),
+    gen("Frame is ignored: False", "frame.ignored"),
+    gen(`Protocols in frame: ${protocolsInFrame(f, c.results)}`, "frame.protocols"),
   ]));
   const link = linkNode(f);
   if (link !== undefined) out.push(link);
+  if (f.linkType === 1 && link !== undefined) {
+    const tags = vlanNodes(f.bytes);
+    out.push(...tags);
+    // Padding or trailer after the IP datagram: under the last Ethernet-level header.
+    (tags.length > 0 ? tags[tags.length - 1]! : link).children.push(...ethTail(f));
+  }
   // IP layers and TCP headers, outermost first; a reassembled layer's TCP lives in data source 1+.
   let tcpNext = 0;
   for (let i = 0; i < f.ipCount; i++) {

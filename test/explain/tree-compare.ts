@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { readCapture } from "../../src/capture/index.js";
 import { openCaptureFile } from "../../src/capture/node.js";
-import { ReadPipeline } from "../../src/cli/commands/read-output.js";
+import { ReadPipeline, runReadOutput, tcpOnly } from "../../src/cli/commands/read-output.js";
 import { buildDetailsTree, renderDetailsTree } from "../../src/explain/tree.js";
 import { dataSources } from "../../src/explain/hexdump.js";
 import { CAPTURES, tshark } from "../diff/summary-compare.js";
@@ -53,4 +53,32 @@ export async function compareTrees(rel: string): Promise<{ ref: Map<number, stri
   const path = join(CAPTURES, rel);
   const ref = tsharkTcpTrees(await tshark(["-n", "-r", path, "-d", "tcp.port==1-65535,data", "-Y", "tcp", "-V"]));
   return { ref, got: await ourTcpTrees(path) };
+}
+
+/** Whole `-V -Y tcp` frames: tshark 4.0.17's (live, payloads to the data dissector) and ours from
+ *  the CLI's printer (runReadOutput), without synack's own subtree; frame number → text. */
+export async function compareWholeFrames(rel: string): Promise<{ ref: Map<number, string>; got: Map<number, string> }> {
+  const path = join(CAPTURES, rel);
+  const split = (text: string): Map<number, string> => {
+    const m = new Map<number, string>();
+    for (const block of text.split(/\n(?=Frame \d+: )/)) {
+      const n = /^Frame (\d+): /.exec(block);
+      if (n !== null) m.set(Number(n[1]), block.trimEnd());
+    }
+    return m;
+  };
+  const ref = split(await tshark(["-n", "-r", path, "-d", "tcp.port==1-65535,data", "-Y", "tcp", "-V"]));
+  let ours = "";
+  await runReadOutput({ path, details: true, filter: tcpOnly, write: (s) => { ours += s; }, warn: () => {},
+    progressStream: { isTTY: false, write: () => true } });
+  // synack's subtree (our own fields) is not tshark's: drop it.
+  const kept: string[] = [];
+  let skip = false;
+  for (const line of ours.split("\n")) {
+    if (line === "synack") { skip = true; continue; }
+    if (skip && line.startsWith(" ")) continue;
+    skip = false;
+    kept.push(line);
+  }
+  return { ref, got: split(kept.join("\n")) };
 }

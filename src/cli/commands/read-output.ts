@@ -57,6 +57,9 @@ export interface FrameContext {
   /** Time of the previous frame (captured), for frame.time_delta. */
   prevSec: number;
   prevNsec: number;
+  /** Time of the previous frame shown, for frame.time_delta_displayed (-V). */
+  shownSec?: number;
+  shownNsec?: number;
   /** Decimals of the time column (the file's timestamp resolution). */
   timeDigits: number;
   /** The Info column of a TCP frame (from explain/rows.ts), "" when not computed. */
@@ -71,6 +74,8 @@ class PipelineContext implements FrameContext {
   results: Array<AnalysisResult | undefined> = [];
   /** Per TCP header with a FIN: it undergoes the close (the peer's FIN came first), as tshark says. */
   finPassive: boolean[] = [];
+  /** Time of the previous frame shown (runReadOutput sets it before printing). */
+  shownSec = 0; shownNsec = 0;
   firstSec = 0; firstNsec = 0; prevSec = 0; prevNsec = 0; timeDigits = 6;
   constructor(readonly frame: DecodedFrame, readonly rows: FieldRows | undefined) {}
   get info(): string { return this.rows !== undefined ? this.rows.info : ""; }
@@ -504,6 +509,7 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
   const limit = o.count ?? Infinity;
   printer.begin();
   let frames = 0;
+  let shown = false, shownSec = 0, shownNsec = 0;
   try {
     if (limit > 0) {
       // Batches, not records(): no promise per frame.
@@ -518,6 +524,9 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
           const c = inPlace ? pipe.stepAt(rec, reader.info, batch.source, batch.sourceOffset) : pipe.step(rec, reader.info);
           if (progress.enabled) progress.update(bytesRead, frames);
           if (o.filter === undefined || o.filter(c)) {
+            // -V's "Time delta from previous displayed frame": the first shown frame is its own.
+            if (shown) { c.shownSec = shownSec; c.shownNsec = shownNsec; } else { c.shownSec = rec.tsSec; c.shownNsec = rec.tsNsec; }
+            shown = true; shownSec = rec.tsSec; shownNsec = rec.tsNsec;
             printer.packet(c);
             out?.add(rec, nanos());
             if (sink !== undefined && drain !== undefined && sink.len >= 1 << 16) await drain();
