@@ -35,7 +35,7 @@ const PCAP_FILE_HEADER = 24, PCAP_RECORD_HEADER = 16;
 /** tshark 4.0 minimum block sizes (header + fixed fields + trailer). */
 const MIN_SHB = 28, MIN_IDB = 20, MIN_EPB = 32, MIN_SPB = 16, MIN_PB = 32, MIN_BLOCK = 12;
 /** pcapng option codes we read. */
-const OPT_ENDOFOPT = 0, OPT_COMMENT = 1, IF_TSRESOL = 9, IF_TSOFFSET = 14;
+const OPT_ENDOFOPT = 0, OPT_COMMENT = 1, IF_NAME = 2, IF_DESCRIPTION = 3, IF_TSRESOL = 9, IF_TSOFFSET = 14;
 /** Link-type field bits (pcap; libpcap's LT_* layout). */
 const LT_RESERVED = 0x03ff0000, LT_FCS_PRESENT = 0x04000000;
 
@@ -452,6 +452,7 @@ export class CaptureParser implements RecordBatch {
     const index = ++this.#index;
     rec.index = index;
     rec.interface = ifid;
+    rec.section = this.#sectionNo + 1;
     rec.linkType = iface.info.linkType;
     setPcapngTime(iface.unit, dv.getUint32(at + 12, le), dv.getUint32(at + 16, le), rec);
     rec.capturedLength = cl;
@@ -487,6 +488,7 @@ export class CaptureParser implements RecordBatch {
     }
     rec.index = ++this.#index;
     rec.interface = 0;
+    rec.section = this.#sectionNo + 1;
     rec.linkType = iface.info.linkType;
     rec.tsSec = 0; // an SPB has no timestamp; tshark 4.0 shows none
     rec.tsNsec = 0;
@@ -511,18 +513,22 @@ export class CaptureParser implements RecordBatch {
         `interface description option of length ${this.#optLen} runs past the end of its block`);
     }
     let tsresol = -1;
-    let tsOffset: number | undefined;
+    let tsOffset: number | undefined, name: string | undefined, description: string | undefined;
     for (let p = at + 16, end = at + len - 4; end - p >= 4;) {
       const code = dv.getUint16(p, le), olen = dv.getUint16(p + 2, le);
       if (code === OPT_ENDOFOPT) break;
       // tshark 4.0: the first if_tsresol / if_tsoffset counts; one with the wrong length is ignored.
       if (code === IF_TSRESOL && olen === 1 && tsresol < 0) tsresol = dv.getUint8(p + 4);
       if (code === IF_TSOFFSET && olen === 8 && tsOffset === undefined) tsOffset = Number(dv.getBigInt64(p + 4, le));
+      if (code === IF_NAME && name === undefined) name = this.#utf8(p + 4, olen);
+      if (code === IF_DESCRIPTION && description === undefined) description = this.#utf8(p + 4, olen);
       p += 4 + ((olen + 3) & ~3);
     }
     if (tsresol < 0) tsresol = 6;
     const info: InterfaceInfo = { linkType: dv.getUint16(at + 8, le), snaplen: dv.getUint32(at + 12, le),
       tsresol, tsOffset: tsOffset ?? 0 };
+    if (name !== undefined) info.name = name;
+    if (description !== undefined) info.description = description;
     this.#ifaces.push({ info, unit: timeUnit(tsresol, info.tsOffset) });
     this.info!.interfaces.push(info);
     return true;
@@ -558,6 +564,13 @@ export class CaptureParser implements RecordBatch {
     return undefined;
   }
 
+  /** An option's text at `p` of `olen` bytes, up to a NUL inside it (as tshark shows it). */
+  #utf8(p: number, olen: number): string {
+    let e = p;
+    while (e < p + olen && this.#src[e] !== 0) e++;
+    return utf8Text(this.#src, p, e);
+  }
+
   /** The opt_comment values among the options from p to end (already checked), or undefined. */
   #comments(p: number, end: number, le: boolean): string[] | undefined {
     const dv = this.#sdv;
@@ -567,9 +580,7 @@ export class CaptureParser implements RecordBatch {
       if (code === OPT_ENDOFOPT) break;
       if (code === OPT_COMMENT) {
         // The text ends at its length or at a NUL inside it, as tshark 4.0 shows it.
-        let e = p + 4;
-        while (e < p + 4 + olen && this.#src[e] !== 0) e++;
-        (out ??= []).push(utf8Text(this.#src, p + 4, e));
+        (out ??= []).push(this.#utf8(p + 4, olen));
       }
       p += 4 + ((olen + 3) & ~3);
     }

@@ -7,6 +7,8 @@ export interface CaptureRecord {
   index: number;
   /** pcapng interface id within its section (0 for pcap). */
   interface: number;
+  /** pcapng: number of the section (SHB) the record is in, from 1; 0 for pcap. */
+  section?: number;
   /** LINKTYPE_* value (pcap: the link-type field without the FCS/reserved bits). */
   linkType: number;
   /** Seconds since the epoch, integer (after if_tsoffset). */
@@ -30,7 +32,7 @@ export interface CaptureRecord {
 
 /** Creates an empty record to be filled by a reader. */
 export function newRecord(): CaptureRecord {
-  return { index: 0, interface: 0, linkType: 0, tsSec: 0, tsNsec: 0, capturedLength: 0, originalLength: 0,
+  return { index: 0, interface: 0, section: 0, linkType: 0, tsSec: 0, tsNsec: 0, capturedLength: 0, originalLength: 0,
     bytes: new Uint8Array(0), comments: undefined, rawTime: undefined };
 }
 
@@ -44,6 +46,9 @@ export interface InterfaceInfo {
   tsresol: number;
   /** if_tsoffset in seconds (0 when absent). */
   tsOffset: number;
+  /** pcapng if_name and if_description (UTF-8), when the IDB has them. */
+  name?: string;
+  description?: string;
 }
 
 /** One pcapng section (an SHB with its IDBs). */

@@ -41,6 +41,8 @@ export interface DetailsInput {
   firstNsec: number;
   prevSec: number;
   prevNsec: number;
+  /** pcapng: the record's section (from 1) and interface (id, if_name, if_description). */
+  iface?: { section: number; id: number; name?: string | undefined; description?: string | undefined } | undefined;
   /** Time of the previous frame shown (after -Y); without it, the previous captured frame's. */
   shownSec?: number;
   shownNsec?: number;
@@ -601,7 +603,17 @@ export function buildDetailsTree(c: DetailsInput): TreeNode[] {
   const cap = f.bytes.length, wire = rec.originalLength;
   const sources = dataSources(f);
   const out: TreeNode[] = [];
-  out.push(node(`Frame ${rec.index}: ${wire} bytes on wire (${wire * 8} bits), ${cap} bytes captured (${cap * 8} bits)`, 0, 0, cap, "frame", [
+  // pcapng: "on interface NAME, id N", then the section and the interface (tshark 4.0.17).
+  const ifc = c.iface, ifName = ifc?.name ?? "unknown";
+  const ifLines: TreeNode[] = ifc === undefined ? [] : [
+    node(`Section number: ${ifc.section}`, 0, 0, 0, "frame.section_number"),
+    node(`Interface id: ${ifc.id} (${ifName})`, 0, 0, 0, "frame.interface_id", [
+      node(`Interface name: ${ifName}`, 0, 0, 0, "frame.interface_name"),
+      ...(ifc.description !== undefined ? [node(`Interface description: ${ifc.description}`, 0, 0, 0, "frame.interface_description")] : []),
+    ]),
+  ];
+  out.push(node(`Frame ${rec.index}: ${wire} bytes on wire (${wire * 8} bits), ${cap} bytes captured (${cap * 8} bits)${ifc === undefined ? "" : ` on interface ${ifName}, id ${ifc.id}`}`, 0, 0, cap, "frame", [
+    ...ifLines,
     node(`Encapsulation type: ${ENCAP_NAMES[rec.linkType] ?? `LINKTYPE ${rec.linkType}`}`, 0, 0, 0, "frame.encap_type"),
     node(`Arrival Time: ${arrival(rec.tsSec, rec.tsNsec)}`, 0, 0, 0, "frame.time"),
     gen("Time shift for this packet: 0.000000000 seconds", "frame.offset_shift"),

@@ -1,9 +1,9 @@
 /** Whole `-V` frames (Frame, link, 802.1Q, IPv4/IPv6, TCP, payload) against tshark 4.0.17 run live,
  *  byte for byte, on corpus captures of the link types and stacks whose every line we print:
  *  Ethernet (padding, trailers with their Note, 802.1Q tags), Linux cooked capture, raw IPv6 with
- *  SLAAC addresses, DSCP/ECN values, retransmissions of every kind. Only synack's own subtree is
- *  left out. (Other stacks — pcapng interface lines, 802.11, GRE, tunnels — are not all there
- *  yet: the TCP part of their frames is checked by tree.test.ts.) */
+ *  SLAAC addresses, DSCP/ECN values, retransmissions of every kind, pcapng sections and interfaces.
+ *  Only synack's own subtree is left out. (Other stacks — 802.11, GRE, ARCNET, tunnels — are not
+ *  all there yet: the TCP part of their frames is checked by tree.test.ts.) */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { pool } from "../diff/summary-compare.js";
@@ -20,9 +20,13 @@ const WHOLE = [
   "public/pcapplusplus/PcapppTest__PcapExamples__sll.pcap",
   "public/zeek/tcp__ssh-dups.pcap",
   "public/tcpdump/of10_pf5240.pcap",
+  // pcapng: section number, interface id, if_name (or "unknown"), if_description.
+  "public/ndpi/radmin3.pcapng",
+  "public/zeek/ldap__modify-request.pcapng",
+  "public/ndpi/tls_multiple_synack_different_seq.pcapng",
 ];
 
-test("-V: whole frames equal tshark 4.0.17's on Ethernet, 802.1Q, SLL and raw IPv6 captures", async () => {
+test("-V: whole frames equal tshark 4.0.17's on Ethernet, 802.1Q, SLL, raw IPv6 and pcapng captures", async () => {
   let frames = 0;
   const diffs: string[] = [];
   await pool(WHOLE, 4, async (rel) => {

@@ -57,6 +57,8 @@ export interface FrameContext {
   /** Time of the previous frame (captured), for frame.time_delta. */
   prevSec: number;
   prevNsec: number;
+  /** pcapng: the record's section and interface, for -V's Frame lines. */
+  iface?: { section: number; id: number; name?: string | undefined; description?: string | undefined } | undefined;
   /** Time of the previous frame shown, for frame.time_delta_displayed (-V). */
   shownSec?: number;
   shownNsec?: number;
@@ -74,6 +76,8 @@ class PipelineContext implements FrameContext {
   results: Array<AnalysisResult | undefined> = [];
   /** Per TCP header with a FIN: it undergoes the close (the peer's FIN came first), as tshark says. */
   finPassive: boolean[] = [];
+  /** pcapng: the record's section and interface (step sets it). */
+  iface: { section: number; id: number; name?: string | undefined; description?: string | undefined } | undefined = undefined;
   /** Time of the previous frame shown (runReadOutput sets it before printing). */
   shownSec = 0; shownNsec = 0;
   firstSec = 0; firstNsec = 0; prevSec = 0; prevNsec = 0; timeDigits = 6;
@@ -193,6 +197,9 @@ export class ReadPipeline {
     this.#times(rec);
     c.rec = rec;
     const iface = info?.interfaces[rec.interface];
+    // The record's own section's interface (a batch may span two sections).
+    const sec = rec.section ?? 0, own = info?.sections?.[sec - 1]?.interfaces[rec.interface] ?? iface;
+    c.iface = info?.format === "pcapng" ? { section: sec, id: rec.interface, name: own?.name, description: own?.description } : undefined;
     c.timeDigits = timeDigits(iface?.tsresol ?? 6);
     if (this.#rows !== undefined) this.#rows.matches(rec);
     if (!this.#analyse) return c;
