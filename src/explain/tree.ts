@@ -180,17 +180,29 @@ function ethTail(f: DecodedFrame): TreeNode[] {
   const hex = (from: number, to: number): string => Array.from(b.subarray(from, to), (x) => x.toString(16).padStart(2, "0")).join("");
   let zeros = true;
   for (let i = end; i < 60; i++) if (b[i] !== 0) { zeros = false; break; }
+  // A frame of 64 bytes or more on the wire (802.1Q tags not counted: the trailer is judged inside
+  // the last tag) with 4 trailing bytes or more: tshark takes the last 4 as the frame check
+  // sequence (not verified).
+  let tags = 0;
+  for (let at = 12; at + 6 <= b.length && u16(b, at) === 0x8100; at += 4) tags++;
+  const from = zeros ? Math.max(end, 60) : end;
+  const fcs = f.originalLength - 4 * tags >= 64 && b.length - from >= 4 ? b.length - 4 : b.length;
+  const out: TreeNode[] = [];
   if (zeros) {
-    // Bytes past the 60-byte minimum are a trailer, shown without the Note.
-    const pad = Math.min(60, b.length), out: TreeNode[] = [];
+    // Zeros up to the 60-byte minimum are padding; bytes past it a trailer, without the Note.
+    const pad = Math.min(60, b.length);
     if (end < pad) out.push(node(`Padding: ${hex(end, pad)}`, 0, end, pad - end, "eth.padding"));
-    const from = Math.max(end, 60);
-    if (from < b.length) out.push(node(`Trailer: ${hex(from, b.length)}`, 0, from, b.length - from, "eth.trailer"));
-    return out;
+    if (from < fcs) out.push(node(`Trailer: ${hex(from, fcs)}`, 0, from, fcs - from, "eth.trailer"));
+  } else {
+    out.push(node(`Trailer: ${hex(end, fcs)}`, 0, end, fcs - end, "eth.trailer", [
+      expertNode("Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", Severity.Note, Group.Protocol),
+    ]));
   }
-  return [node(`Trailer: ${hex(end, b.length)}`, 0, end, b.length - end, "eth.trailer", [
-    expertNode("Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", Severity.Note, Group.Protocol),
-  ])];
+  if (fcs < b.length) {
+    out.push(node(`Frame check sequence: 0x${hex(fcs, b.length)} [unverified]`, 0, fcs, 4, "eth.fcs"),
+      gen("FCS Status: Unverified", "eth.fcs.status"));
+  }
+  return out;
 }
 
 /** SLL link-layer address types tshark 4.0.17 names (others: "Unknown"). */

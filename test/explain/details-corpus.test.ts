@@ -20,6 +20,8 @@ const WHOLE = [
   "public/pcapplusplus/PcapppTest__PcapExamples__sll.pcap",
   "public/zeek/tcp__ssh-dups.pcap",
   "public/tcpdump/of10_pf5240.pcap",
+  // Ethernet frames of 64 bytes and more with a frame check sequence.
+  "public/zeek/http__m57-long-49583-80.pcap",
   // pcapng: section number, interface id, if_name (or "unknown"), if_description.
   "public/ndpi/radmin3.pcapng",
   "public/zeek/ldap__modify-request.pcapng",
