@@ -11,6 +11,7 @@ import {
 } from "../analysis/index.js";
 import { addAnalysisExperts, ExpertList, Group, Severity } from "./expert.js";
 import { type DataSource, dataSources, hexDumpLines } from "./hexdump.js";
+import { formatSecNs } from "./rows.js";
 import { destinationText, sourceText } from "./summary.js";
 
 /** One line of the details tree. */
@@ -30,7 +31,8 @@ export interface TreeNode {
 
 /** What the tree needs about a frame; `FrameContext` of the CLI fits. */
 export interface DetailsInput {
-  rec: { index: number; tsSec: number; tsNsec: number; originalLength: number; linkType: number; interface: number };
+  rec: { index: number; tsSec: number; tsNsec: number; originalLength: number; linkType: number; interface: number;
+    comments?: readonly string[] | undefined };
   frame: DecodedFrame;
   /** Analysis result per TCP header of `frame` (undefined when not analysed). */
   results: ReadonlyArray<AnalysisResult | undefined>;
@@ -53,12 +55,6 @@ const node = (label: string, source: number, offset: number, length: number, fie
   ? { label, source, offset, length, children } : { label, source, offset, length, field, children });
 const gen = (label: string, field?: string, children: TreeNode[] = []): TreeNode => node(`[${label}]`, 0, 0, 0, field, children);
 
-/** Integer ns → `s.nnnnnnnnn` (9 decimals, integer arithmetic, STYLE §5). */
-function secs(ns: number): string {
-  const neg = ns < 0, a = Math.abs(ns);
-  const s = Math.floor(a / 1e9);
-  return `${neg ? "-" : ""}${s}.${String(a - s * 1e9).padStart(9, "0")}`;
-}
 /** sec + ns difference → `s.nnnnnnnnn`. */
 function secsBetween(sec: number, nsec: number, bSec: number, bNsec: number): string {
   let ds = sec - bSec, dn = nsec - bNsec;
@@ -70,10 +66,16 @@ function secsBetween(sec: number, nsec: number, bSec: number, bNsec: number): st
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 /** `Dec 13, 2017 22:28:59.656584000 UTC`, as tshark prints frame.time with TZ=UTC. */
 function arrival(sec: number, nsec: number): string {
-  const d = new Date(sec * 1000);
-  if (Number.isNaN(d.getTime())) return `${sec}.${String(nsec).padStart(9, "0")}`;
+  // Civil date from days since 1970-01-01 (proleptic Gregorian; integer arithmetic, any year:
+  // tshark prints years past JavaScript Date's range, e.g. 586524).
+  const days = Math.floor(sec / 86400), tod = sec - days * 86400;
+  const z = days + 719468, era = Math.floor(z / 146097), doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100)), mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1, month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   const p2 = (n: number) => String(n).padStart(2, "0");
-  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, " ")}, ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(nsec).padStart(9, "0")} UTC`;
+  return `${MONTHS[month - 1]} ${String(day).padStart(2, " ")}, ${year} ${p2(Math.floor(tod / 3600))}:${p2(Math.floor(tod / 60) % 60)}:${p2(tod % 60)}.${String(nsec).padStart(9, "0")} UTC`;
 }
 
 /** `0101 .... = ` style prefix: `bits` of `width` bits, marking the bits of `mask` with the value's bits. */
@@ -311,6 +313,7 @@ const SEVERITY_NAME: Readonly<Record<number, string>> = {
 };
 const GROUP_NAME: Readonly<Record<number, string>> = {
   [Group.Checksum]: "Checksum", [Group.Sequence]: "Sequence", [Group.Malformed]: "Malformed", [Group.Protocol]: "Protocol",
+  [Group.Comment]: "Comment",
 };
 
 /** An expert item as tshark's tree shows it: summary line, then message, severity, group. */
@@ -482,17 +485,17 @@ export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | unde
   if (t.optionsLength > 0) k.push(optionsNode(t, r, src));
   if (r !== undefined && r.timePresent) {
     k.push(gen("Timestamps", undefined, [
-      gen(`Time since first frame in this TCP stream: ${secs(r.timeRelativeNs)} seconds`, "tcp.time_relative"),
-      gen(`Time since previous frame in this TCP stream: ${secs(r.timeDeltaNs)} seconds`, "tcp.time_delta"),
+      gen(`Time since first frame in this TCP stream: ${formatSecNs(r.timeRelativeSec, r.timeRelativeSubNs)} seconds`, "tcp.time_relative"),
+      gen(`Time since previous frame in this TCP stream: ${formatSecNs(r.timeDeltaSec, r.timeDeltaSubNs)} seconds`, "tcp.time_delta"),
     ]));
   }
   if (r !== undefined && r.analysisPresent) k.push(seqAckNode(r));
   if (t.seglen > 0 && t.payloadLength > 0) {
-    k.push(node(`TCP payload (${byteCount(t.payloadLength)})`, src, t.payloadOffset, t.payloadLength, "tcp.payload"));
+    k.push(node(`TCP payload (${byteCount(t.seglen)})`, src, t.payloadOffset, t.payloadLength, "tcp.payload"));
     // tshark 4.0.17 (tcp.desegment): a plain retransmission's data is shown as such, not dissected
     // (a fast retransmission's is dissected; a spurious one's shows neither: payloadDissected).
     if (r !== undefined && r.analysisPresent && (r.flags & A_RETRANSMISSION) !== 0) {
-      k.push(node(`Retransmitted TCP segment data (${byteCount(t.payloadLength)})`, src, t.payloadOffset, t.payloadLength, "tcp.segment_data"));
+      k.push(node(`Retransmitted TCP segment data (${byteCount(t.seglen)})`, src, t.payloadOffset, t.payloadLength, "tcp.segment_data"));
     }
   }
   return node(head, src, at, t.capturedLength, "tcp", k);
@@ -503,9 +506,9 @@ function seqAckNode(r: AnalysisResult): TreeNode {
   const k: TreeNode[] = [];
   if (r.acksFrame !== 0) {
     k.push(gen(`This is an ACK to the segment in frame: ${r.acksFrame}`, "tcp.analysis.acks_frame"));
-    if (r.ackRttNs !== 0) k.push(gen(`The RTT to ACK the segment was: ${secs(r.ackRttNs)} seconds`, "tcp.analysis.ack_rtt"));
+    if (r.ackRttNs !== 0) k.push(gen(`The RTT to ACK the segment was: ${formatSecNs(r.ackRttSec, r.ackRttSubNs)} seconds`, "tcp.analysis.ack_rtt"));
   }
-  if (r.initialRttNs !== 0) k.push(gen(`iRTT: ${secs(r.initialRttNs)} seconds`, "tcp.analysis.initial_rtt"));
+  if (r.initialRttNs !== 0) k.push(gen(`iRTT: ${formatSecNs(r.initialRttSec, r.initialRttSubNs)} seconds`, "tcp.analysis.initial_rtt"));
   if (r.bytesInFlight !== 0) {
     k.push(gen(`Bytes in flight: ${r.bytesInFlight}`, "tcp.analysis.bytes_in_flight"),
       gen(`Bytes sent since last PSH flag: ${r.pushBytesSent}`, "tcp.analysis.push_bytes_sent"));
@@ -522,7 +525,7 @@ function seqAckNode(r: AnalysisResult): TreeNode {
       else fk.push(e);
     }
     if (r.rtoNs !== 0) {
-      fk.push(gen(`The RTO for this segment was: ${secs(r.rtoNs)} seconds`, "tcp.analysis.rto"),
+      fk.push(gen(`The RTO for this segment was: ${formatSecNs(r.rtoSec, r.rtoSubNs)} seconds`, "tcp.analysis.rto"),
         gen(`RTO based on delta from frame: ${r.rtoFrame}`, "tcp.analysis.rto_frame"));
     }
     k.push(gen("TCP Analysis Flags", "tcp.analysis.flags", fk));
@@ -616,6 +619,11 @@ export function buildDetailsTree(c: DetailsInput): TreeNode[] {
   const sources = dataSources(f);
   const out: TreeNode[] = [];
   // pcapng: "on interface NAME, id N", then the section and the interface (tshark 4.0.17).
+  // pcapng packet comments come first, each with its Comment expert (tshark 4.0.17).
+  if (rec.comments !== undefined && rec.comments.length > 0) {
+    out.push(node("Packet comments", 0, 0, 0, "frame.comment", rec.comments.map((t) =>
+      node(t, 0, 0, 0, "frame.comment", [expertNode(t, Severity.Comment, Group.Comment)]))));
+  }
   const ifc = c.iface, ifName = ifc?.name ?? "unknown";
   const ifLines: TreeNode[] = ifc === undefined ? [] : [
     node(`Section number: ${ifc.section}`, 0, 0, 0, "frame.section_number"),

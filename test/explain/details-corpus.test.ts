@@ -26,6 +26,9 @@ const WHOLE = [
   "public/ndpi/radmin3.pcapng",
   "public/zeek/ldap__modify-request.pcapng",
   "public/ndpi/tls_multiple_synack_different_seq.pcapng",
+  // Packet comments, arrival times in the year 586524, stream times over 46 years (exact ns),
+  // payloads cut by the snap length.
+  "public/pcapplusplus/PcapppTest__PcapExamples__pcapng-example.pcapng",
 ];
 
 test("-V: whole frames equal tshark 4.0.17's on Ethernet, 802.1Q, SLL, raw IPv6 and pcapng captures", async () => {
