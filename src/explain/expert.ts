@@ -10,7 +10,7 @@ import {
 export const Severity = { Comment: 1048576, Chat: 2097152, Note: 4194304, Warning: 6291456, Error: 8388608 } as const;
 /** `_ws.expert.group` codes (spec §14.2). */
 export const Group = { Checksum: 16777216, Sequence: 33554432, Malformed: 117440512, Protocol: 150994944,
-  Comment: 184549376, Deprecated: 234881024 } as const;
+  Comment: 184549376, Assumption: 218103808, Deprecated: 234881024 } as const;
 
 /** The expert items of one frame, in raise order. Reused per frame (STYLE §5). */
 export class ExpertList {

@@ -314,6 +314,21 @@ function infoLen(ib: ByteOut, seglen: number): void {
 }
 
 
+/** The PHY a PPI header (LINKTYPE 192) describes, as tshark infers it: "ht" with an 802.11n
+ *  MAC+PHY field (type 4), "dsss" when its 802.11-Common field (type 2) gives a DSSS/CCK rate
+ *  (1, 2, 5.5 or 11 Mb/s; the rate is in 500 kb/s units after TSFT and flags), else undefined. */
+function ppiPhy(b: Uint8Array): "ht" | "dsss" | undefined {
+  const len = b[2]! | (b[3]! << 8);
+  let rate = -1;
+  for (let at = 8; at + 4 <= len && at + 4 <= b.length;) {
+    const type = b[at]! | (b[at + 1]! << 8), flen = b[at + 2]! | (b[at + 3]! << 8);
+    if (type === 4) return "ht";
+    if (type === 2 && flen >= 12 && at + 16 <= b.length) rate = b[at + 14]! | (b[at + 15]! << 8);
+    at += 4 + flen;
+  }
+  return rate === 2 || rate === 4 || rate === 11 || rate === 22 ? "dsss" : undefined;
+}
+
 /** Where a FieldRows takes its analysis results from instead of its own analyzer: another
  *  FieldRows's `analyse` of the same records, in the same order (e.g. on another thread). */
 export interface AnalysisSource {
@@ -902,7 +917,19 @@ export class FieldRows {
     const b = frame.bytes, lt = frame.linkType;
     if (lt === 105) this.#wlanRetry(b, 0);
     else if (lt === 127 && b.length >= 4) this.#wlanRetry(b, b[2]! | (b[3]! << 8));
-    else if (lt === 192 && b.length >= 8 && (b[4]! | (b[5]! << 8)) === 105) this.#wlanRetry(b, b[2]! | (b[3]! << 8));
+    else if (lt === 192 && b.length >= 8 && (b[4]! | (b[5]! << 8)) === 105) {
+      // tshark 4.0.17's 802.11 radio information, computing the frame's duration: an HT (802.11n)
+      // PHY described by PPI's MAC+PHY field has no STBC nor FEC information; an 802.11b one (PPI
+      // 802.11-Common rate 1, 2, 5.5 or 11 Mb/s) no preamble length. Each assumption is a Warning.
+      const phy = ppiPhy(b);
+      if (phy === "ht") {
+        this.#experts.add("No stbc information was available, assuming no stbc.", Severity.Warning, Group.Assumption);
+        this.#experts.add("No fec type information was available, assuming bcc fec.", Severity.Warning, Group.Assumption);
+      } else if (phy === "dsss") {
+        this.#experts.add("No preamble length information was available, assuming short preamble.", Severity.Warning, Group.Assumption);
+      }
+      this.#wlanRetry(b, b[2]! | (b[3]! << 8));
+    }
     if (frame.linkType === 1 && frame.bytes.length >= 14) {
       // IEEE 802.3 §3.2.3(b): the source address is never a group address.
       if ((frame.bytes[6]! & 1) !== 0) {

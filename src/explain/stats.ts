@@ -440,7 +440,7 @@ const TCP_PATTERNS: readonly RegExp[] = [
 ];
 
 /** The protocol tshark 4.0 names for an expert item we raise (its summary decides; our decoder
- *  raises items for Frame, Ethernet, IPv4, IPv6, 802.11 and TCP only). */
+ *  raises items for Frame, Ethernet, IPv4, IPv6, 802.11 (and its radio information) and TCP only). */
 export function expertProtocol(summary: string, group: number): string {
   if (TCP_TEXTS.has(summary) || TCP_PATTERNS.some((p) => p.test(summary))) return "TCP";
   if (group === Group.Comment || summary.startsWith("Arrival Time: ")) return "Frame";
@@ -449,6 +449,7 @@ export function expertProtocol(summary: string, group: number): string {
   if (summary.startsWith("Source MAC must not be")) return "Ethernet";
   if (summary.startsWith("Didn't find padding of zeros")) return "Ethertype";
   if (summary === "Retransmission (retry)") return "IEEE 802.11";
+  if (group === Group.Assumption && summary.startsWith("No ") && summary.includes(" information was available, assuming ")) return "802.11 Radio";
   return "Frame";
 }
 
