@@ -151,6 +151,29 @@ function linkNode(f: DecodedFrame): TreeNode | undefined {
       const name = fam === 2 ? "IP" : fam === 24 || fam === 28 || fam === 30 ? "IPv6" : "Unknown";
       return node("Null/Loopback", 0, 0, 4, "null", [node(`Family: ${name} (${fam})`, 0, 0, 4, "null.family")]);
     }
+    case 104: return b.length >= 4 ? chdlcNode(b) : undefined;
+    case 9: {
+      if (b.length < 4) return undefined;
+      // PPP in HDLC-like framing, or Cisco HDLC (address 0x0f / 0x8f) under LINKTYPE_PPP.
+      if (b[0] === 0x0f || b[0] === 0x8f) return chdlcNode(b);
+      const proto = u16(b, 2);
+      return node("Point-to-Point Protocol", 0, 0, 4, "ppp", [
+        node(`Address: 0x${b[0]!.toString(16).padStart(2, "0")}`, 0, 0, 1, "ppp.address"),
+        node(`Control: 0x${b[1]!.toString(16).padStart(2, "0")}`, 0, 1, 1, "ppp.control"),
+        node(`Protocol: ${proto === 0x21 ? "Internet Protocol version 4" : "Unknown"} (0x${proto.toString(16).padStart(4, "0")})`, 0, 2, 2, "ppp.protocol"),
+      ]);
+    }
+    case 129: {
+      // Linux ARCNET: source, destination, offset (2 bytes), protocol id.
+      if (b.length < 5) return undefined;
+      const hex2 = (x: number): string => x.toString(16).padStart(2, "0");
+      return node("ARCNET", 0, 0, 5, "arcnet", [
+        node(`Source: 0x${hex2(b[0]!)}`, 0, 0, 1, "arcnet.src"),
+        node(`Dest: 0x${hex2(b[1]!)}`, 0, 1, 1, "arcnet.dst"),
+        node(`Offset: ${hex2(b[2]!)}${hex2(b[3]!)}`, 0, 2, 2, "arcnet.offset"),
+        node(`Protocol ID: ${b[4] === 0xf0 ? "RFC 1051 IP" : "Unknown"} (0x${hex2(b[4]!)})`, 0, 4, 1, "arcnet.protID"),
+      ]);
+    }
     case 228: case 229:
       return undefined;
     default:
@@ -207,6 +230,17 @@ function ethTail(f: DecodedFrame): TreeNode[] {
   return out;
 }
 
+/** Cisco HDLC's 4 bytes, as tshark 4.0.17 shows them. */
+function chdlcNode(b: Uint8Array): TreeNode {
+  const proto = u16(b, 2);
+  const name = proto === 0x0800 ? "IP" : proto === 0x86dd ? "IPv6" : "Unknown";
+  return node("Cisco HDLC", 0, 0, 4, "chdlc", [
+    node(`Address: ${b[0] === 0x8f ? "Multicast" : b[0] === 0x0f ? "Unicast" : "Unknown"} (0x${b[0]!.toString(16).padStart(2, "0")})`, 0, 0, 1, "chdlc.address"),
+    node(`Control: 0x${b[1]!.toString(16).padStart(2, "0")}`, 0, 1, 1, "chdlc.control"),
+    node(`Protocol: ${name} (0x${proto.toString(16).padStart(4, "0")})`, 0, 2, 2, "chdlc.protocol"),
+  ]);
+}
+
 /** SLL link-layer address types tshark 4.0.17 names (others: "Unknown"). */
 const SLL_HATYPES: Readonly<Record<number, string>> = {
   1: "Ethernet", 24: "IEEE 1394.1995", 768: "IPIP tunnel", 772: "Loopback", 776: "sit0 device - IPv6-in-IPv4", 65534: "zero header length",
@@ -254,7 +288,9 @@ function ipv4Node(l: IpLayer, src: number): TreeNode {
       node(`..${fl & 1}. .... = More fragments: ${(fl & 1) !== 0 ? "Set" : "Not set"}`, src, at + 6, 1, "ip.flags.mf"),
     ]),
     node(`${bitLine(ff & 0x1fff, 0x1fff, 16)}Fragment Offset: ${(ff & 0x1fff) * 8}`, src, at + 6, 2, "ip.frag_offset"),
-    node(`Time to Live: ${l.ttl}`, src, at + 8, 1, "ip.ttl"),
+    // Under 5 hops, not to a multicast group (224/4): a Note, as the rows raise it (#ipExperts).
+    node(`Time to Live: ${l.ttl}`, src, at + 8, 1, "ip.ttl", l.ttl < 5 && !((b[at + 16] ?? 0) >= 224 && (b[at + 16] ?? 0) < 240) && !l.quoted
+      ? [expertNode(`"Time To Live" only ${l.ttl}`, Severity.Note, Group.Sequence)] : []),
     node(`Protocol: ${IP_PROTO_NAMES[p] ?? "Unknown"} (${p})`, src, at + 9, 1, "ip.proto"),
     node(`Header Checksum: 0x${u16(b, at + 10).toString(16).padStart(4, "0")} [validation disabled]`, src, at + 10, 2, "ip.checksum"),
     gen("Header checksum status: Unverified", "ip.checksum.status"),
@@ -587,6 +623,7 @@ export function protocolsInFrame(f: DecodedFrame, results: ReadonlyArray<Analysi
   const p: string[] = [...(LINK_PROTOCOLS[f.linkType] ?? [])];
   const b = f.bytes;
   if (f.linkType === 1) for (let at = 12; at + 6 <= b.length && u16(b, at) === 0x8100; at += 4) p.push("vlan", "ethertype");
+  if (f.linkType === 9 && (b[0] === 0x0f || b[0] === 0x8f)) p.push("chdlc");
   let tcpNext = 0;
   for (let i = 0; i < f.ipCount; i++) {
     const l = f.ip[i]!;

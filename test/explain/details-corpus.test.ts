@@ -1,6 +1,7 @@
 /** Whole `-V` frames (Frame, link, 802.1Q, IPv4/IPv6, TCP, payload) against tshark 4.0.17 run live,
  *  byte for byte, on corpus captures of the link types and stacks whose every line we print:
- *  Ethernet (padding, trailers with their Note, 802.1Q tags), Linux cooked capture, raw IPv6 with
+ *  Ethernet (padding, trailers with their Note, FCS, 802.1Q tags), Linux cooked capture, Cisco
+ *  HDLC, Linux ARCNET, raw IPv6 with
  *  SLAAC addresses, DSCP/ECN values, retransmissions of every kind, pcapng sections and interfaces.
  *  Only synack's own subtree is left out. (Other stacks — 802.11, GRE, ARCNET, tunnels — are not
  *  all there yet: the TCP part of their frames is checked by tree.test.ts.) */
@@ -29,9 +30,12 @@ const WHOLE = [
   // Packet comments, arrival times in the year 586524, stream times over 46 years (exact ns),
   // payloads cut by the snap length.
   "public/pcapplusplus/PcapppTest__PcapExamples__pcapng-example.pcapng",
+  // Cisco HDLC under LINKTYPE_PPP (with "Time To Live" notes), Linux ARCNET.
+  "public/ndpi/BGP_Cisco_hdlc_slarp.pcap",
+  "public/tcpdump/arcnet-rfc1051-arp-icmp-http.pcap",
 ];
 
-test("-V: whole frames equal tshark 4.0.17's on Ethernet, 802.1Q, SLL, raw IPv6 and pcapng captures", async () => {
+test("-V: whole frames equal tshark 4.0.17's on Ethernet, 802.1Q, SLL, raw IP, Cisco HDLC, ARCNET and pcapng captures", async () => {
   let frames = 0;
   const diffs: string[] = [];
   await pool(WHOLE, 4, async (rel) => {
