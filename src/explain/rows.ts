@@ -282,7 +282,8 @@ function flagsHex(out: ByteOut, flags: number): void {
   out.byte(48); out.byte(120); out.byte(48);
   out.byte(HEX.charCodeAt(f >> 8)); out.byte(HEX.charCodeAt((f >> 4) & 15)); out.byte(HEX.charCodeAt(f & 15));
 }
-function hexBytes(b: Uint8Array, from: number, to: number): string {
+/** Bytes `from` … `to` of `b` as lowercase hex digits, no separators. */
+export function hexBytes(b: Uint8Array, from: number, to: number): string {
   let s = "";
   for (let i = from; i < to; i++) { const v = b[i]!; s += HEX[v >> 4]! + HEX[v & 15]!; }
   return s;

@@ -11,7 +11,7 @@ import {
 } from "../analysis/index.js";
 import { addAnalysisExperts, ExpertList, Group, Severity } from "./expert.js";
 import { type DataSource, dataSources, hexDumpLines } from "./hexdump.js";
-import { formatSecNs } from "./rows.js";
+import { formatSecNs, hexBytes } from "./rows.js";
 import { destinationText, sourceText } from "./summary.js";
 
 /** One line of the details tree. */
@@ -129,7 +129,6 @@ function linkNode(f: DecodedFrame): TreeNode | undefined {
       const pt = u16(b, 0), alen = u16(b, 4);
       const PT = ["Unicast to us", "Broadcast", "Multicast", "Unicast to another host", "Sent by us"];
       const ha = u16(b, 2), shown = Math.min(alen, 8);
-      const hex = (from: number, to: number): string => Array.from(b.subarray(from, to), (x) => x.toString(16).padStart(2, "0")).join("");
       const k: TreeNode[] = [
         node(`Packet type: ${PT[pt] ?? "Unknown"} (${pt})`, 0, 0, 2, "sll.pkttype"),
         node(`Link-layer address type: ${SLL_HATYPES[ha] ?? "Unknown"} (${ha})`, 0, 2, 2, "sll.hatype"),
@@ -137,10 +136,10 @@ function linkNode(f: DecodedFrame): TreeNode | undefined {
       ];
       // tshark 4.0.17: a 6-byte address as a MAC, a sit0 4-byte one as IPv4, else hex; the rest "Unused".
       if (shown > 0) {
-        const a = shown === 6 ? mac(b, 6) : shown === 4 && ha === 776 ? Array.from(b.subarray(6, 10)).join(".") : hex(6, 6 + shown);
+        const a = shown === 6 ? mac(b, 6) : shown === 4 && ha === 776 ? Array.from(b.subarray(6, 10)).join(".") : hexBytes(b, 6, 6 + shown);
         k.push(node(`Source: ${a}`, 0, 6, shown, "sll.src.eth"));
       }
-      if (shown < 8) k.push(node(`Unused: ${hex(6 + shown, 14)}`, 0, 6 + shown, 8 - shown, "sll.unused"));
+      if (shown < 8) k.push(node(`Unused: ${hexBytes(b, 6 + shown, 14)}`, 0, 6 + shown, 8 - shown, "sll.unused"));
       k.push(node(`Protocol: ${ethertype(u16(b, 14))}`, 0, 14, 2, "sll.etype"));
       return node("Linux cooked capture v1", 0, 0, 16, "sll", k);
     }
@@ -166,12 +165,11 @@ function linkNode(f: DecodedFrame): TreeNode | undefined {
     case 129: {
       // Linux ARCNET: source, destination, offset (2 bytes), protocol id.
       if (b.length < 5) return undefined;
-      const hex2 = (x: number): string => x.toString(16).padStart(2, "0");
       return node("ARCNET", 0, 0, 5, "arcnet", [
-        node(`Source: 0x${hex2(b[0]!)}`, 0, 0, 1, "arcnet.src"),
-        node(`Dest: 0x${hex2(b[1]!)}`, 0, 1, 1, "arcnet.dst"),
-        node(`Offset: ${hex2(b[2]!)}${hex2(b[3]!)}`, 0, 2, 2, "arcnet.offset"),
-        node(`Protocol ID: ${b[4] === 0xf0 ? "RFC 1051 IP" : "Unknown"} (0x${hex2(b[4]!)})`, 0, 4, 1, "arcnet.protID"),
+        node(`Source: 0x${hexBytes(b, 0, 1)}`, 0, 0, 1, "arcnet.src"),
+        node(`Dest: 0x${hexBytes(b, 1, 2)}`, 0, 1, 1, "arcnet.dst"),
+        node(`Offset: ${hexBytes(b, 2, 4)}`, 0, 2, 2, "arcnet.offset"),
+        node(`Protocol ID: ${b[4] === 0xf0 ? "RFC 1051 IP" : "Unknown"} (0x${hexBytes(b, 4, 5)})`, 0, 4, 1, "arcnet.protID"),
       ]);
     }
     case 228: case 229:
@@ -202,29 +200,27 @@ function ethTail(f: DecodedFrame): TreeNode[] {
   if (total === 0 || (ip.version === 6 && total === 40) || b.length < 60) return [];
   const end = ip.offset + total;
   if (end >= b.length) return [];
-  const hex = (from: number, to: number): string => Array.from(b.subarray(from, to), (x) => x.toString(16).padStart(2, "0")).join("");
   let zeros = true;
   for (let i = end; i < 60; i++) if (b[i] !== 0) { zeros = false; break; }
   // A frame of 64 bytes or more on the wire (802.1Q tags not counted: the trailer is judged inside
   // the last tag) with 4 trailing bytes or more: tshark takes the last 4 as the frame check
   // sequence (not verified).
-  let tags = 0;
-  for (let at = 12; at + 6 <= b.length && u16(b, at) === 0x8100; at += 4) tags++;
+  const tags = vlanTags(b);
   const from = zeros ? Math.max(end, 60) : end;
   const fcs = f.originalLength - 4 * tags >= 64 && b.length - from >= 4 ? b.length - 4 : b.length;
   const out: TreeNode[] = [];
   if (zeros) {
     // Zeros up to the 60-byte minimum are padding; bytes past it a trailer, without the Note.
     const pad = Math.min(60, b.length);
-    if (end < pad) out.push(node(`Padding: ${hex(end, pad)}`, 0, end, pad - end, "eth.padding"));
-    if (from < fcs) out.push(node(`Trailer: ${hex(from, fcs)}`, 0, from, fcs - from, "eth.trailer"));
+    if (end < pad) out.push(node(`Padding: ${hexBytes(b, end, pad)}`, 0, end, pad - end, "eth.padding"));
+    if (from < fcs) out.push(node(`Trailer: ${hexBytes(b, from, fcs)}`, 0, from, fcs - from, "eth.trailer"));
   } else {
-    out.push(node(`Trailer: ${hex(end, fcs)}`, 0, end, fcs - end, "eth.trailer", [
+    out.push(node(`Trailer: ${hexBytes(b, end, fcs)}`, 0, end, fcs - end, "eth.trailer", [
       expertNode("Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", Severity.Note, Group.Protocol),
     ]));
   }
   if (fcs < b.length) {
-    out.push(node(`Frame check sequence: 0x${hex(fcs, b.length)} [unverified]`, 0, fcs, 4, "eth.fcs"),
+    out.push(node(`Frame check sequence: 0x${hexBytes(b, fcs, b.length)} [unverified]`, 0, fcs, 4, "eth.fcs"),
       gen("FCS Status: Unverified", "eth.fcs.status"));
   }
   return out;
@@ -250,10 +246,18 @@ const SLL_HATYPES: Readonly<Record<number, string>> = {
 const PCP_NAMES = ["Best Effort (default)", "Background", "Excellent Effort", "Critical Applications",
   "Video, < 100ms latency and jitter", "Voice, < 10ms latency and jitter", "Internetwork Control", "Network Control"];
 
+/** 802.1Q tags (TPID 0x8100) stacked after an Ethernet header's addresses. */
+function vlanTags(b: Uint8Array): number {
+  let n = 0;
+  for (let at = 12; at + 6 <= b.length && u16(b, at) === 0x8100; at += 4) n++;
+  return n;
+}
+
 /** The 802.1Q tags after an Ethernet header, one subtree each. */
 function vlanNodes(b: Uint8Array): TreeNode[] {
   const out: TreeNode[] = [];
-  for (let at = 12; at + 6 <= b.length && u16(b, at) === 0x8100; at += 4) {
+  for (let k = 0, n = vlanTags(b); k < n; k++) {
+    const at = 12 + 4 * k;
     const tci = u16(b, at + 2), pcp = tci >> 13, dei = (tci >> 12) & 1, id = tci & 0xfff;
     out.push(node(`802.1Q Virtual LAN, PRI: ${pcp}, DEI: ${dei}, ID: ${id}`, 0, at + 2, 4, "vlan", [
       node(`${bitLine(tci, 0xe000, 16)}Priority: ${PCP_NAMES[pcp]} (${pcp})`, 0, at + 2, 2, "vlan.priority"),
@@ -622,7 +626,7 @@ const ENCAP_PROTOCOLS: Readonly<Record<string, readonly string[]>> = {
 export function protocolsInFrame(f: DecodedFrame, results: ReadonlyArray<AnalysisResult | undefined>): string {
   const p: string[] = [...(LINK_PROTOCOLS[f.linkType] ?? [])];
   const b = f.bytes;
-  if (f.linkType === 1) for (let at = 12; at + 6 <= b.length && u16(b, at) === 0x8100; at += 4) p.push("vlan", "ethertype");
+  if (f.linkType === 1) for (let k = vlanTags(b); k > 0; k--) p.push("vlan", "ethertype");
   if (f.linkType === 9 && (b[0] === 0x0f || b[0] === 0x8f)) p.push("chdlc");
   let tcpNext = 0;
   for (let i = 0; i < f.ipCount; i++) {
