@@ -315,6 +315,23 @@ function infoLen(ib: ByteOut, seglen: number): void {
 }
 
 
+/** Where an Ethernet frame's IP datagram ends (`end`) and whether the bytes from there to the
+ *  60-byte minimum are all zeros (padding), or undefined when tshark 4.0 does not look: no IP
+ *  header on the link, a fragment or reassembly, a total length of 0 (TSO) or an IPv6 jumbogram,
+ *  a frame under 60 bytes (not padded). Shared by the expert (FieldRows) and -V (tree.ts). */
+export function ethernetTail(frame: DecodedFrame): { end: number; zeros: boolean } | undefined {
+  if (frame.ipCount === 0) return undefined;
+  const ip = frame.ip[0]!;
+  if (ip.encap !== "link" || ip.bytes !== frame.bytes || ip.fragment || ip.reassembled) return undefined;
+  const b = frame.bytes;
+  const total = ip.version === 4 ? ((b[ip.offset + 2]! << 8) | b[ip.offset + 3]!) : 40 + ((b[ip.offset + 4]! << 8) | b[ip.offset + 5]!);
+  if (total === 0 || (ip.version === 6 && total === 40) || b.length < 60) return undefined;
+  const end = ip.offset + total;
+  let zeros = true;
+  for (let i = end; i < 60; i++) if (b[i] !== 0) { zeros = false; break; }
+  return { end, zeros };
+}
+
 /** The PHY a PPI header (LINKTYPE 192) describes, as tshark infers it: "ht" with an 802.11n
  *  MAC+PHY field (type 4), "dsss" when its 802.11-Common field (type 2) gives a DSSS/CCK rate
  *  (1, 2, 5.5 or 11 Mb/s; the rate is in 500 kb/s units after TSFT and flags), else undefined. */
@@ -942,19 +959,8 @@ export class FieldRows {
   /** tshark 4.0: Ethernet pads frames to 60 bytes (FCS excluded) with zeros; padding that is not
    *  all zeros is reported. Bytes past 60 are a trailer and not checked. */
   #ethTrailer(frame: DecodedFrame): void {
-    if (frame.ipCount === 0) return;
-    const ip = frame.ip[0]!;
-    if (ip.encap !== "link" || ip.bytes !== frame.bytes || ip.fragment || ip.reassembled) return;
-    const b = frame.bytes;
-    const total = ip.version === 4 ? ((b[ip.offset + 2]! << 8) | b[ip.offset + 3]!) : 40 + ((b[ip.offset + 4]! << 8) | b[ip.offset + 5]!);
-    // A total length of 0 (TSO) or an IPv6 jumbogram: no trailer to look at. Frames under 60 bytes
-    // were not padded, so tshark 4.0 does not check them either.
-    if (total === 0 || (ip.version === 6 && total === 40) || b.length < 60) return;
-    const end = ip.offset + total;
-    const padEnd = 60;
-    let zeros = true;
-    for (let i = end; i < padEnd; i++) if (b[i] !== 0) { zeros = false; break; }
-    if (!zeros) {
+    const tail = ethernetTail(frame);
+    if (tail !== undefined && !tail.zeros) {
       const c = this.#comments;
       const at = this.#experts.length > c && this.#experts.message[c]!.startsWith("Source MAC") ? c + 1 : c;
       this.#experts.insert(at, "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", Severity.Note, Group.Protocol);

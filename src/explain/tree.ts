@@ -11,7 +11,7 @@ import {
 } from "../analysis/index.js";
 import { addAnalysisExperts, ExpertList, Group, Severity } from "./expert.js";
 import { type DataSource, dataSources, hexDumpLines } from "./hexdump.js";
-import { formatSecNs, hexBytes } from "./rows.js";
+import { ethernetTail, formatSecNs, hexBytes } from "./rows.js";
 import { destinationText, sourceText } from "./summary.js";
 
 /** One line of the details tree. */
@@ -191,17 +191,11 @@ const ENCAP_NAMES: Readonly<Record<number, string>> = {
 
 /** The bytes of an Ethernet frame after its IP datagram, as tshark 4.0.17 shows them: zeros up to
  *  the 60-byte minimum as "Padding"; anything else there as a "Trailer" with its Note (the same
- *  test as the rows' expert, FieldRows #ethTrailer). */
+ *  test as the rows' expert: ethernetTail). */
 function ethTail(f: DecodedFrame): TreeNode[] {
-  if (f.ipCount === 0) return [];
-  const ip = f.ip[0]!, b = f.bytes;
-  if (ip.encap !== "link" || ip.bytes !== b || ip.fragment || ip.reassembled) return [];
-  const total = ip.version === 4 ? u16(b, ip.offset + 2) : 40 + u16(b, ip.offset + 4);
-  if (total === 0 || (ip.version === 6 && total === 40) || b.length < 60) return [];
-  const end = ip.offset + total;
-  if (end >= b.length) return [];
-  let zeros = true;
-  for (let i = end; i < 60; i++) if (b[i] !== 0) { zeros = false; break; }
+  const tail = ethernetTail(f), b = f.bytes;
+  if (tail === undefined || tail.end >= b.length) return [];
+  const { end, zeros } = tail;
   // A frame of 64 bytes or more on the wire (802.1Q tags not counted: the trailer is judged inside
   // the last tag) with 4 trailing bytes or more: tshark takes the last 4 as the frame check
   // sequence (not verified).
