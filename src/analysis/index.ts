@@ -28,3 +28,4 @@ export {
   type WhyTrace, type WhyCondition, formatWhy, firstFailed, derivedTraces, seqText, msText,
 } from "./why-trace.js";
 export { probeChecks, FrameChecks, FrameProbe } from "./why-not.js";
+export * from "./packets.js";

@@ -1,4 +1,5 @@
 /** Address text as tshark 4.0 prints it with `-n`. */
+import type { DecodedFrame, IpLayer } from "./frame.js";
 
 /** Dotted-quad text of an IPv4 address held as a uint32 (network order value), e.g. `10.0.0.1`. */
 export function formatIpv4(u32: number): string {
@@ -55,3 +56,23 @@ export function parseIpv4Text(text: string): number | undefined {
   }
   return v >>> 0;
 }
+
+/** The IP layer whose addresses fill Source/Destination: the innermost one not quoted in an ICMP error. */
+export function addressLayer(frame: DecodedFrame): IpLayer | undefined {
+  for (let i = frame.ipCount - 1; i >= 0; i--) {
+    const l = frame.ip[i]!;
+    if (!l.quoted) return l;
+  }
+  return undefined;
+}
+
+/** Source column text of an IP layer: an IPv6 home address option replaces the source (RFC 6275 §6.3). */
+export function sourceText(l: IpLayer): string {
+  return l.pseudoSrcAt >= 0 ? formatIpv6(l.bytes, l.pseudoSrcAt) : l.srcText;
+}
+
+/** Destination column text: a routing header with segments left names the final destination (RFC 8200 §4.4). */
+export function destinationText(l: IpLayer): string {
+  return l.pseudoDstAt >= 0 ? formatIpv6(l.bytes, l.pseudoDstAt) : l.dstText;
+}
+

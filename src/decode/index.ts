@@ -7,7 +7,7 @@
  *  Fastest: `decoder.decodeAt(linkType, source, offset, capturedLength, originalLength, frameNumber,
  *  frame)` for a frame lying inside a larger array (a record taken with `RecordBatch.nextInPlace`):
  *  Ethernet → IPv4/IPv6 → TCP frames are decoded without a view, `frame.bytes` made on first read. */
-export { formatIpv4, formatIpv6, ipv6ZeroRun, parseIpv4Text } from "./address.js";
+export { formatIpv4, formatIpv6, ipv6ZeroRun, parseIpv4Text, addressLayer, sourceText, destinationText } from "./address.js";
 export { verifyTcpChecksum, tcpChecksumIpv4, tcpChecksumIpv6 } from "./checksum.js";
 export { DecodedFrame, FrameDecoder, IpLayer, TcpLayer, TcpField, LinkType, decodePacket,
   MAX_IP_LAYERS, MAX_TCP_LAYERS, MAX_DEPTH } from "./frame.js";

@@ -4,7 +4,7 @@
  *  are grouped by phase, and a run of plain data segments is summarised in one line. */
 import { ACK, A_ANY_RETRANSMISSION, CWR, ECE, FIN, PSH, RST, SYN, URG } from "../analysis/index.js";
 import { DEFAULT_COLLAPSE, ladderFlags, tcpHeaderModel } from "./diagrams/index.js";
-import type { PacketFacts, WhyFact } from "./packets.js";
+import type { PacketFacts, WhyFact } from "../analysis/packets.js";
 
 /** Connection phases (issue 5 item 4 names). */
 export type Phase = "handshake" | "data" | "teardown" | "reset";

@@ -10,10 +10,8 @@ import {
   ACK, ANALYSIS_FLAGS, CWR, ECE, FIN, PSH, RST, SYN, URG, type TcpAnalyzer, whyToObject,
   type AnalysisFlagField, type AnalysisResult, type EndpointState, type WhyList,
 } from "../analysis/index.js";
-import {
-  bytesPrimer, FieldRows, ladderModel, ladderPacket, renderLadderAscii, tcpHeaderModel,
-  type BytesPrimer, type HeaderModel, type LadderAsciiOptions, type LadderModel, type LadderPacket,
-} from "../explain/index.js";
+import { bytesPrimer, ladderModel, ladderPacket, renderLadderAscii, tcpHeaderModel, type BytesPrimer, type HeaderModel, type LadderAsciiOptions, type LadderModel, type LadderPacket } from "../explain/index.js";
+import { FieldRows } from "../tshark/index.js";
 import { startEchoServer, EchoServerError, type EchoServerHandle } from "./server.js";
 import { runEchoClient, type EchoClientResult } from "./client.js";
 import { startCapture, CaptureError, type CaptureHandle } from "./capture.js";

@@ -9,7 +9,7 @@ import { segmentFromDecoded } from "../../src/analysis/from-decoded.js";
 import { readCaptureBytes } from "../../src/capture/index.js";
 import { DecodedFrame, FrameDecoder } from "../../src/decode/index.js";
 import { pcapOf, type RawSeg, tsharkCells } from "./live-tshark.js";
-import { FieldRows } from "../../src/explain/rows.js";
+import { FieldRows } from "../../src/tshark/rows.js";
 
 const C = 0x0a000001, S = 0x0a000002;
 

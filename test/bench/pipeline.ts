@@ -19,7 +19,7 @@ import { readCapture, type CaptureRecord, newRecord } from "../../src/capture/in
 import { openCaptureFile } from "../../src/capture/node.js";
 import { DecodedFrame, FrameDecoder, formatIpv6, type TcpLayer } from "../../src/decode/index.js";
 import type { AnalysisResult } from "../../src/analysis/index.js";
-import { putUint } from "../../src/explain/bytes-out.js";
+import { putUint } from "../../src/tshark/bytes-out.js";
 // src/analysis is imported by the analysis modes only: parse and decode do not pay its ~12 ms load.
 type Analysis = typeof import("../../src/analysis/index.js");
 type FromDecoded = typeof import("../../src/analysis/from-decoded.js");

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { ByteOut } from "../../src/explain/bytes-out.js";
+import { ByteOut } from "../../src/tshark/bytes-out.js";
 import { pipelineShare, renderPart, runParallel, type RendererSpec } from "../../src/cli/commands/parallel-read.js";
 import { ResultPacker, ResultUnpacker, STRIDE } from "../../src/cli/commands/analysis-wire.js";
 import { AnalysisResult, ENDPOINT_STATES } from "../../src/analysis/index.js";

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { CLI } from "../support/paths.js";
-import { capturePath, tshark } from "../explain/helpers.js";
+import { capturePath, tshark } from "../tshark/helpers.js";
 
 const FILE = capturePath("public/pcapplusplus/PcapppTest__PcapExamples__four_ipv6_http_streams.pcap");
 

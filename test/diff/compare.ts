@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { CaptureFileError, readCapture } from "../../src/capture/index.js";
 import { openCaptureFile } from "../../src/capture/node.js";
-import { FieldRows } from "../../src/explain/rows.js";
+import { FieldRows } from "../../src/tshark/rows.js";
 import { sharedDir } from "../support/paths.js";
 
 /** One capture with its reference: `name` is how the ledger spells it. */

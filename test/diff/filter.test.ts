@@ -12,8 +12,8 @@ import { promisify } from "node:util";
 import { suite, test } from "node:test";
 import { newRecord, readCapture } from "../../src/capture/index.js";
 import { openCaptureFile } from "../../src/capture/node.js";
-import { compileRowFilter, FieldRows } from "../../src/explain/rows.js";
-import { formatFilterError } from "../../src/explain/filter/index.js";
+import { compileRowFilter, FieldRows } from "../../src/tshark/rows.js";
+import { formatFilterError } from "../../src/filter/index.js";
 import { sharedDir } from "../support/paths.js";
 
 const run = promisify(execFile);

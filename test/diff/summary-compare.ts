@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runReadOutput, tcpOnly } from "../../src/cli/commands/read-output.js";
-import { ByteOut } from "../../src/explain/bytes-out.js";
+import { ByteOut } from "../../src/tshark/bytes-out.js";
 import { REPO_ROOT, sharedDir } from "../support/paths.js";
 
 export const CAPTURES = join(sharedDir(), "captures");

@@ -3,8 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ACK, FIN, PSH, RST, SYN } from "../../src/analysis/index.js";
-import { narratePacket, narrateStream, phaseOf, type PacketFacts } from "../../src/explain/index.js";
-import { C_ISN, handPackets, S_ISN, type HandSeg } from "./streams.js";
+import { narratePacket, narrateStream, phaseOf } from "../../src/explain/index.js";
+import { type PacketFacts } from "../../src/analysis/index.js";
+import { C_ISN, handPackets, S_ISN, type HandSeg } from "../support/hand-streams.js";
 
 const ARTICLE: HandSeg[] = [
   { dir: "c2s", seq: 0, ack: 0, flags: SYN },

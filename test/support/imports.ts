@@ -22,20 +22,34 @@ export function importsOf(file: string, text: string): ImportRef[] {
   return out;
 }
 
-type Folder = "decode" | "capture" | "analysis" | "explain" | "lab" | "cli" | "web";
-/** STYLE.md §1: which src folders each folder may import; "types" means `import type` only. */
-const ALLOWED: Record<Folder, Partial<Record<Folder, "all" | "types">>> = {
-  decode: {},
-  capture: {},
-  analysis: { decode: "all", capture: "types" },
-  explain: { analysis: "all", decode: "all", capture: "types" },
-  lab: { capture: "all" },
-  cli: { decode: "all", capture: "all", analysis: "all", explain: "all", lab: "all", web: "all" },
-  web: { decode: "all", capture: "all", analysis: "all", explain: "all", lab: "all", cli: "all" },
-};
-const NODE_OK: Record<Folder, boolean> = {
-  decode: false, capture: false, analysis: false, explain: false, lab: true, cli: true, web: true,
-};
+type Rule = "all" | "types";
+/** One row of docs/architecture.md: which src folders a folder may import, and whether node:* is allowed. */
+export interface FolderRule { imports: Map<string, Rule> | "everything"; node: boolean }
+
+/** Reads the dependency table of docs/architecture.md (the only copy of it). */
+export function readArchitectureTable(root: string): Map<string, FolderRule> {
+  const table = new Map<string, FolderRule>();
+  const doc = readFileSync(join(root, "docs", "architecture.md"), "utf8");
+  for (const line of doc.split("\n")) {
+    const m = /^\| `([a-z]+)` \|[^|]*\| ([^|]+) \| (yes|no) \|$/.exec(line);
+    if (m === null) continue;
+    const [, folder, imports, node] = m as unknown as [string, string, string, string];
+    const text = imports.trim();
+    let rule: FolderRule["imports"];
+    if (text === "everything") rule = "everything";
+    else {
+      rule = new Map();
+      if (text !== "nothing") for (const part of text.split(",")) {
+        const t = /^\s*([a-z]+)( \(types\))?\s*$/.exec(part);
+        if (t === null) throw new Error(`docs/architecture.md: cannot read "${part}" in the row of ${folder}`);
+        rule.set(t[1]!, t[2] === undefined ? "all" : "types");
+      }
+    }
+    table.set(folder, { imports: rule, node: node === "yes" });
+  }
+  if (table.size === 0) throw new Error("docs/architecture.md: no table rows found");
+  return table;
+}
 
 function tsFiles(dir: string): string[] {
   const out: string[] = [];
@@ -47,16 +61,19 @@ function tsFiles(dir: string): string[] {
   return out;
 }
 
-/** Checks every .ts file under `<root>/src` against the dependency table of STYLE.md §1. */
-export function checkArchitecture(root: string): Violation[] {
+/** Checks every .ts file under `<root>/src` against the table of docs/architecture.md (read from
+ *  `tableRoot`, the repository by default). */
+export function checkArchitecture(root: string, tableRoot = root): Violation[] {
+  const TABLE = readArchitectureTable(tableRoot);
   const src = join(root, "src");
   const violations: Violation[] = [];
   for (const file of tsFiles(src)) {
     const rel = relative(src, file).split(sep);
-    const folder = rel[0] as Folder;
+    const folder = rel[0]!;
     const relName = rel.join("/");
-    if (!(folder in ALLOWED)) {
-      violations.push({ file: relName, line: 1, specifier: "", why: `src/${folder} is not a folder of STYLE.md §1` });
+    const row = TABLE.get(folder);
+    if (row === undefined) {
+      violations.push({ file: relName, line: 1, specifier: "", why: `src/${folder} is not a folder of docs/architecture.md` });
       continue;
     }
     for (const imp of importsOf(file, readFileSync(file, "utf8"))) {
@@ -64,18 +81,17 @@ export function checkArchitecture(root: string): Violation[] {
       const bad = (why: string) => violations.push({ file: relName, line: imp.line, specifier: s, why });
       if (!s.startsWith(".")) {
         const isNode = s.startsWith("node:");
-        if (isNode && (NODE_OK[folder] || relName === "capture/node.ts")) continue;
-        if (!isNode && (folder === "cli" || folder === "web")) continue;
+        if (isNode && (row.node || relName === "capture/node.ts")) continue;
+        if (!isNode && row.imports === "everything") continue;
         bad(isNode ? `src/${folder} must not import node:* (it runs in a browser)` : `src/${folder} must not import packages`);
         continue;
       }
       const target = relative(src, resolve(dirname(file), s)).split(sep);
-      if (target[0] === ".." ) { bad("imports from outside src/"); continue; }
-      const to = target[0] as Folder;
-      if (to === folder) continue;
-      const demoExtra = relName === "lab/demo.ts" && (to === "analysis" || to === "explain" || to === "decode");
-      const rule = ALLOWED[folder][to];
-      if (rule === "all" || demoExtra) continue;
+      if (target[0] === "..") { bad("imports from outside src/"); continue; }
+      const to = target[0]!;
+      if (to === folder || row.imports === "everything") continue;
+      const rule = row.imports.get(to);
+      if (rule === "all") continue;
       if (rule === "types" && imp.typeOnly) continue;
       bad(rule === "types" ? `src/${folder} may import src/${to} for types only (import type)` : `src/${folder} must not import src/${to}`);
     }

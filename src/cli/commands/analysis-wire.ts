@@ -3,7 +3,7 @@
  *  codes); `ResultUnpacker` reads them back in order as an `AnalysisSource` for FieldRows. A test round-trips every field of
  *  AnalysisResult, so a field added there and not here fails it. */
 import { AnalysisResult } from "../../analysis/index.js";
-import type { AnalysisSource } from "../../explain/rows.js";
+import type { AnalysisSource } from "../../tshark/rows.js";
 
 /** Slots per result: the frame number, then the numbers in `add`/`next` order, the booleans as
  *  one bit set, the endpoint states as one number (AnalysisResult.packStates). */

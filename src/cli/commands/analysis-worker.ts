@@ -5,7 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { newRecord, readCapture } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
 import type { AnalysisResult } from "../../analysis/index.js";
-import { ByteOut } from "../../explain/bytes-out.js";
+import { ByteOut } from "../../tshark/bytes-out.js";
 import { ResultPacker } from "./analysis-wire.js";
 import type { RendererSpec } from "./parallel-read.js";
 import { makeRenderer } from "./read.js";

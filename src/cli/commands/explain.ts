@@ -1,6 +1,5 @@
-import {
-  bytesPrimer, collectPackets, narrateStream, paint, renderNarrative, tcpHeaderDiagram, type PacketFacts,
-} from "../../explain/index.js";
+import { bytesPrimer, narrateStream, paint, renderNarrative, tcpHeaderDiagram } from "../../explain/index.js";
+import { collectPackets, type PacketFacts } from "../../analysis/index.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 import { captureRecords, parseIndex, wantColor, writeOut } from "./capture-input.js";
 

@@ -1,4 +1,5 @@
-import { collectPackets, followStream, formatFollow, type FollowFormat } from "../../explain/index.js";
+import { collectPackets } from "../../analysis/index.js";
+import { followStream, formatFollow, type FollowFormat } from "../../tshark/index.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 import { captureRecords, parseIndex, writeOut } from "./capture-input.js";
 

@@ -1,8 +1,5 @@
 import { existsSync, writeFileSync } from "node:fs";
-import {
-  collectLadderPackets, DEFAULT_COLLAPSE, ladderModel, paint, renderLadderAscii, renderLadderSvg,
-  type LadderStyle, type Style,
-} from "../../explain/index.js";
+import { collectLadderPackets, DEFAULT_COLLAPSE, ladderModel, paint, renderLadderAscii, renderLadderSvg, type LadderStyle, type Style } from "../../explain/index.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 import { captureRecords, parseIndex, wantColor, writeOut } from "./capture-input.js";
 

@@ -17,8 +17,8 @@ import { Worker } from "node:worker_threads";
 import { CliError } from "../errors.js";
 import { type CaptureInfo, type CaptureProblem, type CaptureRecord, newRecord, readCapture } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
-import { ByteOut } from "../../explain/bytes-out.js";
-import type { FieldRows } from "../../explain/rows.js";
+import { ByteOut } from "../../tshark/bytes-out.js";
+import type { FieldRows } from "../../tshark/rows.js";
 import type { AnalysisResult } from "../../analysis/index.js";
 import { type ResultBlock, ResultUnpacker } from "./analysis-wire.js";
 

@@ -18,31 +18,33 @@ import { once } from "node:events";
 import { closeSync, fstatSync, openSync, statSync, writeSync } from "node:fs";
 import { type CaptureInfo, type CaptureProblem, type CaptureRecord, newRecord, PcapngWriter, PcapWriter, readCapture } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
-import { DecodedFrame, FrameDecoder, MAX_TCP_LAYERS, TcpField } from "../../decode/index.js";
+import { addressLayer, DecodedFrame, destinationText, FrameDecoder, MAX_TCP_LAYERS, sourceText, TcpField } from "../../decode/index.js";
 import { AnalysisResult, FIN as TCP_FIN, newSegment, TcpAnalyzer } from "../../analysis/index.js";
 import { segmentFromDecoded } from "../../analysis/from-decoded.js";
-import { addressLayer, destinationText, formatRelativeTime, hasOption, sourceText, formatSummaryLine, otherColumns, tcpProtocol, timeDigits }
-  from "../../explain/summary.js";
+import { formatRelativeTime, hasOption, formatSummaryLine, otherColumns, tcpProtocol, timeDigits }
+  from "../../tshark/summary.js";
 // The -V tree, -x dump and JSON renderers are loaded when asked for (loadRenderers): plain summary
 // lines and -T fields start without them.
-type Renderers = typeof import("../../explain/tree.js") & typeof import("../../explain/json.js")
-  & typeof import("../../explain/hexdump.js");
+type Renderers = typeof import("../../tshark/tree.js") & typeof import("../../tshark/json.js")
+  & typeof import("../../tshark/hexdump.js");
 let renderers: Renderers | undefined;
 /** Loads the -V / -x / JSON renderers (once); PacketPrinter needs them for those formats. */
 export async function loadRenderers(): Promise<void> {
   if (renderers !== undefined) return;
-  const [tree, json, hex] = await Promise.all([import("../../explain/tree.js"), import("../../explain/json.js"),
-    import("../../explain/hexdump.js")]);
+  const [tree, json, hex] = await Promise.all([import("../../tshark/tree.js"), import("../../tshark/json.js"),
+    import("../../tshark/hexdump.js")]);
   renderers = { ...tree, ...json, ...hex };
+  loadOuiNames();
 }
 function need(): Renderers {
   if (renderers === undefined) throw new Error("loadRenderers() first");
   return renderers;
 }
-import { FieldRows, type ReadPreferences } from "../../explain/rows.js";
-import { FinSides } from "../../explain/fin-sides.js";
-import { ByteOut, putDigits, putIpv4, putIpv6, putUint } from "../../explain/bytes-out.js";
+import { FieldRows, type ReadPreferences } from "../../tshark/rows.js";
+import { FinSides } from "../../fields/fin-sides.js";
+import { ByteOut, putDigits, putIpv4, putIpv6, putUint } from "../../tshark/bytes-out.js";
 import { CliError } from "../errors.js";
+import { loadOuiNames } from "../oui.js";
 import { flushToStdout, type FrameRenderer, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
 
 /** Everything known about one frame after decoding and analysis. Reused: valid until the next `step`. */

@@ -2,7 +2,7 @@
  *  command arguments, renders its blocks and posts them to the main thread, at most a few ahead of
  *  what the main thread has written. */
 import { parentPort, workerData } from "node:worker_threads";
-import type { ByteOut } from "../../explain/bytes-out.js";
+import type { ByteOut } from "../../tshark/bytes-out.js";
 import { renderPart, type RendererSpec } from "./parallel-read.js";
 import { makeRenderer } from "./read.js";
 

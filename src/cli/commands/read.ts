@@ -5,9 +5,9 @@ import type { AnalysisOptions } from "../../analysis/index.js";
 import { readOutputCommand, summaryRenderer } from "./read-output.js";
 import { flushToStdout, type FrameRenderer, type RendererSpec, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
 import { compileRowFilter, FieldRows, type FieldsFormat, type ReadPreferences, type RowFilterField, rowsReadStates, UnknownFieldError }
-  from "../../explain/rows.js";
-import { ByteOut } from "../../explain/bytes-out.js";
-import { formatFilterError, type DisplayFilter } from "../../explain/filter/index.js";
+  from "../../tshark/rows.js";
+import { ByteOut } from "../../tshark/bytes-out.js";
+import { formatFilterError, type DisplayFilter } from "../../filter/index.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 
 export const READ_USAGE = `synack read -r FILE|- [-n] [-Y FILTER] -T fields -e FIELD [-e FIELD ...]

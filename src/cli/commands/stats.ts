@@ -1,7 +1,7 @@
 import { paint } from "../../explain/index.js";
 import {
   ConvCollector, convJson, ExpertCollector, formatConv, formatExpert, formatIo, IO_MAX_ROWS, IoCollector, ioJson, ioRowCount, parseIoInterval,
-} from "../../explain/stats.js";
+} from "../../tshark/stats.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 import { captureRecords, wantColor, writeOut } from "./capture-input.js";
 

@@ -5,7 +5,9 @@
 import { decodePacket, tcpOptions, type DecodedFrame, type IpLayer, type TcpLayer } from "../../decode/index.js";
 import { TcpAnalyzer, newSegment, ANALYSIS_FLAGS, type AnalysisResult } from "../../analysis/index.js";
 import { segmentFromDecoded } from "../../analysis/from-decoded.js";
-import { analysisTags, infoFlags, narratePacket, packetFacts } from "../../explain/index.js";
+import { analysisTags, infoFlags } from "../../tshark/index.js";
+import { narratePacket } from "../../explain/index.js";
+import { packetFacts } from "../../analysis/index.js";
 import { bytesPrimer, ladderModel, ladderPacket, tcpHeaderDiagram, type LadderPacket } from "../../explain/diagrams/index.js";
 import { HAS_TCP, type PacketStore } from "./store.js";
 import type { Conversation, Details, ExpertLine, TreeNode } from "./protocol.js";

@@ -1,6 +1,6 @@
-/** The filter bar: src/explain/filter's compiler (the language of `synack read -Y`) over the
+/** The filter bar: src/filter's compiler (the language of `synack read -Y`) over the
  *  fields the worker can supply from its columns and a decode of the packet's bytes. */
-import { compileFilter, type FilterFieldInfo, type FilterFrame, type FilterKind, type FilterValue } from "../../explain/filter/index.js";
+import { compileFilter, type FilterFieldInfo, type FilterFrame, type FilterKind, type FilterValue } from "../../filter/index.js";
 import { ANALYSIS_FLAGS, flagFieldPresent, type AnalysisFlagField } from "../../analysis/index.js";
 import { DecodedFrame, FrameDecoder } from "../../decode/index.js";
 import { ACK_PRESENT, HAS_TCP, SEQ_PRESENT, WIN_PRESENT, type PacketStore } from "./store.js";

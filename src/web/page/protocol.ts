@@ -1,6 +1,6 @@
 /** Messages between the page (main thread) and the decode worker. Plain data only. */
 import type { BytesPrimer, LadderModel } from "../../explain/diagrams/index.js";
-import type { SummaryColumns } from "../../explain/summary.js";
+import type { SummaryColumns } from "../../tshark/summary.js";
 
 /** One packet-list row, formatted in the worker: the summary columns of `synack read` plus the
  *  row's key and colour. All strings are rendered as text. */

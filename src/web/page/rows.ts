@@ -1,10 +1,10 @@
 /** Packet-list rows from the store's columns, formatted only for the rows on screen. The column
  *  texts come from src/explain (summary.ts, info.ts), as `synack read` prints them; the TCP Info is
  *  assembled here from the values the worker kept in the store. */
-import { decodePacket, tcpOptions, type DecodedFrame } from "../../decode/index.js";
+import { addressLayer, decodePacket, destinationText, sourceText, tcpOptions, type DecodedFrame } from "../../decode/index.js";
 import { A_WINDOW_UPDATE, A_KEEP_ALIVE, A_KEEP_ALIVE_ACK } from "../../analysis/index.js";
-import { analysisTags, infoFlags } from "../../explain/info.js";
-import { addressLayer, destinationText, formatRelativeTime, otherColumns, sourceText, tcpProtocol } from "../../explain/summary.js";
+import { analysisTags, infoFlags } from "../../tshark/info.js";
+import { formatRelativeTime, otherColumns, tcpProtocol } from "../../tshark/summary.js";
 import { ACK_PRESENT, HAS_TCP, SEQ_PRESENT, WIN_PRESENT, type PacketStore } from "./store.js";
 import type { Row } from "./protocol.js";
 

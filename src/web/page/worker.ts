@@ -8,7 +8,7 @@ import { TcpAnalyzer, newSegment } from "../../analysis/index.js";
 import { segmentFromDecoded } from "../../analysis/from-decoded.js";
 import { ACK_PRESENT, HAS_TCP, PacketStore, SEQ_PRESENT, WIN_PRESENT } from "./store.js";
 import { formatRow } from "./rows.js";
-import { timeDigits } from "../../explain/summary.js";
+import { timeDigits } from "../../tshark/summary.js";
 import { buildDetails, conversations, expertSummary } from "./details.js";
 import { compileViewFilter } from "./filter.js";
 import type { FromWorker, ToWorker } from "./protocol.js";

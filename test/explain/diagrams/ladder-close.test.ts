@@ -5,9 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readCaptureBytes, type CaptureRecord } from "../../../src/capture/index.js";
-import {
-  collectLadderPackets, ladderModel, renderLadderAscii, renderLadderSvg, type LadderArrow, type LadderModel,
-} from "../../../src/explain/index.js";
+import { collectLadderPackets, ladderModel, renderLadderAscii, renderLadderSvg, type LadderArrow, type LadderModel } from "../../../src/explain/index.js";
 import { ACK, ARTICLE, C_ISN, FIN, pcapOf, PSH, RST, S_ISN, SIMULTANEOUS, type Seg } from "./streams.js";
 import { xmlProblem } from "./xml.js";
 

@@ -4,10 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readCaptureBytes, type CaptureRecord } from "../../../src/capture/index.js";
-import {
-  collectLadderPackets, ladderModel, renderLadderAscii, renderLadderSvg, xmlEscape,
-  type LadderArrow, type LadderModel, type LadderPacket,
-} from "../../../src/explain/index.js";
+import { collectLadderPackets, ladderModel, renderLadderAscii, renderLadderSvg, xmlEscape, type LadderArrow, type LadderModel, type LadderPacket } from "../../../src/explain/index.js";
 import { ARTICLE, bulk, CLIENT, pcapOf, REFUSED, RETRANSMISSION, SIMULTANEOUS, type Seg } from "./streams.js";
 import { xmlProblem } from "./xml.js";
 

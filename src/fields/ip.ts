@@ -1,0 +1,96 @@
+/** IPv4 and IPv6 headers of the field tree. */
+import { destinationText, type IpLayer, sourceText } from "../decode/index.js";
+import { Group, Severity } from "./expert.js";
+import { expertNode, hex, u16, u32 } from "./expert-node.js";
+import { bitLine, type FieldNode, gen, hidden, item, proto } from "./node.js";
+
+export const IP_PROTO_NAMES: Readonly<Record<number, string>> = { 1: "ICMP", 6: "TCP", 17: "UDP", 41: "IPv6", 47: "GRE", 58: "ICMPv6" };
+
+// DSCP and ECN names as tshark 4.0.17 prints them (asked of tshark for all 256 values).
+/** The DS field's summary, "DSCP: AF11, ECN: ECT(0)". */
+function dsSummary(ds: number): string {
+  const d = ds >> 2;
+  const short = d === 0 ? "CS0" : d === 1 ? "LE" : d === 44 ? "VOICE-ADMIT" : d === 46 ? "EF PHB"
+    : (d & 7) === 0 ? `CS${d >> 3}` : (d & 1) === 0 && (d >> 3) >= 1 && (d >> 3) <= 4 && (d & 7) <= 6 ? `AF${d >> 3}${(d & 7) >> 1}` : "Unknown";
+  return `DSCP: ${short}, ECN: ${["Not-ECT", "ECT(1)", "ECT(0)", "CE"][ds & 3]}`;
+}
+/** The codepoint line's name and number, "Assured Forwarding 11 (10)". */
+function dscpLong(d: number): string {
+  const name = d === 0 ? "Default" : d === 1 ? "Lower Effort" : d === 44 ? "Voice Admit" : d === 46 ? "Expedited Forwarding"
+    : (d & 7) === 0 ? `Class Selector ${d >> 3}` : (d & 1) === 0 && (d >> 3) >= 1 && (d >> 3) <= 4 && (d & 7) <= 6 ? `Assured Forwarding ${d >> 3}${(d & 7) >> 1}` : "Unknown";
+  return `${name} (${d})`;
+}
+const ECN_LONG = ["Not ECN-Capable Transport (0)", "ECN-Capable Transport codepoint '01' (1)",
+  "ECN-Capable Transport codepoint '10' (2)", "Congestion Experienced (3)"];
+
+/** An address field followed by tshark's hidden `addr`, `*_host` and `host` items. */
+function addressItems(v: "ip" | "ipv6", side: "src" | "dst", a: string, src: number, at: number, len: number): FieldNode[] {
+  return [
+    item(`${v}.${side}`, a, `${side === "src" ? "Source" : "Destination"} Address: ${a}`, src, at, len),
+    hidden(`${v}.addr`, a, src, at, len), hidden(`${v}.${side}_host`, a, src, at, len), hidden(`${v}.host`, a, src, at, len),
+  ];
+}
+
+export function ipv4Node(l: IpLayer, src: number): FieldNode {
+  const b = l.bytes, at = l.offset;
+  const hl = l.headerLength, tos = b[at + 1] ?? 0, tl = u16(b, at + 2), id = u16(b, at + 4), ff = u16(b, at + 6);
+  const fl = ff >> 13;
+  const flagNames = [(fl & 2) !== 0 ? "Don't fragment" : "", (fl & 1) !== 0 ? "More fragments" : ""].filter((x) => x !== "");
+  const p = l.protocol, cks = u16(b, at + 10);
+  const bit = (m: number): string => ((fl & m) !== 0 ? "1" : "0");
+  // Under 5 hops, not to a multicast group (224/4): a Note, as the rows raise it (#ipExperts).
+  const ttlNote = l.ttl < 5 && !((b[at + 16] ?? 0) >= 224 && (b[at + 16] ?? 0) < 240) && !l.quoted;
+  return proto("ip", `Internet Protocol Version 4, Src: ${l.srcText}, Dst: ${l.dstText}`, src, at, hl, [
+    item("ip.version", "4", "0100 .... = Version: 4", src, at, 1),
+    item("ip.hdr_len", String(hl), `.... ${bitLine(hl / 4, 15, 4).slice(0, 4)} = Header Length: ${hl} bytes (${hl / 4})`, src, at, 1),
+    item("ip.dsfield", hex(tos, 2), `Differentiated Services Field: ${hex(tos, 2)} (${dsSummary(tos)})`, src, at + 1, 1, [
+      item("ip.dsfield.dscp", String(tos >> 2), `${bitLine(tos, 0xfc, 8)}Differentiated Services Codepoint: ${dscpLong(tos >> 2)}`, src, at + 1, 1),
+      item("ip.dsfield.ecn", String(tos & 3), `${bitLine(tos, 0x03, 8)}Explicit Congestion Notification: ${ECN_LONG[tos & 3]}`, src, at + 1, 1),
+    ]),
+    item("ip.len", String(tl), `Total Length: ${tl}`, src, at + 2, 2),
+    item("ip.id", hex(id, 4), `Identification: ${hex(id, 4)} (${id})`, src, at + 4, 2),
+    item("ip.flags", hex(fl, 2), `${bitLine(fl << 5, 0xe0, 8).slice(0, 9)} = Flags: 0x${fl}${flagNames.length > 0 ? ", " + flagNames.join(", ") : ""}`, src, at + 6, 1, [
+      item("ip.flags.rb", bit(4), `${bit(4)}... .... = Reserved bit: ${(fl & 4) !== 0 ? "Set" : "Not set"}`, src, at + 6, 1),
+      item("ip.flags.df", bit(2), `.${bit(2)}.. .... = Don't fragment: ${(fl & 2) !== 0 ? "Set" : "Not set"}`, src, at + 6, 1),
+      item("ip.flags.mf", bit(1), `..${bit(1)}. .... = More fragments: ${(fl & 1) !== 0 ? "Set" : "Not set"}`, src, at + 6, 1),
+    ]),
+    item("ip.frag_offset", String((ff & 0x1fff) * 8), `${bitLine(ff & 0x1fff, 0x1fff, 16)}Fragment Offset: ${(ff & 0x1fff) * 8}`, src, at + 6, 2),
+    item("ip.ttl", String(l.ttl), `Time to Live: ${l.ttl}`, src, at + 8, 1,
+      ttlNote ? [expertNode(`"Time To Live" only ${l.ttl}`, Severity.Note, Group.Sequence)] : []),
+    item("ip.proto", String(p), `Protocol: ${IP_PROTO_NAMES[p] ?? "Unknown"} (${p})`, src, at + 9, 1),
+    item("ip.checksum", hex(cks, 4), `Header Checksum: ${hex(cks, 4)} [validation disabled]`, src, at + 10, 2),
+    gen("ip.checksum.status", "2", "Header checksum status: Unverified"),
+    ...addressItems("ip", "src", l.srcText, src, at + 12, 4),
+    ...addressItems("ip", "dst", l.dstText, src, at + 16, 4),
+  ]);
+}
+
+export function ipv6Node(l: IpLayer, src: number): FieldNode {
+  const b = l.bytes, at = l.offset;
+  const w = u32(b, at);
+  const tc = (w >>> 20) & 0xff, flow = w & 0xfffff, nxt = b[at + 6] ?? 0, plen = u16(b, at + 4);
+  return proto("ipv6", `Internet Protocol Version 6, Src: ${sourceText(l)}, Dst: ${destinationText(l)}`, src, at, l.headerLength, [
+    item("ipv6.version", "6", "0110 .... = Version: 6", src, at, 1),
+    hidden("ip.version", "6", src, at, 1),
+    item("ipv6.tclass", hex(tc, 8), `${bitLine(w, 0x0ff00000, 32)}Traffic Class: ${hex(tc, 2)} (${dsSummary(tc)})`, src, at, 2, [
+      item("ipv6.tclass.dscp", String(tc >> 2), `${bitLine(w, 0x0fc00000, 32)}Differentiated Services Codepoint: ${dscpLong(tc >> 2)}`, src, at, 2),
+      item("ipv6.tclass.ecn", String(tc & 3), `${bitLine(w, 0x00300000, 32)}Explicit Congestion Notification: ${ECN_LONG[tc & 3]}`, src, at, 2),
+    ]),
+    item("ipv6.flow", hex(flow, 6), `${bitLine(w & 0xffffff, 0x0fffff, 24)}Flow Label: ${hex(flow, 5)}`, src, at + 1, 3),
+    item("ipv6.plen", String(plen), `Payload Length: ${plen}`, src, at + 4, 2),
+    item("ipv6.nxt", String(nxt), `Next Header: ${IP_PROTO_NAMES[nxt] ?? "Unknown"} (${nxt})`, src, at + 6, 1),
+    item("ipv6.hlim", String(l.ttl), `Hop Limit: ${l.ttl}`, src, at + 7, 1),
+    ...addressItems("ipv6", "src", l.srcText, src, at + 8, 16),
+    ...addressItems("ipv6", "dst", l.dstText, src, at + 24, 16),
+    ...slaac(b, at + 8, "Source", "ipv6.src_slaac_mac"),
+    ...slaac(b, at + 24, "Destination", "ipv6.dst_slaac_mac"),
+  ]);
+}
+
+/** The MAC inside a modified EUI-64 interface identifier (…:xxff:fexx:…), as tshark shows it. */
+function slaac(b: Uint8Array, at: number, side: string, field: string): FieldNode[] {
+  if (b[at + 11] !== 0xff || b[at + 12] !== 0xfe) return [];
+  const m = [b[at + 8]! ^ 2, b[at + 9]!, b[at + 10]!, b[at + 13]!, b[at + 14]!, b[at + 15]!];
+  const a = m.map((x) => x.toString(16).padStart(2, "0")).join(":");
+  return [gen(field, a, `${side} SLAAC MAC: ${a}`), hidden("ipv6.slaac_mac", a, 0, 0, 0)];
+}

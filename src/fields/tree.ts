@@ -1,0 +1,40 @@
+/** The whole field tree of one frame: Frame, link, IP layers and TCP headers in order, payload,
+ *  synack. One builder per protocol (frame.ts, link.ts, ip.ts, tcp.ts); every output reads this. */
+import { dataSources, type DetailsInput, frameNodes, payloadDissected } from "./frame.js";
+import { ethTail, linkNode, vlanNodes } from "./link.js";
+import { ipv4Node, ipv6Node } from "./ip.js";
+import type { FieldNode } from "./node.js";
+import { dataNode, synackNode, tcpNode } from "./tcp.js";
+
+/** The field tree of a frame (top-level layers in order). */
+export function buildFieldTree(c: DetailsInput): FieldNode[] {
+  const f = c.frame;
+  const sources = dataSources(f);
+  const out = frameNodes(c);
+  const link = linkNode(f);
+  if (link !== undefined) out.push(link);
+  if (f.linkType === 1 && link !== undefined) {
+    const tags = vlanNodes(f.bytes);
+    out.push(...tags);
+    // Padding or trailer after the IP datagram: under the last Ethernet-level header.
+    (tags.length > 0 ? tags[tags.length - 1]! : link).children.push(...ethTail(f));
+  }
+  // IP layers and TCP headers, outermost first; a reassembled layer's TCP lives in data source 1+.
+  let tcpNext = 0;
+  for (let i = 0; i < f.ipCount; i++) {
+    const l = f.ip[i]!;
+    out.push(l.version === 4 ? ipv4Node(l, 0) : ipv6Node(l, 0));
+    while (tcpNext < f.tcpCount && f.tcp[tcpNext]!.ipIndex === i) {
+      const t = f.tcp[tcpNext]!;
+      const src = t.reassembled ? Math.max(0, sources.findIndex((s) => s.bytes === t.bytes)) : 0;
+      out.push(tcpNode(f, tcpNext, c.results[tcpNext], src, c.finPassive?.[tcpNext]));
+      if (!t.quoted && t.seglen > 0 && t.payloadLength > 0 && payloadDissected(c.results[tcpNext])) {
+        out.push(dataNode(t.payload(), src, t.payloadOffset));
+      }
+      tcpNext++;
+    }
+  }
+  const r0 = c.results[0];
+  if (r0 !== undefined && f.tcpCount > 0 && !f.tcp[0]!.quoted) out.push(synackNode(r0));
+  return out;
+}

@@ -1,0 +1,123 @@
+/** `-T json` in tshark 4.0's shape, read off the field tree (an array of `{_index, _type, _score,
+ *  _source: {layers: {frame, eth?, ip|ipv6, tcp, …}}}`, every value a string, `<field>_tree`
+ *  objects, repeated keys kept as tshark writes them), and `-T ndjson`: one flat object per packet
+ *  with stable field names (Wireshark's) and JSON numbers, for jq and DuckDB. */
+import { tcpFlagsHex, tcpFlagsString, destinationText, sourceText } from "../decode/index.js";
+import { ANALYSIS_FLAGS, type AnalysisResult, endpointStateText, flagFieldPresent, stateLabel } from "../analysis/index.js";
+import { buildFieldTree, type DetailsInput, type FieldNode } from "../fields/index.js";
+
+/** An ordered JSON object that may repeat keys (tshark writes `"tcp.port"` twice). */
+export type JsonPairs = Array<[key: string, value: string | JsonPairs]>;
+
+const pad9 = (n: number): string => String(n).padStart(9, "0");
+function secs(ns: number): string {
+  const neg = ns < 0, a = Math.abs(ns), s = Math.floor(a / 1e9);
+  return `${neg ? "-" : ""}${s}.${pad9(a - s * 1e9)}`;
+}
+/** Seconds + ns parts (any signs) as seconds with 9 decimals, exact beyond 2^53 ns. */
+function secNs(sec: number, ns: number): string {
+  if (sec > -9e6 && sec < 9e6) return secs(sec * 1e9 + ns);
+  let t = BigInt(sec) * 1_000_000_000n + BigInt(ns);
+  const neg = t < 0n;
+  if (neg) t = -t;
+  return `${neg ? "-" : ""}${t / 1_000_000_000n}.${pad9(Number(t % 1_000_000_000n))}`;
+}
+function between(sec: number, nsec: number, bSec: number, bNsec: number): string {
+  return secs((sec - bSec) * 1e9 + (nsec - bNsec));
+}
+/** synack's own fields of one analysed header (registry names, fields.ts); empty without states. */
+function synackPairs(r: AnalysisResult | undefined): Array<[string, string]> {
+  if (r === undefined || !r.statesPresent) return [];
+  const p: Array<[string, string]> = [
+    ["synack.state.client", endpointStateText(r, "client")], ["synack.state.server", endpointStateText(r, "server")],
+    ["synack.state.client_before", stateLabel(r.clientBefore)], ["synack.state.client_after", stateLabel(r.client)],
+    ["synack.state.server_before", stateLabel(r.serverBefore)], ["synack.state.server_after", stateLabel(r.server)],
+  ];
+  if (r.phase !== "none") p.push(["synack.phase", r.phase]);
+  return p;
+}
+
+/** FT_BYTES value text as -T json writes it: hex pairs joined by colons. */
+function colonHex(h: string): string {
+  let s = "";
+  for (let i = 0; i < h.length; i += 2) s += (i === 0 ? "" : ":") + h.slice(i, i + 2);
+  return s;
+}
+
+/** The JSON pairs of a list of tree nodes (one layer's children). Text items with children are
+ *  keyed by their text without brackets ("Timestamps"); text items without children are left out. */
+export function nodePairs(nodes: readonly FieldNode[]): JsonPairs {
+  const p: JsonPairs = [];
+  for (const n of nodes) {
+    if (n.field === undefined) {
+      if (n.children.length > 0) p.push([n.label.replace(/^\[(.*)\]$/, "$1"), nodePairs(n.children)]);
+    } else if (n.value === undefined) {
+      p.push([n.field, n.children.length > 0 ? nodePairs(n.children) : ""]);
+    } else {
+      p.push([n.field, n.bytes === true ? colonHex(n.value) : n.value]);
+      if (n.children.length > 0) p.push([`${n.field}_tree`, nodePairs(n.children)]);
+    }
+  }
+  return p;
+}
+
+/** One packet as tshark -T json's array element (ordered pairs). */
+export function toJsonPacket(c: DetailsInput, tree: readonly FieldNode[] = buildFieldTree(c)): JsonPairs {
+  const rec = c.rec;
+  const d = new Date(rec.tsSec * 1000);
+  const day = Number.isNaN(d.getTime()) ? "1970-01-01" : d.toISOString().slice(0, 10);
+  const layers = nodePairs(tree);
+  return [["_index", `packets-${day}`], ["_type", "doc"], ["_score", "\u0000null"], ["_source", [["layers", layers]]]];
+}
+
+/** Serialises pairs like tshark: two-space indentation, `"key": value`, repeated keys kept. */
+export function formatJsonPairs(p: JsonPairs, indent = 0): string {
+  if (p.length === 0) return "{}";
+  const pad = "  ".repeat(indent + 1);
+  const parts = p.map(([k, v]) => `${pad}${JSON.stringify(k)}: ${typeof v === "string"
+    ? (v === "\u0000null" ? "null" : JSON.stringify(v)) : formatJsonPairs(v, indent + 1)}`);
+  return `{\n${parts.join(",\n")}\n${"  ".repeat(indent)}}`;
+}
+
+/** One packet for `-T ndjson`: flat, stable Wireshark field names, numbers as numbers, the first TCP
+ *  header only, analysis flags as a list of names. */
+export function toNdjsonPacket(c: DetailsInput & { info?: string }): Record<string, unknown> {
+  const f = c.frame, rec = c.rec;
+  const o: Record<string, unknown> = {
+    "frame.number": rec.index, "frame.time_epoch": `${rec.tsSec}.${pad9(rec.tsNsec)}`,
+    "frame.time_relative": between(rec.tsSec, rec.tsNsec, c.firstSec, c.firstNsec), "frame.len": rec.originalLength,
+    "frame.cap_len": f.bytes.length,
+  };
+  let ip = undefined;
+  for (let i = f.ipCount - 1; i >= 0; i--) if (!f.ip[i]!.quoted) { ip = f.ip[i]!; break; }
+  if (ip !== undefined) {
+    const v = ip.version === 4 ? "ip" : "ipv6";
+    o[`${v}.src`] = sourceText(ip); o[`${v}.dst`] = destinationText(ip);
+  }
+  if (f.tcpCount > 0) {
+    const t = f.tcp[0]!, r = c.results[0];
+    o["tcp.srcport"] = t.srcPort; o["tcp.dstport"] = t.dstPort;
+    if (r !== undefined) { o["tcp.stream"] = r.stream; o["tcp.completeness"] = r.completeness; }
+    if (t.seglen >= 0) o["tcp.len"] = t.seglen;
+    o["tcp.seq"] = r !== undefined ? r.seq : t.seqRaw; o["tcp.seq_raw"] = t.seqRaw;
+    if (r !== undefined && r.nxtseqPresent) o["tcp.nxtseq"] = r.nxtseq;
+    o["tcp.ack"] = r !== undefined ? r.ack : t.ackRaw; o["tcp.ack_raw"] = t.ackRaw;
+    o["tcp.hdr_len"] = t.headerLength; o["tcp.flags"] = tcpFlagsHex(t.flags); o["tcp.flags.str"] = tcpFlagsString(t.flags);
+    o["tcp.window_size_value"] = t.windowRaw;
+    if (r !== undefined && r.windowPresent) o["tcp.window_size"] = r.windowSize;
+    if (r !== undefined && r.scaleFactorPresent) o["tcp.window_size_scalefactor"] = r.scaleFactor;
+    if (r !== undefined && r.timePresent) { o["tcp.time_relative"] = secs(r.timeRelativeNs); o["tcp.time_delta"] = secs(r.timeDeltaNs); }
+    if (r !== undefined && r.analysisPresent) {
+      if (r.acksFrame !== 0) o["tcp.analysis.acks_frame"] = r.acksFrame;
+      if (r.ackRttNs !== 0) o["tcp.analysis.ack_rtt"] = secNs(r.ackRttSec, r.ackRttSubNs);
+      if (r.initialRttNs !== 0) o["tcp.analysis.initial_rtt"] = secs(r.initialRttNs);
+      if (r.bytesInFlight !== 0) o["tcp.analysis.bytes_in_flight"] = r.bytesInFlight;
+      const flags: string[] = [];
+      for (const { field } of ANALYSIS_FLAGS) if (flagFieldPresent(r.flags, field)) flags.push(field);
+      if (flags.length > 0) o["tcp.analysis.flags"] = flags;
+    }
+    for (const [k, v] of synackPairs(r)) o[k] = v;
+  }
+  if (c.info !== undefined && c.info !== "") o["_ws.col.Info"] = c.info;
+  return o;
+}

@@ -1,0 +1,509 @@
+/** Capture statistics in the layouts of tshark 4.0's `-q -z conv,tcp`, `-z io,stat,INTERVAL` and
+ *  `-z expert`: the collectors (one pass over the records, allocation per conversation, per interval
+ *  or per distinct expert item, not per packet) and the text renderers. Times are kept as whole
+ *  seconds + nanoseconds; where tshark prints a C double (conversation start and duration) the same
+ *  double is built and rounded from its exact decimal expansion, as printf does. */
+import type { CaptureRecord } from "../capture/index.js";
+import { DecodedFrame, FrameDecoder, formatIpv6, type IpLayer } from "../decode/index.js";
+import { newSegment, TcpAnalyzer } from "../analysis/index.js";
+import { segmentFromDecoded } from "../analysis/from-decoded.js";
+import { addAnalysisExperts, ExpertList, Group, Severity, TcpExpert } from "../fields/expert.js";
+import { FieldRows } from "./rows.js";
+
+// ---------------------------------------------------------------------------------------------
+// Number formatting shared by the tables.
+
+/** `x` printed like C's `%.{digits}f` (glibc: exact binary value, ties to even). */
+export function printfFixed(x: number, digits: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const neg = x < 0 || Object.is(x, -0);
+  // toFixed(100) is the exact decimal expansion of the double for |x| < 1e21.
+  const exact = Math.abs(x).toFixed(100);
+  const dot = exact.indexOf(".");
+  const intPart = exact.slice(0, dot), frac = exact.slice(dot + 1);
+  let kept = intPart + frac.slice(0, digits);
+  const rest = frac.slice(digits);
+  const first = rest.charCodeAt(0) - 48;
+  const tail = /[1-9]/.test(rest.slice(1));
+  const lastKept = kept.charCodeAt(kept.length - 1) - 48;
+  if (first > 5 || (first === 5 && (tail || lastKept % 2 === 1))) kept = incrementDigits(kept);
+  const ip = kept.slice(0, kept.length - digits) || "0", fp = kept.slice(kept.length - digits);
+  const body = digits > 0 ? `${ip}.${fp}` : ip;
+  return neg ? "-" + body : body;
+}
+
+function incrementDigits(s: string): string {
+  const d = s.split("");
+  let i = d.length - 1;
+  for (; i >= 0; i--) {
+    if (d[i] === "9") { d[i] = "0"; continue; }
+    d[i] = String.fromCharCode(d[i]!.charCodeAt(0) + 1);
+    break;
+  }
+  return i < 0 ? "1" + d.join("") : d.join("");
+}
+
+/** A byte count as tshark 4.0's conversation table prints it (SI prefixes, integer division,
+ *  "bytes" when no prefix applies). */
+export function formatSize(bytes: number): string {
+  const p = 1000;
+  if (Math.floor(bytes / p / p / p / p) >= 10) return `${Math.floor(bytes / p / p / p / p)} TB`;
+  if (Math.floor(bytes / p / p / p) >= 10) return `${Math.floor(bytes / p / p / p)} GB`;
+  if (Math.floor(bytes / p / p) >= 10) return `${Math.floor(bytes / p / p)} MB`;
+  if (Math.floor(bytes / p) >= 10) return `${Math.floor(bytes / p)} kB`;
+  return `${bytes} bytes`;
+}
+
+/** An nstime (whole seconds and nanoseconds of the same sign) as the C double tshark computes. */
+function nstimeToSec(sec: number, nsec: number): number { return sec + nsec / 1e9; }
+
+/** b − a as tshark's nstime_delta computes it: seconds and nanoseconds of the same sign. */
+function nstimeDelta(bSec: number, bNsec: number, aSec: number, aNsec: number, out: Float64Array): void {
+  let s = bSec - aSec, n = bNsec - aNsec;
+  if (s > 0 && n < 0) { n += 1e9; s--; } else if (s < 0 && n > 0) { n -= 1e9; s++; }
+  out[0] = s; out[1] = n;
+}
+
+const cmpNstime = (aS: number, aN: number, bS: number, bN: number): number => aS !== bS ? aS - bS : aN - bN;
+
+function padLeft(s: string, w: number): string { return s.length >= w ? s : " ".repeat(w - s.length) + s; }
+function padRight(s: string, w: number): string { return s.length >= w ? s : s + " ".repeat(w - s.length); }
+
+// ---------------------------------------------------------------------------------------------
+// Conversations (-z conv,tcp).
+
+/** One TCP conversation (tcp.stream) as `-z conv,tcp` shows it. A is the first packet's source. */
+export interface ConvRow {
+  stream: number;
+  /** "address:port" of A and B (tshark -n). */
+  a: string;
+  b: string;
+  /** Frames and bytes (frame.len) B → A ("<-") and A → B ("->"). */
+  framesToA: number;
+  bytesToA: number;
+  framesFromA: number;
+  bytesFromA: number;
+  /** Earliest and latest packet time relative to the capture's first frame (s + ns, same sign). */
+  startSec: number;
+  startNsec: number;
+  stopSec: number;
+  stopNsec: number;
+}
+
+/** The table of `-z conv,tcp`: conversations in creation order, plus the sort tshark applies. */
+export interface ConvTable { rows: ConvRow[] }
+
+interface ConvState { row: ConvRow; aAddr: Uint32Array; aPort: number; bPort: number }
+
+/** Collects `-z conv,tcp` from capture records (ICMP-quoted headers are not counted, as in tshark). */
+export class ConvCollector {
+  readonly #decoder = new FrameDecoder();
+  readonly #frame = new DecodedFrame();
+  readonly #seg = newSegment();
+  readonly #analyzer = new TcpAnalyzer();
+  readonly #byStream: Array<ConvState | undefined> = [];
+  readonly #rows: ConvRow[] = [];
+  readonly #rel = new Float64Array(2);
+  #first = false;
+  #sec0 = 0;
+  #nsec0 = 0;
+
+  /** Adds one record (every record, in order). */
+  add(rec: CaptureRecord): void {
+    const frame = this.#frame, seg = this.#seg;
+    this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
+    if (!this.#first) { this.#first = true; this.#sec0 = rec.tsSec; this.#nsec0 = rec.tsNsec; }
+    for (let i = 0; i < frame.tcpCount; i++) {
+      if (!segmentFromDecoded(frame, i, rec.tsSec, rec.tsNsec, seg)) continue;
+      const r = this.#analyzer.observe(seg);
+      // tshark 4.0 never reaches its TCP tap for a bogus header length or a header cut inside its
+      // options (the dissector returns or throws first, spec §11.1, §12.2).
+      if (frame.tcp[i]!.quoted || seg.headerBogus || seg.optionsTruncated) continue;
+      nstimeDelta(rec.tsSec, rec.tsNsec, this.#sec0, this.#nsec0, this.#rel);
+      const relS = this.#rel[0]!, relN = this.#rel[1]!;
+      let st = this.#byStream[r.stream];
+      if (st === undefined) {
+        const ip = frame.ip[frame.tcp[i]!.ipIndex]!;
+        const row: ConvRow = {
+          stream: r.stream, a: `${pinfoAddress(ip, true)}:${seg.srcPort}`, b: `${pinfoAddress(ip, false)}:${seg.dstPort}`,
+          framesToA: 0, bytesToA: 0, framesFromA: 0, bytesFromA: 0,
+          startSec: relS, startNsec: relN, stopSec: relS, stopNsec: relN,
+        };
+        st = { row, aAddr: Uint32Array.from(seg.srcAddr), aPort: seg.srcPort, bPort: seg.dstPort };
+        this.#byStream[r.stream] = st;
+        this.#rows.push(row);
+      } else {
+        const row = st.row;
+        if (cmpNstime(relS, relN, row.stopSec, row.stopNsec) > 0) { row.stopSec = relS; row.stopNsec = relN; }
+        else if (cmpNstime(relS, relN, row.startSec, row.startNsec) < 0) { row.startSec = relS; row.startNsec = relN; }
+      }
+      const row = st.row;
+      let fromA = seg.srcPort === st.aPort;
+      if (st.aPort === st.bPort || seg.srcPort === seg.dstPort) {
+        const a = st.aAddr, s = seg.srcAddr;
+        fromA = fromA && a[0] === s[0] && a[1] === s[1] && a[2] === s[2] && a[3] === s[3];
+      }
+      if (fromA) { row.framesFromA++; row.bytesFromA += rec.originalLength; }
+      else { row.framesToA++; row.bytesToA += rec.originalLength; }
+    }
+  }
+
+  /** The table so far. */
+  table(): ConvTable { return { rows: this.#rows }; }
+}
+
+/** The address tshark shows as the packet's source/destination (IPv6 home address / routing
+ *  header final hop take the place of the header's addresses, as in packets.ts). */
+function pinfoAddress(ip: IpLayer, src: boolean): string {
+  const at = src ? ip.pseudoSrcAt : ip.pseudoDstAt;
+  if (ip.version !== 6 || at < 0) return src ? ip.srcText : ip.dstText;
+  return formatIpv6(ip.bytes.subarray(at, at + 16));
+}
+
+/** Rows by total frames, most first; equal totals keep creation order (tshark 4.0's draw loop). */
+export function sortedConversations(t: ConvTable): ConvRow[] {
+  return t.rows.map((r, i) => [r, i] as const)
+    .sort((x, y) => (y[0].framesToA + y[0].framesFromA) - (x[0].framesToA + x[0].framesFromA) || x[1] - y[1])
+    .map((x) => x[0]);
+}
+
+/** Relative start (s, 9 decimals) and duration (s, 4 decimals) as tshark prints them. */
+export function convTimes(r: ConvRow): { start: string; duration: string } {
+  const start = nstimeToSec(r.startSec, r.startNsec), stop = nstimeToSec(r.stopSec, r.stopNsec);
+  return { start: printfFixed(start, 9), duration: printfFixed(stop - start, 4) };
+}
+
+const RULE80 = "=".repeat(80);
+
+/** The text of `tshark -q -z conv,tcp`. */
+export function formatConv(t: ConvTable): string {
+  const lines = [RULE80, "TCP Conversations", "Filter:<No Filter>",
+    "                                                           |       <-      | |       ->      | |     Total     |    Relative    |   Duration   |",
+    "                                                           | Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |"];
+  for (const r of sortedConversations(t)) {
+    const { start, duration } = convTimes(r);
+    lines.push(`${padRight(r.a, 26)} <-> ${padRight(r.b, 26)}  ${padLeft(String(r.framesToA), 6)} ${padRight(formatSize(r.bytesToA), 9)}` +
+      `  ${padLeft(String(r.framesFromA), 6)} ${padRight(formatSize(r.bytesFromA), 9)}` +
+      `  ${padLeft(String(r.framesToA + r.framesFromA), 6)} ${padRight(formatSize(r.bytesToA + r.bytesFromA), 9)}` +
+      `  ${padLeft(start, 14)}   ${padLeft(duration, 12)}`);
+  }
+  lines.push(RULE80);
+  return lines.join("\n") + "\n";
+}
+
+/** `-z conv,tcp` as data (`--json`). */
+export function convJson(t: ConvTable): object {
+  return sortedConversations(t).map((r) => {
+    const { start, duration } = convTimes(r);
+    return { stream: r.stream, a: r.a, b: r.b, framesToA: r.framesToA, bytesToA: r.bytesToA,
+      framesFromA: r.framesFromA, bytesFromA: r.bytesFromA, frames: r.framesToA + r.framesFromA,
+      bytes: r.bytesToA + r.bytesFromA, relativeStart: start, duration };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// I/O statistics (-z io,stat,INTERVAL): frames and bytes per interval.
+
+/** A parsed `io,INTERVAL` argument: the interval in µs (0 = the whole capture) and its precision. */
+export interface IoInterval {
+  /** Interval in whole microseconds; 0 means "the whole capture" (tshark's interval 0). */
+  us: number;
+  /** Decimal places tshark shows for interval bounds. */
+  precision: number;
+}
+
+/** Parses INTERVAL as tshark 4.0 reads `-z io,stat,INTERVAL` (seconds, at most 6 decimals);
+ *  undefined when it is not a number ≥ 0.000001 or 0. */
+export function parseIoInterval(text: string): IoInterval | undefined {
+  if (!/^(\d+\.?\d*|\.\d+)$/.test(text)) return undefined;
+  const x = Number(text);
+  if (x === 0) return { us: 0, precision: 0 };
+  const us = Math.floor(x * 1000000 + 0.5);
+  if (us < 1) return undefined;
+  let precision = 6;
+  for (let i = 10; i < 10000000; i *= 10) {
+    if (us % i > 0) break;
+    precision--;
+  }
+  // tshark 4.0: a whole number written with a decimal point ("1.0") shows 6 decimals when no
+  // filter follows the interval (its digit count runs to the end of the argument).
+  if (precision === 0 && text.includes(".")) precision = 6;
+  return { us, precision };
+}
+
+/** The counts of `-z io,stat`: per interval (from the capture's first frame) frames and bytes. */
+export interface IoTable {
+  interval: IoInterval;
+  /** Latest frame time relative to the first frame, in µs (tshark's elapsed time, rounded). */
+  durationUs: number;
+  /** Interval index → frames and bytes, for the intervals that saw frames (ascending). */
+  index: number[];
+  frames: number[];
+  bytes: number[];
+}
+
+/** Collects `-z io,stat` counts from every record (frame.len bytes). A frame whose time is before
+ *  the capture's first frame counts at the last non-negative time; a frame earlier than the current
+ *  interval counts in the current interval (tshark 4.0 only moves forward). */
+export class IoCollector {
+  readonly #interval: IoInterval;
+  readonly #rel = new Float64Array(2);
+  readonly #index: number[] = [];
+  readonly #frames: number[] = [];
+  readonly #bytes: number[] = [];
+  #first = false;
+  #sec0 = 0;
+  #nsec0 = 0;
+  #lastUs = 0;
+  #elapsedSec = 0;
+  #elapsedNsec = 0;
+
+  constructor(interval: IoInterval) { this.#interval = interval; }
+
+  /** Adds one record (every record, in order). */
+  add(rec: CaptureRecord): void {
+    if (!this.#first) { this.#first = true; this.#sec0 = rec.tsSec; this.#nsec0 = rec.tsNsec; }
+    nstimeDelta(rec.tsSec, rec.tsNsec, this.#sec0, this.#nsec0, this.#rel);
+    const s = this.#rel[0]!, n = this.#rel[1]!;
+    if (cmpNstime(s, n, this.#elapsedSec, this.#elapsedNsec) > 0) { this.#elapsedSec = s; this.#elapsedNsec = n; }
+    let us = this.#lastUs;
+    if (s >= 0 && n >= 0) { us = s * 1000000 + Math.floor((n + 500) / 1000); this.#lastUs = us; }
+    let k = this.#interval.us === 0 ? 0 : Math.floor(us / this.#interval.us);
+    const last = this.#index.length - 1;
+    if (last >= 0 && k <= this.#index[last]!) k = this.#index[last]!;
+    else { this.#index.push(k); this.#frames.push(0); this.#bytes.push(0); }
+    const at = this.#index.length - 1;
+    this.#frames[at]!++;
+    this.#bytes[at] = this.#bytes[at]! + rec.originalLength;
+  }
+
+  /** The table so far. */
+  table(): IoTable {
+    return { interval: this.#interval, index: this.#index, frames: this.#frames, bytes: this.#bytes,
+      durationUs: this.#elapsedSec * 1000000 + Math.floor((this.#elapsedNsec + 500) / 1000) };
+  }
+}
+
+/** Rows beyond this are refused (tshark would print them all; one per interval up to the duration). */
+export const IO_MAX_ROWS = 1_000_000;
+
+/** Number of decimal digits of v (1 for 0), at most `max` (tshark's column width helper). */
+function magnitude(v: number, max: number): number {
+  let mag = 0;
+  for (let i = 0; i < max; i++) { mag++; v = Math.floor(v / 10); if (v === 0) break; }
+  return mag;
+}
+
+/** The label centred in a column header, as tshark 4.0 places it ("" when it does not fit). */
+function centre(label: string, width: number): string {
+  const len = 6 - (Math.trunc((width - label.length) / 2) + 1);
+  if (len > 0 && len < 6) {
+    const sp = " ".repeat(6 - len);
+    return (width - label.length) % 2 === 0 ? `${sp}${label}${sp}|` : ` ${sp}${label}${sp}|`;
+  }
+  return len > 0 && len <= 15 ? `${label}|` : "";
+}
+
+/** Whole seconds of a µs count as tshark 4.0 prints them (a 32-bit unsigned cast). */
+function secs32(us: number): string { return String(Math.floor(us / 1000000) % 4294967296); }
+
+/** `%*s` of "|" (a negative width left-justifies, as printf does). */
+function bar(width: number): string { return width >= 0 ? padLeft("|", width) : padRight("|", -width); }
+
+/** One row of the table as data: start and end (µs from the first frame) and the counts. */
+export interface IoRow { startUs: number; endUs: number; frames: number; bytes: number }
+
+/** The geometry tshark 4.0 derives from the duration and the interval. */
+function ioLayout(t: IoTable): { rows: IoRow[]; intervalUs: number; durationUs: number; precision: number; durMag: number; whole: boolean } {
+  let durationUs = t.durationUs;
+  const whole = t.interval.us === 0 || t.interval.us > durationUs;
+  let intervalUs = whole ? durationUs : t.interval.us;
+  let durMag = magnitude(Math.floor(durationUs / 1000000), 5);
+  const sameAsDuration = whole || intervalUs === durationUs;
+  const precision = sameAsDuration ? (durMag >= 2 ? 1 : durMag === 1 ? 3 : 6) : t.interval.precision;
+  let dv = 1000000;
+  for (let i = 0; i < precision; i++) dv = Math.floor(dv / 10);
+  const half = 5 * Math.floor(dv / 10);
+  if (durationUs % dv > half) {
+    durationUs = Math.floor((durationUs + half) / dv) * dv;
+    durMag = magnitude(Math.floor(durationUs / 1000000), 5);
+  }
+  if (whole) intervalUs = durationUs;
+  const rows: IoRow[] = [];
+  let item = 0;
+  // tshark 4.0: one row per interval while its start is before the duration (none for 0 s).
+  for (let t0 = 0; t0 < durationUs && rows.length <= IO_MAX_ROWS; t0 += intervalUs) {
+    const end = t0 + intervalUs >= durationUs ? durationUs : t0 + intervalUs;
+    const k = whole ? 0 : Math.floor(t0 / intervalUs);
+    let frames = 0, bytes = 0;
+    while (item < t.index.length && t.index[item]! < k) item++;
+    if (item < t.index.length && t.index[item] === k) { frames = t.frames[item]!; bytes = t.bytes[item]!; }
+    rows.push({ startUs: t0, endUs: end, frames, bytes });
+  }
+  return { rows, intervalUs, durationUs, precision, durMag, whole: sameAsDuration };
+}
+
+/** How many rows the table will have (to refuse absurd intervals before formatting). */
+export function ioRowCount(t: IoTable): number {
+  const { durationUs } = t;
+  if (t.interval.us === 0 || t.interval.us >= durationUs) return 1;
+  return Math.ceil(durationUs / t.interval.us);
+}
+
+/** The text of `tshark -q -z io,stat,INTERVAL` (one "Frames and bytes" column). */
+export function formatIo(t: IoTable): string {
+  const { rows, intervalUs, durationUs, precision: prec, durMag, whole } = ioLayout(t);
+  const invlMag = magnitude(Math.floor(intervalUs / 1000000), 5);
+  let borderlen = whole ? 30 + durMag + (prec === 0 ? 0 : prec + 1) : 25 + Math.max(invlMag, durMag) + (prec === 0 ? 0 : prec + 1);
+  const dv = 10 ** (6 - prec);
+  const num = (us: number) => prec === 0 ? padLeft(secs32(us), durMag)
+    : `${padLeft(secs32(us), durMag)}.${String(Math.floor((us % 1000000) / dv)).padStart(prec, "0")}`;
+  let invlColW = prec === 0 ? 2 * durMag + 8 : 2 * durMag + 2 * prec + 10;
+  invlColW = Math.max(invlColW, 12);
+  let maxFrames = 0, maxBytes = 0;
+  for (let i = 0; i < t.frames.length; i++) { maxFrames = Math.max(maxFrames, t.frames[i]!); maxBytes = Math.max(maxBytes, t.bytes[i]!); }
+  const fr = Math.max(6, magnitude(maxFrames, 15)), val = Math.max(5, magnitude(maxBytes, 15));
+  const tabrowW = invlColW + fr + 3 + val + 3;
+  borderlen = Math.max(borderlen, tabrowW);
+  if (26 > borderlen && borderlen < 102) borderlen = 26;
+  if (borderlen - tabrowW === 1) borderlen++;
+  const out: string[] = ["", "=".repeat(borderlen), `|${padRight(" IO Statistics", borderlen - 2)}|`, `|${" ".repeat(borderlen - 2)}|`];
+  // tshark 4.0 pads the Duration and Interval lines for a nominal width, not the printed one.
+  const dPrec = prec === 0 ? 6 : prec;
+  const durUs = prec === 0 ? t.durationUs : durationUs;
+  // With a whole-second interval tshark 4.0 prints the microseconds space-padded ("50. 99071").
+  const durFrac = String(Math.floor((durUs % 1000000) / 10 ** (6 - dPrec)));
+  const durText = `${secs32(durUs)}.${prec === 0 ? padLeft(durFrac, 6) : durFrac.padStart(dPrec, "0")}`;
+  const wd = durMag + dPrec + 1;
+  out.push(`| Duration: ${padLeft(durText, wd)} secs${bar(borderlen - 12 - wd - 5)}`);
+  const wi = durMag + (prec === 0 ? 0 : prec + 1);
+  const invlText = prec === 0 ? secs32(intervalUs)
+    : `${secs32(intervalUs)}.${String(Math.floor((intervalUs % 1000000) / dv)).padStart(prec, "0")}`;
+  out.push(`| Interval: ${padLeft(invlText, wi)} secs${bar(borderlen - 12 - wi - 5)}`);
+  out.push(`|${" ".repeat(borderlen - 2)}|`);
+  const col = "| Col 1: Frames and bytes";
+  out.push(col + bar(borderlen - col.length));
+  out.push(`|-${"-".repeat(borderlen - 3)}|`);
+  const filler = tabrowW < borderlen ? bar(borderlen - tabrowW) : "";
+  out.push(`|${bar(invlColW - 1)}${padRight("1", 2)}${" ".repeat(fr + val + 3)}|${filler}`);
+  out.push(`| Interval${bar(invlColW - 10)}${centre("Frames", fr)}${centre("Bytes", val)}${filler}`);
+  out.push(`|-${"-".repeat(tabrowW - 3)}|${filler}`);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const last = i === rows.length - 1;
+    let head: string;
+    if (prec === 0 && last) head = `| ${durMag === 1 ? " " : ""}${num(r.startUs)} <> ${padRight("Dur", durMag >= 3 ? durMag + 1 : 3)}|`;
+    else if (prec === 0 && durMag === 1) head = `|  ${num(r.startUs)} <> ${num(r.endUs)}  |`;
+    else head = `| ${num(r.startUs)} <> ${num(r.endUs)} |`;
+    out.push(`${head} ${padLeft(String(r.frames), fr)} | ${padLeft(String(r.bytes), val)} |${filler}`);
+  }
+  out.push("=".repeat(borderlen));
+  return out.join("\n") + "\n";
+}
+
+/** `-z io,stat` as data (`--json`): interval and duration in µs, one object per row. */
+export function ioJson(t: IoTable): object {
+  const { rows, intervalUs, durationUs } = ioLayout(t);
+  return { intervalUs, durationUs, rows };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expert summary (-z expert): items by severity, counted per (protocol, summary).
+
+/** One line of `-z expert`: how often the (protocol, summary) pair was raised, its group. */
+export interface ExpertRow { frequency: number; group: string; protocol: string; summary: string }
+
+/** Severities in the order tshark 4.0 prints them, with its section titles. */
+export const EXPERT_SECTIONS = [
+  { title: "Errors", severity: Severity.Error }, { title: "Warns", severity: Severity.Warning },
+  { title: "Notes", severity: Severity.Note }, { title: "Chats", severity: Severity.Chat },
+  { title: "Comments", severity: Severity.Comment },
+] as const;
+
+/** The table of `-z expert`: rows per section title, in first-seen order. */
+export type ExpertTable = Record<(typeof EXPERT_SECTIONS)[number]["title"], ExpertRow[]>;
+
+const GROUP_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(Group).map(([k, v]) => [v, k]));
+
+/** Exact TCP expert texts (analysis flags and fixed items). */
+const TCP_TEXTS: ReadonlySet<string> = (() => {
+  const l = new ExpertList();
+  addAnalysisExperts(l, 0xffffffff, 0);
+  return new Set<string>([...l.message, ...Object.values(TcpExpert).map((x) => x[0])]);
+})();
+/** TCP expert texts with numbers in them. */
+const TCP_PATTERNS: readonly RegExp[] = [
+  /^Connection establish (request \(SYN\)|acknowledge \(SYN\+ACK\)): server port \d+$/, /^Duplicate ACK \(#\d+\)$/,
+  /^Bogus TCP header length \(/, /^Bad checksum \[should be 0x[0-9a-f]+\]$/, / \(length byte past end of options\)$/,
+  / \(with too-short option length = \d+ bytes?\)$/, / \(option length = \d+ bytes says option goes past end of options\)$/,
+  /^option length should be \d+$/,
+];
+
+/** The protocol tshark 4.0 names for an expert item we raise (its summary decides; our decoder
+ *  raises items for Frame, Ethernet, IPv4, IPv6, 802.11 (and its radio information) and TCP only). */
+export function expertProtocol(summary: string, group: number): string {
+  if (TCP_TEXTS.has(summary) || TCP_PATTERNS.some((p) => p.test(summary))) return "TCP";
+  if (group === Group.Comment || summary.startsWith("Arrival Time: ")) return "Frame";
+  if (summary.startsWith("IPv4 ") || summary.startsWith("\"Time To Live\"")) return "IPv4";
+  if (summary === "Routing header type is deprecated") return "IPv6 Routing";
+  if (summary.startsWith("Source MAC must not be")) return "Ethernet";
+  if (summary.startsWith("Didn't find padding of zeros")) return "Ethertype";
+  if (summary === "Retransmission (retry)") return "IEEE 802.11";
+  if (group === Group.Assumption && summary.startsWith("No ") && summary.includes(" information was available, assuming ")) return "802.11 Radio";
+  return "Frame";
+}
+
+/** TCP items tshark 4.0 raises only while it builds a protocol tree, which `-q -z expert` does not. */
+const TREE_ONLY: readonly RegExp[] = [/^4 NOP in a row - /, /^Bogus TCP header length \(/];
+
+/** Collects `-z expert` from every record through the tshark-style row builder's expert items. */
+export class ExpertCollector {
+  readonly #rows = new FieldRows(["_ws.expert.message", "_ws.expert.severity", "_ws.expert.group"],
+    { separator: "\u0002", aggregator: "\u0001", occurrence: "a", quote: "n" }, {}, false);
+  readonly #index = new Map<string, ExpertRow>();
+  readonly #table: ExpertTable = { Errors: [], Warns: [], Notes: [], Chats: [], Comments: [] };
+
+  /** Adds one record (every record, in order). */
+  add(rec: CaptureRecord): void {
+    const line = this.#rows.row(rec);
+    if (line === undefined || line.length <= 2) return;
+    const [m = "", sv = "", g = ""] = line.split("\u0002");
+    if (m === "") return;
+    const msgs = m.split("\u0001"), sevs = sv.split("\u0001"), groups = g.split("\u0001");
+    // tshark 4.0's expert tap gets nothing from a TCP header quoted in an ICMP error (no tree).
+    const f = this.#rows.frame;
+    let quotedOnly = f.tcpCount > 0;
+    for (let i = 0; i < f.tcpCount; i++) if (!f.tcp[i]!.quoted) quotedOnly = false;
+    for (let i = 0; i < msgs.length; i++) {
+      const sev = Number(sevs[i]), group = Number(groups[i]), summary = msgs[i]!;
+      const section = EXPERT_SECTIONS.find((x) => x.severity === sev)?.title;
+      if (section === undefined) continue;
+      if (TREE_ONLY.some((p) => p.test(summary))) continue;
+      const protocol = expertProtocol(summary, group);
+      if (quotedOnly && protocol === "TCP") continue;
+      const key = `${section}\u0000${protocol}\u0000${summary}`;
+      const row = this.#index.get(key);
+      if (row !== undefined) { row.frequency++; continue; }
+      const fresh: ExpertRow = { frequency: 1, group: GROUP_NAMES.get(group) ?? `Unknown (${group})`, protocol, summary };
+      this.#index.set(key, fresh);
+      this.#table[section].push(fresh);
+    }
+  }
+
+  /** The table so far. */
+  table(): ExpertTable { return this.#table; }
+}
+
+/** The text of `tshark -q -z expert`. */
+export function formatExpert(t: ExpertTable): string {
+  let out = "";
+  for (const { title } of EXPERT_SECTIONS) {
+    const rows = t[title];
+    if (rows.length === 0) continue;
+    let total = 0;
+    for (const r of rows) total += r.frequency;
+    out += `\n${title} (${total})\n=============\n   Frequency      Group           Protocol  Summary\n`;
+    for (const r of rows) out += `${padLeft(String(r.frequency), 12)} ${padLeft(r.group, 10)} ${padLeft(r.protocol, 18)}  ${r.summary}\n`;
+  }
+  return out;
+}
