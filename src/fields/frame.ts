@@ -5,6 +5,7 @@ import { tcpOptions } from "../decode/index.js";
 import { Group, Severity } from "./expert.js";
 import { expertNode, secsBetween } from "./expert-node.js";
 import { type FieldNode, gen, item, proto, text } from "./node.js";
+import { betweenIp } from "./tunnel.js";
 
 /** One data source of a frame: a title (as tshark names the tab) and its bytes. */
 export interface DataSource {
@@ -159,7 +160,9 @@ export function protocolsInFrame(f: DecodedFrame, results: ReadonlyArray<Analysi
   let tcpNext = 0;
   for (let i = 0; i < f.ipCount; i++) {
     const l = f.ip[i]!;
-    if (i > 0) p.push(...(ENCAP_PROTOCOLS[l.encap] ?? []).map((x) => (x === "icmp" && f.ip[i - 1]!.version === 6 ? "icmpv6" : x)));
+    const mid = i > 0 ? betweenIp(f, i) : undefined;
+    if (mid !== undefined) p.push(...mid.protocols);
+    else if (i > 0) p.push(...(ENCAP_PROTOCOLS[l.encap] ?? []).map((x) => (x === "icmp" && f.ip[i - 1]!.version === 6 ? "icmpv6" : x)));
     p.push(l.version === 4 ? "ip" : "ipv6");
     if (l.version === 6) {
       const lb = l.bytes;

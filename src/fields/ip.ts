@@ -4,7 +4,7 @@ import { Group, Severity } from "./expert.js";
 import { expertNode, hex, u16, u32 } from "./expert-node.js";
 import { bitLine, type FieldNode, gen, hidden, item, proto } from "./node.js";
 
-export const IP_PROTO_NAMES: Readonly<Record<number, string>> = { 1: "ICMP", 6: "TCP", 17: "UDP", 41: "IPv6", 47: "GRE", 58: "ICMPv6" };
+export const IP_PROTO_NAMES: Readonly<Record<number, string>> = { 1: "ICMP", 6: "TCP", 17: "UDP", 41: "IPv6", 47: "Generic Routing Encapsulation", 58: "ICMPv6" };
 
 // DSCP and ECN names as tshark 4.0.17 prints them (asked of tshark for all 256 values).
 /** The DS field's summary, "DSCP: AF11, ECN: ECT(0)". */

@@ -5,6 +5,7 @@ import { ethTail, linkNode, vlanNodes } from "./link.js";
 import { ipv4Node, ipv6Node } from "./ip.js";
 import type { FieldNode } from "./node.js";
 import { dataNode, synackNode, tcpNode } from "./tcp.js";
+import { betweenIp } from "./tunnel.js";
 
 /** The field tree of a frame (top-level layers in order). */
 export function buildFieldTree(c: DetailsInput): FieldNode[] {
@@ -23,6 +24,7 @@ export function buildFieldTree(c: DetailsInput): FieldNode[] {
   let tcpNext = 0;
   for (let i = 0; i < f.ipCount; i++) {
     const l = f.ip[i]!;
+    if (i > 0) { const mid = betweenIp(f, i); if (mid !== undefined) out.push(...mid.nodes); }
     out.push(l.version === 4 ? ipv4Node(l, 0) : ipv6Node(l, 0));
     while (tcpNext < f.tcpCount && f.tcp[tcpNext]!.ipIndex === i) {
       const t = f.tcp[tcpNext]!;
