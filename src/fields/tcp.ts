@@ -128,12 +128,20 @@ export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | unde
     item("tcp.dstport", String(t.dstPort), `Destination Port: ${t.dstPort}`, src, at + 2, 2),
     hidden("tcp.port", String(t.srcPort), src, at, 2), hidden("tcp.port", String(t.dstPort), src, at + 2, 2),
   ];
+  const seqItem = item("tcp.seq", String(seq), `Sequence Number: ${seq}${relSeq ? "    (relative sequence number)" : ""}`, src, at + 4, 4);
+  // A header quoted in an ICMP error: tshark shows its sequence number before the stream, and of a
+  // quoted header shorter than 20 bytes only the ports and the sequence number.
+  if (t.quoted && t.problems.includes("truncated")) {
+    if (t.bytes.length - at >= 8) k.push(seqItem);
+    return proto("tcp", `Transmission Control Protocol, Src Port: ${t.srcPort}, Dst Port: ${t.dstPort}`, src, at, t.capturedLength, k);
+  }
+  if (t.quoted) k.push(seqItem);
   if (r !== undefined) {
     k.push(gen("tcp.stream", String(r.stream), `Stream index: ${r.stream}`),
       gen("tcp.completeness", String(r.completeness), `Conversation completeness: ${completenessLabel(r.completeness)} (${r.completeness})`));
   }
   if (t.seglen >= 0) k.push(gen("tcp.len", String(t.seglen), `TCP Segment Len: ${t.seglen}`));
-  k.push(item("tcp.seq", String(seq), `Sequence Number: ${seq}${relSeq ? "    (relative sequence number)" : ""}`, src, at + 4, 4));
+  if (!t.quoted) k.push(seqItem);
   if (!t.quoted) k.push(item("tcp.seq_raw", String(t.seqRaw), `Sequence Number (raw): ${t.seqRaw}`, src, at + 4, 4));
   if (r !== undefined && r.nxtseqPresent) k.push(gen("tcp.nxtseq", String(r.nxtseq), `Next Sequence Number: ${r.nxtseq}${relSeq ? "    (relative sequence number)" : ""}`));
   k.push(item("tcp.ack", String(ack), `Acknowledgment Number: ${ack}${relSeq && ackSet ? "    (relative ack number)" : ""}`, src, at + 8, 4),

@@ -5,7 +5,7 @@ import { ethTail, linkNode, vlanNodes } from "./link.js";
 import { ipv4Node, ipv6Node } from "./ip.js";
 import type { FieldNode } from "./node.js";
 import { dataNode, synackNode, tcpNode } from "./tcp.js";
-import { betweenIp } from "./tunnel.js";
+import { betweenIp, icmpNode } from "./tunnel.js";
 
 /** The field tree of a frame (top-level layers in order). */
 export function buildFieldTree(c: DetailsInput): FieldNode[] {
@@ -22,16 +22,21 @@ export function buildFieldTree(c: DetailsInput): FieldNode[] {
   }
   // IP layers and TCP headers, outermost first; a reassembled layer's TCP lives in data source 1+.
   let tcpNext = 0;
+  // An ICMP error's quoted IP and TCP headers sit inside its ICMP layer.
+  let into = out;
   for (let i = 0; i < f.ipCount; i++) {
     const l = f.ip[i]!;
-    if (i > 0) { const mid = betweenIp(f, i); if (mid !== undefined) out.push(...mid.nodes); }
-    out.push(l.version === 4 ? ipv4Node(l, 0) : ipv6Node(l, 0));
+    if (i > 0 && l.quoted && l.encap === "icmp-quoted") {
+      const icmp = icmpNode(f, i);
+      if (icmp !== undefined) { into.push(icmp); into = icmp.children; }
+    } else if (i > 0) { const mid = betweenIp(f, i); if (mid !== undefined) into.push(...mid.nodes); }
+    into.push(l.version === 4 ? ipv4Node(l, 0) : ipv6Node(l, 0));
     while (tcpNext < f.tcpCount && f.tcp[tcpNext]!.ipIndex === i) {
       const t = f.tcp[tcpNext]!;
       const src = t.reassembled ? Math.max(0, sources.findIndex((s) => s.bytes === t.bytes)) : 0;
-      out.push(tcpNode(f, tcpNext, c.results[tcpNext], src, c.finPassive?.[tcpNext]));
+      into.push(tcpNode(f, tcpNext, c.results[tcpNext], src, c.finPassive?.[tcpNext]));
       if (!t.quoted && t.seglen > 0 && t.payloadLength > 0 && payloadDissected(c.results[tcpNext])) {
-        out.push(dataNode(t.payload(), src, t.payloadOffset));
+        into.push(dataNode(t.payload(), src, t.payloadOffset));
       }
       tcpNext++;
     }

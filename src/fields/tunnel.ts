@@ -4,7 +4,7 @@
 import type { DecodedFrame } from "../decode/index.js";
 import { Group, Severity } from "./expert.js";
 import { expertNode, hex, mac, u16 } from "./expert-node.js";
-import { bitLine, type FieldNode, gen, hidden, item, proto } from "./node.js";
+import { bitLine, bytesItem, type FieldNode, gen, hidden, item, proto } from "./node.js";
 import { ethertype } from "./link.js";
 
 const u16le = (b: Uint8Array, at: number): number => (b[at] ?? 0) | ((b[at + 1] ?? 0) << 8);
@@ -131,3 +131,42 @@ export function llcNode(b: Uint8Array, at: number): FieldNode | undefined {
     item("llc.type", hex(t, 4), `Type: ${ethertype(t)}`, 0, at + 6, 2),
   ]);
 }
+
+const ICMP_TYPES: Readonly<Record<number, string>> = {
+  3: "Destination unreachable", 4: "Source quench (flow control)", 5: "Redirect", 11: "Time-to-live exceeded", 12: "Parameter problem",
+};
+const ICMP_UNREACH_CODES: Readonly<Record<number, string>> = {
+  0: "Network unreachable", 1: "Host unreachable", 2: "Protocol unreachable", 3: "Port unreachable",
+};
+
+/** The ICMP error header (type, code, checksum verified as tshark does, unused word) that quotes
+ *  the IP header `f.ip[i]`; its children are added by the caller (the quoted IP and TCP headers). */
+export function icmpNode(f: DecodedFrame, i: number): FieldNode | undefined {
+  const outer = f.ip[i - 1]!, quoted = f.ip[i]!;
+  if (outer.version !== 4 || outer.bytes !== quoted.bytes) return undefined;
+  const b = quoted.bytes, at = outer.offset + outer.headerLength;
+  if (at + 8 > quoted.offset) return undefined;
+  const type = b[at]!, code = b[at + 1]!, cks = u16(b, at + 2);
+  // The checksum covers the whole ICMP message: verifiable when all of it was captured.
+  const end = outer.offset + u16(b, outer.offset + 2);
+  let status = 2, label = `Checksum: ${hex(cks, 4)} [unverified]`, statusText = "Unverified";
+  if (end <= b.length && end > at) {
+    let s = 0;
+    for (let k = at; k < end; k += 2) s += k === at + 2 ? 0 : ((b[k]! << 8) | (k + 1 < end ? b[k + 1]! : 0));
+    while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+    const want = (~s) & 0xffff;
+    if (want === cks) { status = 1; label = `Checksum: ${hex(cks, 4)} [correct]`; statusText = "Good"; }
+    else { status = 0; label = `Checksum: ${hex(cks, 4)} [incorrect, should be ${hex(want, 4)}]`; statusText = "Bad"; }
+  }
+  const codeName = type === 3 ? ICMP_UNREACH_CODES[code] : undefined;
+  const k: FieldNode[] = [
+    item("icmp.type", String(type), `Type: ${type} (${ICMP_TYPES[type] ?? "Unknown"})`, 0, at, 1),
+    item("icmp.code", String(code), codeName === undefined ? `Code: ${code}` : `Code: ${code} (${codeName})`, 0, at + 1, 1),
+    item("icmp.checksum", hex(cks, 4), label, 0, at + 2, 2),
+    gen("icmp.checksum.status", String(status), `Checksum Status: ${statusText}`),
+  ];
+  if (type === 3 || type === 11) k.push(bytesItem("icmp.unused", hexBytesOf(b, at + 4, at + 8), `Unused: ${hexBytesOf(b, at + 4, at + 8)}`, 0, at + 4, 4));
+  return proto("icmp", "Internet Control Message Protocol", 0, at, end - at, k);
+}
+const hexBytesOf = (b: Uint8Array, from: number, to: number): string =>
+  Array.from(b.subarray(from, to), (x) => x.toString(16).padStart(2, "0")).join("");
