@@ -211,7 +211,7 @@ function assertFired(ps: PacketFacts[], frame: number, flag: string, id: string,
   const n = narratePacket(ps[frame - 1]!);
   const line = n.lines.find((l) => l.startsWith(`analysis: tcp.analysis.${flag} (${id}): `));
   assert.ok(line !== undefined, `frame ${frame}: no ${id} line in\n${n.lines.join("\n")}`);
-  assert.match(line, /\(spec §\d/, "the rule cites the spec");
+  assert.match(line, /\(RFC \d+ §/, "the rule cites an RFC");
   const w = n.why.find((x) => x.id === id);
   assert.ok(w !== undefined && w.flag === `tcp.analysis.${flag}`);
   for (const [k, v] of Object.entries(values)) {
