@@ -29,3 +29,4 @@ export {
 } from "./why-trace.js";
 export { probeChecks, FrameChecks, FrameProbe } from "./why-not.js";
 export * from "./packets.js";
+export { whySentence } from "./why-words.js";

@@ -8,13 +8,12 @@
  *  Sections follow the analysis's phase (`synack.phase`); a run of plain data segments is
  *  summarised in one line. Times are milliseconds with 3 decimals (`msDigits`, µs resolution)
  *  everywhere the teaching outputs print one. */
-import { A_ANY_RETRANSMISSION, ACK, FIN, SYN, URG, msDigits, msText, stateLabel, type ConnectionPhase, type EndpointState } from "../analysis/index.js";
+import { A_ANY_RETRANSMISSION, ACK, FIN, SYN, URG, msDigits, msText, stateLabel, whySentence, type ConnectionPhase, type EndpointState } from "../analysis/index.js";
 import { DEFAULT_COLLAPSE, ladderFlags, wrapText } from "./diagrams/index.js";
 import type { PacketFacts, WhyFact } from "../analysis/index.js";
 import {
   bytesText, flagMeanings, handshakeStep, optionWords, payloadText, roles, stateMeaning, summarySentence, TEARDOWN_PATHS, type Role,
 } from "./narrative-words.js";
-import { whyText } from "./why-words.js";
 
 /** The phase a narrative section shows: the analysis's (`synack.phase`). */
 export type Phase = ConnectionPhase;
@@ -209,7 +208,7 @@ export function narratePacket(p: PacketFacts, ctx: NarrativeContext = new Narrat
     items.push({ label: "iRTT", text: `${msText(p.initialRttNs)} from the SYN to this ACK: the handshake's round trip as seen where the capture was taken` });
   }
   if (p.bytesInFlight !== 0) items.push({ label: "in flight", text: `${bytesText(p.bytesInFlight)} sent by the ${sender} and not yet acknowledged by the ${receiver} (RFC 5681 §2)` });
-  for (const w of p.why) items.push({ label: "analysis", text: whyText(w, p) });
+  for (const w of p.why) items.push({ label: "analysis", text: whySentence(w, p.fromClient, p.initialRttNs) });
   for (const w of p.whyNot ?? []) items.push({ label: "not flagged", text: w.replace(/^not /, "") });
   ctx.note(p);
   const summary = summarySentence(p);

@@ -1,11 +1,13 @@
 /** The analysis rules that fired on a packet, said in words with their numbers and units and the
- *  RFC they rest on (src/analysis records them as rule ids and named values: those stay the
- *  machine-readable form, `why` in `--json`). */
-import { citeOf, msText } from "../analysis/index.js";
-import type { PacketFacts, WhyFact } from "../analysis/index.js";
-import { bytesText, roles, type Role } from "./narrative-words.js";
+ *  RFC they rest on: the one words layer of the why, read by explain's narrative (CLI, demo,
+ *  page); -V's synack subtree (src/fields/tcp.ts) is meant to read it too. The rule ids and named values (`whyToObject`) stay the
+ *  machine-readable form (`why` in `--json`). Allocates; not for the analysis loop. */
+import { citeOf, msText } from "./why-trace.js";
 
-type Say = (v: (name: string) => number, s: Role, r: Role, p: PacketFacts) => string;
+type Role = "client" | "server";
+type Say = (v: (name: string) => number, s: Role, r: Role, initialRttNs: number) => string;
+
+const bytesText = (n: number): string => `${n} byte${n === 1 ? "" : "s"}`;
 
 const u32 = (n: number): number => n >>> 0;
 
@@ -49,21 +51,23 @@ const WORDS: Readonly<Record<string, { name: (v: (name: string) => number) => st
     say: (v, s, r) => `seq ${v("seq")} is below the next expected seq ${v("nextseq")}, and the ${r} sent ${v("peerDupAckNum")} duplicate ACKs asking for it, `
       + `the last ${msText(v("sincePeerAckNs"))} before (Wireshark calls it fast under ${msText(v("thresholdNs"))}): the ${s} re-sends without waiting for its timer` },
   out_of_order: { name: () => "out of order",
-    say: (v, _s, _r, p) => `seq ${v("seq")} is below the next expected seq ${v("nextseq")}, only ${msText(v("sinceNextseqNs"))} after the segment that raised it `
-      + `(under ${msText(v("thresholdNs"))}, ${p.initialRttNs === v("thresholdNs") ? "the initial RTT" : "Wireshark's default when the initial RTT is unknown"}): `
+    say: (v, _s, _r, irtt) => `seq ${v("seq")} is below the next expected seq ${v("nextseq")}, only ${msText(v("sinceNextseqNs"))} after the segment that raised it `
+      + `(under ${msText(v("thresholdNs"))}, ${irtt === v("thresholdNs") ? "the initial RTT" : "Wireshark's default when the initial RTT is unknown"}): `
       + "the network reordered segments rather than losing one" },
   retransmission: { name: () => "retransmission",
     say: (v, s) => `seq ${v("seq")} is below the ${s}'s next expected seq ${v("nextseq")}: bytes sent before are sent again; `
       + "the first copy or its ACK was presumably lost" },
 };
 
-/** A fired rule in words: `duplicate ACK #2 of frame 7 (tcp.analysis.duplicate_ack): no data, … (RFC 5681 §2, §4.2)`. */
-export function whyText(w: WhyFact, p: PacketFacts): string {
+/** A fired rule (`whyToObject`'s plain object) in words: `duplicate ACK #2 of frame 7
+ *  (tcp.analysis.duplicate_ack): no data, … (RFC 5681 §2, §4.2)`. `fromClient`: the packet's
+ *  direction (names sender and receiver); `initialRttNs`: the connection's iRTT, 0 when unknown. */
+export function whySentence(w: Readonly<Record<string, string | number>>, fromClient: boolean, initialRttNs: number): string {
   const id = String(w.id), flag = String(w.flag);
   const v = (name: string): number => Number(w[name] ?? 0);
   const cite = citeOf(id) === "" ? "" : ` (${citeOf(id)})`;
   const words = WORDS[id];
   if (words === undefined) return `${flag}: ${String(w.rule)}`;
-  const { sender, receiver } = roles(p);
-  return `${words.name(v)} (${flag}): ${words.say(v, sender, receiver, p)}${cite}`;
+  const [sender, receiver]: [Role, Role] = fromClient ? ["client", "server"] : ["server", "client"];
+  return `${words.name(v)} (${flag}): ${words.say(v, sender, receiver, initialRttNs)}${cite}`;
 }
