@@ -25,7 +25,8 @@ export {
   type ConnectionEnd, type Opener, type SummaryOptions,
 } from "./summary.js";
 export {
-  type WhyTrace, type WhyCondition, formatWhy, firstFailed, derivedTraces, seqText, msText,
+  type WhyTrace, type WhyCondition, formatWhy, firstFailed, derivedTraces, seqText, msText, msDigits, citeOf,
 } from "./why-trace.js";
 export { probeChecks, FrameChecks, FrameProbe } from "./why-not.js";
 export * from "./packets.js";
+export { whySentence } from "./why-words.js";

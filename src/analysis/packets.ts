@@ -8,7 +8,7 @@ import { DecodedFrame, FrameDecoder, formatIpv6, type IpLayer } from "../decode/
 import { TcpAnalyzer } from "./analyzer.js";
 import type { AnalysisResult } from "./result.js";
 import { newSegment } from "./segment.js";
-import type { EndpointEvent, EndpointState } from "./states.js";
+import type { ConnectionPhase, EndpointEvent, EndpointState } from "./states.js";
 import { whyToObject } from "./why.js";
 import { probeChecks } from "./why-not.js";
 import { formatWhy } from "./why-trace.js";
@@ -81,6 +81,8 @@ export interface PacketFacts {
   server: EndpointState;
   clientEvent: EndpointEvent;
   serverEvent: EndpointEvent;
+  /** synack.phase: the part of the connection's life the analysis puts the packet in. */
+  phase: ConnectionPhase | "none";
   /** Raw option bytes (header bytes 20 … headerLength, as captured). */
   options: Uint8Array;
   /** Flags that did not fire, each with the first condition that failed (only with `whyNot`). */
@@ -123,7 +125,7 @@ export function packetFacts(frame: DecodedFrame, index: number, tsSec: number, t
     initialRttNs: r.initialRttNs, bytesInFlight: r.bytesInFlight, dupAckNum: r.dupAckNum, dupAckFrame: r.dupAckFrame,
     rtoNs: r.rtoNs, rtoFrame: r.rtoFrame, why,
     clientBefore: r.clientBefore, serverBefore: r.serverBefore, client: r.client, server: r.server,
-    clientEvent: r.clientEvent, serverEvent: r.serverEvent,
+    clientEvent: r.clientEvent, serverEvent: r.serverEvent, phase: r.phase,
     options: t.options().slice(),
     header: t.bytes.slice(t.offset, Math.min(t.offset + Math.max(t.headerLength, 20), t.bytes.length)),
     payload: keepPayload ? t.payload().slice() : new Uint8Array(0),

@@ -144,7 +144,7 @@ export function probeChecks(analyzer: TcpAnalyzer, s: TcpSegment): FrameChecks {
     .c("one_byte", seglen === 1, `segment length ${seglen}${seglen === 1 ? "" : " ≠ 1"}`);
   eqSeq(zwp).c("peer_window_zero", rev.window === 0, `peer's last window ${rev.window === 0xffff_ffff ? "unknown" : rev.window}${rev.window === 0 ? "" : " ≠ 0"}`);
   const isZwp = push(zwp, A_ZERO_WINDOW_PROBE, "zero-window probe");
-  if (isZwp) endedBy = "a zero-window probe ends the forward checks (spec §6 B)";
+  if (isZwp) endedBy = "a zero-window probe ends these checks: the rules below it are not tested";
 
   const zw = new TraceBuilder("tcp.analysis.zero_window", "zero_window", "spec §6 C", "zero window").v("window", s.windowRaw)
     .c("window_zero", s.windowRaw === 0, `window ${s.windowRaw}${s.windowRaw === 0 ? "" : " ≠ 0"}`);
@@ -178,7 +178,7 @@ export function probeChecks(analyzer: TcpAnalyzer, s: TcpSegment): FrameChecks {
     .c("has_data", seglen > 0, `segment length ${seglen}${seglen > 0 ? " > 0" : ""}`)
     .c("peer_scale_known", rev.winScale !== WS_UNKNOWN, rev.winScale !== WS_UNKNOWN ? `peer's window scale known (shift ${shift})` : "peer's window scale unknown (handshake not captured)");
   noSfr(wf);
-  wf.c("ends_at_edge", end === edge, `segment end ${F(end)} ${end === edge ? "=" : "≠"} peer's window edge ${F(edge)} = ack ${F(rev.lastAck)} + window ${rev.window === 0xffff_ffff ? "?" : rev.window} << ${shift}`);
+  wf.c("ends_at_edge", end === edge, `segment end ${F(end)} ${end === edge ? "=" : "≠"} peer's window edge ${F(edge)} = ack ${F(rev.lastAck)} + window ${rev.window === 0xffff_ffff ? "?" : rev.window} × 2^${shift}`);
   push(wf, A_WINDOW_FULL, "window full");
 
   const lastKa = (rev.lastSegmentFlags & A_KEEP_ALIVE) !== 0, lastZwp = (rev.lastSegmentFlags & A_ZERO_WINDOW_PROBE) !== 0;
@@ -186,7 +186,7 @@ export function probeChecks(analyzer: TcpAnalyzer, s: TcpSegment): FrameChecks {
   len0(kaa); winNz(kaa); sameWin(kaa); eqSeq(kaa); eqAck(kaa);
   kaa.c("peer_keep_alive", lastKa, lastKa ? "peer's last segment was a keep-alive" : "peer's last segment was not a keep-alive");
   noSfr(kaa);
-  if (push(kaa, A_KEEP_ALIVE_ACK, "keep-alive ACK")) endedBy = "a keep-alive ACK ends the forward checks (spec §6 D5)";
+  if (push(kaa, A_KEEP_ALIVE_ACK, "keep-alive ACK")) endedBy = "a keep-alive ACK ends these checks: the rules below it are not tested";
 
   const zwa = base(new TraceBuilder("tcp.analysis.zero_window_probe_ack", "zero_window_probe_ack", "spec §6 D6", "zero-window probe ACK"));
   len0(zwa);
@@ -195,7 +195,7 @@ export function probeChecks(analyzer: TcpAnalyzer, s: TcpSegment): FrameChecks {
   eqSeq(zwa); eqAck(zwa);
   zwa.c("peer_probe", lastZwp, lastZwp ? "peer's last segment was a zero-window probe" : "peer's last segment was not a zero-window probe");
   noSfr(zwa);
-  if (push(zwa, A_ZERO_WINDOW_PROBE_ACK, "zero-window probe ACK")) endedBy = "a zero-window probe ACK ends the forward checks (spec §6 D6)";
+  if (push(zwa, A_ZERO_WINDOW_PROBE_ACK, "zero-window probe ACK")) endedBy = "a zero-window probe ACK ends these checks: the rules below it are not tested";
 
   const nextDup = fwd.dupAckNum === U32_ALL_ONES ? 1 : (fwd.dupAckNum + 1) >>> 0;
   const dup = base(new TraceBuilder("tcp.analysis.duplicate_ack", "duplicate_ack", "spec §6 E", "duplicate ACK"))
@@ -230,7 +230,7 @@ export function probeChecks(analyzer: TcpAnalyzer, s: TcpSegment): FrameChecks {
   let notAdvanced = fwd.nextseq !== 0 && seqLt(s.seqRaw, fwd.nextseq);
   if (seglen > 1 && s.seqRaw === seqAdd(fwd.nextseq, -1)) notAdvanced = false;
   const hSkip = skip ?? (!applies ? "no data, SYN or FIN: never a retransmission of any kind"
-    : isKa ? "a keep-alive is never a retransmission (spec §15 item 10)" : undefined);
+    : isKa ? "a keep-alive re-sends an old byte on purpose: it is never a retransmission" : undefined);
   const below = (b: TraceBuilder) => b.c("below_nextseq", notAdvanced, notAdvanced ? `seq ${F(s.seqRaw)} < next expected ${F(fwd.nextseq)}`
     : fwd.nextseq === 0 ? "next expected seq unknown" : `seq ${F(s.seqRaw)} not below next expected ${F(fwd.nextseq)}`);
   const sEnd = seqAdd(s.seqRaw, seglen);
@@ -262,7 +262,7 @@ export function probeChecks(analyzer: TcpAnalyzer, s: TcpSegment): FrameChecks {
   } else {
     let won: string | undefined;
     const take = (b: TraceBuilder, bit: number, head: string) => {
-      if (won !== undefined) { traces.push(b.done(undefined, `${won} already matched (only one of the family fires, spec §6 H)`)); return; }
+      if (won !== undefined) { traces.push(b.done(undefined, `${won} already matched (only one kind of retransmission is reported per segment)`)); return; }
       const ok = b.ok;
       traces.push(b.done(head));
       if (ok) { rflags |= bit; won = b.name; }

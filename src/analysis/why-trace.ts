@@ -21,7 +21,7 @@ export interface WhyTrace {
   readonly field: string;
   /** Rule id (`"duplicate_ack"`, `"relative_seq"`). */
   readonly id: string;
-  /** Spec reference, e.g. `spec §6 E`. */
+  /** Our spec's section (`spec §6 E`): for tests and `--json`; users read `citeOf(id)`. */
   readonly spec: string;
   /** Every condition held (for a derived number: it has a value). */
   readonly fired: boolean;
@@ -35,14 +35,32 @@ export interface WhyTrace {
   readonly skipped?: string;
 }
 
+/** The public references a user can read for each rule or derived number (by trace / rule id):
+ *  the RFC section that defines the behaviour, or says that the rule is Wireshark's heuristic. */
+const CITES: Readonly<Record<string, string>> = {
+  reused_ports: "RFC 9293 §3.4.1", "reused_ports.syn": "RFC 9293 §3.4.1", "reused_ports.synack": "RFC 9293 §3.4.1",
+  zero_window_probe: "RFC 9293 §3.8.6.1", zero_window: "RFC 9293 §3.8.6", lost_segment: "RFC 9293 §3.4",
+  keep_alive: "RFC 9293 §3.8.4", window_update: "RFC 9293 §3.8.6", window_full: "RFC 9293 §3.8.6, RFC 7323 §2",
+  keep_alive_ack: "RFC 9293 §3.8.4", zero_window_probe_ack: "RFC 9293 §3.8.6.1", duplicate_ack: "RFC 5681 §2, §4.2",
+  ack_lost_segment: "RFC 9293 §3.4", spurious_retransmission: "RFC 6298 §5, RFC 2883 §4",
+  fast_retransmission: "RFC 5681 §3.2", out_of_order: "RFC 9293 §3.10.7.4", retransmission: "RFC 6298 §5, RFC 9293 §3.8.1",
+  relative_seq: "RFC 9293 §3.4", relative_ack: "RFC 9293 §3.4", nxtseq: "RFC 9293 §3.4", window_scaling: "RFC 7323 §2",
+  acks_frame: "RFC 6298 §2", initial_rtt: "RFC 6298 §2", bytes_in_flight: "RFC 5681 §2", duplicate_ack_num: "RFC 5681 §2",
+  rto: "RFC 6298 §2",
+};
+
+/** The RFC sections behind a rule or trace id (`"RFC 5681 §2, §4.2"`), "" when none applies. */
+export function citeOf(id: string): string { return CITES[id] ?? ""; }
+
 /** The sentence for a trace: `head: cond, cond, …` when it fired; otherwise `not head: the failed
- *  conditions (held: the others)`, or the reason it was skipped. */
+ *  conditions (held: the others)`, or the reason it was skipped; the RFC it rests on at the end. */
 export function formatWhy(t: WhyTrace): string {
-  if (t.skipped !== undefined) return `not ${t.head}: ${t.skipped} (${t.spec})`;
-  if (t.fired) return `${t.head}: ${t.conditions.map((c) => c.text).join(", ")} (${t.spec})`;
+  const cite = citeOf(t.id) === "" ? "" : ` (${citeOf(t.id)})`;
+  if (t.skipped !== undefined) return `not ${t.head}: ${t.skipped}${cite}`;
+  if (t.fired) return `${t.head}: ${t.conditions.map((c) => c.text).join(", ")}${cite}`;
   const failed = t.conditions.filter((c) => !c.ok).map((c) => c.text);
   const held = t.conditions.filter((c) => c.ok).map((c) => c.text);
-  return `not ${t.head}: ${failed.join(", ")}${held.length > 0 ? ` (held: ${held.join(", ")})` : ""} (${t.spec})`;
+  return `not ${t.head}: ${failed.join(", ")}${held.length > 0 ? ` (held: ${held.join(", ")})` : ""}${cite}`;
 }
 
 /** The first condition that failed, if any. */
@@ -55,12 +73,17 @@ export function seqText(rel: number, raw: number, relative: boolean): string {
   return relative ? `${rel} (raw ${raw})` : `${raw}`;
 }
 
-/** Integer ns as milliseconds with up to 6 decimals, by integer arithmetic. */
-export function msText(ns: number): string {
-  const neg = ns < 0, a = Math.abs(ns);
-  const ms = Math.floor(a / 1e6), frac = String(a - ms * 1e6).padStart(6, "0").replace(/0+$/, "");
-  return `${neg ? "-" : ""}${ms}${frac === "" ? "" : `.${frac}`} ms`;
+/** Integer ns as milliseconds with 3 decimals (`"12.345"`): the one time format of the teaching
+ *  outputs (explain, ladder, demo, the page's explanation). µs resolution, cut toward zero, by
+ *  integer arithmetic (STYLE §5); tshark-compatible outputs keep tshark's seconds instead. */
+export function msDigits(ns: number): string {
+  const neg = ns < 0, a = Math.abs(Math.trunc(ns));
+  const us = Math.floor(a / 1000);
+  return `${neg && us !== 0 ? "-" : ""}${Math.floor(us / 1000)}.${String(us % 1000).padStart(3, "0")}`;
 }
+
+/** `msDigits(ns)` with its unit: `"12.345 ms"`. */
+export function msText(ns: number): string { return `${msDigits(ns)} ms`; }
 
 const cond = (id: string, ok: boolean, text: string): WhyCondition => ({ id, ok, text });
 

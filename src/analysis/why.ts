@@ -3,13 +3,15 @@
  *  `whyToObject` builds a plain object on demand (explain layer, tests). */
 import type { AnalysisFlagField } from "./flags.js";
 
-/** A rule of spec §2/§6: the flag it sets, the condition in words, the names of its values. */
+/** A rule of spec §2/§6: the flag it sets, the condition in words, the names of its values
+ *  (`id` and `names` are the machine-readable part, kept in `--json`). */
 export interface WhyRule {
   /** Flag field this rule sets. */
   readonly flag: AnalysisFlagField;
   /** Short id, stable for tests and links (`"retransmission"`). */
   readonly id: string;
-  /** The condition that held, in our words, with the spec section. */
+  /** The condition that held, in our words, with the RFC it rests on (the spec section is in the
+   *  comment above each rule in seq-analysis.ts; users cannot look it up). */
   readonly rule: string;
   /** Names of the compared values, in slot order. Sequence-space values are relative to the
    *  base of the flow they belong to when relative numbers are on (raw otherwise); times are ns. */
@@ -60,46 +62,46 @@ const rule = (flag: AnalysisFlagField, id: string, text: string, ...names: strin
 /** Every rule the engine can record (spec §2.2–2.3, §6 B–H). */
 export const WHY = {
   reusedPortsSyn: rule("tcp.analysis.reused_ports", "reused_ports.syn",
-    "pure SYN whose seq differs from the base of this direction: new stream (spec §2.2)",
+    "a SYN without ACK whose sequence number is not this direction's initial one: a new connection on the same port pair, so a new stream (RFC 9293 §3.4.1)",
     "seqRaw", "baseRaw", "oldStream", "newStream"),
   reusedPortsSynAck: rule("tcp.analysis.reused_ports", "reused_ports.synack",
-    "SYN-ACK whose seq differs from the base of this direction: base reset, same stream (spec §2.3)",
+    "a SYN-ACK whose sequence number is not this direction's initial one: the same stream, counted from the new ISN (RFC 9293 §3.4.1)",
     "seqRaw", "baseRaw"),
   zeroWindowProbe: rule("tcp.analysis.zero_window_probe", "zero_window_probe",
-    "1-byte segment at nextseq of this direction while the peer's last window was 0 (spec §6 B)",
+    "1 byte at the next expected sequence number while the peer's last window was 0: a probe for the window to reopen (RFC 9293 §3.8.6.1)",
     "seglen", "seq", "nextseq", "peerWindow"),
   zeroWindow: rule("tcp.analysis.zero_window", "zero_window",
-    "raw window 0 without SYN, FIN or RST (spec §6 C)", "window"),
+    "window 0 without SYN, FIN or RST: the sender's receive buffer is full, the peer must stop sending (RFC 9293 §3.8.6)", "window"),
   lostSegment: rule("tcp.analysis.lost_segment", "lost_segment",
-    "seq beyond nextseq of this direction, no RST (spec §6 D)", "seq", "nextseq"),
+    "the sequence number is beyond the next one expected this way, no RST: bytes in between were not captured (RFC 9293 §3.4)", "seq", "nextseq"),
   keepAlive: rule("tcp.analysis.keep_alive", "keep_alive",
-    "0 or 1 byte at seq = nextseq − 1, no SYN/FIN/RST (spec §6 D2)", "seglen", "seq", "nextseq"),
+    "0 or 1 byte at the next expected sequence number − 1, no SYN/FIN/RST: a probe that keeps an idle connection alive (RFC 9293 §3.8.4)", "seglen", "seq", "nextseq"),
   windowUpdate: rule("tcp.analysis.window_update", "window_update",
-    "no data, window changed and non-zero, seq = nextseq, same ack, no SYN/FIN/RST (spec §6 D3)",
+    "no data, the expected sequence number, the same ack, only the window changed (and is not 0), no SYN/FIN/RST: the receiver announces buffer space (RFC 9293 §3.8.6)",
     "window", "previousWindow", "seq", "ack"),
   windowFull: rule("tcp.analysis.window_full", "window_full",
-    "segment end equals the peer's last ack + its window << scale, no SYN/FIN/RST (spec §6 D4)",
+    "the segment ends exactly at the edge of the peer's window (its last ack + its scaled window), no SYN/FIN/RST: the sender must wait (RFC 9293 §3.8.6, RFC 7323 §2)",
     "seq", "seglen", "peerAck", "peerWindow", "peerShift"),
   keepAliveAck: rule("tcp.analysis.keep_alive_ack", "keep_alive_ack",
-    "no data, same non-zero window, seq = nextseq, same ack, peer's last segment was a keep-alive (spec §6 D5)",
+    "no data, the same window, the expected sequence number and the same ack, answering the peer's keep-alive (RFC 9293 §3.8.4)",
     "window", "seq", "ack"),
   zeroWindowProbeAck: rule("tcp.analysis.zero_window_probe_ack", "zero_window_probe_ack",
-    "no data, window still 0, seq = nextseq, same ack, peer's last segment was a zero-window probe (spec §6 D6)",
+    "no data, window still 0, the expected sequence number and the same ack, answering the peer's zero-window probe (RFC 9293 §3.8.6.1)",
     "window", "seq", "ack"),
   duplicateAck: rule("tcp.analysis.duplicate_ack", "duplicate_ack",
-    "no data, same non-zero window, seq = nextseq, same ack, no SYN/FIN/RST (spec §6 E)",
+    "no data, the same ack and the same non-zero window as before, the expected sequence number, no SYN/FIN/RST: the receiver repeats its ACK, usually because a segment is missing (RFC 5681 §2, §4.2)",
     "dupAckNum", "dupAckFrame", "ack", "window", "seq"),
   ackLostSegment: rule("tcp.analysis.ack_lost_segment", "ack_lost_segment",
-    "ACK beyond the highest contiguous data seen from the peer (spec §6 G)",
+    "the ack is beyond the bytes seen from the peer: the peer sent data the capture missed (RFC 9293 §3.4)",
     "ack", "peerMaxSeqToBeAcked", "peerNextseq", "peerDupAckNum"),
   spuriousRetransmission: rule("tcp.analysis.spurious_retransmission", "spurious_retransmission",
-    "data ends at or below the peer's last ack (spec §6 H4)", "seq", "seglen", "peerAck"),
+    "the data ends at or before the peer's last ack: it was already acknowledged, re-sending it was unnecessary (RFC 6298 §5, RFC 2883 §4)", "seq", "seglen", "peerAck"),
   fastRetransmission: rule("tcp.analysis.fast_retransmission", "fast_retransmission",
-    "seq < nextseq, peer sent ≥ 2 dup ACKs for this seq less than 20 ms ago (spec §6 H5a)",
+    "below the next expected sequence number, after at least 2 duplicate ACKs from the peer for it, the last one less than 20 ms earlier (Wireshark's threshold): a re-send triggered by duplicate ACKs (RFC 5681 §3.2)",
     "seq", "nextseq", "peerDupAckNum", "sincePeerAckNs", "thresholdNs"),
   outOfOrder: rule("tcp.analysis.out_of_order", "out_of_order",
-    "seq < nextseq, within the out-of-order threshold of the segment that raised nextseq, not an exact re-send (spec §6 H5b)",
+    "below the next expected sequence number, sooner after the segment that raised it than the initial RTT (3 ms when unknown), not an exact re-send: the network reordered segments (RFC 9293 §3.10.7.4)",
     "seq", "nextseq", "sinceNextseqNs", "thresholdNs"),
   retransmission: rule("tcp.analysis.retransmission", "retransmission",
-    "seq < nextseq of this direction and segment has data, SYN or FIN (spec §6 H6)", "seq", "nextseq"),
+    "below the next expected sequence number with data, SYN or FIN: bytes sent before are sent again (RFC 6298 §5, RFC 9293 §3.8.1)", "seq", "nextseq"),
 } as const;

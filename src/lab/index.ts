@@ -5,7 +5,6 @@ export { runEchoClient, sameBytes, EchoClientError } from "./client.js";
 export type { EchoClientOptions, EchoClientResult } from "./client.js";
 export { startCapture, CaptureError, classify as classifyTcpdumpError } from "./capture.js";
 export type { CaptureOptions, CaptureHandle, CaptureSummary, CaptureErrorCode } from "./capture.js";
-export { runDemo, buildWalkthrough, PacketLister, formatRow, ladder, byteFacts, flagNames, formatSeconds,
-  createUnique, writePcapng, ANALYSIS_TAGS } from "./demo.js";
-export type { DemoOptions, DemoRun, KeptPacket, PacketRow, Phase, ByteFacts, OptionFacts, AnalysisFacts,
-  WalkPacket, Walkthrough } from "./demo.js";
+export { runDemo, buildWalkthrough, PacketLister, formatRow, ladder, formatSeconds,
+  createUnique, writePcapng } from "./demo.js";
+export type { DemoOptions, DemoRun, KeptPacket, PacketRow, WalkPacket, Walkthrough } from "./demo.js";

@@ -202,7 +202,7 @@ suite("derived numbers", () => {
     assert.deepEqual([ack.values.acksFrame, ack.values.ackRttNs], [4, 7_000_000]);
     assert.equal(p.why(5, "tcp.ack")!.values.ackRaw, C + 11);
     assert.equal(p.why(5, "tcp.analysis.initial_rtt")!.values.initialRttNs, 2_000_000);
-    assert.equal(formatWhy(ack), "ACKs frame 4 after 7 ms: ack 11 equals the end of the oldest unacked segment of the other direction, frame 4 (spec §6 M, §7.1)");
+    assert.equal(formatWhy(ack), "ACKs frame 4 after 7.000 ms: ack 11 equals the end of the oldest unacked segment of the other direction, frame 4 (RFC 6298 §2)");
   });
   test("seq wrap-around at 2^32: relative numbers and the lost-segment comparison wrap", () => {
     const isn = 0xffff_ffe0;

@@ -42,19 +42,26 @@ test("cli demo: npm start's command shows the article from a live capture", asyn
   assert.match(flat, new RegExp(`\\d+ → ${port} \\[SYN\\] Seq=0 Win=\\d+ Len=0 MSS=\\d+ SACK_PERM TSval=\\d+ TSecr=0 WS=\\d+`));
   assert.match(flat, new RegExp(`${port} → \\d+ \\[SYN, ACK\\] Seq=0 Ack=1 `));
   assert.match(flat, new RegExp(`\\d+ → ${port} \\[PSH, ACK\\] Seq=1 Ack=1 Win=\\d+ Len=2 `));
-  assert.match(o, /-- Three-way handshake \(packets 1–3\) --/);
-  assert.match(o, /-- Data transfer \(packets 4–/);
-  assert.match(o, /-- Teardown \(packets \d+–\d+\) --/);
-  assert.match(flat, /the client's ISN, chosen at random/);
-  assert.match(flat, /ack 3: raw \d+ = client's ISN \d+ \+ 3; relative 3 = 1 for the client's SYN \+ 2 data bytes received/);
+  assert.match(o, /-- handshake \(packets 1–3\) --/);
+  assert.match(o, /-- data \(packets 4–/);
+  assert.match(o, /-- teardown \(packets \d+–\d+\) --/);
+  assert.match(flat, /Step 1 of the three-way handshake: the client asks to open a connection\./);
+  assert.match(flat, /Step 2 of the three-way handshake: the server accepts/);
+  assert.match(flat, /Step 3 of the three-way handshake: the client acknowledges the server's SYN; both sides are now ESTABLISHED\./);
+  assert.match(flat, /initial sequence number \(ISN\) \d+, chosen at random/);
+  assert.match(flat, /ack 3 \(raw \d+\) = raw − the client's ISN \d+: the next byte the server expects from the client; everything before it has arrived \(3 = 1 for the client's SYN \+ 2 data bytes received\)/);
   assert.match(flat, /data 2 bytes "AB" = 0x41 0x42/);
   assert.match(flat, /option MSS \d+ — maximum segment size/);
   assert.match(flat, /option WS shift \d+ \(×\d+\) — window scale/);
-  assert.match(flat, /option SACK_PERM — /);
-  assert.match(flat, /option Timestamps TSval=\d+ TSecr=0 — /);
-  assert.match(flat, /states client CLOSED → SYN-SENT; server LISTEN → SYN-RECEIVED/);
+  assert.match(flat, /option SACK permitted — /);
+  assert.match(flat, /option TS val \d+ ecr 0 — /);
+  assert.match(flat, /states client CLOSED → SYN-SENT \(send SYN\); server LISTEN → SYN-RECEIVED \(receive SYN\)/);
   assert.match(flat, /server (CLOSE-WAIT|ESTABLISHED) → LAST-ACK/);
-  assert.match(flat, /states client TIME-WAIT; server LAST-ACK → CLOSED|server LAST-ACK → CLOSED/);
+  assert.match(flat, /server LAST-ACK → CLOSED/);
+  assert.match(flat, /FIN-WAIT-1 → FIN-WAIT-2 → TIME-WAIT/);
+  assert.match(flat, /state TIME-WAIT: both FINs are acknowledged\. The client closed first, so it waits 2·MSL/);
+  assert.doesNotMatch(flat, /spec §|PARTIAL|thresholdNs|peerDupAckNum/);
+  assert.match(flat, /shut down both directions after \d+\.\d{3} ms/);
   assert.match(flat, /Checks: handshake yes; client sent "AB", server sent "AB"; client's FIN acknowledged yes; server's FIN acknowledged yes/);
 
   // The first data packet's header, RFC 9293 §3.1 style, with its values; then the bytes primer.
@@ -73,16 +80,24 @@ test("cli demo: npm start's command shows the article from a live capture", asyn
   const lad = o.slice(o.indexOf("== Ladder =="), o.indexOf("== Open the capture =="));
   assert.match(lad, new RegExp(`client 127\\.0\\.0\\.1:${client} +server 127\\.0\\.0\\.1:${port}`));
   assert.match(lad, /^ +CLOSED \| +\| LISTEN$/m);
-  assert.match(lad, /^ *1 [\d.]+ +SYN-SENT \|-+ SYN seq=0 len=0 -+>\| SYN-RECEIVED$/m);
-  assert.match(lad, /^ *2 [\d.]+ +ESTABLISHED \|<-+ SYN,ACK seq=0 ack=1 len=0 -+\|$/m);
-  assert.match(lad, /^ *4 [\d.]+ +\|-+ PSH,ACK seq=1 ack=1 len=2 -+>\|$/m);
+  assert.match(lad, /^ *1 +\d+\.\d{3} +SYN-SENT \|-+ SYN seq=0 len=0 -+>\| SYN-RECEIVED$/m);
+  assert.match(lad, /^ *2 +\d+\.\d{3} +ESTABLISHED \|<-+ SYN,ACK seq=0 ack=1 len=0 -+\|$/m);
+  assert.match(lad, /^ *4 +\d+\.\d{3} +\|-+ PSH,ACK seq=1 ack=1 len=2 -+>\|$/m);
   assert.match(lad, /FIN-WAIT-1 \|-+ FIN,ACK seq=3 ack=\d+ len=0 -+>\| CLOSE-WAIT$/m);
   assert.match(lad, /\|<-+ FIN,ACK seq=3 ack=4 len=0 -+\| LAST-ACK$/m);
   assert.match(lad, /\|-+ ACK seq=4 ack=4 len=0 -+>\| CLOSED$/m);
   assert.match(o, /synack read -r synack-demo\.pcapng/);
   assert.match(o, /synack ui -r synack-demo\.pcapng/);
   assert.match(o, /wireshark synack-demo\.pcapng/);
-  for (const line of o.split("\n").filter((l) => l.startsWith("    [TCP "))) assert.match(line, /^    \[TCP [^\]]+\]: \S/);
+  // One narrative: each packet's explanation in the walkthrough is what synack explain says of the file.
+  const ex = await runCli(["explain", "-r", "synack-demo.pcapng"], dir);
+  assert.equal(ex.code, 0, ex.stderr);
+  assert.match(ex.stdout, /^ +data +2 bytes "AB" = 0x41 0x42$/m, "the article's acceptance line");
+  assert.equal(ex.stdout.match(/NOP/g)?.length, 1, "NOP padding said once");
+  const walk = o.slice(o.indexOf("== Walkthrough =="), o.indexOf("Checks:")).replace(/\s+/g, " ");
+  const blocks = ex.stdout.split("\n").filter((l) => /^ {4}\S/.test(l)).map((l) => l.replace(/\s+/g, " ").trim());
+  assert.ok(blocks.length > 60, `${blocks.length} explain lines`);
+  for (const b of blocks) assert.ok(walk.includes(b), `the demo says what explain says: ${b}`);
 
   // A second run keeps the first file and writes synack-demo-1.pcapng.
   const firstBytes = readFileSync(file);

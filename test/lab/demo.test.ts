@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runDemo, byteFacts, createUnique, buildWalkthrough } from "../../src/lab/index.js";
+import { runDemo, createUnique, buildWalkthrough } from "../../src/lab/index.js";
 import { readCaptureBytes } from "../../src/capture/index.js";
 import { decodePacket } from "../../src/decode/index.js";
 import { closeSync } from "node:fs";
@@ -91,34 +91,44 @@ test("demo: a live capture of the article's exchange, written as pcapng that tsh
   assert.equal(w.checks.handshake, true);
   assert.equal(w.checks.clientFinAcked, true);
   assert.equal(w.checks.serverFinAcked, true);
-  assert.deepEqual(w.phases.map((p) => p.phase), ["handshake", "data", "teardown"]);
+  assert.deepEqual(w.sections.map((s) => s.phase), ["handshake", "data", "teardown"]);
   assert.equal(w.server.port, run.port);
-  const [p1, p2] = w.packets;
-  assert.deepEqual([p1!.sender, p1!.flagNames, p1!.seqRel, p1!.ackRel], ["client", ["SYN"], 0, undefined]);
-  assert.deepEqual([p1!.clientBefore, p1!.clientAfter, p1!.serverBefore, p1!.serverAfter], ["CLOSED", "SYN-SENT", "LISTEN", "SYN-RECEIVED"]);
-  assert.match(p1!.seqWhy, /ISN/);
-  assert.ok(p1!.options.some((o) => o.name === "MSS") && p1!.options.some((o) => o.name === "SACK_PERM")
-    && p1!.options.some((o) => o.name === "WS") && p1!.options.some((o) => o.name === "Timestamps"));
-  assert.deepEqual([p2!.sender, p2!.flagNames, p2!.seqRel, p2!.ackRel], ["server", ["SYN", "ACK"], 0, 1]);
-  const data = w.packets.find((p) => p.sender === "client" && p.payloadLength > 0)!;
-  assert.deepEqual([data.seqRel, data.nextSeqRel, data.phase], [1, 3, "data"]);
-  assert.deepEqual(data.payloadBytes.map((b) => [b.char, b.decimal, b.hex, b.bits]),
-    [["A", 65, "0x41", "01000001"], ["B", 66, "0x42", "01000010"]]);
-  const ackOfData = w.packets.find((p) => p.sender === "server" && p.ackRel === 3)!;
-  assert.match(ackOfData.ackWhy!, /3 = 1 for the client's SYN \+ 2 data bytes/);
-  const sFin = w.packets.find((p) => p.sender === "server" && (p.flags & FIN) !== 0)!;
-  assert.equal(sFin.phase, "teardown");
-  assert.equal(sFin.seqRel, 3);
-  assert.equal(sFin.serverAfter, "LAST-ACK");
+  // The phases are the analysis's (synack.phase), the numbers its relative ones.
+  const [p1, p2, p3] = w.packets;
+  const f = (p: typeof p1) => p!.facts;
+  assert.deepEqual([f(p1).fromClient, f(p1).flags & 0x1f, f(p1).seq, f(p1).phase], [true, SYN, 0, "handshake"]);
+  assert.deepEqual([f(p1).clientBefore, f(p1).client, f(p1).serverBefore, f(p1).server], ["CLOSED", "SYN-SENT", "LISTEN", "SYN-RECEIVED"]);
+  assert.deepEqual([p1!.narrative.step, p2!.narrative.step, p3!.narrative.step], [1, 2, 3]);
+  assert.match(p3!.narrative.summary, /^Step 3 of the three-way handshake: the client acknowledges the server's SYN/);
+  const t1 = p1!.narrative.lines.join("\n");
+  assert.match(t1, /ISN\) \d+, chosen at random/);
+  for (const o of [/^option: MSS 65495 — /m, /^option: SACK permitted — /m, /^option: WS shift \d+ \(×\d+\) — /m, /^option: TS val \d+ ecr 0 — /m]) assert.match(t1, o);
+  assert.deepEqual([f(p2).fromClient, f(p2).flags & 0x1f, f(p2).seq, f(p2).ack], [false, SYN | ACK, 0, 1]);
+  const data = w.packets.find((p) => p.facts.fromClient && p.facts.seglen > 0)!;
+  assert.deepEqual([data.facts.seq, data.facts.nxtseq, data.facts.phase], [1, 3, "data"]);
+  assert.match(data.narrative.lines.join("\n"), /^data: 2 bytes "AB" = 0x41 0x42$/m);
+  const ackOfData = w.packets.find((p) => !p.facts.fromClient && (p.facts.flags & ACK) !== 0 && p.facts.ack === 3)!;
+  assert.match(ackOfData.narrative.lines.join("\n"), /^ack: 3 \(raw \d+\) = raw − the client's ISN \d+: .*\(3 = 1 for the client's SYN \+ 2 data bytes received\)$/m);
+  const sFin = w.packets.find((p) => !p.facts.fromClient && (p.facts.flags & FIN) !== 0)!;
+  assert.equal(sFin.facts.phase, "teardown");
+  assert.equal(sFin.facts.seq, 3);
+  assert.equal(sFin.facts.server, "LAST-ACK");
   const last = w.packets[w.packets.length - 1]!;
-  assert.equal(last.serverAfter, "CLOSED");
-  assert.equal(last.clientAfter, "TIME-WAIT");
-  for (const p of w.packets) for (const a of p.analysis) assert.ok(a.rule !== "" && a.tag.startsWith("[TCP "), `packet ${p.no}: ${a.field} has its why`);
+  assert.equal(last.facts.server, "CLOSED");
+  assert.equal(last.facts.client, "TIME-WAIT");
+  assert.ok(w.packets.some((p) => /^state: TIME-WAIT: .*2·MSL/m.test(p.narrative.lines.join("\n"))), "TIME-WAIT's 2·MSL wait explained");
+  for (const p of w.packets) for (const l of p.narrative.lines.filter((x) => x.startsWith("analysis: "))) {
+    assert.match(l, /\(tcp\.analysis\.\w+\): .* \(RFC \d+/, `packet ${p.no}: ${l}`);
+  }
 
   // The packet list's Info column is tshark's, frame by frame.
   const info = tshark(["-r", run.file!, "-n", "-T", "fields", "-e", "_ws.col.Info"]);
   assert.equal(info.status, 0, info.stderr);
   assert.deepEqual(w.packets.map((p) => p.row.info), info.stdout.split("\n").filter((l) => l !== ""));
+  // Its relative numbers and ISNs are tshark's too.
+  const nums = tshark(["-r", run.file!, "-n", "-T", "fields", "-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.nxtseq"]).stdout
+    .split("\n").filter((l) => l !== "").map((l) => l.split("\t").map((x) => (x === "" ? 0 : Number(x))));
+  assert.deepEqual(w.packets.map((p) => [p.facts.seq, (p.facts.flags & ACK) !== 0 ? p.facts.ack : 0, p.facts.nxtseq]), nums);
 
   // The header diagram of the first data packet holds tshark's values of the same fields.
   const [sport, dport, seqRaw, ackRaw, hdrLen, winValue, checksum, flagsHex] = tshark(["-r", run.file!, "-n", "-T", "fields",
@@ -143,10 +153,10 @@ test("demo: a live capture of the article's exchange, written as pcapng that tsh
   assert.deepEqual([w.ladder.client.port, w.ladder.server.port, w.ladder.client.initial, w.ladder.server.initial],
     [w.client.port, run.port, "CLOSED", "LISTEN"]);
   assert.deepEqual([w.ladder.client.final, w.ladder.server.final], ["TIME-WAIT", "CLOSED"]);
-  const wu = w.packets.filter((p) => p.analysis.some((a) => a.field === "tcp.analysis.window_update"));
+  const wu = w.packets.filter((p) => p.facts.why.some((x) => x.flag === "tcp.analysis.window_update"));
   for (const p of wu) {
     assert.ok(arrows.find((a) => a.frame === p.no)!.marks.some((m) => m.id === "window_update"), `#${p.no}: window update marked`);
-    assert.ok(p.analysis.find((a) => a.field === "tcp.analysis.window_update")!.rule !== "");
+    assert.ok(p.narrative.lines.some((l) => l.startsWith("analysis: window update (tcp.analysis.window_update): ")));
   }
   const wuTshark = tshark(["-r", run.file!, "-n", "-Y", "tcp.analysis.window_update", "-T", "fields", "-e", "frame.number"]);
   assert.deepEqual(wu.map((p) => String(p.no)), wuTshark.stdout.split("\n").filter((l) => l !== ""));
@@ -173,14 +183,8 @@ test("demo: createUnique never overwrites: name, name-1, name-2", () => {
   assert.equal(readFileSync(join(dir, "synack-demo.pcapng"), "utf8"), "keep me");
 });
 
-test("demo: byte primer as the article teaches it", () => {
-  assert.deepEqual(byteFacts(0x41), { char: "A", decimal: 65, hex: "0x41", bits: "01000001" });
-  assert.deepEqual(byteFacts(0x0a), { char: undefined, decimal: 10, hex: "0x0a", bits: "00001010" });
-  assert.deepEqual(byteFacts(0xff), { char: undefined, decimal: 255, hex: "0xff", bits: "11111111" });
-});
-
-test("demo: a walkthrough of no packets is empty, not an error", () => {
-  const w = buildWalkthrough([]);
+test("demo: a walkthrough of no packets is empty, not an error", async () => {
+  const w = await buildWalkthrough([]);
   assert.deepEqual(w.packets, []);
   assert.equal(w.checks.handshake, false);
 });

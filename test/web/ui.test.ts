@@ -137,7 +137,11 @@ suite("web/ui panes in chromium", () => {
     assert.match(diagram, new RegExp(`\\|\\s+${sport} = ${hex(sport!, 4)}\\s+\\|\\s+${dport} = ${hex(dport!, 4)}\\s+\\|`));
     assert.match(diagram, new RegExp(`\\|\\s+${seqRaw} = ${hex(seqRaw!, 8)}\\s+\\|`));
     assert.match(diagram, new RegExp(`\\|\\s*${Number(hdrLen) / 4}=0x${(Number(hdrLen) / 4).toString(16)}\\s*\\|`), "data offset = tcp.hdr_len / 4");
-    assert.match((await page.textContent("#explain .headline")) ?? "", /^frame 1 /);
+    assert.match((await page.textContent("#explain .headline")) ?? "", /^frame 1 at 0\.000 ms: /);
+    // The one narrative (src/explain), as synack explain says it: the handshake step, the options.
+    const said = await page.$$eval("#explain ul.narrative li", (es) => es.map((e) => e.textContent ?? ""));
+    assert.equal(said[0], "Step 1 of the three-way handshake: the client asks to open a connection.");
+    assert.ok(said.includes("option: MSS 1460 — maximum segment size: the largest payload the sender wants to receive in one segment (RFC 9293 §3.7.1)"), said.join("\n"));
     await shot(page, "explain");
     // A packet with payload: the bytes primer, one row per byte, as tshark's tcp.payload has them.
     await page.click("#packet-list .row[data-index='3']");
@@ -150,6 +154,8 @@ suite("web/ui panes in chromium", () => {
       assert.deepEqual(r.slice(0, 5), [String(k), b >= 0x20 && b < 0x7f ? `'${String.fromCharCode(b)}'` : r[1]!, String(b),
         "0x" + b.toString(16).padStart(2, "0"), b.toString(2).padStart(8, "0")], `byte ${k}`);
     });
+    const said4 = await page.$$eval("#explain ul.narrative li", (es) => es.map((e) => e.textContent ?? ""));
+    assert.ok(said4.includes(`data: 21 bytes, the first 16: "SSH-2.0-OpenSSH_…" = ${[..."SSH-2.0-OpenSSH_"].map((c) => "0x" + c.charCodeAt(0).toString(16)).join(" ")} …`), said4.join("\n"));
     await page.locator("#explain table.primer").scrollIntoViewIfNeeded();
     await shot(page, "explain-primer");
     await page.click("#tab-conversations");

@@ -1,12 +1,14 @@
-import { runDemo, sameBytes, formatPeer, ladder, type PacketRow, type Walkthrough, type WalkPacket } from "../../lab/index.js";
-import { renderBytesPrimer, renderHeaderDiagram, wrapText } from "../../explain/index.js";
+import { runDemo, sameBytes, formatPeer, ladder, type Walkthrough, type WalkPacket } from "../../lab/index.js";
+import { msDigits, msText } from "../../analysis/index.js";
+import { packetBlock, renderBytesPrimer, renderHeaderDiagram, wrapText } from "../../explain/index.js";
 import { CliError, EXIT_USAGE, parseOptions, parsePort } from "../errors.js";
 import { asHex, asText } from "../bytes.js";
 
 export const DEMO_USAGE = `synack demo [--port 20000] [--data AB] [-w synack-demo.pcapng]
   The article in one command: an echo server on 127.0.0.1:20000 (a free port when 20000 is
   busy), a live capture on lo (tcpdump), a client that sends "AB" and shuts down; then every
-  packet explained: handshake, data, teardown, seq/ack arithmetic, options, bytes, states.
+  packet explained (the same narrative as synack explain): handshake steps, data, teardown,
+  seq/ack arithmetic, options, bytes, states. Times are ms since the first packet.
   The capture is written to synack-demo.pcapng (never overwritten: -1, -2 … are used).
   Without tcpdump or the permission to capture, the exchange still runs.`;
 
@@ -16,14 +18,12 @@ const WIDTH = 80;
 /** A long line cut at spaces into 80 columns; continuation lines start with `indent`. */
 const wrap = (line: string, indent: string): string[] => wrapText(line, WIDTH, indent);
 
-/** A packet-list row in 80 columns: No., time, frame length, then tshark's Info column (wrapped).
- *  Source and destination are left out: on loopback both are 127.0.0.1, the ports are in Info. */
-function listLines(r: PacketRow): string[] {
-  const head = `${String(r.no).padStart(3)} ${r.time.padStart(11)} ${String(r.length).padStart(4)}  `;
-  return wrap(head + r.info, " ".repeat(head.length + 2));
+/** A packet-list row in 80 columns: No., time (ms), frame length, then tshark's Info column
+ *  (wrapped). Source and destination are left out: on loopback both are 127.0.0.1, the ports are in Info. */
+function listLines(p: WalkPacket): string[] {
+  const head = `${String(p.no).padStart(3)} ${msDigits(p.facts.timeRelativeNs).padStart(10)} ${String(p.row.length).padStart(4)}  `;
+  return wrap(head + p.row.info, " ".repeat(head.length + 2));
 }
-
-const PHASE_TITLE = { handshake: "Three-way handshake", data: "Data transfer", teardown: "Teardown", reset: "Reset" } as const;
 
 /** `synack demo` (what `npm start` runs). */
 export async function demoCommand(args: string[]): Promise<number> {
@@ -49,7 +49,7 @@ export async function demoCommand(args: string[]): Promise<number> {
   out(`  client | connected from ${formatPeer(r.local.host, r.local.port)}`);
   out(`  client | sent     ${asText(r.sent)} = ${asHex(r.sent)} (hex)`);
   out(`  client | received ${asText(r.received)} = ${asHex(r.received)} (hex)`);
-  out(`  client | shut down both directions after ${(r.durationNs / 1e6).toFixed(3)} ms`);
+  out(`  client | shut down both directions after ${msText(r.durationNs)}`);
   for (const l of serverLog) if (l.includes("| Closed")) out(l);
   if (!sameBytes(r.sent, r.received)) throw new CliError("the echo did not match what was sent", 1);
 
@@ -63,22 +63,26 @@ export async function demoCommand(args: string[]): Promise<number> {
   out();
   out("== Packet list ==");
   out(`Source and destination are ${w.client.addr} (loopback); Info is tshark's column.`);
-  out("No.        Time  Len  Info");
-  for (const p of w.packets) for (const l of listLines(p.row)) out(l);
+  out("No.    Time ms  Len  Info");
+  for (const p of w.packets) for (const l of listLines(p)) out(l);
   out();
   out("== Walkthrough ==");
   out(`client = ${formatPeer(w.client.addr, w.client.port)} (the side that sent the SYN),`);
   out(`server = ${formatPeer(w.server.addr, w.server.port)}. Relative numbers are what Wireshark shows:`);
-  out("seq − the sender's ISN, ack − the receiver's ISN.");
-  const explained = new Set<string>();
-  const firstData = w.packets.find((p) => p.payloadLength > 0);
-  for (const ph of w.phases) {
+  out("seq − the sender's ISN, ack − the receiver's ISN. synack explain says the same");
+  out("of the written file.");
+  const firstData = w.packets.find((p) => p.facts.seglen > 0);
+  for (const sec of w.sections) {
     out();
-    const first = ph.packets[0]!, last = ph.packets[ph.packets.length - 1]!;
-    out(`-- ${PHASE_TITLE[ph.phase]} (packet${first === last ? ` ${first}` : `s ${first}–${last}`}) --`);
-    for (const no of ph.packets) {
-      const p = w.packets.find((q) => q.no === no)!;
-      for (const line of packetLines(p, w, explained, p === firstData)) out(line);
+    const frames = sec.items.map((it) => (it.kind === "packet" ? it.frame : it.firstFrame));
+    const first = frames[0]!, last = frames[frames.length - 1]!;
+    out(`-- ${sec.phase} (packet${first === last ? ` ${first}` : `s ${first}–${last}`}) --`);
+    if (sec.intro !== undefined) for (const l of wrap(sec.intro, "")) out(l);
+    for (const it of sec.items) {
+      if (it.kind === "run") { for (const l of wrap(`  ${it.text}`, "    ")) out(l); continue; }
+      const p = w.packets.find((q) => q.no === it.frame)!;
+      for (const l of wrap(`#${it.headline.slice("frame ".length)}`, "    ")) out(l);
+      for (const l of packetBlock(it, { width: WIDTH })) out(l);
       if (p === firstData) for (const line of firstDataLines(p)) out(line);
     }
   }
@@ -86,8 +90,8 @@ export async function demoCommand(args: string[]): Promise<number> {
   for (const line of checksLine(w)) for (const l of wrap(line, "  ")) out(l);
   out();
   out("== Ladder ==");
-  out("Time runs down; each arrow is one segment (flags, relative seq/ack, payload");
-  out("length); each side's state is written where it changes.");
+  out("Time runs down (ms since the SYN); each arrow is one segment (flags, relative");
+  out("seq/ack, payload length); each side's state is written where it changes.");
   for (const line of ladder(w, { width: WIDTH })) out(line);
   out();
   out("== Open the capture ==");
@@ -96,40 +100,6 @@ export async function demoCommand(args: string[]): Promise<number> {
   out(`  synack ui -r ${run.file}       in your browser, with the ladder`);
   out(`  wireshark ${run.file}          or tshark -r ${run.file}`);
   return 0;
-}
-
-/** The walkthrough lines of one packet, wrapped to 80 columns. `explained` remembers option names
- *  already explained; `primer`: the payload is shown byte by byte further down. */
-function packetLines(p: WalkPacket, w: Walkthrough, explained: Set<string>, primer: boolean): string[] {
-  const side = (s: "client" | "server") => `${s} ${formatPeer(s === "client" ? w.client.addr : w.server.addr, s === "client" ? w.client.port : w.server.port)}`;
-  const lines: string[] = [];
-  /** `    label   text`, continuation lines under the text. */
-  const item = (label: string, text: string): void => { lines.push(...wrap(`    ${label.padEnd(7)} ${text}`, " ".repeat(12))); };
-  lines.push(...wrap(`#${p.no}  ${side(p.sender)} → ${side(p.receiver)}  [${p.flagNames.join(", ")}]  t=${p.row.time} s`, "    "));
-  lines.push(...wrap(`    ${p.headline}`, "    "));
-  for (const a of p.analysis) {
-    lines.push(...wrap(`    ${a.tag}: ${a.meaning}`, "        "));
-    if (a.rule) lines.push(...wrap(`        rule: ${a.rule}; values ${Object.entries(a.values).map(([k, v]) => `${k}=${v}`).join(", ")}`, "          "));
-  }
-  for (const f of p.flagMeanings) item(f.flag, f.meaning);
-  item("seq", `${p.seqRel}: ${p.seqWhy}`);
-  item("ack", p.ackWhy !== undefined ? `${p.ackRel}: ${p.ackWhy}` : `not set (no ACK flag, the field is ignored; raw ${p.ackRaw})`);
-  const consumes = (p.flags & 0x003) !== 0 ? ` + 1 for the ${(p.flags & 0x002) !== 0 ? "SYN" : "FIN"}` : "";
-  item("next", `the ${p.sender}'s next seq is ${p.nextSeqRel} (= ${p.seqRel} + ${p.payloadLength} data byte${p.payloadLength === 1 ? "" : "s"}${consumes})`);
-  item("window", `${p.windowBytes}: ${p.windowWhy}`);
-  for (const o of p.options) {
-    const first = !explained.has(o.name);
-    explained.add(o.name);
-    item("option", `${o.name}${o.value ? " " + o.value : ""}${first ? ` — ${o.meaning}` : ""}`);
-  }
-  if (p.payloadLength > 0) {
-    const text = p.primer.allPrintable ? ` "${p.primer.rows.map((r) => r.char).join("")}"${p.primer.omitted > 0 ? "…" : ""}` : "";
-    const hex = p.primer.rows.slice(0, 16).map((r) => r.hex).join(" ") + (p.payloadLength > 16 ? " …" : "");
-    item("data", `${p.payloadLength} byte${p.payloadLength === 1 ? "" : "s"}${text} = ${hex}${primer ? " (byte by byte below)" : ""}`);
-  }
-  const st = (who: string, a: string, b: string) => a === b ? `${who} ${a}` : `${who} ${a} → ${b}`;
-  item("states", `${st("client", p.clientBefore, p.clientAfter)}; ${st("server", p.serverBefore, p.serverAfter)}`);
-  return lines;
 }
 
 /** After the first data packet: its whole TCP header as RFC 9293 draws it, and the bytes primer

@@ -1,14 +1,17 @@
 import { bytesPrimer, narrateStream, paint, renderNarrative, tcpHeaderDiagram } from "../../explain/index.js";
 import { collectPackets, type PacketFacts } from "../../analysis/index.js";
-import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
+import { CliError, parseOptions } from "../errors.js";
 import { captureRecords, parseIndex, wantColor, writeOut } from "./capture-input.js";
 
 export const EXPLAIN_USAGE = `synack explain -r FILE [--frame N] [--stream N] [--why] [--diagram] [--bytes] [--json] [--color]
-  Each TCP packet in plain English: who sends to whom, the phase, what each set flag means,
-  where seq/ack come from (ISN, +1 for SYN/FIN, + payload), window and scale, options, both
-  sides' states before -> after, and every analysis flag with the rule that fired.
-  Grouped by phase; long data runs are summarised. --why also says why the other flags did not
-  fire. --diagram draws the RFC 9293 header, --bytes the payload byte by byte (both on with --frame).`;
+  Each TCP packet in plain English: who sends to whom, the handshake step, what each set flag
+  means, where seq/ack come from (ISN, +1 for SYN/FIN, + payload), window and scale, options,
+  the payload as text and hex, both sides' states before -> after and what they mean, what the
+  ACK acknowledges, and every analysis flag with its rule in words and the RFC behind it.
+  Grouped by the analysis's phase (synack.phase); long data runs are summarised; times in ms.
+  --why also says why the other flags did not fire. --diagram draws the RFC 9293 header,
+  --bytes the payload byte by byte (both on with --frame). --json: the same as data (rule ids
+  and values under "why").`;
 
 /** \`synack explain\`. */
 export async function explainCommand(args: string[]): Promise<number> {
@@ -39,7 +42,7 @@ export async function explainCommand(args: string[]): Promise<number> {
       const ps = packets.filter((p) => p.stream === s);
       return {
         stream: s,
-        sections: narrateStream(ps).map((sec) => ({ phase: sec.phase, items: sec.items.map((it) => it.kind === "run" ? it : {
+        sections: narrateStream(ps).map((sec) => ({ phase: sec.phase, intro: sec.intro, items: sec.items.map((it) => it.kind === "run" ? it : {
           ...it,
           ...(diagram ? { headerDiagram: tcpHeaderDiagram(byFrame.get(it.frame)!.header, 0, byFrame.get(it.frame)!) } : {}),
           ...(primer ? { bytes: bytesPrimer(byFrame.get(it.frame)!.payload) } : {}),
@@ -69,8 +72,8 @@ export async function explainCommand(args: string[]): Promise<number> {
     text += paint("bold", `TCP stream ${s}`, color) + "\n";
     let body = renderNarrative(narrateStream(packets.filter((p) => p.stream === s)), diagram || primer ? extra : undefined);
     if (color) body = body.replace(/^== (\w+) ==$/gm, (_m, ph: string) => paint("cyan", `== ${ph} ==`, true))
-      .replace(/^(\s+)(analysis: .*)$/gm, (_m, sp: string, l: string) => sp + paint("red", l, true))
-      .replace(/^(\s+)(states: .*)$/gm, (_m, sp: string, l: string) => sp + paint("blue", l, true));
+      .replace(/^(\s+)(analysis .*)$/gm, (_m, sp: string, l: string) => sp + paint("red", l, true))
+      .replace(/^(\s+)(states .*)$/gm, (_m, sp: string, l: string) => sp + paint("blue", l, true));
     text += body;
   }
   await writeOut(text);

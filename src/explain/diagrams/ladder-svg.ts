@@ -69,7 +69,7 @@ export function renderLadderSvg(m: LadderModel, opts: LadderSvgOptions = {}): st
     const cls = `arrow ${a.fromClient ? "c2s" : "s2c"}${problem ? " problem" : ""}${a.marks.map((k) => " " + k.id).join("")}`;
     const y1 = y + 16, y2 = y1 + G.slope;
     const lines: string[] = [];
-    lines.push(`<text class="frame" x="8" y="${f(y2)}">#${a.frame}  ${xmlEscape(ladderTime(a.timeNs))}</text>`);
+    lines.push(`<text class="frame" x="8" y="${f(y2)}">#${a.frame}  ${xmlEscape(ladderTime(a.timeNs))} ms</text>`);
     lines.push(`<text class="label" x="${mid}" y="${f(y + 12)}" text-anchor="middle">${xmlEscape(label)}</text>`);
     lines.push(`<line class="${cls}" data-frame="${a.frame}" x1="${x1}" y1="${f(y1)}" x2="${x2}" y2="${f(y2)}"/>`);
     if (a.clientState !== undefined) lines.push(`<text class="state" x="${cx - 8}" y="${f(a.fromClient ? y1 + 4 : y2 + 4)}" text-anchor="end">${xmlEscape(a.clientState)}</text>`);
@@ -97,7 +97,7 @@ export function renderLadderSvg(m: LadderModel, opts: LadderSvgOptions = {}): st
     body.push(`  <g class="run" data-frames="${frames}" data-count="${it.count}">` +
       `<rect x="${cx}" y="${f(y + 4)}" width="${sx - cx}" height="${h}" rx="4"/>` +
       `<text class="frame" x="8" y="${f(y + 20)}">#${frames}</text>` +
-      `<text class="frame" x="8" y="${f(y + 36)}">${xmlEscape(ladderTime(it.timeStartNs))}-${xmlEscape(ladderTime(it.timeEndNs))}</text>` +
+      `<text class="frame" x="8" y="${f(y + 36)}">${xmlEscape(ladderTime(it.timeStartNs))}–${xmlEscape(ladderTime(it.timeEndNs))} ms</text>` +
       `<text class="label" x="${mid}" y="${f(y + 20)}" text-anchor="middle">${it.count} segments of data and ACKs (frames ${frames})</text>` +
       `<text class="label" x="${mid}" y="${f(y + 36)}" text-anchor="middle">→ ${it.bytesFromClient} B in ${it.segmentsFromClient} segments   ← ${it.bytesFromServer} B in ${it.segmentsFromServer} segments</text></g>`);
     y += G.runRow;

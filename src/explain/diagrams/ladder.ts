@@ -13,7 +13,7 @@ import {
   A_ACK_LOST_SEGMENT, A_DUPLICATE_ACK, A_FAST_RETRANSMISSION, A_KEEP_ALIVE, A_KEEP_ALIVE_ACK, A_LOST_SEGMENT,
   A_OUT_OF_ORDER, A_RETRANSMISSION, A_REUSED_PORTS, A_SPURIOUS_RETRANSMISSION, A_WINDOW_FULL, A_WINDOW_UPDATE,
   A_ZERO_WINDOW, A_ZERO_WINDOW_PROBE, A_ZERO_WINDOW_PROBE_ACK, ACK, type AnalysisResult, type EndpointState,
-  newSegment, stateLabel, TcpAnalyzer,
+  msDigits, newSegment, stateLabel, TcpAnalyzer,
 } from "../../analysis/index.js";
 import { segmentFromDecoded } from "../../analysis/from-decoded.js";
 
@@ -268,12 +268,9 @@ export async function collectLadderPackets(records: AsyncIterable<CaptureRecord>
 // ---------------------------------------------------------------------------------------------
 // ASCII
 
-/** Time since the stream's first packet in seconds with 6 decimals, by integer arithmetic (STYLE §5). */
-export function ladderTime(ns: number): string {
-  const neg = ns < 0, a = Math.abs(Math.trunc(ns));
-  const sec = Math.floor(a / 1e9), us = Math.floor((a % 1e9) / 1e3);
-  return `${neg ? "-" : ""}${sec}.${String(us).padStart(6, "0")}`;
-}
+/** Time since the stream's first packet in milliseconds with 3 decimals (µs resolution): the
+ *  narrative's format (`msDigits`). The ASCII and SVG ladders label the column "ms". */
+export function ladderTime(ns: number): string { return msDigits(ns); }
 
 /** Styles the ASCII renderer asks for; the caller decides how (ANSI colour, nothing). */
 export type LadderStyle = "state" | "problem" | "note" | "run" | "head";
@@ -310,11 +307,13 @@ export function renderLadderAscii(m: LadderModel, opts: LadderAsciiOptions = {})
   for (const it of m.items) if (it.kind === "segment") arrows.push(it);
   const times = m.items.map((it) => ladderTime(it.kind === "segment" ? it.timeNs : it.timeStartNs));
   const frameW = Math.max(1, ...m.items.map((it) => String(it.kind === "segment" ? it.frame : it.firstFrame).length));
-  const timeW = Math.max(4, ...times.map((t) => t.length));
+  const timeW = Math.max(5, ...times.map((t) => t.length));
   const states = [m.client.initial, m.server.initial, ...arrows.flatMap((a) => [a.clientState ?? "", a.serverState ?? ""])];
   const stateW = Math.min(12, Math.max(6, ...states.map((s) => s.length)));
   const inner = Math.max(20, width - (frameW + 1 + timeW + 1 + stateW + 2 + 2 + stateW));
   const pad = " ".repeat(frameW + 1 + timeW + 1);
+  /** The header line's left part: the frame and time columns' names. */
+  const heads = "#".padStart(frameW) + " " + "ms".padStart(timeW) + " ";
   const lane = (text: string, fill = " "): string => "|" + centreIn(text, inner, fill) + "|";
   const leftState = (s: string | undefined): string => {
     const t = (s ?? "").slice(0, stateW);
@@ -325,8 +324,8 @@ export function renderLadderAscii(m: LadderModel, opts: LadderAsciiOptions = {})
 
   const cName = `client ${m.client.address}:${m.client.port}`, sName = `server ${m.server.address}:${m.server.port}`;
   const total = pad.length + stateW + 1 + inner + 2 + 1 + stateW;
-  if (cName.length + 1 + sName.length <= total - pad.length) out.push(paint("head", pad + cName.padEnd(total - pad.length - sName.length) + sName));
-  else out.push(paint("head", (pad + cName).slice(0, width)), paint("head", sName.padStart(total).slice(-width)));
+  if (cName.length + 1 + sName.length <= total - pad.length) out.push(paint("head", heads + cName.padEnd(total - pad.length - sName.length) + sName));
+  else out.push(paint("head", (heads + cName).slice(0, width)), paint("head", sName.padStart(total).slice(-width)));
   out.push(pad + leftState(m.client.initial) + " " + lane("") + rightState(m.server.initial));
 
   const arrowLine = (a: LadderArrow, time: string): void => {

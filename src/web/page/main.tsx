@@ -414,7 +414,7 @@ function Ladder({ d }: { d: Details }) {
     const label = `${a.flags} seq=${a.seq}${a.ack === undefined ? "" : ` ack=${a.ack}`} len=${a.len}`;
     parts.push(
       <text class="frame" key="f" x={4} y={y1 + 2}>#{a.frame}</text>,
-      <text class="frame time" key="t" x={4} y={y2 + 4}>{ladderTime(a.timeNs)}</text>,
+      <text class="frame time" key="t" x={4} y={y2 + 4}>{ladderTime(a.timeNs)} ms</text>,
       <text class="label" key="l" x={mid} y={y + 12} text-anchor="middle">{label}</text>,
       <line class="shaft" key="s" x1={x1} y1={y1} x2={x2} y2={y2} marker-end={`url(#ladder-head-${problem ? "bad" : a.fromClient ? "c2s" : "s2c"})`} />,
       <line class="hit" key="h" x1={x1} y1={y1} x2={x2} y2={y2} />);
