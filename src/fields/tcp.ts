@@ -4,7 +4,7 @@ import type { DecodedFrame, TcpLayer } from "../decode/index.js";
 import { type TcpOption, tcpFlagsString, tcpOptions } from "../decode/index.js";
 import {
   ACK, A_RETRANSMISSION, type AnalysisResult, CWR, ECE, FIN, PSH, RST, SYN, URG, AE, seqLe, seqLt, whyToObject,
-  endpointStateText, stateLabel,
+  endpointStateText, stateLabel, whySentence,
 } from "../analysis/index.js";
 import { addAnalysisExperts, ExpertList, Group, Severity } from "./expert.js";
 import { byteCount, expertNode, formatSecNs, hex, hexBytes } from "./expert-node.js";
@@ -262,10 +262,7 @@ export function synackNode(r: AnalysisResult): FieldNode {
     if (r.phase !== "none") k.push(gen("synack.phase", r.phase, `Phase: ${r.phase}`));
   }
   for (let i = 0; i < r.why.count; i++) {
-    const o = whyToObject(r.why.slots[i]!);
-    const rule = r.why.slots[i]!.rule!;
-    const values = rule.names.map((n) => `${n}=${o[n]}`).join(", ");
-    k.push(gen(undefined, undefined, `Why ${rule.flag}: ${rule.rule}${values === "" ? "" : ` [${values}]`}`));
+    k.push(gen(undefined, undefined, `Why: ${whySentence(whyToObject(r.why.slots[i]!), r.fromClient, r.initialRttNs)}`));
   }
   if (r.outputSuppressed) k.push(gen(undefined, undefined, "Analysis ran, but tshark 4.0 shows none of it for this header (truncated options or bogus header length)"));
   return proto("synack", "synack", 0, 0, 0, k);

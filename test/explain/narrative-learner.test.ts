@@ -156,9 +156,7 @@ test("times: explain, the ladder and its SVG print ms with 3 decimals (µs resol
   assert.match(ascii.find((l) => /^ *4 /.test(l))!, /^ *4 +3\.000 /);
 });
 
-test("-V's synack subtree says the same: UNKNOWN states and the rules in words with RFCs", {
-  todo: "src/fields/tcp.ts (the lead's) still prints `Why <flag>: <rule> [name=value, …]`: it should print whySentence",
-}, async () => {
+test("-V's synack subtree says the same: UNKNOWN states and the rules in words with RFCs", async () => {
   const dir = mkdtempSync(join(tmpdir(), "synack-why-"));
   const file = join(dir, "mid.pcap");
   writeFileSync(file, pcapOf([
