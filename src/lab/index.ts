@@ -8,3 +8,7 @@ export type { CaptureOptions, CaptureHandle, CaptureSummary, CaptureErrorCode } 
 export { runDemo, buildWalkthrough, PacketLister, formatRow, ladder, formatSeconds,
   createUnique, writePcapng } from "./demo.js";
 export type { DemoOptions, DemoRun, KeptPacket, PacketRow, WalkPacket, Walkthrough } from "./demo.js";
+// The namespace lab (issue 16): a private two-host network.
+export { createTopology, sweepStale, labNamespaces, labPreflight, removeNamespacesSync, LabError, NETNS_PREFIX, LAB_DEV,
+  LAB_ADDRESSES, LAB_TOOLS } from "./netns.js";
+export type { Topology, TopologyOptions, LabHost, Side, LabErrorCode } from "./netns.js";
