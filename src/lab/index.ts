@@ -12,3 +12,5 @@ export type { DemoOptions, DemoRun, KeptPacket, PacketRow, WalkPacket, Walkthrou
 export { createTopology, sweepStale, labNamespaces, labPreflight, removeNamespacesSync, LabError, NETNS_PREFIX, LAB_DEV,
   LAB_ADDRESSES, LAB_TOOLS } from "./netns.js";
 export type { Topology, TopologyOptions, LabHost, Side, LabErrorCode } from "./netns.js";
+export { planFaults, describeFault, nftMatch, randomOccurrences, prng, DATA_MIN_LENGTH, NFT_TABLE } from "./faults.js";
+export type { Fault, FaultPlan, SegmentKind } from "./faults.js";
