@@ -14,3 +14,11 @@ export { createTopology, sweepStale, labNamespaces, labPreflight, removeNamespac
 export type { Topology, TopologyOptions, LabHost, Side, LabErrorCode } from "./netns.js";
 export { planFaults, describeFault, nftMatch, randomOccurrences, prng, DATA_MIN_LENGTH, NFT_TABLE } from "./faults.js";
 export type { Fault, FaultPlan, SegmentKind } from "./faults.js";
+export type { AgentSpec, AgentStep, AgentConnection, AgentEvent } from "./agent.js";
+export { LAB_PORT, SEGMENT, before } from "./scenario.js";
+export type { Scenario, Phenomenon, HostProgram } from "./scenario.js";
+export { SCENARIOS, scenarioByName } from "./scenarios/index.js";
+export { runScenario, netemPresent, SCENARIO_LIMIT_MS } from "./run.js";
+export type { RunOptions, LabRun, LabPacket } from "./run.js";
+export { verdictOf, framesMatching, judge, frameList, verdictLine } from "./verdict.js";
+export type { Verdict, PhenomenonVerdict } from "./verdict.js";
