@@ -6,7 +6,7 @@
  *  a drop in the sender's own output path is no loss on the wire (TCP gets a local error and sends
  *  the same bytes again, nothing visible). tcpdump taps the veth before that hook, so the capture
  *  shows the lost segment itself, and then its retransmission. */
-import type { Side } from "./netns.js";
+import { ROUTER_SERVER_DEV, LAB_DEV, type Place, type Side } from "./netns.js";
 
 /** Which segments a fault applies to. "data": carries payload (see DATA_MIN_LENGTH); "ack": a pure
  *  ACK (no SYN/FIN/RST, no payload). */
@@ -21,8 +21,10 @@ export type Fault =
       during?: { startMs: number; forMs: number } }
   /** Send the `nth` segments of a kind twice (nft `dup` on the sender's egress). */
   | { kind: "duplicate"; what: SegmentKind; from: Side; nth: readonly number[] }
-  /** A token-bucket bottleneck on the sender's veth (tc tbf): rate, bucket, and the queue's bound in ms. */
-  | { kind: "rate"; from: Side; kbit: number; burstBytes: number; latencyMs: number }
+  /** A token-bucket bottleneck (tc tbf) for what `from` sends: rate, bucket, the queue's bound in ms.
+   *  On the sender's own veth, or with `at: "router"` on the router's veth towards the receiver (a
+   *  queue in the path; on the sender itself TCP small queues keep the qdisc nearly empty). */
+  | { kind: "rate"; from: Side; kbit: number; burstBytes: number; latencyMs: number; at?: "router" }
   /** Reordering: segments whose payload starts with `marker` go through a slow htb class (chosen by
    *  u32 at the payload offset), the others through a fast one, so a marked segment is overtaken. */
   | { kind: "reorder"; from: Side; marker: string; slowKbit: number }
@@ -85,8 +87,8 @@ function nthExpr(nth: readonly number[]): string {
 export interface FaultPlan {
   /** nft ruleset text (`nft -f -`) per side, or absent. */
   nft: Partial<Record<Side, string>>;
-  /** tc argument lists per side. */
-  tc: Partial<Record<Side, string[][]>>;
+  /** tc argument lists per namespace. */
+  tc: Partial<Record<Place, string[][]>>;
   /** Rules added at `startMs` and removed at `startMs + forMs` (into a chain of its own). */
   timed: Array<{ side: Side; chain: string; rule: string; startMs: number; forMs: number }>;
   /** Lines to show (netem missing, …). */
@@ -121,10 +123,12 @@ export function planFaults(faults: readonly Fault[], family: 4 | 6, dev: string,
         egress[f.from].push(`meta protocol ${family === 4 ? "ip" : "ip6"} ${m} ${nthExpr(f.nth)} dup to "${dev}"`);
         break;
       }
-      case "rate":
-        (plan.tc[f.from] ??= []).push(["qdisc", "add", "dev", dev, "root", "tbf", "rate", `${f.kbit}kbit`,
+      case "rate": {
+        const on = f.at === "router" ? (f.from === "client" ? ROUTER_SERVER_DEV : LAB_DEV) : dev;
+        (plan.tc[f.at ?? f.from] ??= []).push(["qdisc", "add", "dev", on, "root", "tbf", "rate", `${f.kbit}kbit`,
           "burst", String(f.burstBytes), "latency", `${f.latencyMs}ms`]);
         break;
+      }
       case "reorder": {
         // Payload offset from the IP header: 20 or 40, + 32 for a TCP header with timestamps.
         const at = (family === 4 ? 20 : 40) + 32;
@@ -178,7 +182,7 @@ export function describeFault(f: Fault, seed: number): string {
       return `${by} ${f.percent}% of the ${k(f.what, true)} ${src}, chosen by seed ${seed} (the ${hits.slice(0, 5).map(ordinal).join(", ")}${hits.length > 5 ? ", …" : ""})`;
     }
     case "duplicate": return `the ${f.from} sends the ${f.nth.map(ordinal).join(" and ")} ${k(f.what, f.nth.length > 1)} twice (nft dup on egress)`;
-    case "rate": return `the ${f.from}'s link is a ${f.kbit} kbit/s bottleneck (tc tbf, ${f.burstBytes}-byte bucket, queue up to ${f.latencyMs} ms)`;
+    case "rate": return `${f.at === "router" ? `the router forwards what the ${f.from} sends at` : `the ${f.from}'s link is a`} ${f.kbit} kbit/s${f.at === "router" ? "" : " bottleneck"} (tc tbf, ${f.burstBytes}-byte bucket, queue up to ${f.latencyMs} ms)`;
     case "reorder": return `segments from the ${f.from} that start with "${f.marker}" queue in a ${f.slowKbit} kbit/s htb class (u32 match), the rest overtake them`;
     case "delay": return `the ${f.from}'s link delays every packet by ${f.ms} ms (tc netem)`;
   }

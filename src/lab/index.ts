@@ -10,8 +10,8 @@ export { runDemo, buildWalkthrough, PacketLister, formatRow, ladder, formatSecon
 export type { DemoOptions, DemoRun, KeptPacket, PacketRow, WalkPacket, Walkthrough } from "./demo.js";
 // The namespace lab (issue 16): a private two-host network.
 export { createTopology, sweepStale, labNamespaces, labPreflight, removeNamespacesSync, LabError, NETNS_PREFIX, LAB_DEV,
-  LAB_ADDRESSES, LAB_TOOLS } from "./netns.js";
-export type { Topology, TopologyOptions, LabHost, Side, LabErrorCode } from "./netns.js";
+  LAB_ADDRESSES, ROUTED_ADDRESSES, ROUTER_SERVER_DEV, LAB_TOOLS } from "./netns.js";
+export type { Topology, TopologyOptions, LabHost, Side, Place, LabErrorCode } from "./netns.js";
 export { planFaults, describeFault, nftMatch, randomOccurrences, prng, DATA_MIN_LENGTH, NFT_TABLE } from "./faults.js";
 export type { Fault, FaultPlan, SegmentKind } from "./faults.js";
 export type { AgentSpec, AgentStep, AgentConnection, AgentEvent } from "./agent.js";

@@ -18,11 +18,21 @@ export const LAB_ADDRESSES = {
   client: { v4: "198.18.0.1", v6: "fd53:796e:6163::1" },
   server: { v4: "198.18.0.2", v6: "fd53:796e:6163::2" },
 } as const;
+/** With a router between them: the server is on a second link, the router has .254 / ::fe on each. */
+export const ROUTED_ADDRESSES = {
+  server: { v4: "198.18.1.2", v6: "fd53:796e:6163:1::2" },
+  routerClientSide: { v4: "198.18.0.254", v6: "fd53:796e:6163::fe" },
+  routerServerSide: { v4: "198.18.1.254", v6: "fd53:796e:6163:1::fe" },
+} as const;
+/** The router's veth towards the server (its veth towards the client is LAB_DEV). */
+export const ROUTER_SERVER_DEV = "synack1";
 const V4_PREFIX = 24, V6_PREFIX = 64;
-const NAME_RE = /^synack-(\d+)-(\d+)-[cs]$/;
+const NAME_RE = /^synack-(\d+)-(\d+)-[csr]$/;
 
 /** One of the two hosts. */
 export type Side = "client" | "server";
+/** A namespace of the topology: a host, or the router between them. */
+export type Place = Side | "router";
 
 /** Why the lab could not set up or run a command: a stable code and one line. */
 export type LabErrorCode = "PRIVILEGE" | "TOOL_MISSING" | "COMMAND_FAILED" | "TIMEOUT" | "BAD_SCENARIO";
@@ -46,6 +56,8 @@ export interface LabHost {
 /** What to set inside each namespace (`sysctl -w`, names as `net.ipv4.tcp_sack`). */
 export interface TopologyOptions {
   sysctls?: Partial<Record<Side, Readonly<Record<string, string | number>>>>;
+  /** Put a router namespace between the hosts (two links): a queue there is in the path. */
+  router?: boolean;
 }
 
 /** A live topology. `destroy()` is idempotent and never throws. */
@@ -53,8 +65,10 @@ export interface Topology {
   readonly id: string;
   readonly client: LabHost;
   readonly server: LabHost;
-  /** Runs a command inside a host's namespace; rejects with LabError on a non-zero exit. */
-  exec(side: Side, cmd: string, args: readonly string[], input?: string): Promise<string>;
+  /** The router (forwarding between LAB_DEV, the client's link, and ROUTER_SERVER_DEV), if any. */
+  readonly router: LabHost | undefined;
+  /** Runs a command inside a namespace; rejects with LabError on a non-zero exit. */
+  exec(side: Place, cmd: string, args: readonly string[], input?: string): Promise<string>;
   destroy(): Promise<void>;
 }
 
@@ -139,14 +153,15 @@ export async function createTopology(options: TopologyOptions = {}): Promise<Top
   if (!swept) { swept = true; sweepStale(); }
   installHandlers();
   const id = `${NETNS_PREFIX}${process.pid}-${++counter}`;
-  const host = (side: Side): LabHost => ({ ns: `${id}-${side === "client" ? "c" : "s"}`, dev: LAB_DEV,
-    v4: LAB_ADDRESSES[side].v4, v6: LAB_ADDRESSES[side].v6 });
-  const client = host("client"), server = host("server");
-  const names = [client.ns, server.ns];
+  const routed = options.router === true;
+  const client: LabHost = { ns: `${id}-c`, dev: LAB_DEV, ...LAB_ADDRESSES.client };
+  const server: LabHost = { ns: `${id}-s`, dev: LAB_DEV, ...(routed ? ROUTED_ADDRESSES.server : LAB_ADDRESSES.server) };
+  const router: LabHost | undefined = routed ? { ns: `${id}-r`, dev: LAB_DEV, ...ROUTED_ADDRESSES.routerClientSide } : undefined;
+  const names = [client.ns, server.ns, ...(router ? [router.ns] : [])];
   live.set(id, names);
-  const hosts = { client, server };
-  const exec = (side: Side, cmd: string, args: readonly string[], input?: string) =>
-    run("ip", ["netns", "exec", hosts[side].ns, cmd, ...args], input);
+  const nsOf = (p: Place): string => (p === "client" ? client.ns : p === "server" ? server.ns : router?.ns ?? server.ns);
+  const exec = (p: Place, cmd: string, args: readonly string[], input?: string) =>
+    run("ip", ["netns", "exec", nsOf(p), cmd, ...args], input);
   let destroyed: Promise<void> | undefined;
   const destroy = (): Promise<void> => {
     destroyed ??= (async () => {
@@ -155,38 +170,47 @@ export async function createTopology(options: TopologyOptions = {}): Promise<Top
     })();
     return destroyed;
   };
+  // TCP hands the qdisc multi-segment skbs even with GSO off (they are cut after it): one segment
+  // per skb (gso_max_segs 1), so tc classifies, and nft counts, single segments.
+  const linkUp = (dev: string, v4: string, v6: string, prefix6 = V6_PREFIX) => [
+    `ip addr add ${v4}/${V4_PREFIX} dev ${dev}`, `ip addr add ${v6}/${prefix6} dev ${dev} nodad`,
+    `ip link set ${dev} gso_max_segs 1`, `ip link set ${dev} up`, `ethtool -K ${dev} tso off gso off gro off`,
+  ];
+  const sysctl = (ctl: Record<string, string | number>) => {
+    for (const [k, v] of Object.entries(ctl)) {
+      if (!/^[a-z0-9_.]+$/.test(k) || !/^[0-9 ]+$/.test(String(v))) throw new LabError(`bad sysctl ${k}=${v}`, "BAD_SCENARIO");
+    }
+    return `sysctl -q -e -w ${Object.entries(ctl).map(([k, v]) => `${k}="${v}"`).join(" ")}`;
+  };
+  const quiet = (dev: string) => ({ [`net.ipv6.conf.${dev}.accept_ra`]: 0, [`net.ipv6.conf.${dev}.accept_dad`]: 0 });
   try {
-    await Promise.all([run("ip", ["netns", "add", client.ns]), run("ip", ["netns", "add", server.ns])]);
-    await run("ip", ["link", "add", LAB_DEV, "netns", client.ns, "type", "veth", "peer", "name", LAB_DEV, "netns", server.ns]);
-    // One shell per namespace (each spawn costs ~50 ms): links, addresses, sysctls, offloads.
-    await Promise.all((["client", "server"] as const).map((side) => {
-      const h = hosts[side];
-      const ctl: Record<string, string | number> = {
-        [`net.ipv6.conf.${LAB_DEV}.accept_ra`]: 0, [`net.ipv6.conf.${LAB_DEV}.accept_dad`]: 0,
-        ...(options.sysctls?.[side] ?? {}),
-      };
-      for (const [k, v] of Object.entries(ctl)) {
-        if (!/^[a-z0-9_.]+$/.test(k) || !/^[0-9 ]+$/.test(String(v))) throw new LabError(`bad sysctl ${k}=${v}`, "BAD_SCENARIO");
-      }
-      const script = [
-        "set -e",
-        "ip link set lo up",
-        `ip addr add ${h.v4}/${V4_PREFIX} dev ${LAB_DEV}`,
-        `ip addr add ${h.v6}/${V6_PREFIX} dev ${LAB_DEV} nodad`,
-        // TCP hands the qdisc multi-segment skbs even with GSO off (they are cut after it): one
-        // segment per skb, so tc classifies, and nft counts, single segments.
-        `ip link set ${LAB_DEV} gso_max_segs 1`,
-        `ip link set ${LAB_DEV} up`,
-        `sysctl -q -e -w ${Object.entries(ctl).map(([k, v]) => `${k}="${v}"`).join(" ")}`,
-        `ethtool -K ${LAB_DEV} tso off gso off gro off`,
-      ].join("\n");
-      return exec(side, "sh", ["-c", script]);
-    }));
+    await Promise.all(names.map((n) => run("ip", ["netns", "add", n])));
+    if (router === undefined) {
+      await run("ip", ["link", "add", LAB_DEV, "netns", client.ns, "type", "veth", "peer", "name", LAB_DEV, "netns", server.ns]);
+    } else {
+      await run("ip", ["link", "add", LAB_DEV, "netns", client.ns, "type", "veth", "peer", "name", LAB_DEV, "netns", router.ns]);
+      await run("ip", ["link", "add", ROUTER_SERVER_DEV, "netns", router.ns, "type", "veth", "peer", "name", LAB_DEV, "netns", server.ns]);
+    }
+    // One shell per namespace (each spawn costs ~50 ms): links, addresses, routes, sysctls, offloads.
+    const scripts: Array<[Place, string[]]> = [];
+    for (const side of ["client", "server"] as const) {
+      const h = side === "client" ? client : server;
+      const gw = side === "client" ? ROUTED_ADDRESSES.routerClientSide : ROUTED_ADDRESSES.routerServerSide;
+      scripts.push([side, ["ip link set lo up", ...linkUp(LAB_DEV, h.v4, h.v6),
+        ...(router ? [`ip route add default via ${gw.v4}`, `ip -6 route add default via ${gw.v6}`] : []),
+        sysctl({ ...quiet(LAB_DEV), ...(options.sysctls?.[side] ?? {}) })]]);
+    }
+    if (router !== undefined) {
+      const r2 = ROUTED_ADDRESSES.routerServerSide;
+      scripts.push(["router", ["ip link set lo up", ...linkUp(LAB_DEV, router.v4, router.v6), ...linkUp(ROUTER_SERVER_DEV, r2.v4, r2.v6),
+        sysctl({ ...quiet(LAB_DEV), ...quiet(ROUTER_SERVER_DEV), "net.ipv4.ip_forward": 1, "net.ipv6.conf.all.forwarding": 1 })]]);
+    }
+    await Promise.all(scripts.map(([p, lines]) => exec(p, "sh", ["-c", ["set -e", ...lines].join("\n")])));
   } catch (err) {
     await destroy();
     throw err;
   }
-  return { id, client, server, exec, destroy };
+  return { id, client, server, router, exec, destroy };
 }
 
 /** Which tools the lab runs, and the Debian package of each. */
@@ -196,7 +220,7 @@ export const LAB_TOOLS: ReadonlyArray<{ cmd: string; pkg: string }> = [
 ];
 
 /** Why `synack lab run` cannot run here, as one line, or undefined when it can: root (or
- *  CAP_NET_ADMIN + CAP_NET_RAW) and the tools of LAB_TOOLS on PATH or in /usr/sbin, /sbin. */
+ *  CAP_NET_ADMIN + CAP_NET_RAW) and the tools of LAB_TOOLS on PATH. */
 export function labPreflight(): string | undefined {
   if (!hasNetCaps()) {
     return "the lab needs root, or CAP_NET_ADMIN and CAP_NET_RAW (it creates network namespaces); without them, `synack lab show NAME` replays a recorded capture";
@@ -220,7 +244,7 @@ function hasNetCaps(): boolean {
   } catch { return false; }
 }
 
-/** Whether `cmd` can be run (PATH, or the sbin folders a non-root PATH often lacks). */
+/** Whether `cmd` is on PATH (the lab spawns its tools through PATH). */
 export function onPath(cmd: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${cmd} || test -x /usr/sbin/${cmd} || test -x /sbin/${cmd}`], { stdio: "ignore" }).status === 0;
+  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 }

@@ -48,6 +48,8 @@ export interface LabRun {
   durationMs: number;
 }
 
+/** Bytes kept per packet: Ethernet + IPv6 + TCP with options + 80 bytes of payload. */
+export const CAPTURE_SNAPLEN = 200;
 /** The lab's time bound per scenario: programs are stopped after this. */
 export const SCENARIO_LIMIT_MS = 14_000;
 const AGENT = fileURLToPath(new URL("./agent.js", import.meta.url));
@@ -124,11 +126,13 @@ export async function runScenario(s: Scenario, options: RunOptions = {}): Promis
   const t0 = Date.now();
   const setup: string[] = [], notes: string[] = [];
   const say = (line: string) => { setup.push(line); options.onSetup?.(line); };
-  const t = await createTopology(s.sysctls !== undefined ? { sysctls: s.sysctls } : {});
+  const t = await createTopology({ ...(s.sysctls !== undefined ? { sysctls: s.sysctls } : {}), router: s.router === true });
   const agents: Agent[] = [];
   try {
     const addr = (side: Side) => (family === 4 ? t[side].v4 : t[side].v6);
-    say(`client ${addr("client")} in namespace ${t.client.ns}, server ${addr("server")} in ${t.server.ns}, one veth pair (${LAB_DEV}), TSO/GSO/GRO off`);
+    say(t.router === undefined
+      ? `client ${addr("client")} in namespace ${t.client.ns}, server ${addr("server")} in ${t.server.ns}, one veth pair (${LAB_DEV}), TSO/GSO/GRO off`
+      : `client ${addr("client")} in namespace ${t.client.ns}, router ${t.router.ns}, server ${addr("server")} in ${t.server.ns}: two veth pairs, TSO/GSO/GRO off`);
     for (const side of ["client", "server"] as const) {
       const ctl = s.sysctls?.[side];
       if (ctl !== undefined) say(`${side} sysctls: ${Object.entries(ctl).map(([k, v]) => `${k}=${v}`).join(" ")}`);
@@ -144,7 +148,8 @@ export async function runScenario(s: Scenario, options: RunOptions = {}): Promis
     const clientAgent = s.client.mode !== "none" ? startAgent(t, "client", spec("client")) : undefined;
     for (const a of [server, clientAgent]) if (a !== undefined) agents.push(a);
     const packets: LabPacket[] = [];
-    const cap = startCapture({ netns: t.client.ns, iface: LAB_DEV, filter: "tcp" });
+    // Headers and the first bytes of payload are enough to see every behaviour, and keep captures small.
+    const cap = startCapture({ netns: t.client.ns, iface: LAB_DEV, filter: "tcp", snaplen: CAPTURE_SNAPLEN });
     const hasNetem = await probeNetem(t);
     if (!hasNetem) notes.push("netem is not available in this kernel: delays and jitter are not used (drops: nft, rates and queues: tbf/htb)");
     const plan = planFaults(s.faults ?? [], family, LAB_DEV, seed, hasNetem);
@@ -155,6 +160,10 @@ export async function runScenario(s: Scenario, options: RunOptions = {}): Promis
       const text = plan.nft[side];
       if (text !== undefined) await t.exec(side, "nft", ["-f", "-"], text);
       for (const args of plan.tc[side] ?? []) await t.exec(side, "tc", args);
+    }
+    for (const args of plan.tc.router ?? []) {
+      if (t.router === undefined) throw new LabError(`scenario ${s.name}: a fault at the router needs router: true`, "BAD_SCENARIO");
+      await t.exec("router", "tc", args);
     }
     for (const n of s.notes ?? []) say(`how: ${n}`);
 

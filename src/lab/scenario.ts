@@ -40,6 +40,8 @@ export interface Scenario {
   title: string;
   /** What it teaches, two or three sentences. */
   about: string;
+  /** A router namespace between the hosts (for a queue in the path). */
+  router?: boolean;
   /** Sysctls inside each namespace. */
   sysctls?: Partial<Record<Side, Readonly<Record<string, string | number>>>>;
   /** What each host runs. The server starts first (and is listening before the client starts). */

@@ -40,6 +40,19 @@ test("netns: two namespaces joined by a veth with lab addresses, offloads off; d
   await t.destroy(); // idempotent
 });
 
+test("netns: with a router, the hosts are on two links and the router forwards between them", { skip: !root && "needs root" }, async () => {
+  const t = await createTopology({ router: true });
+  try {
+    assert.equal(ofPid(process.pid).length, 3);
+    assert.match(await t.exec("server", "ip", ["-o", "addr", "show", "dev", t.server.dev]), /inet 198\.18\.1\.2\/24/);
+    assert.match(await t.exec("client", "ip", ["route"]), /default via 198\.18\.0\.254/);
+    assert.equal((await t.exec("router", "sysctl", ["-n", "net.ipv4.ip_forward"])).trim(), "1");
+  } finally {
+    await t.destroy();
+  }
+  assert.deepEqual(ofPid(process.pid), []);
+});
+
 /** A child process that creates a topology and then idles (a run in the middle of its scenario). */
 function holder(): ReturnType<typeof spawn> {
   const lab = new URL("../../src/lab/index.js", import.meta.url).href;

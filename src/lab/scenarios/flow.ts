@@ -40,13 +40,15 @@ export const noWindowScaling: Scenario = {
 
 export const bottleneck: Scenario = {
   name: "bottleneck",
-  title: "bulk transfer through a 20 Mbit/s bottleneck: slow start, growing flight",
-  about: "The client's link is a token bucket (tc tbf). The sender starts with a small congestion window (10 segments, "
+  title: "bulk transfer through a 10 Mbit/s bottleneck: slow start, growing flight",
+  about: "A router between the hosts forwards the client's data through a token bucket (tc tbf) and its queue. The sender starts with a small congestion window (10 segments, "
     + "RFC 6928) and doubles it every round trip (slow start, RFC 5681 §3.1): the bytes in flight grow until the queue "
     + "at the bottleneck sets the pace.",
+  timing: true,
+  router: true,
   server: sinkServer(),
-  client: bulkClient(1_500_000),
-  faults: [{ kind: "rate", from: "client", kbit: 20_000, burstBytes: 4000, latencyMs: 20 }],
+  client: bulkClient(800_000),
+  faults: [{ kind: "rate", from: "client", at: "router", kbit: 10_000, burstBytes: 4000, latencyMs: 50 }],
   phenomena: [
     { id: "syn", label: "handshake", filter: `${C2S} && ${SYN}` },
     { id: "flight-grows", label: "bytes in flight grow past 10 initial segments", filter: `${C2S} && tcp.analysis.bytes_in_flight > ${10 * SEGMENT + 1}`,
@@ -56,7 +58,7 @@ export const bottleneck: Scenario = {
         return first !== undefined && first.bytesInFlight <= 2 * SEGMENT && max >= 3 * 10 * SEGMENT ? undefined
           : `first ${first?.bytesInFlight}, max ${max}`;
       } },
-    { id: "paced", label: "the transfer takes at least the bottleneck's time (1.5 MB at 20 Mbit/s ≈ 0.6 s)", filter: `${C2S} && ${DATA}`,
+    { id: "paced", label: "the transfer takes at least the bottleneck's time (800 kB at 10 Mbit/s ≈ 0.64 s)", filter: `${C2S} && ${DATA}`,
       check: (m) => {
         const ms = (m[m.length - 1]!.tsSec - m[0]!.tsSec) * 1000 + (m[m.length - 1]!.tsNsec - m[0]!.tsNsec) / 1e6;
         return ms >= 450 ? undefined : `took only ${ms.toFixed(0)} ms`;
