@@ -22,3 +22,6 @@ export { runScenario, netemPresent, SCENARIO_LIMIT_MS } from "./run.js";
 export type { RunOptions, LabRun, LabPacket } from "./run.js";
 export { verdictOf, framesMatching, judge, frameList, verdictLine } from "./verdict.js";
 export type { Verdict, PhenomenonVerdict } from "./verdict.js";
+export { labReport, keySentence } from "./report.js";
+export type { LabReport } from "./report.js";
+export { labCapturePath, LAB_CAPTURE_DIR } from "./shipped.js";
