@@ -15,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   stats: { load: async () => (await import("./commands/stats.js")).statsCommand, summary: "conversations, expert items, I/O per interval, as tshark -z" },
   ui: { load: async () => (await import("./commands/ui.js")).uiCommand, summary: "the web view: packet list, details, bytes, ladder, live" },
   client: { load: async () => (await import("./commands/client.js")).clientCommand, summary: "echo client: send, read the echo, shut down" },
+  lab: { load: async () => (await import("./commands/lab.js")).labCommand, summary: "TCP behaviours made to happen in network namespaces, explained" },
 };
 
 const USAGE = `synack: see and understand TCP

@@ -20,6 +20,9 @@ export interface CaptureOptions {
   tcpdump?: string;
   /** Environment for tcpdump (PATH is used to find it); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Capture inside this network namespace (`ip netns exec NAME tcpdump …`, which execs tcpdump
+   *  in the same process, so signals reach it as usual); default the current one. */
+  netns?: string;
 }
 
 /** Why a capture could not start, as a stable code plus a one-line message. */
@@ -77,7 +80,8 @@ export function startCapture(options: CaptureOptions = {}): CaptureHandle {
   if (options.filter !== undefined && options.filter.trim() !== "") args.push("--", options.filter);
   const bin = options.tcpdump ?? "tcpdump";
 
-  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(bin, args,
+  const [file, argv] = options.netns === undefined ? [bin, args] : ["ip", ["netns", "exec", options.netns, bin, ...args]];
+  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(file, argv,
     { stdio: ["ignore", "pipe", "pipe"], detached: true, env: options.env ?? process.env });
   let spawnError: CaptureError | undefined;
   // tcpdump runs in its own process group, so a terminal Ctrl-C reaches only us and we stop it once,
