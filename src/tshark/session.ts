@@ -89,14 +89,17 @@ export class CaptureSession {
     this.decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, f);
     this.results.length = f.tcpCount;
     this.finPassive.length = f.tcpCount;
+    // The analyzer refills one result object: an earlier header's result is copied out before the
+    // next header is analysed, and the last one stays the analyzer's own (most frames: no copy).
+    let last = -1;
     for (let i = 0; i < f.tcpCount; i++) {
       this.finPassive[i] = false;
       if (!segmentFromDecoded(f, i, rec.tsSec, rec.tsNsec, this.#seg)) { this.results[i] = undefined; continue; }
+      if (last >= 0) { copyResult(this.#pool[last]!, this.results[last]!); this.results[last] = this.#pool[last]; }
       const r = this.analyzer.observe(this.#seg);
       this.finPassive[i] = this.#finSide(i, r);
-      const dst = this.#pool[i]!;
-      copyResult(dst, r);
-      this.results[i] = dst;
+      this.results[i] = r;
+      last = i;
     }
     return this;
   }
