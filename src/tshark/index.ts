@@ -9,3 +9,4 @@ export * from "./tree.js";
 export * from "./json.js";
 export * from "./stats.js";
 export * from "./follow.js";
+export * from "./session.js";

@@ -69,7 +69,7 @@ suite("web/ui panes in chromium", () => {
   test("select a frame: details tree, field → bytes and byte → field", async () => {
     await page.click("#packet-list .row[data-index='0']");
     await page.waitForSelector("#details .node");
-    const tcpLabel = await page.textContent("#details .tree > li:last-child > .node");
+    const tcpLabel = await page.textContent("#details .tree > li > .node:text-matches('^.?Transmission Control Protocol')");
     const [sport, dport, seqRaw] = tsharkFields(SSH_DUPS, 1, ["tcp.srcport", "tcp.dstport", "tcp.seq_raw"]);
     assert.match(tcpLabel ?? "", new RegExp(`^.?Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}`));
     // Click the Source Port field: exactly its two bytes light up, and they spell the port.

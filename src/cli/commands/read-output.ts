@@ -18,9 +18,8 @@ import { once } from "node:events";
 import { closeSync, fstatSync, openSync, statSync, writeSync } from "node:fs";
 import { type CaptureInfo, type CaptureProblem, type CaptureRecord, newRecord, PcapngWriter, PcapWriter, readCapture } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
-import { addressLayer, DecodedFrame, destinationText, FrameDecoder, MAX_TCP_LAYERS, sourceText, TcpField } from "../../decode/index.js";
-import { AnalysisResult, FIN as TCP_FIN, newSegment, TcpAnalyzer } from "../../analysis/index.js";
-import { segmentFromDecoded } from "../../analysis/from-decoded.js";
+import { addressLayer, destinationText, sourceText, type DecodedFrame, type FrameDecoder } from "../../decode/index.js";
+import type { AnalysisResult, TcpAnalyzer } from "../../analysis/index.js";
 import { formatRelativeTime, hasOption, formatSummaryLine, otherColumns, tcpProtocol, timeDigits }
   from "../../tshark/summary.js";
 // The -V tree, -x dump and JSON renderers are loaded when asked for (loadRenderers): plain summary
@@ -41,7 +40,7 @@ function need(): Renderers {
   return renderers;
 }
 import { FieldRows, type ReadPreferences } from "../../tshark/rows.js";
-import { FinSides } from "../../fields/fin-sides.js";
+import { CaptureSession, frameInterface, type FrameInterface } from "../../tshark/session.js";
 import { ByteOut, putDigits, putIpv4, putIpv6, putUint } from "../../tshark/bytes-out.js";
 import { CliError } from "../errors.js";
 import { loadOuiNames } from "../oui.js";
@@ -75,11 +74,11 @@ export interface FrameContext {
 /** A FrameContext whose Info text is made only when read. */
 class PipelineContext implements FrameContext {
   rec: CaptureRecord = undefined as unknown as CaptureRecord;
+  /** The session's arrays (CaptureSession.results / finPassive): refilled by each step. */
   results: Array<AnalysisResult | undefined> = [];
-  /** Per TCP header with a FIN: it undergoes the close (the peer's FIN came first), as tshark says. */
   finPassive: boolean[] = [];
   /** pcapng: the record's section and interface (step sets it). */
-  iface: { section: number; id: number; name?: string | undefined; description?: string | undefined } | undefined = undefined;
+  iface: FrameInterface | undefined = undefined;
   /** Time of the previous frame shown (runReadOutput sets it before printing). */
   shownSec = 0; shownNsec = 0;
   firstSec = 0; firstNsec = 0; prevSec = 0; prevNsec = 0; timeDigits = 6;
@@ -87,31 +86,19 @@ class PipelineContext implements FrameContext {
   get info(): string { return this.rows !== undefined ? this.rows.info : ""; }
 }
 
-/** Copies an analysis result (the analyzer reuses its own) into `dst`, why slots included. */
-function copyResult(dst: AnalysisResult, src: AnalysisResult): void {
-  const why = dst.why;
-  Object.assign(dst, src);
-  (dst as { why: typeof why }).why = why;
-  why.clear();
-  for (let i = 0; i < src.why.count; i++) {
-    const s = src.why.slots[i]!;
-    why.add(s.rule!, s.values[0], s.values[1], s.values[2], s.values[3], s.values[4], s.values[5]);
-  }
-}
-
-/** Decoder + analyzer for one capture: `step(rec)` decodes a frame and analyses each TCP header. */
+/** Decoder + analyzer for one capture (the one CaptureSession loop) plus the Info column's engine:
+ *  `step(rec)` decodes a frame and analyses each TCP header. */
 export class ReadPipeline {
-  readonly decoder = new FrameDecoder();
-  readonly frame = new DecodedFrame();
-  readonly analyzer: TcpAnalyzer;
-  readonly #seg = newSegment();
-  readonly #pool: AnalysisResult[] = [];
+  /** Decoder, analyzer, FIN sides and times: the loop the web page's worker runs too. */
+  readonly session: CaptureSession;
+  get decoder(): FrameDecoder { return this.session.decoder; }
+  get frame(): DecodedFrame { return this.session.frame; }
+  get analyzer(): TcpAnalyzer { return this.session.analyzer; }
   readonly ctx: PipelineContext;
   /** The Info column comes from the field-rows engine, which must see every frame in order. */
   readonly #rows: FieldRows | undefined;
   /** The field-rows engine of the Info column (undefined without it). */
   get rows(): FieldRows | undefined { return this.#rows; }
-  #started = false;
 
   /** False: only the Info column's own pass runs (its decoded frame is `ctx.frame`, `ctx.results`
    *  stays empty): enough for summary lines and the hex dump, and half the work. */
@@ -122,60 +109,39 @@ export class ReadPipeline {
   constructor(info = true, results = true, prefs: Partial<ReadPreferences> = {}) {
     // The Info pass never reads rule traces nor endpoint states; -V and JSON (this analyzer's results) do.
     this.#rows = info ? new FieldRows(["_ws.col.Info"], {}, { ...prefs, analysis: { ...prefs.analysis, traces: false, states: false } }, false) : undefined;
-    this.analyzer = new TcpAnalyzer(prefs.analysis ?? {});
+    this.session = new CaptureSession(prefs.analysis ?? {});
     this.#analyse = results || this.#rows === undefined;
-    for (let i = 0; i < MAX_TCP_LAYERS; i++) this.#pool.push(new AnalysisResult());
-    this.ctx = new PipelineContext(this.#analyse ? this.frame : this.#rows!.frame, this.#rows);
+    this.ctx = new PipelineContext(this.#analyse ? this.session.frame : this.#rows!.frame, this.#rows);
+    this.ctx.results = this.session.results;
+    this.ctx.finPassive = this.session.finPassive;
   }
 
-  /** Time of the previous frame: callers reuse one record object, so `ctx.rec` cannot tell it. */
-  #lastSec = 0;
-  #lastNsec = 0;
-
   /** First and previous frame times for the frame `rec` (every frame, displayed or not). */
-  #times(rec: CaptureRecord): void {
-    const c = this.ctx;
-    if (!this.#started) { c.firstSec = rec.tsSec; c.firstNsec = rec.tsNsec; this.#lastSec = rec.tsSec; this.#lastNsec = rec.tsNsec; this.#started = true; }
-    c.prevSec = this.#lastSec; c.prevNsec = this.#lastNsec;
-    this.#lastSec = rec.tsSec; this.#lastNsec = rec.tsNsec;
+  #times(rec: CaptureRecord, step: boolean, info?: CaptureInfo): void {
+    const c = this.ctx, s = this.session;
+    if (step) { s.step(rec, info); c.iface = s.iface; } else s.times(rec);
+    c.firstSec = s.firstSec; c.firstNsec = s.firstNsec; c.prevSec = s.prevSec; c.prevNsec = s.prevNsec;
   }
 
   /** Carries a frame whose line another thread writes through the state later frames need
    *  (times, IP reassembly, TCP analysis): see FieldRows.skip. */
   skip(rec: CaptureRecord): void {
-    this.#times(rec);
+    this.#times(rec, this.#analyse);
     if (this.#rows !== undefined) this.#rows.skip(rec);
-    if (!this.#analyse) return;
-    const f = this.frame;
-    this.decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, f);
-    for (let i = 0; i < f.tcpCount; i++) {
-      if (segmentFromDecoded(f, i, rec.tsSec, rec.tsNsec, this.#seg)) this.#finSide(f, i, this.analyzer.observe(this.#seg));
-    }
   }
 
   /** The balanced pipeline's analysis thread, for a frame whose line the other thread writes:
    *  the times and the analysis (results to `emit`), no line. */
   analyseAt(rec: CaptureRecord, source: Uint8Array, offset: number, emit: (r: AnalysisResult) => void): void {
-    this.#times(rec);
+    this.#times(rec, false);
     this.#rows!.analyseAt(rec, source, offset, emit);
   }
 
   /** The balanced pipeline's rendering thread, for a frame the other thread analyses and writes:
    *  the times and the decoder's state only (FieldRows.passOverAt). */
   passAt(rec: CaptureRecord, source: Uint8Array, offset: number): void {
-    this.#times(rec);
+    this.#times(rec, false);
     this.#rows!.passOverAt(rec, source, offset);
-  }
-
-  /** Which side of each stream sent an initiating FIN (the -V / JSON experts). */
-  readonly #fins = new FinSides();
-  /** Notes TCP header `i` of `f` (result `r`) for the FIN sides; true when it is a FIN that
-   *  undergoes the close. Same headers as the rows' experts: a FIN with flags and a sane header. */
-  #finSide(f: DecodedFrame, i: number, r: AnalysisResult): boolean {
-    const t = f.tcp[i]!, ip = f.ip[t.ipIndex]!;
-    this.#fins.seen(r.stream, t.srcPort, ip.srcHash);
-    if ((t.flags & TCP_FIN) === 0 || (t.fields & TcpField.flags) === 0 || this.#seg.headerBogus) return false;
-    return this.#fins.fin(r.stream, t.srcPort, ip.srcHash);
   }
 
   /** Needs the record's bytes (-V, JSON: a decoder of its own); false: `stepAt` will do. */
@@ -185,7 +151,7 @@ export class ReadPipeline {
    *  `needsBytes` is false: the Info pass decodes it where it lies. */
   stepAt(rec: CaptureRecord, info: CaptureInfo | undefined, source: Uint8Array, offset: number): FrameContext {
     const c = this.ctx;
-    this.#times(rec);
+    this.#times(rec, false);
     c.rec = rec;
     const iface = info?.interfaces[rec.interface];
     c.timeDigits = timeDigits(iface?.tsresol ?? 6);
@@ -195,27 +161,16 @@ export class ReadPipeline {
 
   /** Decodes and analyses the next frame (in capture order); `info` gives the timestamp resolution. */
   step(rec: CaptureRecord, info?: CaptureInfo): FrameContext {
-    const c = this.ctx, f = this.frame;
-    this.#times(rec);
+    const c = this.ctx;
     c.rec = rec;
-    const iface = info?.interfaces[rec.interface];
-    // The record's own section's interface (a batch may span two sections).
-    const sec = rec.section ?? 0, own = info?.sections?.[sec - 1]?.interfaces[rec.interface] ?? iface;
-    c.iface = info?.format === "pcapng" ? { section: sec, id: rec.interface, name: own?.name, description: own?.description } : undefined;
-    c.timeDigits = timeDigits(iface?.tsresol ?? 6);
+    c.timeDigits = timeDigits(info?.interfaces[rec.interface]?.tsresol ?? 6);
     if (this.#rows !== undefined) this.#rows.matches(rec);
-    if (!this.#analyse) return c;
-    this.decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, f);
-    c.results.length = f.tcpCount;
-    for (let i = 0; i < f.tcpCount; i++) {
-      c.finPassive[i] = false;
-      if (!segmentFromDecoded(f, i, rec.tsSec, rec.tsNsec, this.#seg)) { c.results[i] = undefined; continue; }
-      const r = this.analyzer.observe(this.#seg);
-      c.finPassive[i] = this.#finSide(f, i, r);
-      const dst = this.#pool[i]!;
-      copyResult(dst, r);
-      c.results[i] = dst;
+    if (!this.#analyse) {
+      this.#times(rec, false);
+      c.iface = frameInterface(rec, info);
+      return c;
     }
+    this.#times(rec, true, info);
     return c;
   }
 }

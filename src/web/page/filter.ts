@@ -79,7 +79,8 @@ const FIELDS = new Map<string, WebField>([
   ["udp", layer((f) => { for (let k = 0; k < f.ipCount; k++) if (f.ip[k]!.protocol === 17) return true; return false; })],
   ["icmp", layer((f) => { for (let k = 0; k < f.ipCount; k++) if (f.ip[k]!.protocol === 1) return true; return false; })],
   ["tcp.srcport", tcpPort("src")], ["tcp.dstport", tcpPort("dst")],
-  ["tcp.stream", tcpCol((s, i) => s.stream.data[i]!)],
+  // tshark's tcp.stream: also on a frame whose only TCP header is quoted in an ICMP error.
+  ["tcp.stream", col("uint", (c) => { const k = c.store.stream.data[c.i]!; return k >= 0 ? k : undefined; })],
   ["tcp.seq", tcpCol((s, i) => s.seq.data[i]!, SEQ_PRESENT)],
   ["tcp.ack", tcpCol((s, i) => s.ack.data[i]!, ACK_PRESENT)],
   ["tcp.len", col("uint", (c) => (isTcp(c) && c.store.seglen.data[c.i]! >= 0 ? c.store.seglen.data[c.i]! : undefined))],

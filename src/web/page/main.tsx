@@ -3,7 +3,8 @@
 import { render } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { signal, computed, batch } from "@preact/signals";
-import type { Conversation, Details, ExpertLine, FromWorker, Row, ToWorker, TreeNode } from "./protocol.js";
+import type { Conversation, Details, ExpertLine, FromWorker, Row, ToWorker } from "./protocol.js";
+import { BytesPane, DetailsPane, resetDetailsSelection } from "./details-pane.js";
 import { ladderTime, type BytesPrimer, type LadderArrow, type LadderModel, type LadderRun } from "../../explain/diagrams/index.js";
 import "./style.css";
 
@@ -24,8 +25,6 @@ const rowsVersion = signal(0);
 const rowCache = new Map<number, Row>();
 const selected = signal(-1);
 const details = signal<Details | undefined>(undefined);
-const highlight = signal<[number, number]>([-1, -1]);
-const selectedNode = signal(-1);
 const filterError = signal<{ text: string; message: string; column: number | undefined; length: number } | undefined>(undefined);
 const activeFilter = signal("");
 const tab = signal<"explain" | "ladder" | "conversations" | "expert">("explain");
@@ -51,8 +50,13 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       rowsVersion.value++;
       break;
     case "details":
-      batch(() => { details.value = m.details; highlight.value = [-1, -1]; selectedNode.value = -1; });
+      batch(() => { details.value = m.details; resetDetailsSelection(); });
       break;
+    case "ladder": {
+      const d = details.value;
+      if (d !== undefined && d.index === m.index) details.value = { ...d, ladder: m.ladder, frameIndex: m.frameIndex };
+      break;
+    }
     case "filter":
       batch(() => {
         rowCache.clear(); pendingRange = ""; rowsVersion.value++;
@@ -214,85 +218,6 @@ function keyNav(e: KeyboardEvent, el: HTMLDivElement | null): void {
   }
 }
 
-// ---- details tree and bytes -------------------------------------------------------------------
-const collapsed = signal(new Set<number>());
-
-function Tree({ nodes, depth }: { nodes: TreeNode[]; depth: number }) {
-  return (
-    <ul class={depth === 0 ? "tree" : ""}>
-      {nodes.map((n) => {
-        const open = depth > 0 ? !collapsed.value.has(n.id) : !collapsed.value.has(n.id) && n.label.startsWith("Transmission");
-        const toggle = (): void => {
-          const s = new Set(collapsed.value);
-          if (depth === 0 && !n.label.startsWith("Transmission")) { if (s.has(-n.id)) s.delete(-n.id); else s.add(-n.id); }
-          else if (s.has(n.id)) s.delete(n.id); else s.add(n.id);
-          collapsed.value = s;
-        };
-        const expanded = depth === 0 && !n.label.startsWith("Transmission") ? collapsed.value.has(-n.id) : open;
-        return (
-          <li key={n.id}>
-            <div class={`node${selectedNode.value === n.id ? " selected" : ""}${n.start >= 0 ? " has-bytes" : ""}`} data-node={n.id}
-              onClick={() => { selectedNode.value = n.id; highlight.value = [n.start, n.end]; }}>
-              <span class="twisty" onClick={(e) => { e.stopPropagation(); toggle(); }}>{n.children.length === 0 ? "" : expanded ? "▾" : "▸"}</span>
-              {n.label}
-            </div>
-            {expanded && n.children.length > 0 && <Tree nodes={n.children} depth={depth + 1} />}
-          </li>
-        );
-      })}
-    </ul>
-  );
-}
-
-/** The narrowest node whose byte range holds `at` (the deeper one on a tie), as Wireshark picks
- *  the field under a clicked byte. */
-function nodeAt(nodes: TreeNode[], at: number, best?: TreeNode): TreeNode | undefined {
-  for (const n of nodes) {
-    if (n.start >= 0 && at >= n.start && at < n.end && (best === undefined || n.end - n.start <= best.end - best.start)) best = n;
-    best = nodeAt(n.children, at, best);
-  }
-  return best;
-}
-
-/** Path of ids from the root to `target`, to open the branches that hold it. */
-function pathTo(nodes: TreeNode[], target: number): TreeNode[] | undefined {
-  for (const n of nodes) {
-    if (n.id === target) return [n];
-    const p = pathTo(n.children, target);
-    if (p) return [n, ...p];
-  }
-  return undefined;
-}
-
-function clickByte(at: number): void {
-  const d = details.value;
-  if (!d) return;
-  const n = nodeAt(d.tree, at);
-  if (!n) { highlight.value = [at, at + 1]; selectedNode.value = -1; return; }
-  const path = pathTo(d.tree, n.id) ?? [];
-  const s = new Set(collapsed.value);
-  path.forEach((p, k) => { if (k === 0 && !p.label.startsWith("Transmission")) s.add(-p.id); else s.delete(p.id); });
-  batch(() => { collapsed.value = s; selectedNode.value = n.id; highlight.value = [n.start, n.end]; });
-  requestAnimationFrame(() => document.querySelector(`[data-node="${n.id}"]`)?.scrollIntoView({ block: "nearest" }));
-}
-
-const HEX = "0123456789abcdef";
-function Bytes({ bytes }: { bytes: Uint8Array }) {
-  const [hs, he] = highlight.value;
-  const lines = [];
-  for (let o = 0; o < bytes.length; o += 16) {
-    const hexCells = [], ascii = [];
-    for (let k = o; k < Math.min(bytes.length, o + 16); k++) {
-      const b = bytes[k]!;
-      const cls = k >= hs && k < he ? "byte hl" : "byte";
-      hexCells.push(<span class={cls} data-at={k} key={k} onClick={() => clickByte(k)}>{HEX[b >> 4]! + HEX[b & 15]!}</span>);
-      ascii.push(<span class={cls} data-at={k} key={k} onClick={() => clickByte(k)}>{b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : "."}</span>);
-    }
-    lines.push(<div class="hexline" key={o}><span class="off">{o.toString(16).padStart(4, "0")}</span><span class="hex">{hexCells}</span><span class="ascii">{ascii}</span></div>);
-  }
-  return <div id="bytes">{lines}</div>;
-}
-
 // ---- explanation, ladder, conversations, expert ------------------------------------------------
 function Explain({ d }: { d: Details }) {
   const [headline, ...lines] = d.narrative;
@@ -363,6 +288,7 @@ function ladderRows(m: LadderModel, selectedFrame: number): LadderRow[] {
 
 function Ladder({ d }: { d: Details }) {
   const m = d.ladder;
+  if (m === undefined && d.stream >= 0) return <p class="muted">Reading stream {d.stream} through the whole capture…</p>;
   if (m === undefined || m.segments === 0) return <p class="muted">Select a TCP packet to see its stream's ladder.</p>;
   const all = ladderRows(m, d.number);
   const at = Math.max(0, all.findIndex((r) => r.kind === "arrow" && r.a.frame === d.number));
@@ -456,11 +382,17 @@ function Ladder({ d }: { d: Details }) {
   );
 }
 
+/** Integer nanoseconds as seconds with 6 decimals, rounded, by integer arithmetic (STYLE §5). */
+function seconds6(ns: number): string {
+  const us = Math.round(ns / 1000);
+  return `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, "0")}`;
+}
+
 function Conversations() {
   return (
     <table id="conversations"><thead><tr><th>Stream</th><th>Address A</th><th>Address B</th><th>Packets</th><th>Bytes</th><th>Duration (s)</th></tr></thead>
       <tbody>{convs.value.map((c) => (
-        <tr key={c.stream} onClick={() => select(c.firstIndex)}><td>{c.stream}</td><td>{c.a}</td><td>{c.b}</td><td>{c.packets}</td><td>{c.bytes}</td><td>{(c.durationNs / 1e9).toFixed(6)}</td></tr>
+        <tr key={c.stream} onClick={() => select(c.firstIndex)}><td>{c.stream}</td><td>{c.a}</td><td>{c.b}</td><td>{c.packets}</td><td>{c.bytes}</td><td>{seconds6(c.durationNs)}</td></tr>
       ))}</tbody></table>
   );
 }
@@ -516,8 +448,8 @@ function App() {
       {errorText.value && <div id="error-banner" role="alert">{errorText.value}<button onClick={() => { errorText.value = ""; }}>×</button></div>}
       <PacketList />
       <div id="lower">
-        <section id="details">{d ? <Tree nodes={d.tree} depth={0} /> : <p class="muted">No packet selected.</p>}</section>
-        <section id="bytes-pane">{d ? <Bytes bytes={d.bytes} /> : null}</section>
+        <section id="details">{d ? <DetailsPane d={d} /> : <p class="muted">No packet selected.</p>}</section>
+        <section id="bytes-pane">{d ? <BytesPane d={d} /> : null}</section>
         <SidePane />
       </div>
     </div>

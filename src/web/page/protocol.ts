@@ -11,24 +11,40 @@ export interface Row extends SummaryColumns {
   color: string;
 }
 
-/** A node of the details tree; `start`/`end` are byte offsets in the frame (end exclusive), −1 when none. */
-export interface TreeNode {
-  id: number;
+/** A node of the details tree: a node of `buildDetailsTree` (src/tshark, `synack read -V`)
+ *  with the properties the pane reads. */
+export interface DetailNode {
+  /** The -V text. */
   label: string;
-  start: number;
-  end: number;
-  children: TreeNode[];
+  /** Data source of the byte range: index in `Details.sources` (0 = the frame). */
+  source: number;
+  /** First byte covered, in that source. */
+  offset: number;
+  /** Bytes covered; 0 for generated items, which highlight nothing. */
+  length: number;
+  /** tshark's field name, when the node shows one field. */
+  field?: string;
+  children: DetailNode[];
+}
+
+/** A block of bytes the tree's ranges refer to: the frame, or a reassembled datagram. */
+export interface DataSourceBytes {
+  /** `Frame`, `Reassembled IPv4`, `Reassembled IPv6`. */
+  name: string;
+  bytes: Uint8Array;
 }
 
 /** Everything the panes show for the selected packet. */
 export interface Details {
   index: number;
   number: number;
-  bytes: Uint8Array;
-  tree: TreeNode[];
+  /** The frame's bytes first, then each reassembled datagram (tshark's data sources). */
+  sources: DataSourceBytes[];
+  tree: DetailNode[];
   /** The TCP stream (tcp.stream) or −1. */
   stream: number;
-  /** The stream's ladder (src/explain's model: arrows, collapsed runs, states, marks); undefined if not TCP. */
+  /** The stream's ladder (src/explain's model: arrows, collapsed runs, states, marks); undefined if
+   *  not TCP, or until the worker's "ladder" message brings it. */
   ladder: LadderModel | undefined;
   /** Store index of each frame number in the ladder, to select a packet from its arrow. */
   frameIndex: Record<number, number>;
@@ -73,6 +89,8 @@ export type FromWorker =
   | { type: "error"; message: string }
   | { type: "rows"; req: number; start: number; rows: Row[] }
   | { type: "details"; details: Details }
+  /** The selected frame's stream ladder, after its details (it needs the whole capture replayed). */
+  | { type: "ladder"; index: number; stream: number; ladder: LadderModel; frameIndex: Record<number, number> }
   | { type: "filter"; ok: true; text: string; shown: number }
   | { type: "filter"; ok: false; text: string; message: string; column: number | undefined; length: number }
   | { type: "stats"; conversations: Conversation[]; expert: ExpertLine[] };

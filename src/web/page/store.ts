@@ -1,6 +1,8 @@
 /** The worker's packet store: captured bytes in large blocks plus one typed-array column per
  *  field the packet list needs, so a million packets cost ~60 bytes each beyond their bytes and
- *  nothing is allocated per packet (STYLE §5). Rows are formatted only when they are shown. */
+ *  nothing is allocated per packet (STYLE §5). Rows are formatted only when they are shown; the
+ *  records can be replayed (`record`) through the capture session for a frame's details. */
+import type { CaptureRecord } from "../../capture/index.js";
 
 const BLOCK_BYTES = 16 * 1024 * 1024;
 
@@ -36,7 +38,12 @@ export class PacketStore {
   readonly block = new Column((n) => new Uint32Array(n));
   readonly offset = new Column((n) => new Uint32Array(n));
   readonly capLen = new Column((n) => new Uint32Array(n));
-  /** tcp.stream, −1 for frames without an analysed TCP header. */
+  /** pcapng section (from 1, 0 for pcap) and interface id of each record. */
+  readonly section = new Column((n) => new Uint16Array(n));
+  readonly iface = new Column((n) => new Uint32Array(n));
+  /** pcapng packet comments, by index (few frames have any). */
+  readonly comments = new Map<number, string[]>();
+  /** tcp.stream as tshark shows it (the first analysed TCP header's, quoted ones included), −1 without one. */
   readonly stream = new Column((n) => new Int32Array(n));
   /** TCP flags (12 bits) | HAS_TCP | ACK_PRESENT | WIN_PRESENT | SEQ_PRESENT. */
   readonly tflags = new Column((n) => new Uint16Array(n));
@@ -49,10 +56,29 @@ export class PacketStore {
   readonly dupAckFrame = new Column((n) => new Uint32Array(n));
   readonly dupAckNum = new Column((n) => new Uint32Array(n));
 
+  /** Appends a record (bytes copied) and its fixed columns; returns its index. */
+  addRecord(rec: CaptureRecord): number {
+    const i = this.add(rec.index, rec.linkType, rec.tsSec, rec.tsNsec, rec.originalLength, rec.bytes);
+    this.section.data[i] = rec.section ?? 0; this.iface.data[i] = rec.interface;
+    if (rec.comments !== undefined) this.comments.set(i, rec.comments.slice());
+    return i;
+  }
+
+  /** Points `rec` at record i again (bytes: a view into the store), for a replay in capture order. */
+  record(i: number, rec: CaptureRecord): CaptureRecord {
+    rec.index = this.number.data[i]!; rec.linkType = this.linkType.data[i]!;
+    rec.tsSec = this.tsSec.data[i]!; rec.tsNsec = this.tsNsec.data[i]!;
+    rec.originalLength = this.origLen.data[i]!; rec.capturedLength = this.capLen.data[i]!;
+    rec.section = this.section.data[i]!; rec.interface = this.iface.data[i]!;
+    rec.bytes = this.bytes(i); rec.comments = this.comments.get(i);
+    return rec;
+  }
+
   /** Appends a record's bytes and fixed columns; returns its index. */
   add(frameNumber: number, linkType: number, tsSec: number, tsNsec: number, origLen: number, bytes: Uint8Array): number {
     const i = this.count;
     const n = i + 1;
+    this.section.ensure(n); this.iface.ensure(n); this.section.data[i] = 0; this.iface.data[i] = 0;
     this.number.ensure(n); this.tsSec.ensure(n); this.tsNsec.ensure(n); this.origLen.ensure(n);
     this.linkType.ensure(n); this.block.ensure(n); this.offset.ensure(n); this.capLen.ensure(n);
     this.stream.ensure(n); this.tflags.ensure(n); this.seq.ensure(n); this.ack.ensure(n); this.win.ensure(n);

@@ -1,31 +1,25 @@
 /// <reference lib="webworker" />
-/** The decode worker: reads the capture (served file, dropped file or live WebSocket) with
- *  src/capture's streaming parser, decodes and analyses every packet once, and answers the page's
- *  requests for rows, details, filters and statistics. Only core modules are imported here. */
-import { CaptureParser, newRecord } from "../../capture/index.js";
-import { DecodedFrame, FrameDecoder } from "../../decode/index.js";
-import { TcpAnalyzer, newSegment } from "../../analysis/index.js";
-import { segmentFromDecoded } from "../../analysis/from-decoded.js";
-import { ACK_PRESENT, HAS_TCP, PacketStore, SEQ_PRESENT, WIN_PRESENT } from "./store.js";
+/** The decode worker: reads the capture (served file, dropped file or live WebSocket) into a
+ *  CaptureModel (capture.ts: the streaming parser and the capture session loop of `synack read`),
+ *  and answers the page's requests for rows, details, filters and statistics. Only core modules
+ *  are imported here. */
+import { CaptureModel } from "./capture.js";
 import { formatRow } from "./rows.js";
-import { timeDigits } from "../../tshark/summary.js";
-import { buildDetails, conversations, expertSummary } from "./details.js";
+import { conversations, DetailsReplay, expertSummary, frameDetails, ladderPass, type StreamLadder } from "./details.js";
 import { compileViewFilter } from "./filter.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
 declare const self: DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []): void => self.postMessage(m, transfer);
 
-let store = new PacketStore();
-let parser = new CaptureParser();
-let decoder = new FrameDecoder();
-let frame = new DecodedFrame();
-let analyzer = new TcpAnalyzer();
-const seg = newSegment();
-const rec = newRecord();
+let model = new CaptureModel();
+/** The details' replay cursor over the model's frames. */
+let replay = new DetailsReplay(model.store, () => model.parser.info);
+/** The last ladder computed, for the frame count it saw; `ladderRun` names the pass under way. */
+let ladderCache: { ladder: StreamLadder; count: number } | undefined;
+let ladderRun = 0;
 let name = "";
 let done = false;
-let baseSec = 0, baseNsec = 0, digits = 6;
 /** Rows shown: all packets (null) or the indexes passing the display filter. */
 let view: Uint32Array | null = null;
 let viewCount = 0;
@@ -38,38 +32,42 @@ function reset(newName: string): void {
   generation++;
   socket?.close();
   socket = undefined;
-  store = new PacketStore(); parser = new CaptureParser(); decoder = new FrameDecoder(); frame = new DecodedFrame();
-  analyzer = new TcpAnalyzer();
+  model = new CaptureModel();
+  const m = model;
+  replay = new DetailsReplay(m.store, () => m.parser.info);
+  ladderCache = undefined; ladderRun++;
   name = newName; done = false; view = null; viewCount = 0; filterText = ""; lastProgress = 0;
 }
 
 const filterState = { matches: undefined as ((i: number) => boolean) | undefined };
 
-/** Decodes, analyses and stores every complete record of the parser's current chunk. */
-function drain(): void {
-  while (parser.next(rec)) {
-    const i = store.add(rec.index, rec.linkType, rec.tsSec, rec.tsNsec, rec.originalLength, rec.bytes);
-    // Decimals of the Time column from the first frame's interface resolution (tshark shows what the file holds).
-    if (i === 0) { baseSec = rec.tsSec; baseNsec = rec.tsNsec; digits = timeDigits(parser.info?.interfaces[rec.interface]?.tsresol ?? 6); }
-    decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
-    for (let t = 0; t < frame.tcpCount; t++) {
-      if (!segmentFromDecoded(frame, t, rec.tsSec, rec.tsNsec, seg)) continue;
-      const r = analyzer.observe(seg);
-      if (frame.tcp[t]!.quoted || store.stream.data[i]! >= 0) continue;
-      store.stream.data[i] = r.stream;
-      let tf = (seg.flags & 0xfff) | HAS_TCP;
-      if (r.ackPresent && (seg.flags & 0x010) !== 0) tf |= ACK_PRESENT;
-      if (r.windowPresent) tf |= WIN_PRESENT;
-      if (!frame.tcp[t]!.problems.includes("tcp.bogus_header_length")) tf |= SEQ_PRESENT;
-      store.tflags.data[i] = tf;
-      store.seq.data[i] = r.seq; store.ack.data[i] = r.ack; store.win.data[i] = r.windowSize;
-      store.seglen.data[i] = r.seglen;
-      if (r.analysisPresent) {
-        store.aflags.data[i] = r.flags;
-        store.dupAckFrame.data[i] = r.dupAckFrame; store.dupAckNum.data[i] = r.dupAckNum;
-      }
+/** A record was stored: the display filter, if any, decides whether it is shown. */
+function added(i: number): void {
+  if (view !== null && filterState.matches !== undefined && filterState.matches(i)) appendView(i);
+}
+
+/** The shown frame before `index` when a display filter is on (its own index when it is the
+ *  first), for -V's "Time delta from previous displayed frame"; −1 without a filter. */
+function shownBefore(index: number): number {
+  if (view === null) return -1;
+  let lo = 0, hi = viewCount;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (view[mid]! < index) lo = mid + 1; else hi = mid; }
+  return lo > 0 ? view[lo - 1]! : index;
+}
+
+/** Replays the capture for stream `stream`'s ladder in slices (other requests are answered in
+ *  between), then sends it for the frame at `index`; a newer selection or capture cancels it. */
+async function sendLadder(stream: number, index: number): Promise<void> {
+  const run = ++ladderRun, m = model;
+  const pass = ladderPass(m.store, () => m.parser.info, stream);
+  for (let step = pass.next(); ; step = pass.next()) {
+    if (step.done === true) {
+      ladderCache = { ladder: step.value, count: m.store.count };
+      post({ type: "ladder", index, ...step.value });
+      return;
     }
-    if (view !== null && filterState.matches !== undefined && filterState.matches(i)) appendView(i);
+    await new Promise((ok) => setTimeout(ok, 0));
+    if (run !== ladderRun) return;
   }
 }
 
@@ -79,13 +77,13 @@ function appendView(i: number): void {
   view[viewCount++] = i;
 }
 
-function shown(): number { return view === null ? store.count : viewCount; }
+function shown(): number { return view === null ? model.store.count : viewCount; }
 
 function progress(force: boolean): void {
   const now = performance.now();
   if (!force && now - lastProgress < 100) return;
   lastProgress = now;
-  post({ type: "progress", total: store.count, shown: shown(), done, name });
+  post({ type: "progress", total: model.store.count, shown: shown(), done, name });
 }
 
 function fail(err: unknown): void {
@@ -102,18 +100,17 @@ async function ingest(stream: ReadableStream<Uint8Array>, gen: number): Promise<
       const { value, done: end } = await reader.read();
       if (gen !== generation) { void reader.cancel(); return; }
       if (end) break;
-      parser.push(value);
-      drain();
+      model.push(value, added);
       if (first) { first = false; progress(true); } else progress(false);
-      if (parser.done) break;
+      if (model.parser.done) break;
     }
-    parser.end();
-    drain();
+    model.end(added);
   } catch (err) {
     fail(err);
   }
   done = true;
-  if (parser.fatal !== undefined) post({ type: "error", message: `${name}: reading stopped at frame ${parser.fatal.record}: ${parser.fatal.code}` });
+  const fatal = model.parser.fatal;
+  if (fatal !== undefined) post({ type: "error", message: `${name}: reading stopped at frame ${fatal.record}: ${fatal.code}` });
   progress(true);
 }
 
@@ -124,8 +121,7 @@ function openSocket(url: string, gen: number): void {
   ws.onmessage = (ev: MessageEvent<ArrayBuffer>) => {
     if (gen !== generation) return;
     try {
-      parser.push(new Uint8Array(ev.data));
-      drain();
+      model.push(new Uint8Array(ev.data), added);
       progress(false);
       setTimeout(() => progress(false), 120);
     } catch (err) { fail(err); }
@@ -159,22 +155,31 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
         const n = shown();
         const end = Math.min(n, m.start + m.count);
         const rows = [];
-        for (let k = m.start; k < end; k++) rows.push(formatRow(store, view === null ? k : view[k]!, baseSec, baseNsec, digits));
+        for (let k = m.start; k < end; k++) rows.push(formatRow(model.store, view === null ? k : view[k]!, model.baseSec, model.baseNsec, model.digits));
         post({ type: "rows", req: m.req, start: m.start, rows });
         return;
       }
       case "select":
-        if (m.index < 0 || m.index >= store.count) return;
-        post({ type: "details", details: buildDetails(store, m.index) });
+        if (m.index < 0 || m.index >= model.store.count) return;
+        const d = frameDetails(replay, m.index, shownBefore(m.index));
+        // The ladder needs the whole capture replayed: sent after the rest, unless known already.
+        const c = ladderCache;
+        if (d.stream >= 0 && c !== undefined && c.ladder.stream === d.stream && c.count === model.store.count) {
+          d.ladder = c.ladder.ladder; d.frameIndex = c.ladder.frameIndex;
+        }
+        post({ type: "details", details: d });
+        if (d.stream >= 0 && d.ladder === undefined) void sendLadder(d.stream, m.index);
+        else ladderRun++;
         return;
       case "filter": {
         const text = m.text.trim();
         if (text === "") {
           view = null; filterState.matches = undefined; filterText = "";
-          post({ type: "filter", ok: true, text, shown: store.count });
+          post({ type: "filter", ok: true, text, shown: model.store.count });
           progress(true);
           return;
         }
+        const store = model.store;
         const c = compileViewFilter(text, store);
         if (!c.ok) { post({ type: "filter", ok: false, text, message: c.message, column: c.column, length: c.length }); return; }
         filterText = text;
@@ -186,7 +191,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
         return;
       }
       case "stats":
-        post({ type: "stats", conversations: conversations(store), expert: expertSummary(store) });
+        post({ type: "stats", conversations: conversations(model.store), expert: expertSummary(model.store) });
         return;
     }
   } catch (err) {
