@@ -252,7 +252,7 @@ export async function readCommand(args: string[]): Promise<number> {
     }
   }
   if (fields.some((f) => fieldId(f) < 0) || (compiled !== undefined && filterReadsTree(compiled))) {
-    return treeFieldsCommand(file, values, compiled);
+    return treeFieldsCommand(file, values, compiled ?? (filter === "tcp" ? compileYFilter(filter) : undefined));
   }
   const rows = fieldRowsFor(values, compiled);
   // -c N: stop after N frames read (tshark 4.0 counts frames read, not rows printed).
