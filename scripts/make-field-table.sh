@@ -16,7 +16,7 @@ out=src/fields/tshark-fields.ts
     $1 == "P" && $3 ~ re { printf "%s\tFT_PROTOCOL\t%s\t\t0x0\t%s\n", $3, $3, $2 }
     # Option and extension-header protocols of those layers (tcp.options.mss, ipv6.hopopts).
     $1 == "P" && $3 !~ re && $3 ~ subre { printf "%s\tFT_PROTOCOL\t%s\t\t0x0\t%s\n", $3, $3, $2 }
-    $1 == "F" && $5 ~ re { printf "%s\t%s\t%s\t%s\t%s\t%s\n", $3, $4, $5, $6, $7, $2 }' \
+    $1 == "F" && ($5 ~ re || $5 ~ subre) { printf "%s\t%s\t%s\t%s\t%s\t%s\n", $3, $4, $5, $6, $7, $2 }' \
     | sed -e 's/\\/\\\\/g' -e 's/`/\\`/g' -e 's/\$/\\$/g'
   echo "\`;"
 } > "$out"

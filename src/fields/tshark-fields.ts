@@ -1505,14 +1505,64 @@ ipv6.opt.ioam.trace.invalid_remlen	FT_NONE	ipv6		0x0	Invalid "RemLen" value
 ipv6.opt.ioam.trace.invalid_type	FT_NONE	ipv6		0x0	Mismatch between Trace Type and NodeLen
 ipv6.embed_ipv4.u.nonzero	FT_NONE	ipv6		0x0	IPv4-Embedded IPv6 address bit 64 to 71 must be zero
 ipv6.hopopts	FT_PROTOCOL	ipv6.hopopts		0x0	IPv6 Hop-by-Hop Option
+ipv6.hopopts.nxt	FT_UINT8	ipv6.hopopts	BASE_DEC	0x0	Next Header
+ipv6.hopopts.len	FT_UINT8	ipv6.hopopts	BASE_DEC	0x0	Length
+ipv6.hopopts.len_oct	FT_UINT16	ipv6.hopopts	BASE_DEC	0x0	Length
+ipv6.hopopts.not_first	FT_NONE	ipv6.hopopts		0x0	IPv6 Hop-by-Hop extension header must appear immediately after IPv6 header
 ipv6.routing	FT_PROTOCOL	ipv6.routing		0x0	Routing Header for IPv6
+ipv6.routing.nxt	FT_UINT8	ipv6.routing	BASE_DEC	0x0	Next Header
+ipv6.routing.len	FT_UINT8	ipv6.routing	BASE_DEC	0x0	Length
+ipv6.routing.len_oct	FT_UINT16	ipv6.routing	BASE_DEC	0x0	Length
+ipv6.routing.type	FT_UINT8	ipv6.routing	BASE_DEC	0x0	Type
+ipv6.routing.segleft	FT_UINT8	ipv6.routing	BASE_DEC	0x0	Segments Left
+ipv6.routing.unknown_data	FT_BYTES	ipv6.routing		0x0	Type-Specific Data
+ipv6.routing.src.reserved	FT_BYTES	ipv6.routing		0x0	Reserved
+ipv6.routing.src.addr	FT_IPv6	ipv6.routing		0x0	Address
+ipv6.routing.mipv6.reserved	FT_BYTES	ipv6.routing		0x0	Reserved
+ipv6.routing.mipv6.home_address	FT_IPv6	ipv6.routing		0x0	Home Address
+ipv6.routing.rpl.cmprI	FT_UINT32	ipv6.routing	BASE_DEC	0xf0000000	Compressed Internal Octets (CmprI)
+ipv6.routing.rpl.cmprE	FT_UINT32	ipv6.routing	BASE_DEC	0xf000000	Compressed Final Octets (CmprE)
+ipv6.routing.rpl.pad	FT_UINT32	ipv6.routing	BASE_DEC	0xf00000	Padding Bytes
+ipv6.routing.rpl.reserved	FT_UINT32	ipv6.routing	BASE_DEC	0xfffff	Reserved
+ipv6.routing.rpl.addr_count	FT_INT32	ipv6.routing	BASE_DEC	0x0	Total Address Count
+ipv6.routing.rpl.address	FT_BYTES	ipv6.routing		0x0	Address
+ipv6.routing.rpl.full_address	FT_IPv6	ipv6.routing		0x0	Full Address
+ipv6.routing.srh.last_entry	FT_UINT8	ipv6.routing	BASE_DEC	0x0	Last Entry
+ipv6.routing.srh.flags	FT_UINT8	ipv6.routing	BASE_HEX	0x0	Flags
+ipv6.routing.srh.tag	FT_BYTES	ipv6.routing		0x0	Tag
+ipv6.routing.srh.addr	FT_IPv6	ipv6.routing		0x0	Address
+ipv6.routing.crh16.current_sid	FT_UINT16	ipv6.routing	BASE_DEC	0x0	Current SID
+ipv6.routing.crh32.current_sid	FT_UINT32	ipv6.routing	BASE_DEC	0x0	Current SID
+ipv6.routing.crh16.sid	FT_UINT16	ipv6.routing	BASE_DEC	0x0	Segment ID
+ipv6.routing.crh32.sid	FT_UINT32	ipv6.routing	BASE_DEC	0x0	Segment ID
+ipv6.dst_addr.not_multicast	FT_NONE	ipv6.routing		0x0	Destination address must not be a multicast address
+ipv6.src_route_list.mult_inst_same_addr	FT_NONE	ipv6.routing		0x0	Multiple instances of the same address must not appear in the source route list
+ipv6.src_route_list.src_addr	FT_NONE	ipv6.routing		0x0	Source address must not appear in the source route list
+ipv6.src_route_list.dst_addr	FT_NONE	ipv6.routing		0x0	Destination address must not appear in the source route list
+ipv6.src_route_list.multicast_addr	FT_NONE	ipv6.routing		0x0	Multicast addresses must not appear in the source route list
+ipv6.routing.rpl.cmprI_cmprE_pad	FT_NONE	ipv6.routing		0x0	When cmprI equals 0 and cmprE equals 0, pad MUST equal 0 but instead was X
+ipv6.routing.rpl.addr_count_ge0	FT_NONE	ipv6.routing		0x0	Calculated total address count must be greater than or equal to 0, instead was X
+ipv6.routing.rpl.reserved_not0	FT_NONE	ipv6.routing		0x0	Reserved field must equal 0 but instead was X
+ipv6.routing.invalid_length	FT_NONE	ipv6.routing		0x0	Invalid IPv6 Routing header length
+ipv6.routing.invalid_segleft	FT_NONE	ipv6.routing		0x0	IPv6 Routing Header segments left field must not exceed address count
+ipv6.routing.undecoded	FT_NONE	ipv6.routing		0x0	Undecoded IPv6 routing header field
+ipv6.routing.deprecated	FT_NONE	ipv6.routing		0x0	Routing header type is deprecated
 ipv6.routing.type.rt0	FT_PROTOCOL	ipv6.routing.type.rt0		0x0	IPv6 Routing Type - Source Route
 ipv6.routing.type.mipv6	FT_PROTOCOL	ipv6.routing.type.mipv6		0x0	IPv6 Routing Type - Type 2
 ipv6.routing.type.mipv6	FT_PROTOCOL	ipv6.routing.type.mipv6		0x0	IPv6 Routing Type - RPL Source Route
 ipv6.routing.type.srh	FT_PROTOCOL	ipv6.routing.type.srh		0x0	IPv6 Routing Types - Segment Routing
 ipv6.routing.type.crh	FT_PROTOCOL	ipv6.routing.type.crh		0x0	IPv6 Routing Types - Compact Routing
 ipv6.fraghdr	FT_PROTOCOL	ipv6.fraghdr		0x0	Fragment Header for IPv6
+ipv6.fraghdr.nxt	FT_UINT8	ipv6.fraghdr	BASE_DEC	0x0	Next header
+ipv6.fraghdr.reserved_octet	FT_UINT8	ipv6.fraghdr	BASE_HEX	0x0	Reserved octet
+ipv6.fraghdr.offset	FT_UINT16	ipv6.fraghdr	BASE_DEC	0xfff8	Offset
+ipv6.fraghdr.reserved_bits	FT_UINT16	ipv6.fraghdr	BASE_DEC	0x6	Reserved bits
+ipv6.fraghdr.more	FT_BOOLEAN	ipv6.fraghdr	16	0x1	More Fragments
+ipv6.fraghdr.ident	FT_UINT32	ipv6.fraghdr	BASE_HEX	0x0	Identification
 ipv6.dstopts	FT_PROTOCOL	ipv6.dstopts		0x0	Destination Options for IPv6
+ipv6.dstopts.nxt	FT_UINT8	ipv6.dstopts	BASE_DEC	0x0	Next Header
+ipv6.dstopts.len	FT_UINT8	ipv6.dstopts	BASE_DEC	0x0	Length
+ipv6.dstopts.len_oct	FT_UINT16	ipv6.dstopts	BASE_DEC	0x0	Length
 llc	FT_PROTOCOL	llc		0x0	Logical-Link Control
 llc.dsap	FT_UINT8	llc	BASE_HEX	0x0	DSAP
 llc.dsap.sap	FT_UINT8	llc	BASE_CUSTOM	0xfe	SAP
@@ -2014,20 +2064,20 @@ vxlan.vni	FT_UINT24	vxlan	BASE_DEC	0x0	VXLAN Network Identifier (VNI)
 vxlan.reserved8	FT_UINT8	vxlan	BASE_DEC	0x0	Reserved
 vxlan.reserved_16	FT_UINT16	vxlan	BASE_DEC	0x0	Reserved
 vxlan.next_proto	FT_UINT8	vxlan	BASE_DEC	0x0	Next Protocol
-mausb.pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.apple_atalk_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.iana_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.foundry_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 llc.extreme_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.nortel_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.hpteam_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.wlccp_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.apple_awdl_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.cisco_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.force10_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-locamation-im.llc.pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.foundry_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 llc.cimetrics_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 llc.bluetooth_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.hpteam_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.cisco_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+locamation-im.llc.pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.iana_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.force10_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.wlccp_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.apple_awdl_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+mausb.pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.apple_atalk_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.nortel_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 _ws.expert	FT_PROTOCOL	_ws.expert		0x0	Expert Info
 _ws.expert.message	FT_STRING	_ws.expert		0x0	Message
 _ws.expert.group	FT_UINT32	_ws.expert	BASE_NONE	0x0	Group

@@ -22,6 +22,7 @@ export const READ_USAGE = `synack read -r FILE|- [-n] [-Y FILTER] -T fields -e F
   -o takes the TCP preferences: tcp.analyze_sequence_numbers, tcp.relative_sequence_numbers,
   tcp.track_bytes_in_flight, tcp.bif_seq_based, tcp.calculate_timestamps, tcp.check_checksum,
   tcp.fastrt_supersedes_ooo, tcp.ignore_tcp_timestamps (TRUE/FALSE), tcp.default_window_scaling (-1..14).
+  -G fields lists every field name -e and -Y accept (as synack fields).
   -Y FILTER keeps the frames a Wireshark display filter accepts (subset: docs/filters.md), in every
   output mode; a filter that does not compile is reported as tshark does, exit 2.
   Exit 0; 1 for bad options or fields; 2 when the file cannot be read (rows before damage are printed).`;
@@ -103,7 +104,7 @@ function parseReadArgs(args: string[]) {
       T: { type: "string", short: "T" }, e: { type: "string", short: "e", multiple: true },
       E: { type: "string", short: "E", multiple: true }, o: { type: "string", short: "o", multiple: true },
       d: { type: "string", short: "d", multiple: true }, help: { type: "boolean", short: "h" },
-      V: { type: "boolean", short: "V" }, x: { type: "boolean", short: "x" }, c: { type: "string", short: "c" }, w: { type: "string", short: "w" },
+      V: { type: "boolean", short: "V" }, G: { type: "string", short: "G" }, x: { type: "boolean", short: "x" }, c: { type: "string", short: "c" }, w: { type: "string", short: "w" },
     },
     strict: true, allowPositionals: true,
   });
@@ -221,6 +222,12 @@ function readError(file: string, err: unknown): unknown {
 export async function readCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseReadArgs(args);
   if (values.help) { process.stdout.write(READ_USAGE + "\n"); return 0; }
+  if (values.G !== undefined) {
+    // tshark -G fields: the glossary, and nothing read.
+    if (values.G !== "fields") throw new CliError(`-G ${values.G} is not supported (only -G fields)`, EXIT_USAGE);
+    (await import("./fields.js")).writeGlossary();
+    return 0;
+  }
   if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}'`, EXIT_USAGE);
   const file = values.r;
   if (file === undefined) throw new CliError("give a capture with -r FILE (or -r - for stdin)", EXIT_USAGE);
