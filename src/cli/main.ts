@@ -10,6 +10,7 @@ const COMMANDS: Record<string, Command> = {
   read: { load: async () => (await import("./commands/read.js")).readCommand, summary: "read a capture: tshark -T fields output, byte for byte" },
   server: { load: async () => (await import("./commands/server.js")).serverCommand, summary: "echo server (port 20000)" },
   explain: { load: async () => (await import("./commands/explain.js")).explainCommand, summary: "each packet in plain English: flags, seq/ack, states, the why" },
+  fields: { load: async () => (await import("./commands/fields.js")).fieldsCommand, summary: "every field name read -e and -Y know, as tshark -G fields" },
   follow: { load: async () => (await import("./commands/follow.js")).followCommand, summary: "a TCP stream's bytes each way, as tshark -z follow" },
   ladder: { load: async () => (await import("./commands/ladder.js")).ladderCommand, summary: "a stream's ladder diagram (ASCII or SVG): arrows, states, marks" },
   stats: { load: async () => (await import("./commands/stats.js")).statsCommand, summary: "conversations, expert items, I/O per interval, as tshark -z" },

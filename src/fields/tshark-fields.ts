@@ -1270,6 +1270,22 @@ ip.ttl.too_small	FT_NONE	ip		0x0	Time To Live
 ip.cipso.malformed	FT_NONE	ip		0x0	Malformed CIPSO tag
 ip.bogus_ip_version	FT_NONE	ip		0x0	Bogus IP version
 ip.bogus_header_length	FT_NONE	ip		0x0	Bogus IP header length
+ip.options.eol	FT_PROTOCOL	ip.options.eol		0x0	IP Option - End of Options List (EOL)
+ip.options.nop	FT_PROTOCOL	ip.options.nop		0x0	IP Option - No-Operation (NOP)
+ip.options.security	FT_PROTOCOL	ip.options.security		0x0	IP Option - Security
+ip.options.route	FT_PROTOCOL	ip.options.route		0x0	IP Option - Loose Source Route
+ip.options.timestamp	FT_PROTOCOL	ip.options.timestamp		0x0	IP Option - Time Stamp
+ip.options.ext_security	FT_PROTOCOL	ip.options.ext_security		0x0	IP Option - Extended Security
+ip.options.cipso	FT_PROTOCOL	ip.options.cipso		0x0	IP Option - Commercial Security
+ip.options.record_route	FT_PROTOCOL	ip.options.record_route		0x0	IP Option - Record Route
+ip.options.sid	FT_PROTOCOL	ip.options.sid		0x0	IP Option - Stream ID
+ip.options.source_route	FT_PROTOCOL	ip.options.source_route		0x0	IP Option - Strict Source Route
+ip.options.mtu_probe	FT_PROTOCOL	ip.options.mtu_probe		0x0	IP Option - MTU Probe
+ip.options.mtu_reply	FT_PROTOCOL	ip.options.mtu_reply		0x0	IP Option - MTU Reply
+ip.options.traceroute	FT_PROTOCOL	ip.options.traceroute		0x0	IP Option - Traceroute
+ip.options.routeralert	FT_PROTOCOL	ip.options.routeralert		0x0	IP Option - Router Alert
+ip.options.sdb	FT_PROTOCOL	ip.options.sdb		0x0	IP Option - Selective Directed Broadcast
+ip.options.qs	FT_PROTOCOL	ip.options.qs		0x0	IP Option - Quick-Start
 ipoib	FT_PROTOCOL	ipoib		0x0	IP over Infiniband
 ipoib.daddr	FT_NONE	ipoib		0x0	Destination address
 ipoib.daddr.qpn	FT_UINT24	ipoib	BASE_HEX	0x0	Destination QPN
@@ -1488,6 +1504,65 @@ ipv6.opt.ioam.trace.invalid_nodelen	FT_NONE	ipv6		0x0	Invalid "NodeLen" value: c
 ipv6.opt.ioam.trace.invalid_remlen	FT_NONE	ipv6		0x0	Invalid "RemLen" value
 ipv6.opt.ioam.trace.invalid_type	FT_NONE	ipv6		0x0	Mismatch between Trace Type and NodeLen
 ipv6.embed_ipv4.u.nonzero	FT_NONE	ipv6		0x0	IPv4-Embedded IPv6 address bit 64 to 71 must be zero
+ipv6.hopopts	FT_PROTOCOL	ipv6.hopopts		0x0	IPv6 Hop-by-Hop Option
+ipv6.hopopts.nxt	FT_UINT8	ipv6.hopopts	BASE_DEC	0x0	Next Header
+ipv6.hopopts.len	FT_UINT8	ipv6.hopopts	BASE_DEC	0x0	Length
+ipv6.hopopts.len_oct	FT_UINT16	ipv6.hopopts	BASE_DEC	0x0	Length
+ipv6.hopopts.not_first	FT_NONE	ipv6.hopopts		0x0	IPv6 Hop-by-Hop extension header must appear immediately after IPv6 header
+ipv6.routing	FT_PROTOCOL	ipv6.routing		0x0	Routing Header for IPv6
+ipv6.routing.nxt	FT_UINT8	ipv6.routing	BASE_DEC	0x0	Next Header
+ipv6.routing.len	FT_UINT8	ipv6.routing	BASE_DEC	0x0	Length
+ipv6.routing.len_oct	FT_UINT16	ipv6.routing	BASE_DEC	0x0	Length
+ipv6.routing.type	FT_UINT8	ipv6.routing	BASE_DEC	0x0	Type
+ipv6.routing.segleft	FT_UINT8	ipv6.routing	BASE_DEC	0x0	Segments Left
+ipv6.routing.unknown_data	FT_BYTES	ipv6.routing		0x0	Type-Specific Data
+ipv6.routing.src.reserved	FT_BYTES	ipv6.routing		0x0	Reserved
+ipv6.routing.src.addr	FT_IPv6	ipv6.routing		0x0	Address
+ipv6.routing.mipv6.reserved	FT_BYTES	ipv6.routing		0x0	Reserved
+ipv6.routing.mipv6.home_address	FT_IPv6	ipv6.routing		0x0	Home Address
+ipv6.routing.rpl.cmprI	FT_UINT32	ipv6.routing	BASE_DEC	0xf0000000	Compressed Internal Octets (CmprI)
+ipv6.routing.rpl.cmprE	FT_UINT32	ipv6.routing	BASE_DEC	0xf000000	Compressed Final Octets (CmprE)
+ipv6.routing.rpl.pad	FT_UINT32	ipv6.routing	BASE_DEC	0xf00000	Padding Bytes
+ipv6.routing.rpl.reserved	FT_UINT32	ipv6.routing	BASE_DEC	0xfffff	Reserved
+ipv6.routing.rpl.addr_count	FT_INT32	ipv6.routing	BASE_DEC	0x0	Total Address Count
+ipv6.routing.rpl.address	FT_BYTES	ipv6.routing		0x0	Address
+ipv6.routing.rpl.full_address	FT_IPv6	ipv6.routing		0x0	Full Address
+ipv6.routing.srh.last_entry	FT_UINT8	ipv6.routing	BASE_DEC	0x0	Last Entry
+ipv6.routing.srh.flags	FT_UINT8	ipv6.routing	BASE_HEX	0x0	Flags
+ipv6.routing.srh.tag	FT_BYTES	ipv6.routing		0x0	Tag
+ipv6.routing.srh.addr	FT_IPv6	ipv6.routing		0x0	Address
+ipv6.routing.crh16.current_sid	FT_UINT16	ipv6.routing	BASE_DEC	0x0	Current SID
+ipv6.routing.crh32.current_sid	FT_UINT32	ipv6.routing	BASE_DEC	0x0	Current SID
+ipv6.routing.crh16.sid	FT_UINT16	ipv6.routing	BASE_DEC	0x0	Segment ID
+ipv6.routing.crh32.sid	FT_UINT32	ipv6.routing	BASE_DEC	0x0	Segment ID
+ipv6.dst_addr.not_multicast	FT_NONE	ipv6.routing		0x0	Destination address must not be a multicast address
+ipv6.src_route_list.mult_inst_same_addr	FT_NONE	ipv6.routing		0x0	Multiple instances of the same address must not appear in the source route list
+ipv6.src_route_list.src_addr	FT_NONE	ipv6.routing		0x0	Source address must not appear in the source route list
+ipv6.src_route_list.dst_addr	FT_NONE	ipv6.routing		0x0	Destination address must not appear in the source route list
+ipv6.src_route_list.multicast_addr	FT_NONE	ipv6.routing		0x0	Multicast addresses must not appear in the source route list
+ipv6.routing.rpl.cmprI_cmprE_pad	FT_NONE	ipv6.routing		0x0	When cmprI equals 0 and cmprE equals 0, pad MUST equal 0 but instead was X
+ipv6.routing.rpl.addr_count_ge0	FT_NONE	ipv6.routing		0x0	Calculated total address count must be greater than or equal to 0, instead was X
+ipv6.routing.rpl.reserved_not0	FT_NONE	ipv6.routing		0x0	Reserved field must equal 0 but instead was X
+ipv6.routing.invalid_length	FT_NONE	ipv6.routing		0x0	Invalid IPv6 Routing header length
+ipv6.routing.invalid_segleft	FT_NONE	ipv6.routing		0x0	IPv6 Routing Header segments left field must not exceed address count
+ipv6.routing.undecoded	FT_NONE	ipv6.routing		0x0	Undecoded IPv6 routing header field
+ipv6.routing.deprecated	FT_NONE	ipv6.routing		0x0	Routing header type is deprecated
+ipv6.routing.type.rt0	FT_PROTOCOL	ipv6.routing.type.rt0		0x0	IPv6 Routing Type - Source Route
+ipv6.routing.type.mipv6	FT_PROTOCOL	ipv6.routing.type.mipv6		0x0	IPv6 Routing Type - Type 2
+ipv6.routing.type.mipv6	FT_PROTOCOL	ipv6.routing.type.mipv6		0x0	IPv6 Routing Type - RPL Source Route
+ipv6.routing.type.srh	FT_PROTOCOL	ipv6.routing.type.srh		0x0	IPv6 Routing Types - Segment Routing
+ipv6.routing.type.crh	FT_PROTOCOL	ipv6.routing.type.crh		0x0	IPv6 Routing Types - Compact Routing
+ipv6.fraghdr	FT_PROTOCOL	ipv6.fraghdr		0x0	Fragment Header for IPv6
+ipv6.fraghdr.nxt	FT_UINT8	ipv6.fraghdr	BASE_DEC	0x0	Next header
+ipv6.fraghdr.reserved_octet	FT_UINT8	ipv6.fraghdr	BASE_HEX	0x0	Reserved octet
+ipv6.fraghdr.offset	FT_UINT16	ipv6.fraghdr	BASE_DEC	0xfff8	Offset
+ipv6.fraghdr.reserved_bits	FT_UINT16	ipv6.fraghdr	BASE_DEC	0x6	Reserved bits
+ipv6.fraghdr.more	FT_BOOLEAN	ipv6.fraghdr	16	0x1	More Fragments
+ipv6.fraghdr.ident	FT_UINT32	ipv6.fraghdr	BASE_HEX	0x0	Identification
+ipv6.dstopts	FT_PROTOCOL	ipv6.dstopts		0x0	Destination Options for IPv6
+ipv6.dstopts.nxt	FT_UINT8	ipv6.dstopts	BASE_DEC	0x0	Next Header
+ipv6.dstopts.len	FT_UINT8	ipv6.dstopts	BASE_DEC	0x0	Length
+ipv6.dstopts.len_oct	FT_UINT16	ipv6.dstopts	BASE_DEC	0x0	Length
 llc	FT_PROTOCOL	llc		0x0	Logical-Link Control
 llc.dsap	FT_UINT8	llc	BASE_HEX	0x0	DSAP
 llc.dsap.sap	FT_UINT8	llc	BASE_CUSTOM	0xfe	SAP
@@ -1889,6 +1964,32 @@ tcp.suboption_malformed	FT_NONE	tcp		0x0	suboption would go past end of option
 tcp.nop	FT_NONE	tcp		0x0	4 NOP in a row - a router may have removed some options
 tcp.non_zero_bytes_after_eol	FT_NONE	tcp		0x0	Non zero bytes in option space after EOL option
 tcp.bogus_header_length	FT_NONE	tcp		0x0	Bogus TCP Header length
+tcp.options.nop	FT_PROTOCOL	tcp.options.nop		0x0	TCP Option - No-Operation (NOP)
+tcp.options.eol	FT_PROTOCOL	tcp.options.eol		0x0	TCP Option - End of Option List (EOL)
+tcp.options.timestamp	FT_PROTOCOL	tcp.options.timestamp		0x0	TCP Option - Timestamps
+tcp.options.mss	FT_PROTOCOL	tcp.options.mss		0x0	TCP Option - Maximum segment size
+tcp.options.wscale	FT_PROTOCOL	tcp.options.wscale		0x0	TCP Option - Window scale
+tcp.options.sack_perm	FT_PROTOCOL	tcp.options.sack_perm		0x0	TCP Option - SACK permitted
+tcp.options.sack	FT_PROTOCOL	tcp.options.sack		0x0	TCP Option - SACK
+tcp.options.echo	FT_PROTOCOL	tcp.options.echo		0x0	TCP Option - Echo
+tcp.options.echoreply	FT_PROTOCOL	tcp.options.echoreply		0x0	TCP Option - Echo reply
+tcp.options.cc	FT_PROTOCOL	tcp.options.cc		0x0	TCP Option - CC
+tcp.options.ccnew	FT_PROTOCOL	tcp.options.ccnew		0x0	TCP Option - CC.NEW
+tcp.options.ccecho	FT_PROTOCOL	tcp.options.ccecho		0x0	TCP Option - CC.ECHO
+tcp.options.ao	FT_PROTOCOL	tcp.options.ao		0x0	TCP Option - TCP AO
+tcp.options.md5	FT_PROTOCOL	tcp.options.md5		0x0	TCP Option - TCP MD5 signature
+tcp.options.scps	FT_PROTOCOL	tcp.options.scps		0x0	TCP Option - SCPS capabilities
+tcp.options.snack	FT_PROTOCOL	tcp.options.snack		0x0	TCP Option - Selective Negative Acknowledgment
+tcp.options.scpsrec	FT_PROTOCOL	tcp.options.scpsrec		0x0	TCP Option - SCPS record boundary
+tcp.options.scpscor	FT_PROTOCOL	tcp.options.scpscor		0x0	TCP Option - SCPS corruption experienced
+tcp.options.qs	FT_PROTOCOL	tcp.options.qs		0x0	TCP Option - Quick-Start
+tcp.options.user_to	FT_PROTOCOL	tcp.options.user_to		0x0	TCP Option - User Timeout
+tcp.options.tfo	FT_PROTOCOL	tcp.options.tfo		0x0	TCP Option - TCP Fast Open
+tcp.options.acc_ecn	FT_PROTOCOL	tcp.options.acc_ecn		0x0	TCP Option - Accurate ECN
+tcp.options.rvbd.probe	FT_PROTOCOL	tcp.options.rvbd.probe		0x0	TCP Option - Riverbed Probe
+tcp.options.rvbd.trpy	FT_PROTOCOL	tcp.options.rvbd.trpy		0x0	TCP Option - Riverbed Transparency
+tcp.options.experimental	FT_PROTOCOL	tcp.options.experimental		0x0	TCP Option - Experimental
+tcp.options.unknown	FT_PROTOCOL	tcp.options.unknown		0x0	TCP Option - Unknown
 mptcp	FT_PROTOCOL	mptcp		0x0	Multipath Transmission Control Protocol
 mptcp.ack	FT_UINT64	mptcp	BASE_DEC	0x0	Multipath TCP Data ACK
 mptcp.dsn	FT_UINT64	mptcp	BASE_DEC	0x0	Data Sequence Number
@@ -1963,20 +2064,20 @@ vxlan.vni	FT_UINT24	vxlan	BASE_DEC	0x0	VXLAN Network Identifier (VNI)
 vxlan.reserved8	FT_UINT8	vxlan	BASE_DEC	0x0	Reserved
 vxlan.reserved_16	FT_UINT16	vxlan	BASE_DEC	0x0	Reserved
 vxlan.next_proto	FT_UINT8	vxlan	BASE_DEC	0x0	Next Protocol
-llc.apple_atalk_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.cisco_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.nortel_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.apple_awdl_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.force10_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-mausb.pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-locamation-im.llc.pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.wlccp_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.cimetrics_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.extreme_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 llc.foundry_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.iana_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.cimetrics_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 llc.bluetooth_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 llc.hpteam_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.extreme_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.cisco_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+locamation-im.llc.pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.iana_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.force10_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.wlccp_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.apple_awdl_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+mausb.pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.apple_atalk_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.nortel_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 _ws.expert	FT_PROTOCOL	_ws.expert		0x0	Expert Info
 _ws.expert.message	FT_STRING	_ws.expert		0x0	Message
 _ws.expert.group	FT_UINT32	_ws.expert	BASE_NONE	0x0	Group

@@ -102,7 +102,7 @@ function convert(field: TextFieldInfo, s: string): FilterValue {
     case "ipv4": return parseIpv4(s) ?? Number.NaN;
     case "ipv6": return parseIpv6(s) ?? EMPTY;
     case "string": return s;
-    case "bytes": {
+    case "bytes": case "ether": {
       const hex = s.replace(/[^0-9a-fA-F]/g, "");
       const b = new Uint8Array(hex.length >> 1);
       for (let i = 0; i < b.length; i++) b[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);

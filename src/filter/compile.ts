@@ -3,7 +3,7 @@
 import {
   fail, parseByteString, parseFloatLiteral, parseInteger, parseIpv4, parseIpv6, parseTime, typeName,
 } from "./literals.js";
-import { COMPARE_OPS, FilterSyntaxError, parseFilter, type CompareOp, type FilterNode, type Token } from "./parse.js";
+import { COMPARE_OPS, FilterSyntaxError, parseFilter, utf8Bytes, type CompareOp, type FilterNode, type Token } from "./parse.js";
 import type {
   CompileResult, DisplayFilter, FilterFieldInfo, FilterFields, FilterFrame, FilterKind, FilterValue,
 } from "./types.js";
@@ -45,7 +45,11 @@ type Cmp = (v: FilterValue) => number;
 /** Orders two occurrences of compatible fields. */
 type PairCmp = (a: FilterValue, b: FilterValue) => number;
 
-interface FieldRef<F> { readonly name: string; readonly parts: readonly F[]; readonly kind: FilterKind; readonly bytes: number | undefined }
+interface FieldRef<F> {
+  readonly name: string; readonly parts: readonly F[]; readonly kind: FilterKind; readonly bytes: number | undefined;
+  /** `len(f)` or `f[range]`: maps each occurrence before it is compared. */
+  readonly xf?: ((v: FilterValue) => FilterValue) | undefined;
+}
 
 const numCmp = (a: number, b: number): number => (a < b ? -1 : a > b ? 1 : 0);
 const strCmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -72,11 +76,36 @@ function family(kind: FilterKind): string {
   return kind === "uint" || kind === "int" ? "int" : kind === "protocol" ? "bytes" : kind;
 }
 
+/** The bytes of an occurrence (strings as UTF-8), for slices and len(). */
+function asBytes(v: FilterValue): Uint8Array {
+  return typeof v === "string" ? utf8Bytes(v) : typeof v === "number" ? new Uint8Array(0) : v;
+}
+
+/** `[range]` of a byte sequence: `i:n` (n from i), `i-j` (inclusive), `i`, `:n`, `i:`; a
+ *  negative offset counts from the end. Out of range: the part that exists (empty when none). */
+function sliceFn(text: string): ((b: Uint8Array) => Uint8Array) | undefined {
+  const num = (t: string): number | undefined => (/^-?\d+$/.test(t) ? Number(t) : undefined);
+  const start = (i: number, len: number): number => (i < 0 ? Math.max(0, len + i) : i);
+  let m: RegExpExecArray | null;
+  if ((m = /^(-?\d*):(\d*)$/.exec(text)) !== null) {
+    const i = m[1] === "" ? 0 : num(m[1]!), n = m[2] === "" ? undefined : num(m[2]!);
+    if (i === undefined) return undefined;
+    return (b) => { const s = start(i, b.length); return b.subarray(s, n === undefined ? b.length : Math.min(b.length, s + n)); };
+  }
+  if ((m = /^(-?\d+)-(\d+)$/.exec(text)) !== null) {
+    const i = num(m[1]!)!, j = num(m[2]!)!;
+    return (b) => { const s = start(i, b.length); return b.subarray(s, Math.min(b.length, j + 1)); };
+  }
+  const i = num(text);
+  if (i === undefined) return undefined;
+  return (b) => { const s = start(i, b.length); return s < b.length ? b.subarray(s, s + 1) : new Uint8Array(0); };
+}
+
 /** The pairwise order for a kind (bool: by truth value). */
 function pairCmpFor(kind: FilterKind): PairCmp {
   switch (kind) {
     case "bool": return (a, b) => numCmp((a as number) !== 0 ? 1 : 0, (b as number) !== 0 ? 1 : 0);
-    case "ipv6": case "bytes": case "protocol": return (a, b) => bytesCmp(a as Uint8Array, b as Uint8Array);
+    case "ipv6": case "bytes": case "protocol": case "ether": return (a, b) => bytesCmp(a as Uint8Array, b as Uint8Array);
     case "string": return (a, b) => strCmp(a as string, b as string);
     default: return (a, b) => numCmp(a as number, b as number);
   }
@@ -95,7 +124,7 @@ class Compiler<F extends FilterFieldInfo> {
       case "or": { const a = this.node(n.a), b = this.node(n.b); return (f) => a(f) || b(f); }
       case "and": { const a = this.node(n.a), b = this.node(n.b); return (f) => a(f) && b(f); }
       case "not": { const a = this.node(n.a); return (f) => !a(f); }
-      case "test": return this.#test(n.lhs, n.mask, n.op, n.rhs);
+      case "test": return this.#test(n.lhs, n.mask, n.op, n.rhs, n.fn, n.slice, n.set);
     }
   }
 
@@ -115,15 +144,42 @@ class Compiler<F extends FilterFieldInfo> {
     return { name, parts, kind: parts[0]!.kind, bytes: parts[0]!.bytes };
   }
 
-  #test(lhs: Token, maskTok: Token | undefined, opTok: Token | undefined, rhs: Token | undefined): Pred<F> {
+  /** `len(f)` and `f[range]` applied to a resolved field. */
+  #transformed(ref: FieldRef<F>, lhs: Token, fn: Token | undefined, slice: Token | undefined): FieldRef<F> {
+    const byteKinds: readonly FilterKind[] = ["bytes", "protocol", "ether", "ipv6", "string"];
+    let r = ref;
+    if (slice !== undefined) {
+      if (!byteKinds.includes(r.kind)) fail(`"${ref.name}" is a ${typeName(r.kind, r.bytes)} and cannot be sliced into a sequence of bytes.`, lhs);
+      const cut = sliceFn(slice.text);
+      if (cut === undefined) fail(`"${slice.text}" is not a valid range.`, slice);
+      r = { ...r, kind: "bytes", bytes: undefined, xf: (v) => cut(asBytes(v)) };
+    }
+    if (fn !== undefined) {
+      if (!byteKinds.includes(r.kind)) fail(`Only strings and byte arrays have a length: ${ref.name} is a ${typeName(r.kind, r.bytes)}.`, lhs);
+      const inner = r.xf;
+      const len = (v: FilterValue): number => (typeof v === "string" ? utf8Bytes(v).length : typeof v === "number" ? 0 : v.length);
+      r = { ...r, kind: "uint", bytes: 4, xf: inner === undefined ? len : (v) => len(inner(v)) };
+    }
+    return r;
+  }
+
+  #test(lhs: Token, maskTok: Token | undefined, opTok: Token | undefined, rhs: Token | undefined,
+      fn?: Token, slice?: Token, set?: readonly Token[]): Pred<F> {
     if (maskTok === undefined && opTok === undefined) {
-      const ref = lhs.kind === "word" ? this.#resolve(lhs.text) : undefined;
-      if (ref === undefined) fail(`${lhs.text} is neither a field nor a protocol name.`, lhs);
+      const ref0 = lhs.kind === "word" ? this.#resolve(lhs.text) : undefined;
+      if (ref0 === undefined) fail(`${lhs.text} is neither a field nor a protocol name.`, lhs);
+      const ref = this.#transformed(ref0, lhs, fn, slice);
+      if (fn !== undefined) {
+        // A bare len(f) is true when some occurrence has a non-zero length.
+        const lb = this.#lbuf;
+        return this.#gatherer(ref, lb, undefined, (n) => { for (let i = 0; i < n; i++) if (lb[i] !== 0) return true; return false; });
+      }
       return this.#gatherer(ref, this.#lbuf, undefined, (n) => n > 0);
     }
-    const shownOp = opTok === undefined ? "\"&\"" : opTok.text === "contains" ? "contains" : `"${opTok.text}"`;
-    const ref = lhs.kind === "word" ? this.#resolve(lhs.text) : undefined;
-    if (ref === undefined) fail(`Left side of ${shownOp} expression must be a field or function, not ${lhs.text}.`, lhs);
+    const shownOp = opTok === undefined ? "\"&\"" : opTok.text === "contains" || opTok.text === "matches" || opTok.text === "in" ? opTok.text : `"${opTok.text}"`;
+    const ref0 = lhs.kind === "word" ? this.#resolve(lhs.text) : undefined;
+    if (ref0 === undefined) fail(`Left side of ${shownOp} expression must be a field or function, not ${lhs.text}.`, lhs);
+    const ref = this.#transformed(ref0, lhs, fn, slice);
     let mask: number | undefined;
     if (maskTok !== undefined) {
       if (ref.kind === "bool") fail("FT_BOOLEAN cannot &.", lhs);
@@ -137,8 +193,30 @@ class Compiler<F extends FilterFieldInfo> {
       const lb = this.#lbuf;
       return this.#gatherer(ref, lb, mask, (n) => { for (let i = 0; i < n; i++) if (lb[i] !== 0) return true; return false; });
     }
+    if (set !== undefined) {
+      if (ref.kind === "flag") fail(`${ref.name} (type=Label) cannot participate in membership comparison.`, lhs);
+      const tests = set.map((tok) => this.#member(refM, tok));
+      const lb = this.#lbuf;
+      return this.#gatherer(ref, lb, mask, (n) => {
+        for (let i = 0; i < n; i++) for (let k = 0; k < tests.length; k++) if (tests[k]!(lb[i]!)) return true;
+        return false;
+      });
+    }
+    if (rhs === undefined) return fail("Unexpected end of filter expression.", opTok);
     const op = COMPARE_OPS.get(opTok.text)!;
     if (ref.kind === "flag") fail(`${ref.name} (type=Label) cannot participate in ${opTok.text} comparison.`, lhs);
+    if (op === "matches") {
+      if (refM.kind !== "string" && refM.kind !== "bytes" && refM.kind !== "protocol") {
+        fail(`${ref.name} (type=${typeName(refM.kind, refM.bytes)}) cannot participate in matches comparison.`, lhs);
+      }
+      const re = this.#regex(rhs);
+      const lb = this.#lbuf;
+      const latin1 = (b: Uint8Array): string => { let s = ""; for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!); return s; };
+      return this.#gatherer(ref, lb, mask, (n) => {
+        for (let i = 0; i < n; i++) { const v = lb[i]!; if (re.test(typeof v === "string" ? v : latin1(v as Uint8Array))) return true; }
+        return false;
+      });
+    }
     if (op === "contains" && refM.kind !== "bytes" && refM.kind !== "string" && refM.kind !== "protocol") {
       fail(`${ref.name} (type=${typeName(refM.kind, refM.bytes)}) cannot participate in contains comparison.`, lhs);
     }
@@ -158,9 +236,38 @@ class Compiler<F extends FilterFieldInfo> {
     return this.#gatherer(ref, lb, mask, quantify(op, cmp, lb));
   }
 
+  /** One member of `in {…}`: a value, or `lo..hi` (both ends included). */
+  #member(ref: FieldRef<F>, tok: Token): (v: FilterValue) => boolean {
+    const dots = tok.kind === "word" ? tok.text.indexOf("..") : -1;
+    if (dots > 0) {
+      const lo: Token = { ...tok, text: tok.text.slice(0, dots), end: tok.start + dots };
+      const hi: Token = { ...tok, text: tok.text.slice(dots + 2), start: tok.start + dots + 2 };
+      const a = this.#literal(ref, lo), b = this.#literal(ref, hi);
+      return (v) => a(v) >= 0 && b(v) <= 0;
+    }
+    const c = this.#literal(ref, tok);
+    return (v) => c(v) === 0;
+  }
+
+  /** A `matches` pattern (PCRE-style; a leading `(?i)` becomes the case-insensitive flag). */
+  #regex(tok: Token): RegExp {
+    let src = tok.kind === "string" ? tok.value! : tok.text, flags = "s";
+    if (src.startsWith("(?i)")) { src = src.slice(4); flags += "i"; }
+    try { return new RegExp(src, flags); } catch (e) { return fail(`"${src}" is not a valid regular expression: ${(e as Error).message}`, tok); }
+  }
+
   /** Runs `then(count)` after writing the field's occurrences (masked, when `mask` is set) to `buf`. */
   #gatherer(ref: FieldRef<F>, buf: FilterValue[], mask: number | undefined, then: (n: number) => boolean): Pred<F> {
-    const parts = ref.parts;
+    const parts = ref.parts, xf = ref.xf;
+    if (xf !== undefined) {
+      return (f) => {
+        let n = 0;
+        for (let i = 0; i < parts.length; i++) n += f.values(parts[i]!, buf, n);
+        for (let i = 0; i < n; i++) buf[i] = xf(buf[i]!);
+        if (mask !== undefined) for (let i = 0; i < n; i++) buf[i] = ((buf[i] as number) & mask) >>> 0;
+        return then(n);
+      };
+    }
     if (parts.length === 1 && mask === undefined) {
       const p0 = parts[0]!;
       return (f) => then(f.values(p0, buf, 0));
@@ -192,6 +299,7 @@ class Compiler<F extends FilterFieldInfo> {
       let n = 0;
       for (let i = 0; i < lparts.length; i++) n += f.values(lparts[i]!, lb, n);
       if (n === 0) return false;
+      if (ref.xf !== undefined) for (let i = 0; i < n; i++) lb[i] = ref.xf(lb[i]!);
       if (mask !== undefined) for (let i = 0; i < n; i++) lb[i] = ((lb[i] as number) & mask) >>> 0;
       let m = 0;
       for (let i = 0; i < rparts.length; i++) m += f.values(rparts[i]!, rb, m);
@@ -292,6 +400,12 @@ class Compiler<F extends FilterFieldInfo> {
         const lit = this.#bytes(tok);
         return (v) => bytesCmp(v as Uint8Array, lit);
       }
+      case "ether": {
+        if (word === undefined) return fromString();
+        const lit = parseByteString(word);
+        if (lit === undefined || lit.length !== 6) fail(`"${word}" is not a valid hostname or Ethernet address.`, tok);
+        return (v) => bytesCmp(v as Uint8Array, lit);
+      }
       case "flag": return fail(`${ref.name} (type=Label) cannot participate in comparisons.`, tok);
     }
   }
@@ -340,6 +454,6 @@ function quantify(op: CompareOp, cmp: Cmp, buf: FilterValue[]): (n: number) => b
     case "gt": return (n) => { for (let i = 0; i < n; i++) if (cmp(buf[i]!) > 0) return true; return false; };
     case "le": return (n) => { for (let i = 0; i < n; i++) if (cmp(buf[i]!) <= 0) return true; return false; };
     case "ge": return (n) => { for (let i = 0; i < n; i++) if (cmp(buf[i]!) >= 0) return true; return false; };
-    case "contains": return () => false;
+    case "contains": case "matches": return () => false;
   }
 }

@@ -18,6 +18,7 @@ export function typeName(kind: FilterKind, bytes: number | undefined): string {
     case "time": return "Time offset";
     case "float": return "Floating point (double-precision)";
     case "protocol": return "Protocol";
+    case "ether": return "Ethernet or other MAC address";
   }
 }
 

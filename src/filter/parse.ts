@@ -108,6 +108,13 @@ function lexString(text: string, at: number): Token {
   return { kind: "string", text: text.slice(at, i + 1), start: at, end: i + 1, bytes: Uint8Array.from(bytes), value };
 }
 
+/** The UTF-8 bytes of a string. */
+export function utf8Bytes(s: string): Uint8Array {
+  const out: number[] = [];
+  for (const ch of s) utf8(ch.codePointAt(0)!, out);
+  return Uint8Array.from(out);
+}
+
 /** Appends the UTF-8 encoding of one code point. */
 function utf8(cp: number, out: number[]): void {
   if (cp < 0x80) out.push(cp);
@@ -118,7 +125,7 @@ function utf8(cp: number, out: number[]): void {
 
 /** Comparison operators after normalisation. `any_eq` is `==`, `all_ne` is `!=` (tshark 4.0:
  *  `a != b` is "a exists and no occurrence equals b"), `all_eq` is `===`, `any_ne` is `!==`. */
-export type CompareOp = "any_eq" | "all_ne" | "all_eq" | "any_ne" | "lt" | "gt" | "le" | "ge" | "contains";
+export type CompareOp = "any_eq" | "all_ne" | "all_eq" | "any_ne" | "lt" | "gt" | "le" | "ge" | "contains" | "matches";
 
 /** Every spelling of each comparison. */
 export const COMPARE_OPS: ReadonlyMap<string, CompareOp> = new Map<string, CompareOp>([
@@ -127,9 +134,8 @@ export const COMPARE_OPS: ReadonlyMap<string, CompareOp> = new Map<string, Compa
   ["===", "all_eq"], ["all_eq", "all_eq"],
   ["!==", "any_ne"], ["~=", "any_ne"], ["any_ne", "any_ne"],
   ["<", "lt"], ["lt", "lt"], [">", "gt"], ["gt", "gt"], ["<=", "le"], ["le", "le"], [">=", "ge"], ["ge", "ge"],
-  ["contains", "contains"],
+  ["contains", "contains"], ["matches", "matches"], ["~", "matches"],
 ]);
-const UNSUPPORTED_OPS = new Set(["matches", "~", "in"]);
 const KEYWORDS = new Set(["and", "or", "not", "eq", "ne", "lt", "gt", "le", "ge", "contains", "matches",
   "in", "any_eq", "all_ne", "all_eq", "any_ne"]);
 
@@ -138,7 +144,13 @@ export type FilterNode =
   | { readonly t: "or" | "and"; readonly a: FilterNode; readonly b: FilterNode }
   | { readonly t: "not"; readonly a: FilterNode }
   | { readonly t: "test"; readonly lhs: Token; readonly mask: Token | undefined;
-      readonly op: Token | undefined; readonly rhs: Token | undefined };
+      readonly op: Token | undefined; readonly rhs: Token | undefined;
+      /** `len(field)`: the function's name token. */
+      readonly fn?: Token | undefined;
+      /** `field[range]`: the range token (`0:2`, `1-3`, `4`, `:2`, `2:`). */
+      readonly slice?: Token | undefined;
+      /** `field in {a, b, lo..hi}`: the members (op is then the `in` token). */
+      readonly set?: readonly Token[] | undefined };
 
 /** Parses a whole filter. Precedence, loosest first: or, and, not, comparison. */
 export function parseFilter(text: string): FilterNode {
@@ -186,20 +198,41 @@ export function parseFilter(text: string): FilterNode {
     }
     return test();
   };
+  const isOp = (t: Token, o: string): boolean => t.kind === "op" && t.text === o;
+  const expect = (o: string): void => { if (!isOp(peek(), o)) unexpected(peek()); p++; };
   const test = (): FilterNode => {
+    let fn: Token | undefined;
+    if (peek().kind === "word" && peek().text === "len" && isOp(toks[p + 1]!, "(")) { fn = peek(); p += 2; }
     const lhs = operand();
+    if (fn !== undefined) expect(")");
+    let slice: Token | undefined;
+    if (isOp(peek(), "[")) {
+      p++;
+      slice = peek();
+      if (slice.kind !== "word") unexpected(slice);
+      p++;
+      expect("]");
+    }
     let mask: Token | undefined;
-    if (peek().kind === "op" && peek().text === "&") { p++; mask = operand(); }
+    if (isOp(peek(), "&")) { p++; mask = operand(); }
     const t = peek();
-    if (t.kind === "word" && UNSUPPORTED_OPS.has(t.text) || t.kind === "op" && t.text === "~") {
-      throw new FilterSyntaxError(`The "${t.text}" operator is not supported by synack (see docs/filters.md).`,
-        t.start, t.end - t.start);
+    if (isWord(t, "in")) {
+      p++;
+      expect("{");
+      const set: Token[] = [];
+      for (;;) {
+        set.push(operand());
+        if (isOp(peek(), ",")) { p++; continue; }
+        if (isOp(peek(), "}")) { p++; break; }
+        unexpected(peek());
+      }
+      return { t: "test", lhs, mask, op: t, rhs: undefined, fn, slice, set };
     }
     if ((t.kind === "word" || t.kind === "op") && COMPARE_OPS.has(t.text)) {
       p++;
-      return { t: "test", lhs, mask, op: t, rhs: operand() };
+      return { t: "test", lhs, mask, op: t, rhs: operand(), fn, slice };
     }
-    return { t: "test", lhs, mask, op: undefined, rhs: undefined };
+    return { t: "test", lhs, mask, op: undefined, rhs: undefined, fn, slice };
   };
   const root = or();
   if (peek().kind !== "end") unexpected(peek());

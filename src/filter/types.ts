@@ -8,9 +8,10 @@
  *  - `ipv4`: uint32 address; `ipv6`: 16 bytes;
  *  - `string`: text; `bytes`: raw bytes (`tcp.payload`);
  *  - `time`: a relative time or duration in seconds; `float`: any other number;
- *  - `protocol`: a layer (`tcp`, `ip`): its value is the layer's bytes, header first. */
+ *  - `protocol`: a layer (`tcp`, `ip`): its value is the layer's bytes, header first;
+ *  - `ether`: a MAC address, 6 bytes (FT_ETHER). */
 export type FilterKind = "uint" | "int" | "bool" | "flag" | "ipv4" | "ipv6" | "string" | "bytes"
-  | "time" | "float" | "protocol";
+  | "time" | "float" | "protocol" | "ether";
 
 /** Compile-time facts about one field. Adapters may extend it with whatever they need to find
  *  the values fast at run time: the engine hands the same object back to `FilterFrame.values`. */
@@ -22,7 +23,7 @@ export interface FilterFieldInfo {
 }
 
 /** One occurrence of a field's value, by kind: number for uint, int, bool, ipv4 (uint32), time
- *  (seconds) and float; Uint8Array for ipv6 (16 bytes), bytes and protocol; string for string.
+ *  (seconds) and float; Uint8Array for ipv6 (16 bytes), ether (6), bytes and protocol; string for string.
  *  A `flag` occurrence may be any value. */
 export type FilterValue = number | string | Uint8Array;
 

@@ -3,6 +3,7 @@
 export * from "./bytes-out.js";
 export * from "./info.js";
 export * from "./rows.js";
+export * from "./tree-rows.js";
 export * from "./summary.js";
 export * from "./hexdump.js";
 export * from "./tree.js";

@@ -19,7 +19,8 @@ import { FinSides } from "../fields/fin-sides.js";
 import { ethernetTail, formatNs, formatSecNs, hexBytes } from "../fields/index.js";
 export { formatNs, formatSecNs };
 import { compileFilter, type CompileResult, type DisplayFilter, type FilterFieldInfo, type FilterFields,
-  type FilterFrame, type FilterValue } from "../filter/index.js";
+  type FilterFrame, type FilterKind, type FilterValue, FILTER_ALIASES } from "../filter/index.js";
+import { fieldInfo } from "../fields/catalogue.js";
 import { textFilterFields } from "../filter/adapter.js";
 import { tokenize } from "../filter/parse.js";
 import { parseByteString } from "../filter/literals.js";
@@ -404,6 +405,21 @@ export class FieldRows {
     }
     for (const f of filter.fields) if (f.id >= 0) this.#filterReads[f.id] = 1;
     this.#textNeeds();
+  }
+
+  /** Reads the filter's SRC_TREE fields from `source` (pointed at each frame before `matches`). */
+  useTree(source: TreeFilterSource): void { this.#filterFrame.tree = source; }
+
+  /** Appends column `i` of the frame that `matches`/`rowTo` last computed, as `#write` writes it
+   *  (occurrence, aggregator, quotes). Only for rows whose separator is not one ASCII byte (the
+   *  per-layer fast writer is then off and every column has its list): TreeRows. */
+  columnTo(out: ByteOut, i: number): void {
+    const { occurrence, aggregator, quote } = this.format;
+    const q = quote === "d" ? 34 : quote === "s" ? 39 : 0;
+    const agg = aggregator.length === 1 && aggregator.charCodeAt(0) < 0x80 ? aggregator.charCodeAt(0) : -1;
+    const c = this.columns[i]!, d = this.#direct[c]!;
+    if (d !== 0 && d < AD_FIRST) this.#writeDirect(out, d, q, occurrence, agg, aggregator);
+    else this.#writeList(out, c, q, occurrence, agg, aggregator);
   }
 
   /** Turns Info and expert texts on when a wanted field reads them. */
@@ -1440,6 +1456,13 @@ function u32(b: Uint8Array, at: number): number {
 /** Where a filter field's values come from. */
 const SRC_VALS = 0, SRC_IP4_SRC = 1, SRC_IP4_DST = 2, SRC_IP6_SRC = 3, SRC_IP6_DST = 4, SRC_FRAME = 5, SRC_ETH = 6,
   SRC_IP = 7, SRC_IPV6 = 8, SRC_TCP = 9, SRC_UDP = 10, SRC_ICMP = 11, SRC_ARP = 12, SRC_PAYLOAD = 13, SRC_EXPERT = 14;
+/** A field outside the fast adapter: its values come from the frame's field tree (tree-rows.ts). */
+export const SRC_TREE = 15;
+
+/** Where the values of SRC_TREE fields come from for the current frame (TreeValues). */
+export interface TreeFilterSource {
+  values(f: RowFilterField, out: FilterValue[], at: number): number;
+}
 
 /** A filter field as FieldRows serves it. */
 export interface RowFilterField extends FilterFieldInfo {
@@ -1452,6 +1475,8 @@ export interface RowFilterField extends FilterFieldInfo {
   readonly src: number;
   /** Protocols: the filter compares the layer's bytes (else only its presence counts). */
   readonly bytesNeeded: boolean;
+  /** SRC_TREE fields: tshark's type (`FT_UINT8`, `FT_ETHER`, …) from the catalogue. */
+  readonly ftype?: string;
 }
 
 const PROTOCOL_SRC: ReadonlyMap<string, number> = new Map([
@@ -1464,8 +1489,9 @@ const ADDRESS_SRC: ReadonlyMap<string, number> = new Map([
 const TEXT_FIELDS = textFilterFields(FIELDS);
 
 /** The names `-Y` knows: the registry (but not `_ws.col.*`, which tshark 4.0 cannot filter on),
- *  the protocols frame eth ip ipv6 tcp udp icmp arp and _ws.expert, the tcp.flags bits and tcp.payload. `text` is the filter (protocols it compares get their bytes). */
-export function rowFilterFields(text: string): FilterFields<RowFilterField> {
+ *  the protocols frame eth ip ipv6 tcp udp icmp arp and _ws.expert, the tcp.flags bits and tcp.payload. `text` is the filter (protocols it compares get their bytes).
+ *  `tree`: any other field of the catalogue too, read from the field tree (SRC_TREE, FieldRows.useTree). */
+export function rowFilterFields(text: string, tree = false): FilterFields<RowFilterField> {
   const compared = new Set<string>();
   try {
     const toks = tokenize(text);
@@ -1486,7 +1512,12 @@ export function rowFilterFields(text: string): FilterFields<RowFilterField> {
     if (name === "_ws.expert") return { name, kind: "protocol", id: fieldId("_ws.expert.severity"), bit: 0, src: SRC_EXPERT, bytesNeeded: false };
     if (name.startsWith("_ws.col.")) return undefined;
     const t = TEXT_FIELDS.lookup(name);
-    if (t === undefined) return undefined;
+    if (t === undefined) {
+      // An alias of two fast fields (tcp.port) stays fast: the compiler expands it.
+      const alias = FILTER_ALIASES.get(name);
+      if (!tree || (alias !== undefined && TEXT_FIELDS.lookup(alias[0]) !== undefined && TEXT_FIELDS.lookup(alias[1]) !== undefined)) return undefined;
+      return treeFilterField(name);
+    }
     const src = ADDRESS_SRC.get(name) ?? SRC_VALS;
     const base = { name, kind: t.kind, id: fieldId(t.source), bit: t.bit, src, bytesNeeded: false };
     return t.bytes === undefined ? base : { ...base, bytes: t.bytes };
@@ -1499,20 +1530,65 @@ export function rowFilterFields(text: string): FilterFields<RowFilterField> {
   };
 }
 
-/** Compiles a `-Y` filter for `FieldRows.useFilter`. */
-export function compileRowFilter(text: string): CompileResult<RowFilterField> {
-  return compileFilter(text, rowFilterFields(text));
+/** Compiles a `-Y` filter for `FieldRows.useFilter`; `tree`: fields outside the fast adapter are
+ *  read from the field tree (the rows then need `useTree`). */
+export function compileRowFilter(text: string, tree = false): CompileResult<RowFilterField> {
+  return compileFilter(text, rowFilterFields(text, tree));
+}
+
+/** The filter reads some field from the field tree. */
+export function filterReadsTree(filter: DisplayFilter<RowFilterField>): boolean {
+  return filter.fields.some((f) => f.src === SRC_TREE);
+}
+
+/** FT_* integer widths in bytes. */
+const FT_WIDTH: Readonly<Record<string, number>> = {
+  FT_UINT8: 1, FT_UINT16: 2, FT_UINT24: 3, FT_UINT32: 4, FT_UINT40: 5, FT_UINT48: 6, FT_UINT56: 7, FT_UINT64: 8,
+  FT_INT8: 1, FT_INT16: 2, FT_INT24: 3, FT_INT32: 4, FT_INT40: 5, FT_INT48: 6, FT_INT56: 7, FT_INT64: 8,
+  FT_FRAMENUM: 4, FT_CHAR: 1,
+};
+
+/** The filter kind of a tshark field type. */
+export function filterKindOf(ftype: string): FilterKind {
+  if (ftype.startsWith("FT_UINT") && ftype !== "FT_UINT_BYTES" && ftype !== "FT_UINT_STRING") return "uint";
+  if (ftype === "FT_FRAMENUM" || ftype === "FT_CHAR") return "uint";
+  if (ftype.startsWith("FT_INT")) return "int";
+  switch (ftype) {
+    case "FT_BOOLEAN": return "bool";
+    case "FT_NONE": return "flag";
+    case "FT_PROTOCOL": return "protocol";
+    case "FT_IPv4": return "ipv4";
+    case "FT_IPv6": return "ipv6";
+    case "FT_RELATIVE_TIME": case "FT_ABSOLUTE_TIME": return "time";
+    case "FT_FLOAT": case "FT_DOUBLE": return "float";
+    case "FT_STRING": case "FT_STRINGZ": case "FT_STRINGZPAD": case "FT_STRINGZTRUNC": case "FT_UINT_STRING": return "string";
+    case "FT_ETHER": return "ether";
+    default: return "bytes";
+  }
+}
+
+/** A catalogue field as a SRC_TREE filter field, or undefined for a name synack does not know. */
+function treeFilterField(name: string): RowFilterField | undefined {
+  const info = fieldInfo(name);
+  if (info === undefined || name.startsWith("_ws.col.")) return undefined;
+  const kind = filterKindOf(info.type);
+  const base = { name, kind, id: -1, bit: 0, src: SRC_TREE, bytesNeeded: true, ftype: info.type };
+  const w = FT_WIDTH[info.type];
+  return w === undefined ? base : { ...base, bytes: w };
 }
 
 const NO_BYTES = new Uint8Array(0);
 
 /** The current frame of a FieldRows, as the filter engine reads it. */
 class RowFilterFrame implements FilterFrame<RowFilterField> {
+  /** The field tree's values of the current frame (SRC_TREE fields), set by FieldRows.useTree. */
+  tree: TreeFilterSource | undefined;
   constructor(private readonly vals: ReadonlyArray<ReadonlyArray<string | number>>, private readonly frame: DecodedFrame) {}
 
   values(f: RowFilterField, out: FilterValue[], at: number): number {
     const fr = this.frame;
     switch (f.src) {
+      case SRC_TREE: return this.tree === undefined ? 0 : this.tree.values(f, out, at);
       case SRC_VALS: {
         const v = this.vals[f.id]!;
         const n = v.length;

@@ -427,6 +427,8 @@ export interface RunReadOptions extends PrintOptions {
   writePath?: string | undefined;
   /** Display filter; default: every frame. `tcpOnly` is `-Y tcp`. */
   filter?: ((c: FrameContext) => boolean) | undefined;
+  /** The filter reads the field tree: every frame is analysed into `ctx.results`, whatever is printed. */
+  analyse?: boolean;
   /** Where text goes; default stdout. */
   write?: (s: string) => void;
   /** A byte buffer that `write` appends to: summary lines are written into it directly, and
@@ -465,7 +467,7 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
   if (o.details === true || o.hex === true || (o.format !== undefined && o.format !== "text")) await loadRenderers();
   const reader = readCapture(counted(openCaptureFile(o.path)));
   // Summary lines and the hex dump need only the Info pass's decoded frame; -V and JSON read the results.
-  const pipe = new ReadPipeline(true, o.details === true || (o.format !== undefined && o.format !== "text"), o.prefs);
+  const pipe = new ReadPipeline(true, o.analyse === true || o.details === true || (o.format !== undefined && o.format !== "text"), o.prefs);
   const printer = new PacketPrinter(o, write, o.sink);
   const sink = o.sink, drain = o.drain;
   const out = o.writePath !== undefined ? new FrameFileWriter(o.writePath) : undefined;
@@ -553,7 +555,7 @@ function readOutputError(path: string, err: unknown): unknown {
  *  `args` (the command's arguments) lets plain summary lines of a large file use two threads.
  *  `rowFilter` is a compiled `-Y` other than `tcp` (read.ts); it sees every frame, in order. */
 export async function readOutputCommand(file: string, v: ReadOutputValues, args?: string[],
-    rowFilter?: (rec: CaptureRecord) => boolean, prefs: Partial<ReadPreferences> = {}): Promise<number> {
+    rowFilter?: (c: FrameContext) => boolean, prefs: Partial<ReadPreferences> = {}, filterNeedsResults = false): Promise<number> {
   if (v.T !== undefined && v.T !== "json" && v.T !== "ndjson" && v.T !== "text") {
     throw new CliError(`-T ${v.T} is not supported (fields, json, ndjson, text)`, 2);
   }
@@ -587,7 +589,7 @@ export async function readOutputCommand(file: string, v: ReadOutputValues, args?
   const sink = new ByteOut(1 << 17);
   const drain = (): Promise<void> => flushToStdout(sink);
   const code = await runReadOutput({
-    path: file, count, writePath: v.w, filter: rowFilter !== undefined ? (c) => rowFilter(c.rec) : filter === "tcp" ? tcpOnly : undefined,
+    path: file, count, writePath: v.w, filter: rowFilter ?? (filter === "tcp" ? tcpOnly : undefined), analyse: filterNeedsResults,
     write: (s) => sink.str(s), sink, drain, prefs,
     details: v.V === true, hex: v.x === true, format: v.T === "json" || v.T === "ndjson" ? v.T : "text",
   });

@@ -4,8 +4,11 @@ import { openCaptureFile } from "../../capture/node.js";
 import type { AnalysisOptions } from "../../analysis/index.js";
 import { readOutputCommand, summaryRenderer } from "./read-output.js";
 import { flushToStdout, type FrameRenderer, type RendererSpec, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
-import { compileRowFilter, FieldRows, type FieldsFormat, type ReadPreferences, type RowFilterField, rowsReadStates, UnknownFieldError }
-  from "../../tshark/rows.js";
+import { compileRowFilter, FieldRows, SRC_TREE, type FieldsFormat, filterReadsTree, type ReadPreferences, type RowFilterField, rowsReadStates,
+  UnknownFieldError } from "../../tshark/rows.js";
+import { TreeRows, TreeValues } from "../../tshark/tree-rows.js";
+import { fieldId } from "../../fields/registry.js";
+import { ReadPipeline } from "./read-output.js";
 import { ByteOut } from "../../tshark/bytes-out.js";
 import { formatFilterError, type DisplayFilter } from "../../filter/index.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
@@ -19,6 +22,7 @@ export const READ_USAGE = `synack read -r FILE|- [-n] [-Y FILTER] -T fields -e F
   -o takes the TCP preferences: tcp.analyze_sequence_numbers, tcp.relative_sequence_numbers,
   tcp.track_bytes_in_flight, tcp.bif_seq_based, tcp.calculate_timestamps, tcp.check_checksum,
   tcp.fastrt_supersedes_ooo, tcp.ignore_tcp_timestamps (TRUE/FALSE), tcp.default_window_scaling (-1..14).
+  -G fields lists every field name -e and -Y accept (as synack fields).
   -Y FILTER keeps the frames a Wireshark display filter accepts (subset: docs/filters.md), in every
   output mode; a filter that does not compile is reported as tshark does, exit 2.
   Exit 0; 1 for bad options or fields; 2 when the file cannot be read (rows before damage are printed).`;
@@ -86,7 +90,7 @@ function damageMessage(file: string, p: CaptureProblem): string {
 
 /** Compiles `-Y`; a filter that does not compile is tshark's message, filter and caret lines, exit 2. */
 function compileYFilter(text: string): DisplayFilter<RowFilterField> {
-  const c = compileRowFilter(text);
+  const c = compileRowFilter(text, true);
   if (!c.ok) throw new CliError(formatFilterError(text, c).join("\n"), 2);
   return c.filter;
 }
@@ -100,7 +104,7 @@ function parseReadArgs(args: string[]) {
       T: { type: "string", short: "T" }, e: { type: "string", short: "e", multiple: true },
       E: { type: "string", short: "E", multiple: true }, o: { type: "string", short: "o", multiple: true },
       d: { type: "string", short: "d", multiple: true }, help: { type: "boolean", short: "h" },
-      V: { type: "boolean", short: "V" }, x: { type: "boolean", short: "x" }, c: { type: "string", short: "c" }, w: { type: "string", short: "w" },
+      V: { type: "boolean", short: "V" }, G: { type: "string", short: "G" }, x: { type: "boolean", short: "x" }, c: { type: "string", short: "c" }, w: { type: "string", short: "w" },
     },
     strict: true, allowPositionals: true,
   });
@@ -149,6 +153,62 @@ function fieldsRenderer(rows: FieldRows): FrameRenderer {
   };
 }
 
+/** -c N: stop after N frames read (tshark 4.0 counts frames read, not rows printed). */
+function frameLimit(c: string | undefined): number {
+  if (c === undefined) return Infinity;
+  if (!/^\d+$/.test(c) || Number(c) < 1) throw new CliError(`-c must be a positive integer, not '${c}'`, 2);
+  return Number(c);
+}
+
+/** `-T fields` where some column or the filter reads the field tree (tree-rows.ts): one thread,
+ *  every frame decoded and analysed by a ReadPipeline, the tree built for the frames asked of it. */
+async function treeFieldsCommand(file: string, values: ReturnType<typeof parseReadArgs>["values"],
+    compiled: DisplayFilter<RowFilterField> | undefined): Promise<number> {
+  const format: Partial<FieldsFormat> = {};
+  for (const e of values.E ?? []) parseFormat(e, format);
+  const prefs = readPrefs(values);
+  const fields = values.e ?? [];
+  prefs.analysis = { ...prefs.analysis, traces: false, states: rowsReadStates(fields.filter((f) => fieldId(f) >= 0), compiled) };
+  let rows: TreeRows;
+  try { rows = new TreeRows(fields, format, prefs, compiled); } catch (err) {
+    if (err instanceof UnknownFieldError) throw new CliError(`Some fields aren't valid: ${err.fields.join(" ")}`, 1);
+    throw err;
+  }
+  const limit = frameLimit(values.c);
+  // The tree's own pass: results per TCP header, FIN sides and times, as -V has them.
+  const pipe = new ReadPipeline(false, true, { ...prefs, analysis: { ...prefs.analysis, traces: false } });
+  const buf = new ByteOut(1 << 17);
+  let headerDue = rows.format.header;
+  const reader = readCapture(openCaptureFile(file));
+  const rec = newRecord();
+  let frames = 0, shown = false, shownSec = 0, shownNsec = 0;
+  try {
+    read: for await (const batch of reader.batches()) {
+      while (batch.next(rec)) {
+        frames++;
+        const c = pipe.step(rec, reader.info);
+        // frame.time_delta_displayed: from the previous row printed (the first is its own).
+        if (shown) { c.shownSec = shownSec; c.shownNsec = shownNsec; } else { c.shownSec = rec.tsSec; c.shownNsec = rec.tsNsec; }
+        const mark = buf.len;
+        if (headerDue) { buf.str(rows.headerLine()); buf.byte(10); }
+        if (rows.rowTo(rec, c, buf)) {
+          headerDue = false; buf.byte(10);
+          shown = true; shownSec = rec.tsSec; shownNsec = rec.tsNsec;
+        } else buf.len = mark;
+        if (frames >= limit) break read;
+        if (buf.len >= 1 << 16) await flushToStdout(buf);
+      }
+    }
+  } catch (err) {
+    await flushToStdout(buf);
+    throw readError(file, err);
+  }
+  if (headerDue) { buf.str(rows.headerLine()); buf.byte(10); }
+  await flushToStdout(buf);
+  if (reader.fatal !== undefined && frames < limit) throw new CliError(damageMessage(file, reader.fatal), 2);
+  return 0;
+}
+
 /** A reader error as `synack read -T fields` reports it (tshark's wording where it has one). */
 function readError(file: string, err: unknown): unknown {
   if (err instanceof CaptureFileError) return new CliError(`${file}: ${err.message}`, 2);
@@ -162,6 +222,12 @@ function readError(file: string, err: unknown): unknown {
 export async function readCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseReadArgs(args);
   if (values.help) { process.stdout.write(READ_USAGE + "\n"); return 0; }
+  if (values.G !== undefined) {
+    // tshark -G fields: the glossary, and nothing read.
+    if (values.G !== "fields") throw new CliError(`-G ${values.G} is not supported (only -G fields)`, EXIT_USAGE);
+    (await import("./fields.js")).writeGlossary();
+    return 0;
+  }
   if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}'`, EXIT_USAGE);
   const file = values.r;
   if (file === undefined) throw new CliError("give a capture with -r FILE (or -r - for stdin)", EXIT_USAGE);
@@ -172,10 +238,14 @@ export async function readCommand(args: string[]): Promise<number> {
   if (values.T !== "fields" && fields.length === 0) {
     const prefs = readPrefs(values);
     if (compiled === undefined) return readOutputCommand(file, values, args, undefined, prefs);
-    // A FieldRows sees every frame in order (its analysis must) and answers the filter.
+    // A FieldRows sees every frame in order (its analysis must) and answers the filter; fields
+    // outside its registry come from the frame's field tree (the pipeline then analyses too).
     const rows = new FieldRows([], {}, { ...prefs, analysis: { ...prefs.analysis, traces: false, states: rowsReadStates([], compiled) } }, false);
     rows.useFilter(compiled);
-    return readOutputCommand(file, values, args, (rec) => rows.matches(rec), prefs);
+    if (!filterReadsTree(compiled)) return readOutputCommand(file, values, args, (c) => rows.matches(c.rec), prefs);
+    const tree = new TreeValues(compiled.fields.filter((f) => f.src === SRC_TREE).map((f) => f.name));
+    rows.useTree(tree);
+    return readOutputCommand(file, values, args, (c) => { tree.point(c); return rows.matches(c.rec); }, prefs, true);
   }
   if (values.T === undefined) {
     if (fields.length > 0) throw new CliError(`Output fields were specified with "-e", but "-T fields" was not specified.`, 1);
@@ -188,13 +258,12 @@ export async function readCommand(args: string[]): Promise<number> {
       throw new CliError(`-d '${d}' is not supported (only tcp.port==LO-HI,data)`, EXIT_USAGE);
     }
   }
+  if (fields.some((f) => fieldId(f) < 0) || (compiled !== undefined && filterReadsTree(compiled))) {
+    return treeFieldsCommand(file, values, compiled ?? (filter === "tcp" ? compileYFilter(filter) : undefined));
+  }
   const rows = fieldRowsFor(values, compiled);
   // -c N: stop after N frames read (tshark 4.0 counts frames read, not rows printed).
-  let limit = Infinity;
-  if (values.c !== undefined) {
-    if (!/^\d+$/.test(values.c) || Number(values.c) < 1) throw new CliError(`-c must be a positive integer, not '${values.c}'`, 2);
-    limit = Number(values.c);
-  }
+  const limit = frameLimit(values.c);
 
   const plan = limit === Infinity ? threadPlan(file, rows.analyses) : "one";
   if (plan !== "one") {
