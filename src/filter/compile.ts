@@ -189,7 +189,7 @@ class Compiler<F extends FilterFieldInfo> {
       mask = this.#integer(ref, maskTok);
     }
     const refM: FieldRef<F> = mask === undefined ? ref : { ...ref, kind: "uint" };
-    if (opTok === undefined || rhs === undefined) {
+    if (opTok === undefined || (rhs === undefined && set === undefined)) {
       const lb = this.#lbuf;
       return this.#gatherer(ref, lb, mask, (n) => { for (let i = 0; i < n; i++) if (lb[i] !== 0) return true; return false; });
     }
