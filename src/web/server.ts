@@ -14,6 +14,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { PcapWriter } from "../capture/index.js";
 import { startCapture, startEchoServer, runEchoClient, type CaptureHandle } from "../lab/index.js";
+import { labPreflight, labReport, runScenario, scenarioByName, SCENARIOS } from "../lab/index.js";
 
 /** What `synack ui` serves. */
 export interface UiServerOptions {
@@ -143,6 +144,9 @@ export async function startUiServer(opts: UiServerOptions = {}): Promise<UiServe
   if (live !== undefined) await live.start();
   const sockets = new Set<Socket>();
   let demoRunning = false;
+  /** synack lab from the page: the scenario running now, and each scenario's last report. */
+  let labRunning: string | undefined;
+  const labReports = new Map<string, unknown>();
 
   /** Host names this server answers to: DNS rebinding sends a foreign name with our address. */
   const hostOk = (h: string | undefined): boolean => {
@@ -193,6 +197,17 @@ export async function startUiServer(opts: UiServerOptions = {}): Promise<UiServe
           .finally(() => { demoRunning = false; });
         return;
       }
+      if (url.pathname === "/api/lab" && req.method === "GET") {
+        json(res, 200, { scenarios: SCENARIOS.map((x) => ({ name: x.name, title: x.title })), unavailable: labPreflight() });
+        return;
+      }
+      if (url.pathname === "/api/lab/report" && req.method === "GET") {
+        const n = url.searchParams.get("name") ?? "";
+        const r = labReports.get(n);
+        if (r !== undefined) json(res, 200, r);
+        else json(res, labRunning === n ? 202 : 404, { error: labRunning === n ? "still running" : `no report for '${n}'` });
+        return;
+      }
       json(res, 404, { error: "no such API" });
       return;
     }
@@ -224,6 +239,24 @@ export async function startUiServer(opts: UiServerOptions = {}): Promise<UiServe
     createReadStream(file).pipe(res);
   };
 
+  /** Runs a lab scenario for the page: its packets go to `ws` as one pcap stream while they are
+   *  captured; the report (setup, verdict, key packets, ladders) is kept for /api/lab/report. */
+  const runLab = (name: string, ws: WebSocket): void => {
+    const s = scenarioByName(name)!;
+    labRunning = name;
+    labReports.delete(name);
+    const writer = new PcapWriter({ linkType: 1, nanos: true });
+    writer.header();
+    ws.send(writer.take());
+    runScenario(s, { onPacket: (p) => { writer.add(p); if (ws.readyState === ws.OPEN) ws.send(writer.take()); } })
+      .then(async (run) => {
+        const r = await labReport(s, run.pcapng);
+        labReports.set(name, { name, title: s.title, setup: run.setup, notes: run.notes, verdictLines: r.verdictLines, ok: r.verdict.ok,
+          keys: r.keys.map((k) => k.summary), ladders: r.ladders });
+      }, (err: unknown) => { labReports.set(name, { name, error: err instanceof Error ? err.message : String(err) }); })
+      .finally(() => { labRunning = undefined; ws.close(); });
+  };
+
   /** The article's exchange on a free loopback port: the live capture shows it arriving. */
   const runEcho = async (): Promise<{ port: number; sent: string; received: string }> => {
     const server = await startEchoServer({ port: opts.demoPort ?? 0, host: "127.0.0.1" });
@@ -242,6 +275,12 @@ export async function startUiServer(opts: UiServerOptions = {}): Promise<UiServe
   server.on("upgrade", (req, socket, head) => {
     const url = new URL(req.url ?? "/", "http://x");
     const origin = req.headers.origin;
+    const labName = url.pathname === "/ws/lab" ? url.searchParams.get("name") ?? "" : undefined;
+    if (labName !== undefined && hostOk(req.headers.host) && tokenOk(url) && (origin === undefined || origin === `http://${req.headers.host}`)
+        && scenarioByName(labName) !== undefined && labRunning === undefined && labPreflight() === undefined) {
+      wss.handleUpgrade(req, socket, head, (ws) => runLab(labName, ws));
+      return;
+    }
     if (!hostOk(req.headers.host) || url.pathname !== "/ws" || !tokenOk(url) || live === undefined
         || (origin !== undefined && origin !== `http://${req.headers.host}`)) {
       socket.end("HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n");

@@ -21,6 +21,12 @@ const loaded = signal(false);
 const errorText = signal("");
 const live = signal(false);
 const demoBusy = signal(false);
+/** synack lab: the scenarios the server offers, the chosen one, and the last run's report text. */
+const labScenarios = signal<Array<{ name: string; title: string }>>([]);
+const labUnavailable = signal<string | undefined>(undefined);
+const labChoice = signal("");
+const labBusy = signal(false);
+const labText = signal("");
 const rowsVersion = signal(0);
 const rowCache = new Map<number, Row>();
 const selected = signal(-1);
@@ -90,6 +96,7 @@ async function start(): Promise<void> {
     if (!r.ok) { errorText.value = `the server refused this page (HTTP ${r.status}): open the URL synack ui printed`; return; }
     const s = await r.json() as { mode: string; name?: string; liveError?: string };
     if (s.liveError) errorText.value = `live capture: ${s.liveError}`;
+    void loadLab().catch(() => undefined);
     if (s.mode === "file") send({ type: "open-url", url: `/api/capture?token=${encodeURIComponent(token)}`, name: s.name ?? "capture" });
     else if (s.mode === "live") {
       live.value = true;
@@ -97,6 +104,42 @@ async function start(): Promise<void> {
     }
   } catch (err) {
     errorText.value = `cannot reach the synack ui server: ${String(err)}`;
+  }
+}
+
+async function loadLab(): Promise<void> {
+  const r = await fetch(`/api/lab?token=${encodeURIComponent(token)}`);
+  if (!r.ok) return;
+  const b = await r.json() as { scenarios: Array<{ name: string; title: string }>; unavailable?: string };
+  labScenarios.value = b.scenarios;
+  labUnavailable.value = b.unavailable;
+  labChoice.value = b.scenarios[0]?.name ?? "";
+}
+
+/** Runs the chosen lab scenario: its packets stream in like a live capture, then the report. */
+async function runLab(): Promise<void> {
+  const n = labChoice.value;
+  if (n === "") return;
+  labBusy.value = true;
+  labText.value = `running ${n}…`;
+  send({ type: "open-ws", url: `ws://${location.host}/ws/lab?token=${encodeURIComponent(token)}&name=${encodeURIComponent(n)}`, name: `lab: ${n}` });
+  try {
+    for (let i = 0; i < 200; i++) {
+      await new Promise((res) => setTimeout(res, 250));
+      const r = await fetch(`/api/lab/report?token=${encodeURIComponent(token)}&name=${encodeURIComponent(n)}`);
+      if (r.status === 202 || (r.status === 404 && i < 8)) continue;
+      const b = await r.json() as { error?: string; title?: string; setup?: string[]; notes?: string[]; verdictLines?: string[]; keys?: string[]; ladders?: Array<{ stream: number; lines: string[] }> };
+      labText.value = b.error !== undefined ? `lab ${n}: ${b.error}` : [`${n}: ${b.title}`, "", ...(b.setup ?? []), ...(b.notes ?? []).map((x) => `note: ${x}`),
+        "", "Key packets:", ...(b.keys ?? []).map((k) => `  ${k}`),
+        ...(b.ladders ?? []).flatMap((l) => ["", `Ladder (TCP stream ${l.stream}):`, ...l.lines]),
+        "", "Verdict:", ...(b.verdictLines ?? [])].join("\n");
+      return;
+    }
+    labText.value = `lab ${n}: no report`;
+  } catch (err) {
+    labText.value = `lab ${n}: ${String(err)}`;
+  } finally {
+    labBusy.value = false;
   }
 }
 
@@ -123,6 +166,12 @@ function Header() {
       <span id="status">{shown.value === total.value ? `${total.value} packets` : `${shown.value} of ${total.value} packets shown`}{loaded.value ? "" : live.value ? " (live)" : " …"}</span>
       <span class="spacer" />
       {live.value && <button id="demo" disabled={demoBusy.value} onClick={() => void runDemo()}>{demoBusy.value ? "running…" : "Run the echo demo"}</button>}
+      {labScenarios.value.length > 0 && <select id="lab-scenario" title="synack lab scenarios" value={labChoice.value}
+        onChange={(e) => { labChoice.value = (e.currentTarget as HTMLSelectElement).value; }}>
+        {labScenarios.value.map((x) => <option value={x.name} title={x.title}>{x.name}</option>)}
+      </select>}
+      {labScenarios.value.length > 0 && <button id="lab-run" disabled={labBusy.value || labUnavailable.value !== undefined}
+        title={labUnavailable.value ?? "run the scenario in network namespaces, live"} onClick={() => void runLab()}>{labBusy.value ? "running…" : "Run lab scenario"}</button>}
       <button onClick={() => input.current?.click()}>Open capture…</button>
       <input ref={input} id="file-input" type="file" accept=".pcap,.pcapng,.cap" hidden
         onChange={(e) => { const f = (e.currentTarget as HTMLInputElement).files?.[0]; if (f) openFile(f); }} />
@@ -447,6 +496,7 @@ function App() {
       <FilterBar />
       {errorText.value && <div id="error-banner" role="alert">{errorText.value}<button onClick={() => { errorText.value = ""; }}>×</button></div>}
       <PacketList />
+      {labText.value !== "" && <pre id="lab-report">{labText.value}</pre>}
       <div id="lower">
         <section id="details">{d ? <DetailsPane d={d} /> : <p class="muted">No packet selected.</p>}</section>
         <section id="bytes-pane">{d ? <BytesPane d={d} /> : null}</section>
