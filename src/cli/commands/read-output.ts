@@ -44,25 +44,15 @@ import { CaptureSession, frameInterface, type FrameInterface } from "../../tshar
 import { ByteOut, putDigits, putIpv4, putIpv6, putUint } from "../../tshark/bytes-out.js";
 import { CliError } from "../errors.js";
 import { loadOuiNames } from "../oui.js";
+import type { DetailsInput } from "../../fields/index.js";
 import { flushToStdout, type FrameRenderer, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
 
 /** Everything known about one frame after decoding and analysis. Reused: valid until the next `step`. */
-export interface FrameContext {
+/** One frame as the printers see it: what the field tree needs (DetailsInput) and more. */
+export interface FrameContext extends DetailsInput {
   rec: CaptureRecord;
-  frame: DecodedFrame;
   /** Analysis result of each TCP header of `frame` (undefined when too short to look up, spec §2.1). */
   results: Array<AnalysisResult | undefined>;
-  /** Time of the capture's first frame, for the relative time column. */
-  firstSec: number;
-  firstNsec: number;
-  /** Time of the previous frame (captured), for frame.time_delta. */
-  prevSec: number;
-  prevNsec: number;
-  /** pcapng: the record's section and interface, for -V's Frame lines. */
-  iface?: { section: number; id: number; name?: string | undefined; description?: string | undefined } | undefined;
-  /** Time of the previous frame shown, for frame.time_delta_displayed (-V). */
-  shownSec?: number;
-  shownNsec?: number;
   /** Decimals of the time column (the file's timestamp resolution). */
   timeDigits: number;
   /** The Info column of a TCP frame (from explain/rows.ts), "" when not computed. */
