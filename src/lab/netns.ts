@@ -24,6 +24,10 @@ export const ROUTED_ADDRESSES = {
   routerClientSide: { v4: "198.18.0.254", v6: "fd53:796e:6163::fe" },
   routerServerSide: { v4: "198.18.1.254", v6: "fd53:796e:6163:1::fe" },
 } as const;
+/** A lab interface's MAC: locally administered (02), then its IPv4 address: 198.18.0.1 → 02:00:c6:12:00:01. */
+export function labMac(v4: string): string {
+  return ["02", "00", ...v4.split(".").map((o) => Number(o).toString(16).padStart(2, "0"))].join(":");
+}
 /** The router's veth towards the server (its veth towards the client is LAB_DEV). */
 export const ROUTER_SERVER_DEV = "synack1";
 const V4_PREFIX = 24, V6_PREFIX = 64;
@@ -172,9 +176,15 @@ export async function createTopology(options: TopologyOptions = {}): Promise<Top
   };
   // TCP hands the qdisc multi-segment skbs even with GSO off (they are cut after it): one segment
   // per skb (gso_max_segs 1), so tc classifies, and nft counts, single segments.
-  const linkUp = (dev: string, v4: string, v6: string, prefix6 = V6_PREFIX) => [
-    `ip addr add ${v4}/${V4_PREFIX} dev ${dev}`, `ip addr add ${v6}/${prefix6} dev ${dev} nodad`,
+  // Fixed MACs and permanent neighbours: no ARP or neighbour discovery on the wire. A lost first
+  // neighbour solicitation once held the SYN back for a second, and the kernel's RTT estimate (taken
+  // from the SYN's send time) with it, so the loss scenarios' timers went wrong over IPv6.
+  const linkUp = (dev: string, own: { v4: string; v6: string }, peer: { v4: string; v6: string }) => [
+    `ip link set ${dev} address ${labMac(own.v4)}`,
+    `ip addr add ${own.v4}/${V4_PREFIX} dev ${dev}`, `ip addr add ${own.v6}/${V6_PREFIX} dev ${dev} nodad`,
     `ip link set ${dev} gso_max_segs 1`, `ip link set ${dev} up`, `ethtool -K ${dev} tso off gso off gro off`,
+    `ip neigh replace ${peer.v4} lladdr ${labMac(peer.v4)} dev ${dev} nud permanent`,
+    `ip -6 neigh replace ${peer.v6} lladdr ${labMac(peer.v4)} dev ${dev} nud permanent`,
   ];
   const sysctl = (ctl: Record<string, string | number>) => {
     for (const [k, v] of Object.entries(ctl)) {
@@ -196,13 +206,14 @@ export async function createTopology(options: TopologyOptions = {}): Promise<Top
     for (const side of ["client", "server"] as const) {
       const h = side === "client" ? client : server;
       const gw = side === "client" ? ROUTED_ADDRESSES.routerClientSide : ROUTED_ADDRESSES.routerServerSide;
-      scripts.push([side, ["ip link set lo up", ...linkUp(LAB_DEV, h.v4, h.v6),
+      const peer = router === undefined ? (side === "client" ? server : client) : gw;
+      scripts.push([side, ["ip link set lo up", ...linkUp(LAB_DEV, h, peer),
         ...(router ? [`ip route add default via ${gw.v4}`, `ip -6 route add default via ${gw.v6}`] : []),
         sysctl({ ...quiet(LAB_DEV), ...(options.sysctls?.[side] ?? {}) })]]);
     }
     if (router !== undefined) {
       const r2 = ROUTED_ADDRESSES.routerServerSide;
-      scripts.push(["router", ["ip link set lo up", ...linkUp(LAB_DEV, router.v4, router.v6), ...linkUp(ROUTER_SERVER_DEV, r2.v4, r2.v6),
+      scripts.push(["router", ["ip link set lo up", ...linkUp(LAB_DEV, router, client), ...linkUp(ROUTER_SERVER_DEV, r2, server),
         sysctl({ ...quiet(LAB_DEV), ...quiet(ROUTER_SERVER_DEV), "net.ipv4.ip_forward": 1, "net.ipv6.conf.all.forwarding": 1 })]]);
     }
     await Promise.all(scripts.map(([p, lines]) => exec(p, "sh", ["-c", ["set -e", ...lines].join("\n")])));

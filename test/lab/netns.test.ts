@@ -27,6 +27,11 @@ test("netns: two namespaces joined by a veth with lab addresses, offloads off; d
     const addrs = await t.exec("client", "ip", ["-o", "addr", "show", "dev", t.client.dev]);
     assert.match(addrs, /inet 198\.18\.0\.1\/24/);
     assert.match(addrs, /inet6 fd53:796e:6163::1\/64/);
+    // Fixed MACs, and the peer's in permanent neighbour entries: no ARP or NDP before the SYN.
+    assert.match(await t.exec("client", "ip", ["-o", "link", "show", "dev", t.client.dev]), /link\/ether 02:00:c6:12:00:01 /);
+    const neigh = await t.exec("client", "ip", ["neigh", "show", "dev", t.client.dev]);
+    assert.match(neigh, /^198\.18\.0\.2 lladdr 02:00:c6:12:00:02 PERMANENT *$/m);
+    assert.match(neigh, /^fd53:796e:6163::2 lladdr 02:00:c6:12:00:02 PERMANENT *$/m);
     const k = await t.exec("server", "ethtool", ["-k", t.server.dev]);
     for (const f of ["tcp-segmentation-offload", "generic-segmentation-offload", "generic-receive-offload"]) assert.match(k, new RegExp(`${f}: off`));
     assert.equal((await t.exec("server", "sysctl", ["-n", "net.ipv4.tcp_sack"])).trim(), "0");
@@ -47,6 +52,8 @@ test("netns: with a router, the hosts are on two links and the router forwards b
     assert.match(await t.exec("server", "ip", ["-o", "addr", "show", "dev", t.server.dev]), /inet 198\.18\.1\.2\/24/);
     assert.match(await t.exec("client", "ip", ["route"]), /default via 198\.18\.0\.254/);
     assert.equal((await t.exec("router", "sysctl", ["-n", "net.ipv4.ip_forward"])).trim(), "1");
+    assert.match(await t.exec("server", "ip", ["neigh", "show", "dev", t.server.dev]), /^fd53:796e:6163:1::fe lladdr 02:00:c6:12:01:fe PERMANENT *$/m);
+    assert.match(await t.exec("router", "ip", ["neigh", "show", "dev", "synack1"]), /^198\.18\.1\.2 lladdr 02:00:c6:12:01:02 PERMANENT *$/m);
   } finally {
     await t.destroy();
   }
