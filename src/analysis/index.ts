@@ -15,7 +15,7 @@ export { type EndpointState, type EndpointEvent, type ConnectionPhase, ENDPOINT_
 export {
   type EndpointRole, type EndpointStateView, endpointState, endpointStateText, stateLabel, describeTransition,
 } from "./state-view.js";
-export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqSub } from "./seq.js";
+export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqSub, isDsack } from "./seq.js";
 export { COMPLETE_SYN, COMPLETE_SYN_ACK, COMPLETE_ACK, COMPLETE_DATA, COMPLETE_FIN, COMPLETE_RST } from "./completeness.js";
 export { FAST_RETRANSMISSION_NS, OUT_OF_ORDER_DEFAULT_NS } from "./seq-analysis.js";
 export { BYTES_IN_FLIGHT_LIMIT } from "./bytes-in-flight.js";

@@ -15,3 +15,10 @@ export const seqAdd = (a: number, n: number): number => (a + n) >>> 0;
 export const seqSub = (a: number, b: number): number => (a - b) >>> 0;
 /** All-ones u32: tshark 4.0 parks a dup-ACK counter here after an ACKed-unseen repeat (spec §6 G). */
 export const U32_ALL_ONES = 0xffff_ffff;
+
+/** RFC 2883 §4, as tshark 4.0 applies it (spec §11.2): a SACK option's first block reports
+ *  duplicate bytes (a D-SACK) when its right edge is at or below the ACK number, or when it lies
+ *  inside the second block. `edges`: raw left/right edges, `count` complete blocks. */
+export function isDsack(edges: readonly number[], count: number, ackRaw: number): boolean {
+  return count > 0 && (seqLe(edges[1]!, ackRaw) || (count >= 2 && seqLt(edges[2]!, edges[1]!) && seqLe(edges[1]!, edges[3]!)));
+}

@@ -1,7 +1,7 @@
 /** The words of the narrative: what each flag, state and option means, the payload as text and
  *  hex, and the one-sentence summary of a packet (with the handshake step it is). Plain functions
  *  of one packet's facts; narrative.ts decides which to say and in what order. */
-import { A_DUPLICATE_ACK, A_KEEP_ALIVE, A_WINDOW_UPDATE, ACK, AE, CWR, ECE, FIN, PSH, RST, SYN, URG, stateLabel, type EndpointState } from "../analysis/index.js";
+import { A_DUPLICATE_ACK, A_KEEP_ALIVE, A_WINDOW_UPDATE, ACK, AE, CWR, ECE, FIN, isDsack, PSH, seqLe, RST, SYN, URG, stateLabel, type EndpointState } from "../analysis/index.js";
 import { tcpOptions, type TcpOption } from "../decode/index.js";
 import type { PacketFacts } from "../analysis/index.js";
 
@@ -143,6 +143,12 @@ function optionOne(o: TcpOption, p: PacketFacts): OptionWords {
       for (let i = 0; i + 1 < o.edges.length; i += 2) {
         const rel = (e: number) => (p.relative ? (e - p.ackBase) >>> 0 : e);
         blocks.push(`${rel(o.edges[i]!)}–${rel(o.edges[i + 1]!)}`);
+      }
+      if (isDsack(o.edges, o.count, p.ackRaw)) {
+        return { kind: "sack", text: `SACK ${blocks.join(", ")}`,
+          meaning: `a D-SACK: the first block, ${blocks[0]}, ${seqLe(o.edges[1]!, p.ackRaw) ? `ends at or below the ack ${p.ack}` : `lies inside the second, ${blocks[1]}`}: `
+            + "those bytes arrived twice (RFC 2883 §4)"
+            + (blocks.length > 1 ? "; the other blocks are ranges received beyond the ack (RFC 2018 §3)" : "") };
       }
       return { kind: "sack", text: `SACK ${blocks.join(", ")}`,
         meaning: "selective acknowledgment: byte ranges received beyond the ack, so only the gap needs re-sending (RFC 2018 §3)" };

@@ -3,7 +3,7 @@
 import type { DecodedFrame, TcpLayer } from "../decode/index.js";
 import { type TcpOption, tcpFlagsString, tcpOptions } from "../decode/index.js";
 import {
-  ACK, A_RETRANSMISSION, type AnalysisResult, CWR, ECE, FIN, PSH, RST, SYN, URG, AE, seqLe, seqLt, whyToObject,
+  ACK, A_RETRANSMISSION, type AnalysisResult, CWR, ECE, FIN, PSH, RST, SYN, URG, AE, isDsack, whyToObject,
   endpointStateText, stateLabel, whySentence,
 } from "../analysis/index.js";
 import { addAnalysisExperts, ExpertList, Group, Severity } from "./expert.js";
@@ -98,7 +98,7 @@ function optionsNode(t: TcpLayer, r: AnalysisResult | undefined, src: number): F
       c.push(gen("tcp.options.sack.count", String(o.count), `TCP SACK Count: ${o.count}`));
       // D-SACK (RFC 2883): the first block is at or below the ack, or inside the second block.
       const e = o.edges;
-      if (o.count > 0 && (seqLe(e[1]!, t.ackRaw) || (o.count >= 2 && seqLt(e[2]!, e[1]!) && seqLe(e[1]!, e[3]!)))) {
+      if (isDsack(e, o.count, t.ackRaw)) {
         const dl = (e[0]! - base) >>> 0, dr = (e[1]! - base) >>> 0;
         c.push(gen("tcp.options.sack.dsack_le", String(dl), `D-SACK Left Edge = ${dl}${rel}`),
           gen("tcp.options.sack.dsack_re", String(dr), `D-SACK Right Edge = ${dr}${rel}`),

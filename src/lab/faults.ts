@@ -28,6 +28,10 @@ export type Fault =
   /** Reordering: segments whose payload starts with `marker` go through a slow htb class (chosen by
    *  u32 at the payload offset), the others through a fast one, so a marked segment is overtaken. */
   | { kind: "reorder"; from: Side; marker: string; slowKbit: number }
+  /** A middlebox rewrites a header field of the segments of a kind that `from` sends, in the router's
+   *  forward hook (nft fixes the checksums): `mss` sets the MSS option (clamping, as routers do for
+   *  tunnels), `ttl` the IPv4 TTL or IPv6 hop limit. Needs `router: true`. */
+  | { kind: "rewrite"; what: SegmentKind; from: Side; field: "mss" | "ttl"; value: number }
   /** A fixed delay (tc netem); skipped with a note where the kernel has no netem. */
   | { kind: "delay"; from: Side; ms: number };
 
@@ -85,8 +89,8 @@ function nthExpr(nth: readonly number[]): string {
 
 /** What to apply on each side: an nft ruleset, tc commands, timed rules, and notes. */
 export interface FaultPlan {
-  /** nft ruleset text (`nft -f -`) per side, or absent. */
-  nft: Partial<Record<Side, string>>;
+  /** nft ruleset text (`nft -f -`) per namespace, or absent. */
+  nft: Partial<Record<Place, string>>;
   /** tc argument lists per namespace. */
   tc: Partial<Record<Place, string[][]>>;
   /** Rules added at `startMs` and removed at `startMs + forMs` (into a chain of its own). */
@@ -100,6 +104,7 @@ export function planFaults(faults: readonly Fault[], family: 4 | 6, dev: string,
   const input: Record<Side, string[]> = { client: [], server: [] };
   const egress: Record<Side, string[]> = { client: [], server: [] };
   const chains: Record<Side, string[]> = { client: [], server: [] };
+  const forward: string[] = [];
   const plan: FaultPlan = { nft: {}, tc: {}, timed: [], notes: [] };
   faults.forEach((f, i) => {
     switch (f.kind) {
@@ -143,6 +148,13 @@ export function planFaults(faults: readonly Fault[], family: 4 | 6, dev: string,
         ];
         break;
       }
+      case "rewrite": {
+        // The router's veth towards the client is LAB_DEV, towards the server ROUTER_SERVER_DEV.
+        const iif = f.from === "client" ? LAB_DEV : ROUTER_SERVER_DEV;
+        const set = f.field === "mss" ? `tcp option maxseg size set ${f.value}` : `${family === 4 ? "ip ttl" : "ip6 hoplimit"} set ${f.value}`;
+        forward.push(`iifname "${iif}" ${nftMatch(f.what, family)} ${set}`);
+        break;
+      }
       case "delay":
         if (!hasNetem) { plan.notes.push(`no netem in this kernel: the ${f.ms} ms delay on the ${f.from}'s link is left out`); break; }
         (plan.tc[f.from] ??= []).push(["qdisc", "add", "dev", dev, "root", "netem", "delay", `${f.ms}ms`]);
@@ -160,6 +172,10 @@ export function planFaults(faults: readonly Fault[], family: 4 | 6, dev: string,
         + egress[side].map((r) => `    ${r}\n`).join("") + "  }\n}\n";
     }
     plan.nft[side] = text;
+  }
+  if (forward.length > 0) {
+    plan.nft.router = `table inet ${NFT_TABLE} {\n  chain forward {\n    type filter hook forward priority -150; policy accept;\n`
+      + forward.map((r) => `    ${r}\n`).join("") + "  }\n}\n";
   }
   return plan;
 }
@@ -184,6 +200,7 @@ export function describeFault(f: Fault, seed: number): string {
     case "duplicate": return `the ${f.from} sends the ${f.nth.map(ordinal).join(" and ")} ${k(f.what, f.nth.length > 1)} twice (nft dup on egress)`;
     case "rate": return `${f.at === "router" ? `the router forwards what the ${f.from} sends at` : `the ${f.from}'s link is a`} ${f.kbit} kbit/s${f.at === "router" ? "" : " bottleneck"} (tc tbf, ${f.burstBytes}-byte bucket, queue up to ${f.latencyMs} ms)`;
     case "reorder": return `segments from the ${f.from} that start with "${f.marker}" queue in a ${f.slowKbit} kbit/s htb class (u32 match), the rest overtake them`;
+    case "rewrite": return `the router rewrites the ${f.field === "mss" ? "MSS option" : "TTL / hop limit"} of ${f.from === "client" ? "the client's" : "the server's"} ${k(f.what, true)} to ${f.value} (nft forward hook, checksums fixed)`;
     case "delay": return `the ${f.from}'s link delays every packet by ${f.ms} ms (tc netem)`;
   }
 }

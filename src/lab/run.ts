@@ -161,10 +161,11 @@ export async function runScenario(s: Scenario, options: RunOptions = {}): Promis
       if (text !== undefined) await t.exec(side, "nft", ["-f", "-"], text);
       for (const args of plan.tc[side] ?? []) await t.exec(side, "tc", args);
     }
-    for (const args of plan.tc.router ?? []) {
-      if (t.router === undefined) throw new LabError(`scenario ${s.name}: a fault at the router needs router: true`, "BAD_SCENARIO");
-      await t.exec("router", "tc", args);
+    if ((plan.tc.router !== undefined || plan.nft.router !== undefined) && t.router === undefined) {
+      throw new LabError(`scenario ${s.name}: a fault at the router needs router: true`, "BAD_SCENARIO");
     }
+    if (plan.nft.router !== undefined) await t.exec("router", "nft", ["-f", "-"], plan.nft.router);
+    for (const args of plan.tc.router ?? []) await t.exec("router", "tc", args);
     for (const n of s.notes ?? []) say(`how: ${n}`);
 
     try { await cap.ready; } catch (err) {

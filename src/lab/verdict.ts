@@ -3,7 +3,7 @@
  *  `tshark -Y` takes, so the tests can compare the two frame lists), plus any further check. */
 import { readCaptureBytes, type CaptureRecord } from "../capture/index.js";
 import { collectPackets, type PacketFacts } from "../analysis/index.js";
-import { compileRowFilter, FieldRows } from "../tshark/index.js";
+import { CaptureSession, compileRowFilter, FieldRows, filterReadsTree, SRC_TREE, TreeValues } from "../tshark/index.js";
 import type { Phenomenon, Scenario } from "./scenario.js";
 
 /** One phenomenon's outcome. */
@@ -29,15 +29,27 @@ export interface Verdict {
 
 async function* iterate(recs: readonly CaptureRecord[]): AsyncGenerator<CaptureRecord> { for (const r of recs) yield r; }
 
-/** The frames of `records` a display filter matches (synack's engine and analysis). Throws an
- *  Error naming the filter when it does not compile (a scenario bug). */
+/** The frames of `records` a display filter matches (synack's engine and analysis). Any field of the
+ *  catalogue works: those outside the fast registry are read off each frame's field tree, as
+ *  `synack read -Y` reads them. Throws an Error naming the filter when it does not compile (a
+ *  scenario bug). */
 export function framesMatching(records: readonly CaptureRecord[], filter: string): number[] {
-  const c = compileRowFilter(filter);
+  const c = compileRowFilter(filter, true);
   if (!c.ok) throw new Error(`display filter '${filter}' does not compile: ${c.message}`);
   const rows = new FieldRows([], {}, {}, false);
   rows.useFilter(c.filter);
   const out: number[] = [];
-  for (const r of records) if (rows.matches(r)) out.push(r.index);
+  if (!filterReadsTree(c.filter)) {
+    for (const r of records) if (rows.matches(r)) out.push(r.index);
+    return out;
+  }
+  const tree = new TreeValues(c.filter.fields.filter((f) => f.src === SRC_TREE).map((f) => f.name));
+  rows.useTree(tree);
+  const session = new CaptureSession();
+  for (const r of records) {
+    tree.point(session.step(r));
+    if (rows.matches(r)) out.push(r.index);
+  }
   return out;
 }
 

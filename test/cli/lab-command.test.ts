@@ -47,6 +47,18 @@ test("cli lab show: the recorded capture's list, ladder, key packets and verdict
   assert.match(r.stdout, /all 4 expected phenomena seen\n$/);
 });
 
+test("cli lab show duplicate: the copy is not called a timeout, and the D-SACK names the bytes received twice", () => {
+  const r = cli(["lab", "show", "duplicate"]);
+  assert.equal(r.status, 0, r.stderr);
+  const text = r.stdout.replace(/\n +/g, " ");
+  // Hand-checked on captures/lab/duplicate.pcapng: frame 9 = frame 8 (seq 2897, 1448 bytes) 0.7 µs
+  // later; frame 11 repeats frame 10's ACK 4345 with SACK 2897–4345.
+  assert.match(text, /frame 9 repeats frame 8 0\.000 ms later, before any ACK could come back \(iRTT 0\.\d{3} ms\): a copy made on the way/);
+  assert.doesNotMatch(text, /frame 9 retransmits/);
+  assert.match(text, /frame 11 repeats the ACK of frame 10 \(duplicate ACK #1\) with a D-SACK: the server got bytes 2897–4345 twice/);
+  assert.match(text, /option: SACK 2897–4345 — a D-SACK: the first block, 2897–4345, ends at or below the ack 4345: those bytes arrived twice/);
+});
+
 test("cli lab show works without privileges; lab run says what it needs, exit 2", { skip: !root && "needs root to switch to nobody" }, (t) => {
   // A checkout under a private folder (mode 700) cannot be read by nobody at all: nothing to test there.
   const probe = spawnSync(process.execPath, ["-e", `require("fs").accessSync(${JSON.stringify(CLI)})`], { uid: NOBODY, gid: NOBODY });

@@ -52,6 +52,18 @@ test("faults: reorder is htb with a u32 match on the payload's first word; netem
   assert.ok(planFaults([{ kind: "delay", from: "client", ms: 10 }], 4, LAB_DEV, 1, true).tc.client![0]!.includes("netem"));
 });
 
+test("faults: a rewrite is a rule in the router's forward hook, by the interface the segments come in on", () => {
+  const mss = planFaults([{ kind: "rewrite", what: "syn-ack", from: "server", field: "mss", value: 536 }], 4, LAB_DEV, 1, false);
+  assert.equal(mss.nft.client, undefined);
+  assert.equal(mss.nft.server, undefined);
+  assert.match(mss.nft.router!, /hook forward priority -150/);
+  assert.match(mss.nft.router!, /iifname "synack1" tcp flags & \(syn \| ack\) == syn \| ack tcp option maxseg size set 536/);
+  const ttl = planFaults([{ kind: "rewrite", what: "data", from: "client", field: "ttl", value: 3 }], 6, LAB_DEV, 1, false);
+  assert.match(ttl.nft.router!, /iifname "synack0" meta l4proto tcp meta length > 100 ip6 hoplimit set 3/);
+  assert.equal(describeFault({ kind: "rewrite", what: "syn-ack", from: "server", field: "mss", value: 536 }, 1),
+    "the router rewrites the MSS option of the server's SYN-ACKs to 536 (nft forward hook, checksums fixed)");
+});
+
 test("faults: in words", () => {
   assert.equal(describeFault(ALL[0]!, 1), "the server drops the 4th data segment from the client on arrival (nft input hook)");
   assert.equal(describeFault(ALL[2]!, 1), "the server drops the 1st and 2nd FINs from the client on arrival (nft input hook)");
@@ -81,6 +93,17 @@ test("faults: this kernel takes every fault inside a lab namespace, for both fam
       assert.doesNotMatch(await t.exec("client", "nft", ["list", "chain", "inet", NFT_TABLE, p.timed[0]!.chain]), /drop/);
     } finally {
       await t.destroy();
+    }
+    const r = await createTopology({ router: true });
+    try {
+      const p = planFaults([{ kind: "rewrite", what: "syn-ack", from: "server", field: "mss", value: 536 },
+        { kind: "rewrite", what: "data", from: "client", field: "ttl", value: 9 }], family, LAB_DEV, 1, false);
+      await r.exec("router", "nft", ["-f", "-"], p.nft.router!);
+      const ruleset = await r.exec("router", "nft", ["list", "ruleset"]);
+      assert.match(ruleset, /tcp option maxseg size set 536/);
+      assert.match(ruleset, family === 4 ? /ip ttl set 9/ : /ip6 hoplimit set 9/);
+    } finally {
+      await r.destroy();
     }
   }
 });
