@@ -15,6 +15,7 @@ import { openCaptureFile } from "../../src/capture/node.js";
 import { compileRowFilter, FieldRows } from "../../src/tshark/rows.js";
 import { formatFilterError } from "../../src/filter/index.js";
 import { sharedDir } from "../support/paths.js";
+import { tsharkOutAsync } from "../support/tshark-refs.js";
 
 const run = promisify(execFile);
 const ENV = { ...process.env, WIRESHARK_CONFIG_DIR: "/nonexistent", LC_ALL: "C.UTF-8", TZ: "UTC" };
@@ -42,8 +43,7 @@ const FILTERS = [
 ];
 
 async function tsharkFrames(file: string, filter: string): Promise<string> {
-  const { stdout } = await run("tshark", ["-r", file, ...TSHARK_OPTS, "-Y", filter, "-T", "fields", "-e", "frame.number"],
-    { env: ENV, maxBuffer: 1 << 26 });
+  const stdout = await tsharkOutAsync(["-r", file, ...TSHARK_OPTS, "-Y", filter, "-T", "fields", "-e", "frame.number"]);
   return stdout.split("\n").filter((l) => l !== "").join(",");
 }
 

@@ -1,12 +1,12 @@
 /** Shared by the summary / hex-dump differential tests: run tshark 4.0.17 live on a corpus capture
  *  (`-n -d tcp.port==1-65535,data -Y tcp -P -x`), run `runReadOutput` the same way, and compare frame by
  *  frame. Known gaps live in known-summary-diffs.tsv: capture, frame, output (line|hex), reason. */
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runReadOutput, tcpOnly } from "../../src/cli/commands/read-output.js";
 import { ByteOut } from "../../src/tshark/bytes-out.js";
 import { REPO_ROOT, sharedDir } from "../support/paths.js";
+import { tsharkOutAsync } from "../support/tshark-refs.js";
 
 export const CAPTURES = join(sharedDir(), "captures");
 export const TSHARK_ENV = { ...process.env, WIRESHARK_CONFIG_DIR: "/nonexistent", LC_ALL: "C.UTF-8", TZ: "UTC" };
@@ -21,14 +21,9 @@ export function corpus(): string[] {
 export interface FrameOutput { line: string; hex: string }
 
 /** Runs tshark; resolves its stdout (the "running as root" banner on stderr is ignored). */
-export function tshark(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile("tshark", args, { env: TSHARK_ENV, maxBuffer: 1 << 30, encoding: "utf8" }, (err, stdout) => {
-      // tshark exits 2 after the frames it could read from a damaged file: keep them.
-      if (err !== null && typeof err.code !== "number") reject(err);
-      else resolve(stdout);
-    });
-  });
+export async function tshark(args: string[]): Promise<string> {
+  // tshark exits 2 after the frames it could read from a damaged file: they are kept.
+  return Buffer.from(await tsharkOutAsync(args), "latin1").toString("utf8");
 }
 
 /** tshark's `-P -x` output split per frame: line, blank, hex lines, blank. Keyed by frame number. */

@@ -11,6 +11,7 @@ import { suite, test } from "node:test";
 import { compileFilter, formatFilterError } from "../../src/filter/index.js";
 import { TextFilterFrame, textFilterFields } from "../../src/filter/adapter.js";
 import { sharedDir } from "../support/paths.js";
+import { tsharkOutAsync } from "../support/tshark-refs.js";
 
 const run = promisify(execFile);
 const ENV = { ...process.env, WIRESHARK_CONFIG_DIR: "/nonexistent", LC_ALL: "C.UTF-8", TZ: "UTC" };
@@ -52,7 +53,7 @@ const FILTERS = [
 /** Every frame's values: field name → occurrences. */
 async function frameValues(file: string): Promise<Array<Map<string, string[]>>> {
   const args = ["-r", file, ...PREFS, "-T", "fields", "-E", "aggregator=\u0001", ...NAMES.flatMap((n) => ["-e", n])];
-  const { stdout } = await run("tshark", args, { env: ENV, maxBuffer: 1 << 28 });
+  const stdout = Buffer.from(await tsharkOutAsync(args), "latin1").toString("utf8");
   return stdout.split("\n").filter((l) => l !== "").map((line) => {
     const cols = line.split("\t");
     return new Map(NAMES.map((n, i) => [n, cols[i] ? cols[i]!.split("\u0001") : []]));
@@ -60,8 +61,7 @@ async function frameValues(file: string): Promise<Array<Map<string, string[]>>> 
 }
 
 async function tsharkMatches(file: string, filter: string): Promise<number[]> {
-  const { stdout } = await run("tshark", ["-r", file, ...PREFS, "-Y", filter, "-T", "fields", "-e", "frame.number"],
-    { env: ENV, maxBuffer: 1 << 26 });
+  const stdout = await tsharkOutAsync(["-r", file, ...PREFS, "-Y", filter, "-T", "fields", "-e", "frame.number"]);
   return stdout.split("\n").filter((l) => l !== "").map(Number);
 }
 

@@ -1,21 +1,16 @@
 /** Shared helpers of the explain tests: run tshark 4.0.17 as the reference, list corpus captures,
  *  read the known-gaps ledger, run our pipeline on a file. */
-import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { readCapture } from "../../src/capture/index.js";
 import { openCaptureFile } from "../../src/capture/node.js";
 import { collectPackets, type PacketFacts } from "../../src/analysis/index.js";
 import { REPO_ROOT, sharedDir } from "../support/paths.js";
+import { tsharkOut } from "../support/tshark-refs.js";
 
 /** stdout of tshark with the reference environment (no profile, C locale, UTC). */
 export function tshark(args: string[]): string {
-  const r = spawnSync("tshark", args, {
-    encoding: "latin1", maxBuffer: 1 << 28,
-    env: { ...process.env, WIRESHARK_CONFIG_DIR: "/nonexistent", LC_ALL: "C.UTF-8", TZ: "UTC" },
-  });
-  if (r.error) throw r.error;
-  return r.stdout;
+  return tsharkOut(args);
 }
 
 /** Corpus captures under the given folders of shared/captures (default: the well-formed public/),
