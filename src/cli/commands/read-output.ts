@@ -55,6 +55,8 @@ export interface FrameContext extends DetailsInput {
   results: Array<AnalysisResult | undefined>;
   /** Decimals of the time column (the file's timestamp resolution). */
   timeDigits: number;
+  /** `-t`: what the time column shows (default `r`, relative to the first frame). */
+  timeFormat?: TimeFormat;
   /** The Info column of a TCP frame (from explain/rows.ts), "" when not computed. */
   readonly info: string;
   /** Where the Info column comes from, to write it as bytes (`infoTo`) without a string. */
@@ -72,6 +74,7 @@ class PipelineContext implements FrameContext {
   /** Time of the previous frame shown (runReadOutput sets it before printing). */
   shownSec = 0; shownNsec = 0;
   firstSec = 0; firstNsec = 0; prevSec = 0; prevNsec = 0; timeDigits = 6;
+  timeFormat: TimeFormat = "r";
   constructor(readonly frame: DecodedFrame, readonly rows: FieldRows | undefined) {}
   get info(): string { return this.rows !== undefined ? this.rows.info : ""; }
 }
@@ -165,10 +168,69 @@ export class ReadPipeline {
   }
 }
 
+/** tshark 4.0's `-t` time formats of the summary line. */
+export const TIME_FORMATS = ["a", "ad", "adoy", "d", "dd", "e", "r", "u", "ud", "udoy"] as const;
+export type TimeFormat = typeof TIME_FORMATS[number];
+
+/** `-t FORMAT` checked as tshark 4.0 checks it (its message and exit status 1). */
+export function parseTimeFormat(v: string): TimeFormat {
+  if ((TIME_FORMATS as readonly string[]).includes(v)) return v as TimeFormat;
+  throw new CliError(`Invalid time stamp type "${v}"; it must be one of:
+	"a"    for absolute
+	"ad"   for absolute with YYYY-MM-DD date
+	"adoy" for absolute with YYYY/DOY date
+	"d"    for delta
+	"dd"   for delta displayed
+	"e"    for epoch
+	"r"    for relative
+	"u"    for absolute UTC
+	"ud"   for absolute UTC with YYYY-MM-DD date
+	"udoy" for absolute UTC with YYYY/DOY date`, 1);
+}
+
+const p2 = (n: number): string => (n < 10 ? "0" : "") + String(n);
+/** Wall-clock text of `sec` (already shifted to the wanted zone): `HH:MM:SS`, with the date as
+ *  `YYYY-MM-DD ` (date "ymd") or `YYYY/DOY ` (date "doy") before it. Integer civil-date arithmetic. */
+function clock(sec: number, date: "" | "ymd" | "doy"): string {
+  const days = Math.floor(sec / 86400), tod = sec - days * 86400;
+  const hms = `${p2(Math.floor(tod / 3600))}:${p2(Math.floor(tod / 60) % 60)}:${p2(tod % 60)}`;
+  if (date === "") return hms;
+  const z = days + 719468, era = Math.floor(z / 146097), doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doyMar = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100)), mp = Math.floor((5 * doyMar + 2) / 153);
+  const day = doyMar - Math.floor((153 * mp + 2) / 5) + 1, month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (date === "ymd") return `${year}-${p2(month)}-${p2(day)} ${hms}`;
+  // Days from 1970-01-01 to 1 January of `year` (the same civil arithmetic, backwards).
+  const y = year - 1, e = Math.floor(y / 400), ye = y - e * 400;
+  const jan1 = e * 146097 + ye * 365 + Math.floor(ye / 4) - Math.floor(ye / 100) + 306 - 719468;
+  return `${year}/${String(days - jan1 + 1).padStart(3, "0")} ${hms}`;
+}
+
+/** The time column of a frame in `-t` format `fmt` (file-resolution decimals, truncated). */
+export function timeColumn(c: FrameContext, fmt: TimeFormat = c.timeFormat ?? "r"): string {
+  const rec = c.rec, digits = c.timeDigits;
+  switch (fmt) {
+    case "r": return formatRelativeTime(rec.tsSec, rec.tsNsec, c.firstSec, c.firstNsec, digits);
+    case "d": return formatRelativeTime(rec.tsSec, rec.tsNsec, c.prevSec, c.prevNsec, digits);
+    case "dd": return formatRelativeTime(rec.tsSec, rec.tsNsec, c.shownSec ?? rec.tsSec, c.shownNsec ?? rec.tsNsec, digits);
+    case "e": return formatRelativeTime(rec.tsSec, rec.tsNsec, 0, 0, digits);
+    default: {
+      // a, ad, adoy: local time (the machine's zone, as tshark's localtime); u, ud, udoy: UTC.
+      const local = fmt.startsWith("a");
+      const off = local ? -new Date(rec.tsSec * 1000).getTimezoneOffset() * 60 : 0;
+      const sec = rec.tsSec + (Number.isNaN(off) ? 0 : off);
+      const date = fmt.endsWith("doy") ? "doy" : fmt.endsWith("d") ? "ymd" : "";
+      const frac = digits > 0 ? "." + String(Math.floor(rec.tsNsec / POW10[9 - digits]!)).padStart(digits, "0") : "";
+      return clock(sec, date) + frac;
+    }
+  }
+}
+
 /** The default summary line of a frame (no newline). */
 export function summaryLine(c: FrameContext): string {
   const f = c.frame, rec = c.rec;
-  const time = formatRelativeTime(rec.tsSec, rec.tsNsec, c.firstSec, c.firstNsec, c.timeDigits);
+  const time = timeColumn(c);
   if (f.tcpCount > 0) {
     const ip = addressLayer(f);
     const t = f.tcp[0]!;
@@ -196,7 +258,8 @@ export function writeSummaryLine(out: ByteOut, c: FrameContext): void {
   const ip = f.tcpCount > 0 && !f.tcp[0]!.quoted && rows !== undefined && !rows.infoEmpty ? addressLayer(f) : undefined;
   let ds = rec.tsSec - c.firstSec, dn = rec.tsNsec - c.firstNsec;
   if (dn < 0) { ds -= 1; dn += 1_000_000_000; }
-  if (ip === undefined || ip.pseudoSrcAt >= 0 || ip.pseudoDstAt >= 0 || ds < 0 || rec.index > 99999999) {
+  if (ip === undefined || ip.pseudoSrcAt >= 0 || ip.pseudoDstAt >= 0 || ds < 0 || rec.index > 99999999
+      || (c.timeFormat !== undefined && c.timeFormat !== "r")) {
     out.str(summaryLine(c)); out.byte(10); return;
   }
   // %5u %10s %12s → %-12s %s %u %s (formatSummaryLine, formatRelativeTime), through one cursor:
@@ -419,6 +482,8 @@ export interface RunReadOptions extends PrintOptions {
   filter?: ((c: FrameContext) => boolean) | undefined;
   /** The filter reads the field tree: every frame is analysed into `ctx.results`, whatever is printed. */
   analyse?: boolean;
+  /** `-t`: the summary line's time format (default `r`). */
+  timeFormat?: TimeFormat | undefined;
   /** Where text goes; default stdout. */
   write?: (s: string) => void;
   /** A byte buffer that `write` appends to: summary lines are written into it directly, and
@@ -458,6 +523,7 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
   const reader = readCapture(counted(openCaptureFile(o.path)));
   // Summary lines and the hex dump need only the Info pass's decoded frame; -V and JSON read the results.
   const pipe = new ReadPipeline(true, o.analyse === true || o.details === true || (o.format !== undefined && o.format !== "text"), o.prefs);
+  if (o.timeFormat !== undefined) pipe.ctx.timeFormat = o.timeFormat;
   const printer = new PacketPrinter(o, write, o.sink);
   const sink = o.sink, drain = o.drain;
   const out = o.writePath !== undefined ? new FrameFileWriter(o.writePath) : undefined;
@@ -509,7 +575,7 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
 /** The options of `synack read` this module serves (parsed by read.ts). */
 export interface ReadOutputValues {
   Y?: string | undefined; T?: string | undefined; V?: boolean | undefined; x?: boolean | undefined;
-  c?: string | undefined; w?: string | undefined; d?: string[] | undefined;
+  c?: string | undefined; w?: string | undefined; d?: string[] | undefined; t?: string | undefined;
 }
 
 /** Summary lines for the two-thread reader (parallel-read.ts); `tcp` is `-Y tcp`. */
@@ -561,7 +627,9 @@ export async function readOutputCommand(file: string, v: ReadOutputValues, args?
     if (!/^\d+$/.test(v.c) || Number(v.c) < 1) throw new CliError(`-c must be a positive integer, not '${v.c}'`, 2);
     count = Number(v.c);
   }
+  const timeFormat = v.t === undefined ? undefined : parseTimeFormat(v.t);
   const plan = args !== undefined && rowFilter === undefined && count === undefined && v.w === undefined && v.V !== true
+    && (timeFormat === undefined || timeFormat === "r")
     && v.x !== true && (v.T === undefined || v.T === "text") ? threadPlan(file, true) : "one";
   if (plan !== "one") {
     const progress = new Progress(statSync(file).size, process.stderr);
@@ -580,7 +648,7 @@ export async function readOutputCommand(file: string, v: ReadOutputValues, args?
   const drain = (): Promise<void> => flushToStdout(sink);
   const code = await runReadOutput({
     path: file, count, writePath: v.w, filter: rowFilter ?? (filter === "tcp" ? tcpOnly : undefined), analyse: filterNeedsResults,
-    write: (s) => sink.str(s), sink, drain, prefs,
+    write: (s) => sink.str(s), sink, drain, prefs, timeFormat,
     details: v.V === true, hex: v.x === true, format: v.T === "json" || v.T === "ndjson" ? v.T : "text",
   });
   await drain();

@@ -22,6 +22,8 @@ export const READ_USAGE = `synack read -r FILE|- [-n] [-Y FILTER] -T fields -e F
   -o takes the TCP preferences: tcp.analyze_sequence_numbers, tcp.relative_sequence_numbers,
   tcp.track_bytes_in_flight, tcp.bif_seq_based, tcp.calculate_timestamps, tcp.check_checksum,
   tcp.fastrt_supersedes_ooo, tcp.ignore_tcp_timestamps (TRUE/FALSE), tcp.default_window_scaling (-1..14).
+  -t a|ad|adoy|d|dd|e|r|u|ud|udoy: the summary line's time format, as tshark's -t.
+  -2 -R FILTER: accepted; synack reads in one pass and applies FILTER as a display filter (with -Y).
   -G fields lists every field name -e and -Y accept (as synack fields).
   -Y FILTER keeps the frames a Wireshark display filter accepts (subset: docs/filters.md), in every
   output mode; a filter that does not compile is reported as tshark does, exit 2.
@@ -104,10 +106,23 @@ function parseReadArgs(args: string[]) {
       T: { type: "string", short: "T" }, e: { type: "string", short: "e", multiple: true },
       E: { type: "string", short: "E", multiple: true }, o: { type: "string", short: "o", multiple: true },
       d: { type: "string", short: "d", multiple: true }, help: { type: "boolean", short: "h" },
-      V: { type: "boolean", short: "V" }, G: { type: "string", short: "G" }, x: { type: "boolean", short: "x" }, c: { type: "string", short: "c" }, w: { type: "string", short: "w" },
+      V: { type: "boolean", short: "V" }, G: { type: "string", short: "G" }, t: { type: "string", short: "t" },
+      "2": { type: "boolean", short: "2" }, R: { type: "string", short: "R" }, x: { type: "boolean", short: "x" }, c: { type: "string", short: "c" }, w: { type: "string", short: "w" },
     },
     strict: true, allowPositionals: true,
   });
+}
+
+/** `-2 -R FILTER`: synack reads in one pass, so the read filter is applied as a display filter
+ *  ANDed with -Y (every frame still reaches the analysis; tshark's second pass never dissects the
+ *  frames -R drops, so their analysis and numbering can differ: docs/filters.md). -R without -2
+ *  is refused as tshark 4.0 refuses it. */
+function withReadFilter(values: ReturnType<typeof parseReadArgs>["values"]): void {
+  if (values.R === undefined) return;
+  if (values["2"] !== true) throw new CliError("-R without -2 is deprecated. For single-pass filtering use -Y.", 1);
+  compileYFilter(values.R);
+  const y = values.Y?.trim();
+  values.Y = y === undefined || y === "" ? values.R : `(${values.R}) && (${y})`;
 }
 
 /** The `-o` preferences of the parsed options. */
@@ -137,6 +152,7 @@ function fieldRowsFor(values: ReturnType<typeof parseReadArgs>["values"], compil
 /** The renderer of the second thread (read-worker.ts): built from the same arguments as the command's. */
 export function makeRenderer(spec: RendererSpec): FrameRenderer {
   const { values } = parseReadArgs(spec.args);
+  withReadFilter(values);
   if (spec.kind === "summary") return summaryRenderer(values.Y?.trim() === "tcp", readPrefs(values));
   const filter = values.Y?.trim();
   return fieldsRenderer(fieldRowsFor(values, filter === undefined || filter === "" || filter === "tcp" ? undefined : compileYFilter(values.Y!)));
@@ -222,6 +238,7 @@ function readError(file: string, err: unknown): unknown {
 export async function readCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseReadArgs(args);
   if (values.help) { process.stdout.write(READ_USAGE + "\n"); return 0; }
+  withReadFilter(values);
   if (values.G !== undefined) {
     // tshark -G fields: the glossary, and nothing read.
     if (values.G !== "fields") throw new CliError(`-G ${values.G} is not supported (only -G fields)`, EXIT_USAGE);
