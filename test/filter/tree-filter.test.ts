@@ -70,7 +70,7 @@ for (const file of FILES) {
 test("read -Y: bad filters over tree fields are reported as tshark reports them (message, caret, exit 2)", () => {
   const file = FILES[0]!;
   for (const f of ["ip.ttl > 300", "eth.src == \"x\"", "tcp.port in {80 443}", "ip.nosuch == 1", "frame.len == 1.5.3",
-    "ip.ttl in {80,", "len(ip.ttl) > 1"]) {
+    "ip.ttl in {80,"]) {
     const want = frames("tshark", ["-r", file, ...OPTS, "-Y", f]), got = frames(process.execPath, [CLI, "read", "-r", file, "-Y", f]);
     assert.equal(got.status, want.status, f);
     const msg = (s: string) => s.split("\n").filter((l) => !l.startsWith("Running as")).map((l) => l.replace(/^(tshark|synack read): /, "")).join("\n");
