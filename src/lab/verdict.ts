@@ -3,7 +3,7 @@
  *  `tshark -Y` takes, so the tests can compare the two frame lists), plus any further check. */
 import { readCaptureBytes, type CaptureRecord } from "../capture/index.js";
 import { collectPackets, type PacketFacts } from "../analysis/index.js";
-import { CaptureSession, compileRowFilter, FieldRows, filterReadsTree, SRC_TREE, TreeValues } from "../tshark/index.js";
+import { CaptureSession, compileRowFilter, FieldRows, filterTreeValues } from "../tshark/index.js";
 import type { Phenomenon, Scenario } from "./scenario.js";
 
 /** One phenomenon's outcome. */
@@ -39,11 +39,11 @@ export function framesMatching(records: readonly CaptureRecord[], filter: string
   const rows = new FieldRows([], {}, {}, false);
   rows.useFilter(c.filter);
   const out: number[] = [];
-  if (!filterReadsTree(c.filter)) {
+  const tree = filterTreeValues(c.filter);
+  if (tree === undefined) {
     for (const r of records) if (rows.matches(r)) out.push(r.index);
     return out;
   }
-  const tree = new TreeValues(c.filter.fields.filter((f) => f.src === SRC_TREE).map((f) => f.name));
   rows.useTree(tree);
   const session = new CaptureSession();
   for (const r of records) {

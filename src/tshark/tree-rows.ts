@@ -130,6 +130,13 @@ export class TreeValues implements TreeFilterSource {
   }
 }
 
+/** The tree values a compiled display filter reads (its SRC_TREE fields), or undefined when it
+ *  reads none (the fast path then answers alone). Point it at each frame before `matches`. */
+export function filterTreeValues(filter: DisplayFilter<RowFilterField>): TreeValues | undefined {
+  const names = filter.fields.filter((f) => f.src === SRC_TREE).map((f) => f.name);
+  return names.length === 0 ? undefined : new TreeValues(names);
+}
+
 /** A sentinel separator: FieldRows then keeps every column in its list (FieldRows.columnTo). */
 const COLUMN_SEPARATOR = "\u0000\u0001";
 

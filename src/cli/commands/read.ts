@@ -4,9 +4,9 @@ import { openCaptureFile } from "../../capture/node.js";
 import type { AnalysisOptions } from "../../analysis/index.js";
 import { readOutputCommand, summaryRenderer } from "./read-output.js";
 import { flushToStdout, type FrameRenderer, type RendererSpec, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
-import { compileRowFilter, FieldRows, SRC_TREE, type FieldsFormat, filterReadsTree, type ReadPreferences, type RowFilterField, rowsReadStates,
+import { compileRowFilter, FieldRows, type FieldsFormat, filterReadsTree, type ReadPreferences, type RowFilterField, rowsReadStates,
   UnknownFieldError } from "../../tshark/rows.js";
-import { TreeRows, TreeValues } from "../../tshark/tree-rows.js";
+import { filterTreeValues, TreeRows } from "../../tshark/tree-rows.js";
 import { fieldId } from "../../fields/registry.js";
 import { ReadPipeline } from "./read-output.js";
 import { ByteOut } from "../../tshark/bytes-out.js";
@@ -260,7 +260,7 @@ export async function readCommand(args: string[]): Promise<number> {
     const rows = new FieldRows([], {}, { ...prefs, analysis: { ...prefs.analysis, traces: false, states: rowsReadStates([], compiled) } }, false);
     rows.useFilter(compiled);
     if (!filterReadsTree(compiled)) return readOutputCommand(file, values, args, (c) => rows.matches(c.rec), prefs);
-    const tree = new TreeValues(compiled.fields.filter((f) => f.src === SRC_TREE).map((f) => f.name));
+    const tree = filterTreeValues(compiled)!;
     rows.useTree(tree);
     return readOutputCommand(file, values, args, (c) => { tree.point(c); return rows.matches(c.rec); }, prefs, true);
   }
