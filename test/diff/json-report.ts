@@ -3,11 +3,11 @@
  *  `--write-ledgers` rewrites the ratchets (json-coverage-ledger.tsv, json-identity.tsv,
  *  json-filter-ledger.tsv) from today's state, keeping the reasons already written; do it when a
  *  test asks you to, and read the diff before committing it. `--fields` lists every field's score. */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../support/paths.js";
 import { badFilterOutcomes, COVERAGE_LEDGER, FILTER_LEDGER, IDENTITY_LEDGER, readLedgers } from "./json-ledgers.js";
-import { jsonTotals, pct, scoreDetails, scoreFilters, scoreJson } from "./json-score.js";
+import { jsonTotals, pct, refCaptures, refJson, scoreDetails, scoreFilters, scoreJson } from "./json-score.js";
 
 const args = process.argv.slice(2);
 const t0 = Date.now();
@@ -26,6 +26,7 @@ const log = (s: string): void => { process.stdout.write(s + "\n"); };
 log(`synack vs tshark 4.0.17 (test/fixtures/tshark-json, ${json.captures.size} captures)`);
 log(`field coverage, issue-15 layers: ${core[0]}/${core[1]} items = ${pct(core[0], core[1])}`);
 log(`field coverage, all layers:      ${all[0]}/${all[1]} items = ${pct(all[0], all[1])}`);
+log(`  of which ${ouiWordingItems()} are eth.*.oui_resolved names taken from data/oui-wording.tsv (tshark's wording, not IEEE's)`);
 log(`field names tshark uses (issue-15 layers): ${coreNames}; synack's JSON never has ${missing.length} of them`);
 log(`-T json frames identical: ${frames[0]}/${frames[1]} = ${pct(frames[0], frames[1])}${json.extraFrames.length > 0 ? `; ${json.extraFrames.length} frames synack shows and tshark does not` : ""}`);
 log(`-V frames identical:      ${v}/${vTotal} = ${pct(v, vTotal)}`);
@@ -77,4 +78,16 @@ if (args.includes("--write-ledgers")) {
   writeFileSync(join(REPO_ROOT, FILTER_LEDGER), ["# -Y filters where synack and tshark disagree (json-filters.test.ts): status compile | differs | message.",
     "filter\tstatus\treason", ...fl].join("\n") + "\n");
   log("ledgers written");
+}
+
+/** tshark's `*.oui_resolved` items whose name synack takes from the wording ledger (where tshark's
+ *  table differs from IEEE's): those match by construction, so the report says how many. */
+function ouiWordingItems(): number {
+  const names = new Set(readFileSync(join(REPO_ROOT, "data", "oui-wording.tsv"), "utf8").split("\n")
+    .filter((l) => /^[0-9A-F]{6}\t/.test(l)).map((l) => JSON.stringify(l.split("\t")[1])));
+  let n = 0;
+  for (const c of refCaptures()) {
+    for (const m of refJson(c.name).matchAll(/"eth\.(?:src|dst|addr)\.oui_resolved": ("(?:[^"\\]|\\.)*")/g)) if (names.has(m[1]!)) n++;
+  }
+  return n;
 }
