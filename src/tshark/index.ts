@@ -11,3 +11,4 @@ export * from "./json.js";
 export * from "./stats.js";
 export * from "./follow.js";
 export * from "./session.js";
+export * from "./frame-filter.js";

@@ -81,6 +81,11 @@ type Doc = { document: { getElementById(id: string): { textContent: string | nul
 /** Waits until #status matches the regular expression `source`. A function, not a string: the
  *  page's CSP forbids eval, and Playwright runs functions without it. */
 export async function waitStatus(page: Page, source: string, timeout = 60_000): Promise<void> {
-  await page.waitForFunction((src) => new RegExp(src).test((globalThis as unknown as Doc).document.getElementById("status")?.textContent ?? ""),
-    source, { timeout });
+  try {
+    await page.waitForFunction((src) => new RegExp(src).test((globalThis as unknown as Doc).document.getElementById("status")?.textContent ?? ""),
+      source, { timeout });
+  } catch (err) {
+    const now = await page.textContent("#status").catch(() => null);
+    throw new Error(`status never matched /${source}/ (it says ${JSON.stringify(now)}): ${String(err)}`);
+  }
 }

@@ -180,7 +180,8 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
           return;
         }
         const store = model.store;
-        const c = compileViewFilter(text, store);
+        const owner = model;
+        const c = compileViewFilter(text, store, () => owner.parser.info);
         if (!c.ok) { post({ type: "filter", ok: false, text, message: c.message, column: c.column, length: c.length }); return; }
         filterText = text;
         filterState.matches = c.matches;
