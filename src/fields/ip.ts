@@ -72,9 +72,9 @@ export function ipv6Node(l: IpLayer, src: number): FieldNode {
   return proto("ipv6", `Internet Protocol Version 6, Src: ${sourceText(l)}, Dst: ${destinationText(l)}`, src, at, l.headerLength, [
     item("ipv6.version", "6", "0110 .... = Version: 6", src, at, 1),
     hidden("ip.version", "6", src, at, 1),
-    item("ipv6.tclass", hex(tc, 8), `${bitLine(w, 0x0ff00000, 32)}Traffic Class: ${hex(tc, 2)} (${dsSummary(tc)})`, src, at, 2, [
-      item("ipv6.tclass.dscp", String(tc >> 2), `${bitLine(w, 0x0fc00000, 32)}Differentiated Services Codepoint: ${dscpLong(tc >> 2)}`, src, at, 2),
-      item("ipv6.tclass.ecn", String(tc & 3), `${bitLine(w, 0x00300000, 32)}Explicit Congestion Notification: ${ECN_LONG[tc & 3]}`, src, at, 2),
+    item("ipv6.tclass", hex(tc, 8), `${bitLine(w, 0x0ff00000, 32)}Traffic Class: ${hex(tc, 2)} (${dsSummary(tc)})`, src, at, 4, [
+      item("ipv6.tclass.dscp", String(tc >> 2), `${bitLine(w, 0x0fc00000, 32)}Differentiated Services Codepoint: ${dscpLong(tc >> 2)}`, src, at, 4),
+      item("ipv6.tclass.ecn", String(tc & 3), `${bitLine(w, 0x00300000, 32)}Explicit Congestion Notification: ${ECN_LONG[tc & 3]}`, src, at, 4),
     ]),
     item("ipv6.flow", hex(flow, 6), `${bitLine(w & 0xffffff, 0x0fffff, 24)}Flow Label: ${hex(flow, 5)}`, src, at + 1, 3),
     item("ipv6.plen", String(plen), `Payload Length: ${plen}`, src, at + 4, 2),

@@ -32,7 +32,7 @@ export const ethertype = (t: number): string => `${ETHERTYPES[t] ?? "Unknown"} (
 function macHidden(side: string, a: string, oui: number, at: number): FieldNode[] {
   const name = ouiName(oui);
   const k = [hidden(`${side}_resolved`, a, 0, at, 6), hidden(`${side}.oui`, String(oui), 0, at, 3)];
-  if (name !== undefined) k.push(hidden(`${side}.oui_resolved`, name, 0, at, 3));
+  if (name !== undefined) k.push(hidden(`${side}.oui_resolved`, name, 0, at, 6));
   return k;
 }
 

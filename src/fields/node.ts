@@ -52,6 +52,13 @@ export function gen(field: string | undefined, value: string | undefined, label:
   return n;
 }
 
+/** A generated field that tshark places over bytes (`[Calculated window size]` over the window). */
+export function genAt(field: string, value: string, label: string, source: number, offset: number, length: number): FieldNode {
+  const n = gen(field, value, label);
+  n.source = source; n.offset = offset; n.length = length;
+  return n;
+}
+
 /** A hidden field: in JSON, `-T fields` and filters, not in -V. */
 export function hidden(field: string, value: string | undefined, source: number, offset: number, length: number, isBytes = false): FieldNode {
   const n: FieldNode = { label: "", source, offset, length, field, hidden: true, children: [] };

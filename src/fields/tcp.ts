@@ -8,7 +8,7 @@ import {
 } from "../analysis/index.js";
 import { addAnalysisExperts, ExpertList, Group, Severity } from "./expert.js";
 import { byteCount, expertNode, formatSecNs, hex, hexBytes } from "./expert-node.js";
-import { bitLine, bytesItem, type FieldNode, gen, hidden, item, proto } from "./node.js";
+import { bitLine, bytesItem, type FieldNode, gen, genAt, hidden, item, proto } from "./node.js";
 
 /** spec §9: the completeness label. */
 export function completenessLabel(c: number): string {
@@ -80,7 +80,7 @@ function optionsNode(t: TcpLayer, r: AnalysisResult | undefined, src: number): F
       const mult = 2 ** Math.min(o.shift, 14);
       label += `: ${o.shift} (multiply by ${mult})`;
       c.push(item("tcp.options.wscale.shift", String(o.shift), `Shift count: ${o.shift}`, src, at + 2, 1),
-        gen("tcp.options.wscale.multiplier", String(mult), `Multiplier: ${mult}`));
+        genAt("tcp.options.wscale.multiplier", String(mult), `Multiplier: ${mult}`, src, at + 2, 1));
     } else if (o.type === "timestamp" && o.tsval !== undefined) {
       label += `: TSval ${o.tsval}, TSecr ${o.tsecr}`;
       c.push(item("tcp.options.timestamp.tsval", String(o.tsval), `Timestamp value: ${o.tsval}`, src, at + 2, 4),
@@ -151,7 +151,8 @@ export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | unde
   const fk: FieldNode[] = [];
   for (const [mask, name, field] of FLAG_LINES) {
     const set = (flags & mask) !== 0;
-    const line = item(field, set ? "1" : "0", `${bitLine(flags, mask, 12)}${name}: ${set ? "Set" : "Not set"}`, src, at + 12, 2);
+    // tshark places each bit over the one byte that holds it.
+    const line = item(field, set ? "1" : "0", `${bitLine(flags, mask, 12)}${name}: ${set ? "Set" : "Not set"}`, src, at + ((mask & 0xf00) !== 0 ? 12 : 13), 1);
     if (mask === SYN && set) {
       line.children.push(ackSet
         ? expertNode(`Connection establish acknowledge (SYN+ACK): server port ${t.srcPort}`, Severity.Chat, Group.Sequence)
@@ -161,7 +162,7 @@ export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | unde
     fk.push(line);
   }
   const fstr = tcpFlagsString(flags);
-  const str = gen("tcp.flags.str", fstr, `TCP Flags: ${fstr}`);
+  const str = genAt("tcp.flags.str", fstr, `TCP Flags: ${fstr}`, src, at + 12, 2);
   if ((flags & FIN) !== 0 && r !== undefined) {
     // tshark 4.0: a FIN is "active" unless the peer's initiating FIN came first (spec §12.2).
     const peer = r.fromClient ? r.serverBefore : r.clientBefore;
@@ -173,10 +174,10 @@ export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | unde
   fk.push(str);
   k.push(item("tcp.flags", hex(flags, 4), `Flags: ${hex(flags, 3)} (${flagNames(flags)})`, src, at + 12, 2, fk));
   k.push(item("tcp.window_size_value", String(t.windowRaw), `Window: ${t.windowRaw}`, src, at + 14, 2));
-  if (r !== undefined && r.windowPresent) k.push(gen("tcp.window_size", String(r.windowSize), `Calculated window size: ${r.windowSize}`));
+  if (r !== undefined && r.windowPresent) k.push(genAt("tcp.window_size", String(r.windowSize), `Calculated window size: ${r.windowSize}`, src, at + 14, 2));
   if (r !== undefined && r.scaleFactorPresent) {
     const sf = r.scaleFactor;
-    k.push(gen("tcp.window_size_scalefactor", String(sf), `Window size scaling factor: ${sf === -1 ? "-1 (unknown)" : sf === -2 ? "-2 (no window scaling used)" : sf}`));
+    k.push(genAt("tcp.window_size_scalefactor", String(sf), `Window size scaling factor: ${sf === -1 ? "-1 (unknown)" : sf === -2 ? "-2 (no window scaling used)" : sf}`, src, at + 14, 2));
   }
   k.push(item("tcp.checksum", hex(t.checksum, 4), `Checksum: ${hex(t.checksum, 4)} [unverified]`, src, at + 16, 2),
     gen("tcp.checksum.status", "2", "Checksum Status: Unverified"),
@@ -200,7 +201,9 @@ export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | unde
       k.push(bytesItem("tcp.segment_data", h, `Retransmitted TCP segment data (${byteCount(t.seglen)})`, src, t.payloadOffset, t.payloadLength));
     }
   }
-  return proto("tcp", head, src, at, t.capturedLength, k);
+  // tshark's TCP item covers the header; the payload is the next layer's.
+  const hl = t.headerLength >= 20 && t.headerLength <= t.capturedLength ? t.headerLength : t.capturedLength;
+  return proto("tcp", head, src, at, hl, k);
 }
 
 /** `[SEQ/ACK analysis]`: acked frame and RTT, iRTT, bytes in flight, then the flags with their experts. */

@@ -12,3 +12,4 @@ export * from "./stats.js";
 export * from "./follow.js";
 export * from "./session.js";
 export * from "./frame-filter.js";
+export * from "./json-options.js";

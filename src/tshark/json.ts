@@ -4,10 +4,21 @@
  *  with stable field names (Wireshark's) and JSON numbers, for jq and DuckDB. */
 import { tcpFlagsHex, tcpFlagsString, destinationText, sourceText } from "../decode/index.js";
 import { ANALYSIS_FLAGS, type AnalysisResult, endpointStateText, flagFieldPresent, stateLabel } from "../analysis/index.js";
-import { buildFieldTree, type DetailsInput, type FieldNode } from "../fields/index.js";
+import { buildFieldTree, type DataSource, dataSources, type DetailsInput, type FieldNode } from "../fields/index.js";
+import { filterLayers, type LayerFilter, rawOf } from "./json-options.js";
 
-/** An ordered JSON object that may repeat keys (tshark writes `"tcp.port"` twice). */
-export type JsonPairs = Array<[key: string, value: string | JsonPairs]>;
+/** An ordered JSON object that may repeat keys (tshark writes `"tcp.port"` twice); a value is a
+ *  string, an object, or (`-x`) a raw-value array. */
+export type JsonPairs = Array<[key: string, value: string | JsonPairs | JsonRaw]>;
+/** `-T json -x`: an item's `<key>_raw` array: hex, offset, length, bitmask, field type number. */
+export type JsonRaw = readonly [hex: string, offset: number, length: number, bitmask: number, ftype: number];
+
+/** What `toJsonPacket` adds or leaves out: `raw` (-x) gives every item with bytes its `_raw` array
+ *  (the data sources' bytes needed); `layers` (-j / -J) filters the protocol tree. */
+export interface JsonOptions {
+  raw?: readonly DataSource[];
+  layers?: LayerFilter;
+}
 
 const pad9 = (n: number): string => String(n).padStart(9, "0");
 function secs(ns: number): string {
@@ -46,27 +57,32 @@ function colonHex(h: string): string {
 
 /** The JSON pairs of a list of tree nodes (one layer's children). Text items with children are
  *  keyed by their text without brackets ("Timestamps"); text items without children are left out. */
-export function nodePairs(nodes: readonly FieldNode[]): JsonPairs {
+export function nodePairs(nodes: readonly FieldNode[], raw?: readonly DataSource[]): JsonPairs {
   const p: JsonPairs = [];
   for (const n of nodes) {
     if (n.field === undefined) {
-      if (n.children.length > 0) p.push([n.label.replace(/^\[(.*)\]$/, "$1"), nodePairs(n.children)]);
-    } else if (n.value === undefined) {
-      p.push([n.field, n.children.length > 0 ? nodePairs(n.children) : ""]);
+      if (n.children.length > 0) p.push([n.label.replace(/^\[(.*)\]$/, "$1"), nodePairs(n.children, raw)]);
+      continue;
+    }
+    const r = raw === undefined ? undefined : rawOf(n, raw);
+    if (r !== undefined) p.push([`${n.field}_raw`, r]);
+    if (n.value === undefined) {
+      p.push([n.field, n.children.length > 0 ? nodePairs(n.children, raw) : ""]);
     } else {
       p.push([n.field, n.bytes === true ? colonHex(n.value) : n.value]);
-      if (n.children.length > 0) p.push([`${n.field}_tree`, nodePairs(n.children)]);
+      if (n.children.length > 0) p.push([`${n.field}_tree`, nodePairs(n.children, raw)]);
     }
   }
   return p;
 }
 
 /** One packet as tshark -T json's array element (ordered pairs). */
-export function toJsonPacket(c: DetailsInput, tree: readonly FieldNode[] = buildFieldTree(c)): JsonPairs {
+export function toJsonPacket(c: DetailsInput, tree: readonly FieldNode[] = buildFieldTree(c), o: JsonOptions = {}): JsonPairs {
   const rec = c.rec;
   const d = new Date(rec.tsSec * 1000);
   const day = Number.isNaN(d.getTime()) ? "1970-01-01" : d.toISOString().slice(0, 10);
-  const layers = nodePairs(tree);
+  let layers = nodePairs(tree, o.raw);
+  if (o.layers !== undefined) layers = filterLayers(layers, o.layers);
   return [["_index", `packets-${day}`], ["_type", "doc"], ["_score", "\u0000null"], ["_source", [["layers", layers]]]];
 }
 
@@ -75,9 +91,19 @@ export function formatJsonPairs(p: JsonPairs, indent = 0): string {
   if (p.length === 0) return "{}";
   const pad = "  ".repeat(indent + 1);
   const parts = p.map(([k, v]) => `${pad}${JSON.stringify(k)}: ${typeof v === "string"
-    ? (v === "\u0000null" ? "null" : JSON.stringify(v)) : formatJsonPairs(v, indent + 1)}`);
+    ? (v === "\u0000null" ? "null" : JSON.stringify(v)) : isRaw(v) ? formatRaw(v, indent + 1) : formatJsonPairs(v, indent + 1)}`);
   return `{\n${parts.join(",\n")}\n${"  ".repeat(indent)}}`;
 }
+
+function isRaw(v: JsonPairs | JsonRaw): v is JsonRaw { return v.length === 5 && typeof v[0] === "string"; }
+/** A `_raw` array, one element a line as tshark writes it. */
+function formatRaw(v: JsonRaw, indent: number): string {
+  const pad = "  ".repeat(indent + 1);
+  return `[\n${v.map((e) => pad + JSON.stringify(e)).join(",\n")}\n${"  ".repeat(indent)}]`;
+}
+
+/** The data sources `JsonOptions.raw` needs for frame `c` (the frame's bytes and any reassembled ones). */
+export function jsonRawSources(c: DetailsInput): readonly DataSource[] { return dataSources(c.frame); }
 
 /** One packet for `-T ndjson`: flat, stable Wireshark field names, numbers as numbers, the first TCP
  *  header only, analysis flags as a list of names. */

@@ -44,6 +44,8 @@ import { CaptureSession, frameInterface, type FrameInterface } from "../../tshar
 import { ByteOut, putDigits, putIpv4, putIpv6, putUint } from "../../tshark/bytes-out.js";
 import { CliError } from "../errors.js";
 import { loadOuiNames } from "../oui.js";
+import type { JsonOptions } from "../../tshark/json.js";
+import { layerFilter, type LayerFilter } from "../../tshark/json-options.js";
 import type { DetailsInput } from "../../fields/index.js";
 import { flushToStdout, type FrameRenderer, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
 
@@ -323,6 +325,10 @@ export interface PrintOptions {
   hex?: boolean;
   /** -T json / ndjson; default text. */
   format?: ReadFormat;
+  /** -O PROTOS: with the details tree, only these protocols' items are expanded. */
+  only?: ReadonlySet<string> | undefined;
+  /** -j / -J: the JSON layer filter. */
+  layers?: LayerFilter | undefined;
 }
 
 /** Prints displayed frames in one format through `write`. */
@@ -348,13 +354,16 @@ export class PacketPrinter {
     const o = this.#opts;
     if (o.format === "json") {
       const r = need();
-      this.#write((this.#count === 0 ? "[\n  " : ",\n  ") + r.formatJsonPairs(r.toJsonPacket(c), 1));
+      const jo: JsonOptions = {};
+      if (o.hex === true) jo.raw = r.jsonRawSources(c);
+      if (o.layers !== undefined) jo.layers = o.layers;
+      this.#write((this.#count === 0 ? "[\n  " : ",\n  ") + r.formatJsonPairs(r.toJsonPacket(c, undefined, jo), 1));
     } else if (o.format === "ndjson") {
       this.#write(JSON.stringify(need().toNdjsonPacket(c)) + "\n");
     } else if (o.details) {
       const r = need();
       // Without -x, tshark dumps each Data item's bytes inside the tree instead.
-      this.#write(r.renderDetailsTree(r.buildDetailsTree(c), o.hex ? undefined : r.dataSources(c.frame)));
+      this.#write(r.renderDetailsTree(r.buildDetailsTree(c), o.hex ? undefined : r.dataSources(c.frame), o.only));
       this.#write(o.hex ? "\n" + r.formatHexDump(c.frame) : "\n");
     } else if (o.hex) {
       this.#write(need().formatHexDump(c.frame));
@@ -576,6 +585,8 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
 export interface ReadOutputValues {
   Y?: string | undefined; T?: string | undefined; V?: boolean | undefined; x?: boolean | undefined;
   c?: string | undefined; w?: string | undefined; d?: string[] | undefined; t?: string | undefined;
+  /** -O PROTOS (comma-separated; implies -V), -j / -J NAMES (space-separated; read.ts keeps the last given). */
+  O?: string | undefined; j?: string | undefined; J?: string | undefined;
 }
 
 /** Summary lines for the two-thread reader (parallel-read.ts); `tcp` is `-Y tcp`. */
@@ -628,7 +639,8 @@ export async function readOutputCommand(file: string, v: ReadOutputValues, args?
     count = Number(v.c);
   }
   const timeFormat = v.t === undefined ? undefined : parseTimeFormat(v.t);
-  const plan = args !== undefined && rowFilter === undefined && count === undefined && v.w === undefined && v.V !== true
+  const details = v.V === true || v.O !== undefined;
+  const plan = args !== undefined && rowFilter === undefined && count === undefined && v.w === undefined && !details
     && (timeFormat === undefined || timeFormat === "r")
     && v.x !== true && (v.T === undefined || v.T === "text") ? threadPlan(file, true) : "one";
   if (plan !== "one") {
@@ -649,7 +661,9 @@ export async function readOutputCommand(file: string, v: ReadOutputValues, args?
   const code = await runReadOutput({
     path: file, count, writePath: v.w, filter: rowFilter ?? (filter === "tcp" ? tcpOnly : undefined), analyse: filterNeedsResults,
     write: (s) => sink.str(s), sink, drain, prefs, timeFormat,
-    details: v.V === true, hex: v.x === true, format: v.T === "json" || v.T === "ndjson" ? v.T : "text",
+    details, hex: v.x === true, format: v.T === "json" || v.T === "ndjson" ? v.T : "text",
+    only: v.O === undefined ? undefined : new Set(v.O.split(",")),
+    layers: v.j !== undefined ? layerFilter("match", v.j) : v.J !== undefined ? layerFilter("top", v.J) : undefined,
   });
   await drain();
   return code;

@@ -107,6 +107,7 @@ function parseReadArgs(args: string[]) {
       E: { type: "string", short: "E", multiple: true }, o: { type: "string", short: "o", multiple: true },
       d: { type: "string", short: "d", multiple: true }, help: { type: "boolean", short: "h" },
       V: { type: "boolean", short: "V" }, G: { type: "string", short: "G" }, t: { type: "string", short: "t" },
+      O: { type: "string", short: "O" }, j: { type: "string", short: "j" }, J: { type: "string", short: "J" },
       "2": { type: "boolean", short: "2" }, R: { type: "string", short: "R" }, x: { type: "boolean", short: "x" }, c: { type: "string", short: "c" }, w: { type: "string", short: "w" },
     },
     strict: true, allowPositionals: true,
@@ -239,6 +240,13 @@ export async function readCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseReadArgs(args);
   if (values.help) { process.stdout.write(READ_USAGE + "\n"); return 0; }
   withReadFilter(values);
+  // -j and -J set one list of names in tshark (the one given last); -J anywhere also keeps each
+  // listed protocol's children whole.
+  if (values.j !== undefined && values.J !== undefined) {
+    const at = (o: string): number => { let k = -1; args.forEach((a, i) => { if (a.startsWith(o)) k = i; }); return k; };
+    if (at("-j") > at("-J")) values.J = values.j;
+    delete values.j;
+  }
   if (values.G !== undefined) {
     // tshark -G fields: the glossary, and nothing read.
     if (values.G !== "fields") throw new CliError(`-G ${values.G} is not supported (only -G fields)`, EXIT_USAGE);
