@@ -47,7 +47,8 @@ export function ipv4Node(l: IpLayer, src: number): FieldNode {
       item("ip.dsfield.dscp", String(tos >> 2), `${bitLine(tos, 0xfc, 8)}Differentiated Services Codepoint: ${dscpLong(tos >> 2)}`, src, at + 1, 1),
       item("ip.dsfield.ecn", String(tos & 3), `${bitLine(tos, 0x03, 8)}Explicit Congestion Notification: ${ECN_LONG[tos & 3]}`, src, at + 1, 1),
     ]),
-    item("ip.len", String(tl), `Total Length: ${tl}`, src, at + 2, 2),
+    item("ip.len", String(tl), `Total Length: ${tl}`, src, at + 2, 2, tl !== 0 && tl > l.payloadLength + hl && !l.quoted
+      ? [expertNode(`IPv4 total length exceeds packet length (${l.payloadLength + hl} bytes)`, Severity.Error, Group.Protocol)] : []),
     item("ip.id", hex(id, 4), `Identification: ${hex(id, 4)} (${id})`, src, at + 4, 2),
     item("ip.flags", hex(fl, 2), `${bitLine(fl << 5, 0xe0, 8).slice(0, 9)} = Flags: 0x${fl}${flagNames.length > 0 ? ", " + flagNames.join(", ") : ""}`, src, at + 6, 1, [
       item("ip.flags.rb", bit(4), `${bit(4)}... .... = Reserved bit: ${(fl & 4) !== 0 ? "Set" : "Not set"}`, src, at + 6, 1),
