@@ -1,6 +1,6 @@
 /** IPv4 and IPv6 headers of the field tree. */
 import { destinationText, type IpLayer, sourceText } from "../decode/index.js";
-import { Group, Severity } from "./expert.js";
+import { Group, LNCB_TTL, Severity } from "./expert.js";
 import { expertNode, hex, u16, u32 } from "./expert-node.js";
 import { bitLine, type FieldNode, gen, hidden, item, proto } from "./node.js";
 
@@ -31,6 +31,16 @@ function addressItems(v: "ip" | "ipv6", side: "src" | "dst", a: string, src: num
   ];
 }
 
+/** The TTL's expert items (also of a header quoted in an ICMP error, tshark 4.0.17 on IcmpPackets.pcap):
+ *  to the Local Network Control Block (224.0.0.0/24, RFC 3171) only TTL 1 is right; else under 5 hops
+ *  to a unicast address is a Note. The same rule as the rows' (#ipExperts). */
+export function ttlExperts(ttl: number, d0: number, d1: number, d2: number): FieldNode[] {
+  if (d0 === 224 && d1 === 0 && d2 === 0) {
+    return ttl !== 1 ? [expertNode(LNCB_TTL, Severity.Note, Group.Sequence)] : [];
+  }
+  return ttl < 5 && !(d0 >= 224 && d0 < 240) ? [expertNode(`"Time To Live" only ${ttl}`, Severity.Note, Group.Sequence)] : [];
+}
+
 export function ipv4Node(l: IpLayer, src: number): FieldNode {
   const b = l.bytes, at = l.offset;
   const hl = l.headerLength, tos = b[at + 1] ?? 0, tl = u16(b, at + 2), id = u16(b, at + 4), ff = u16(b, at + 6);
@@ -38,8 +48,7 @@ export function ipv4Node(l: IpLayer, src: number): FieldNode {
   const flagNames = [(fl & 2) !== 0 ? "Don't fragment" : "", (fl & 1) !== 0 ? "More fragments" : ""].filter((x) => x !== "");
   const p = l.protocol, cks = u16(b, at + 10);
   const bit = (m: number): string => ((fl & m) !== 0 ? "1" : "0");
-  // Under 5 hops, not to a multicast group (224/4): a Note, as the rows raise it (#ipExperts).
-  const ttlNote = l.ttl < 5 && !((b[at + 16] ?? 0) >= 224 && (b[at + 16] ?? 0) < 240) && !l.quoted;
+  const ttlNotes = ttlExperts(l.ttl, b[at + 16] ?? 0, b[at + 17] ?? 0, b[at + 18] ?? 0);
   return proto("ip", `Internet Protocol Version 4, Src: ${l.srcText}, Dst: ${l.dstText}`, src, at, hl, [
     item("ip.version", "4", "0100 .... = Version: 4", src, at, 1),
     item("ip.hdr_len", String(hl), `.... ${bitLine(hl / 4, 15, 4).slice(0, 4)} = Header Length: ${hl} bytes (${hl / 4})`, src, at, 1),
@@ -55,9 +64,10 @@ export function ipv4Node(l: IpLayer, src: number): FieldNode {
       item("ip.flags.df", bit(2), `.${bit(2)}.. .... = Don't fragment: ${(fl & 2) !== 0 ? "Set" : "Not set"}`, src, at + 6, 1),
       item("ip.flags.mf", bit(1), `..${bit(1)}. .... = More fragments: ${(fl & 1) !== 0 ? "Set" : "Not set"}`, src, at + 6, 1),
     ]),
-    item("ip.frag_offset", String((ff & 0x1fff) * 8), `${bitLine(ff & 0x1fff, 0x1fff, 16)}Fragment Offset: ${(ff & 0x1fff) * 8}`, src, at + 6, 2),
+    // tshark 4.0.17: the value is the 13-bit field (JSON, -T fields, filters); only the label shows bytes.
+    item("ip.frag_offset", String(ff & 0x1fff), `${bitLine(ff & 0x1fff, 0x1fff, 16)}Fragment Offset: ${(ff & 0x1fff) * 8}`, src, at + 6, 2),
     item("ip.ttl", String(l.ttl), `Time to Live: ${l.ttl}`, src, at + 8, 1,
-      ttlNote ? [expertNode(`"Time To Live" only ${l.ttl}`, Severity.Note, Group.Sequence)] : []),
+      ttlNotes),
     item("ip.proto", String(p), `Protocol: ${IP_PROTO_NAMES[p] ?? "Unknown"} (${p})`, src, at + 9, 1),
     item("ip.checksum", hex(cks, 4), `Header Checksum: ${hex(cks, 4)} [validation disabled]`, src, at + 10, 2),
     gen("ip.checksum.status", "2", "Header checksum status: Unverified"),

@@ -195,17 +195,21 @@ function seqAckNode(r: AnalysisResult): FieldNode {
     addAnalysisExperts(ex, r.flags, r.dupAckNum);
     const fk: FieldNode[] = [];
     let dupExpert: FieldNode | undefined;
+    const rto: FieldNode[] = [];
+    if (r.rtoNs !== 0) {
+      const v = formatSecNs(r.rtoSec, r.rtoSubNs);
+      rto.push(gen("tcp.analysis.rto", v, `The RTO for this segment was: ${v} seconds`),
+        gen("tcp.analysis.rto_frame", String(r.rtoFrame), `RTO based on delta from frame: ${r.rtoFrame}`));
+    }
     for (let i = 0; i < ex.length; i++) {
       const e = expertNode(ex.message[i]!, ex.severity[i]!, ex.group[i]!);
       // tshark 4.0 hangs the duplicate-ACK expert under "Duplicate to the ACK in frame".
       if (ex.message[i]!.startsWith("Duplicate ACK (#")) { dupExpert = e; fk.push(gen("tcp.analysis.duplicate_ack", undefined, "This is a TCP duplicate ack")); }
       else fk.push(e);
+      // The RTO belongs to the retransmission item: right after it, before later items (window full).
+      if (ex.message[i] === "This frame is a (suspected) retransmission") fk.push(...rto.splice(0));
     }
-    if (r.rtoNs !== 0) {
-      const v = formatSecNs(r.rtoSec, r.rtoSubNs);
-      fk.push(gen("tcp.analysis.rto", v, `The RTO for this segment was: ${v} seconds`),
-        gen("tcp.analysis.rto_frame", String(r.rtoFrame), `RTO based on delta from frame: ${r.rtoFrame}`));
-    }
+    fk.push(...rto);
     k.push(gen("tcp.analysis.flags", undefined, "TCP Analysis Flags", fk));
     if (r.dupAckNum !== 0) {
       k.push(gen("tcp.analysis.duplicate_ack_num", String(r.dupAckNum), `Duplicate ACK #: ${r.dupAckNum}`),
