@@ -1,7 +1,8 @@
 /** IPv4 and IPv6 headers of the field tree. */
-import { destinationText, type IpLayer, sourceText } from "../decode/index.js";
+import type { IpLayer } from "../decode/index.js";
 import { Group, LNCB_TTL, Severity } from "./expert.js";
 import { expertNode, hex, u16, u32 } from "./expert-node.js";
+import { hasJumbo, ipv6ExtNodes, NEXT_HEADER_NAMES } from "./ipv6-ext.js";
 import { bitLine, type FieldNode, gen, hidden, item, proto } from "./node.js";
 
 export const IP_PROTO_NAMES: Readonly<Record<number, string>> = { 1: "ICMP", 6: "TCP", 17: "UDP", 41: "IPv6", 47: "Generic Routing Encapsulation", 58: "ICMPv6" };
@@ -80,7 +81,8 @@ export function ipv6Node(l: IpLayer, src: number): FieldNode {
   const b = l.bytes, at = l.offset;
   const w = u32(b, at);
   const tc = (w >>> 20) & 0xff, flow = w & 0xfffff, nxt = b[at + 6] ?? 0, plen = u16(b, at + 4);
-  return proto("ipv6", `Internet Protocol Version 6, Src: ${sourceText(l)}, Dst: ${destinationText(l)}`, src, at, l.headerLength, [
+  // The header's own addresses (the Source/Destination columns follow a home address or routing header).
+  return proto("ipv6", `Internet Protocol Version 6, Src: ${l.srcText}, Dst: ${l.dstText}`, src, at, l.headerLength, [
     item("ipv6.version", "6", "0110 .... = Version: 6", src, at, 1),
     hidden("ip.version", "6", src, at, 1),
     item("ipv6.tclass", hex(tc, 8), `${bitLine(w, 0x0ff00000, 32)}Traffic Class: ${hex(tc, 2)} (${dsSummary(tc)})`, src, at, 2, [
@@ -88,13 +90,14 @@ export function ipv6Node(l: IpLayer, src: number): FieldNode {
       item("ipv6.tclass.ecn", String(tc & 3), `${bitLine(w, 0x00300000, 32)}Explicit Congestion Notification: ${ECN_LONG[tc & 3]}`, src, at, 2),
     ]),
     item("ipv6.flow", hex(flow, 6), `${bitLine(w & 0xffffff, 0x0fffff, 24)}Flow Label: ${hex(flow, 5)}`, src, at + 1, 3),
-    item("ipv6.plen", String(plen), `Payload Length: ${plen}`, src, at + 4, 2),
-    item("ipv6.nxt", String(nxt), `Next Header: ${IP_PROTO_NAMES[nxt] ?? "Unknown"} (${nxt})`, src, at + 6, 1),
+    item("ipv6.plen", String(plen), `Payload Length: ${plen}${plen === 0 && nxt === 0 && hasJumbo(b, at + 40, l.headerLength - 40) ? " (Jumbogram)" : ""}`, src, at + 4, 2),
+    item("ipv6.nxt", String(nxt), `Next Header: ${NEXT_HEADER_NAMES[nxt] ?? "Unknown"} (${nxt})`, src, at + 6, 1),
     item("ipv6.hlim", String(l.ttl), `Hop Limit: ${l.ttl}`, src, at + 7, 1),
     ...addressItems("ipv6", "src", l.srcText, src, at + 8, 16),
     ...addressItems("ipv6", "dst", l.dstText, src, at + 24, 16),
     ...slaac(b, at + 8, "Source", "ipv6.src_slaac_mac"),
     ...slaac(b, at + 24, "Destination", "ipv6.dst_slaac_mac"),
+    ...ipv6ExtNodes(b, at + 40, nxt, at + l.headerLength, src),
   ]);
 }
 
