@@ -1,7 +1,7 @@
 /** IPv4 and IPv6 headers of the field tree. */
 import type { IpLayer } from "../decode/index.js";
 import { Group, LNCB_TTL, Severity } from "./expert.js";
-import { expertNode, hex, u16, u32 } from "./expert-node.js";
+import { expertNode, hex, hexBytes, u16, u32 } from "./expert-node.js";
 import { hasJumbo, ipv6ExtNodes, NEXT_HEADER_NAMES } from "./ipv6-ext.js";
 import { bitLine, type FieldNode, gen, hidden, item, proto } from "./node.js";
 
@@ -42,7 +42,8 @@ export function ttlExperts(ttl: number, d0: number, d1: number, d2: number): Fie
   return ttl < 5 && !(d0 >= 224 && d0 < 240) ? [expertNode(`"Time To Live" only ${ttl}`, Severity.Note, Group.Sequence)] : [];
 }
 
-export function ipv4Node(l: IpLayer, src: number): FieldNode {
+/** The IPv4 layer; `payload`: the datagram's payload when it was reassembled on this frame. */
+export function ipv4Node(l: IpLayer, src: number, payload?: Uint8Array): FieldNode {
   const b = l.bytes, at = l.offset;
   const hl = l.headerLength, tos = b[at + 1] ?? 0, tl = u16(b, at + 2), id = u16(b, at + 4), ff = u16(b, at + 6);
   const fl = ff >> 13;
@@ -74,7 +75,28 @@ export function ipv4Node(l: IpLayer, src: number): FieldNode {
     gen("ip.checksum.status", "2", "Header checksum status: Unverified"),
     ...addressItems("ip", "src", l.srcText, src, at + 12, 4),
     ...addressItems("ip", "dst", l.dstText, src, at + 16, 4),
+    ...fragmentsNodes(l, payload),
   ]);
+}
+
+/** The `[N IPv4 Fragments …]` subtree of a layer reassembled on this frame: each fragment's frame
+ *  and payload range, the count, the reassembled length and data (tshark 4.0.17's generated items). */
+function fragmentsNodes(l: IpLayer, payload: Uint8Array | undefined): FieldNode[] {
+  const fr = l.fragments;
+  if (!l.reassembled || fr.length === 0 || payload === undefined) return [];
+  const last = fr[fr.length - 1]!, total = last.offset + last.length;
+  const data = hexBytes(payload, 0, payload.length);
+  const k: FieldNode[] = fr.map((f) => gen("ip.fragment", String(f.frame),
+    `Frame: ${f.frame}, payload: ${f.offset}-${f.offset + f.length - 1} (${f.length} bytes)`));
+  k.push(gen("ip.fragment.count", String(fr.length), `Fragment count: ${fr.length}`),
+    gen("ip.reassembled.length", String(total), `Reassembled IPv4 length: ${total}`));
+  const head = `${fr.length} IPv4 Fragments (${total} bytes): ${fr.map((f) => `#${f.frame}(${f.length})`).join(", ")}`.slice(0, 239);
+  const dk = gen("ip.reassembled.data", data, `Reassembled IPv4 data: ${data.slice(0, 72)}${data.length > 72 ? "…" : ""}`);
+  dk.bytes = true;
+  k.push(dk);
+  const n = gen("ip.fragments", data, head, k);
+  n.bytes = true;
+  return [n];
 }
 
 export function ipv6Node(l: IpLayer, src: number): FieldNode {

@@ -32,7 +32,9 @@ export function buildFieldTree(c: DetailsInput): FieldNode[] {
       const icmp = icmpNode(f, i);
       if (icmp !== undefined) { into.push(icmp); into = icmp.children; }
     } else if (i > 0) { const mid = betweenIp(f, i); if (mid !== undefined) into.push(...mid.nodes); }
-    into.push(l.version === 4 ? ipv4Node(l, 0) : ipv6Node(l, 0));
+    let payload: Uint8Array | undefined;
+    for (let j = 0; j < f.tcpCount; j++) if (f.tcp[j]!.ipIndex === i && f.tcp[j]!.reassembled) payload = f.tcp[j]!.bytes;
+    into.push(l.version === 4 ? ipv4Node(l, 0, payload) : ipv6Node(l, 0));
     while (tcpNext < f.tcpCount && f.tcp[tcpNext]!.ipIndex === i) {
       const t = f.tcp[tcpNext]!;
       const src = t.reassembled ? Math.max(0, sources.findIndex((s) => s.bytes === t.bytes)) : 0;
