@@ -4,7 +4,8 @@ import { formatIpv4, formatIpv6 } from "./address.js";
 import { EMPTY_BYTES, u16, u16le, u32, u32le, u8 } from "./bytes.js";
 import { isIpv6Extension, ipv6ExtensionLength } from "./ipv6.js";
 import type { DecodeProblem } from "./problems.js";
-import { IpReassembler } from "./reassembly.js";
+import { type FragmentPiece, IpReassembler } from "./reassembly.js";
+const NO_PIECES: readonly FragmentPiece[] = [];
 import { TCP_MIN_HEADER } from "./tcp.js";
 
 /** Most IP layers kept per frame (outer, tunnels, ICMP-quoted); deeper ones raise `frame.too_many_layers`. */
@@ -80,6 +81,8 @@ export class IpLayer {
   fragment = false;
   /** True when the payload after this header was rebuilt from fragments on this frame. */
   reassembled = false;
+  /** The fragments of a reassembled layer, in offset order (empty otherwise). */
+  fragments: readonly FragmentPiece[] = NO_PIECES;
   /** True inside an ICMP/ICMPv6 error (the quoted datagram). */
   quoted = false;
   #srcText: string | undefined;
@@ -115,7 +118,9 @@ export class IpLayer {
   /** Clears cached text; called when the layer is refilled. */
   reset(): void {
     this.#srcText = undefined; this.#dstText = undefined; this.#hashed = false;
-    this.fragment = false; this.reassembled = false; this.quoted = false; this.src4 = 0; this.dst4 = 0;
+    this.fragment = false; this.reassembled = false; this.quoted = false;
+    this.src4 = 0; this.dst4 = 0;
+    if (this.fragments.length !== 0) this.fragments = NO_PIECES;
     this.pseudoSrcAt = -1; this.pseudoDstAt = -1;
   }
 }
@@ -634,9 +639,9 @@ export class FrameDecoder {
     l.fragment = true;
     // tshark 4.0 reassembles only when every byte the IP length announces was captured.
     if (!quoted && whole) {
-      const r = this.reassembler.add(key, offset, b.subarray(at, rep), !more);
+      const r = this.reassembler.add(key, offset, b.subarray(at, rep), !more, this.#out.frameNumber);
       if (!r.done) { if (r.dropped) this.#problem("ip.reassembly_cap"); return; }
-      l.fragment = false; l.reassembled = true;
+      l.fragment = false; l.reassembled = true; l.fragments = r.pieces;
       const p = r.payload;
       l.payloadLength = p.length;
       this.#transportOf(ipIndex, l.protocol, p, 0, p.length, p.length, depth, false, false, true);

@@ -9,13 +9,15 @@ export const FRAG_MAX_BYTES = 8 * 1024 * 1024;
 /** Largest datagram rebuilt (IPv4 and non-jumbo IPv6 limit). */
 export const FRAG_MAX_DATAGRAM = 65535;
 
-interface Piece { offset: number; data: Uint8Array }
+interface Piece { offset: number; data: Uint8Array; frame: number }
+/** One fragment of a reassembled datagram: its frame, byte offset and length. */
+export interface FragmentPiece { frame: number; offset: number; length: number }
 interface Datagram { pieces: Piece[]; total: number; bytes: number }
 
 /** What `add` did with a fragment. */
 export type FragmentResult =
   | { done: false; dropped: boolean }
-  | { done: true; payload: Uint8Array };
+  | { done: true; payload: Uint8Array; pieces: FragmentPiece[] };
 
 /** Holds fragments of incomplete datagrams, within FRAG_MAX_DATAGRAMS and FRAG_MAX_BYTES. */
 export class IpReassembler {
@@ -28,8 +30,9 @@ export class IpReassembler {
   get heldDatagrams(): number { return this.#held.size; }
 
   /** Adds the fragment `data` (copied) at byte `offset` of datagram `key`; `last` when it has
-   *  no more-fragments flag. Returns the whole payload when this fragment completes it. */
-  add(key: string, offset: number, data: Uint8Array, last: boolean): FragmentResult {
+   *  no more-fragments flag; `frame` its frame number. Returns the whole payload, and the pieces in
+   *  offset order, when this fragment completes it. */
+  add(key: string, offset: number, data: Uint8Array, last: boolean, frame = 0): FragmentResult {
     if (offset + data.length > FRAG_MAX_DATAGRAM) return { done: false, dropped: true };
     let d = this.#held.get(key);
     if (d === undefined) {
@@ -44,7 +47,7 @@ export class IpReassembler {
       dropped = true;
     }
     if (this.#bytes + data.length > FRAG_MAX_BYTES) return { done: false, dropped: true };
-    d.pieces.push({ offset, data: data.slice() });
+    d.pieces.push({ offset, data: data.slice(), frame });
     d.bytes += data.length; this.#bytes += data.length;
     if (last) d.total = offset + data.length;
     if (d.total < 0) return { done: false, dropped };
@@ -64,7 +67,7 @@ export class IpReassembler {
       if (end > filled) { out.set(p.data.subarray(filled - p.offset > 0 ? filled - p.offset : 0, end - p.offset), Math.max(filled, p.offset)); filled = end; }
     }
     this.#drop(key);
-    return { done: true, payload: out };
+    return { done: true, payload: out, pieces: d.pieces.map((p) => ({ frame: p.frame, offset: p.offset, length: p.data.length })) };
   }
 
   /** Forgets every held fragment. */

@@ -99,6 +99,9 @@ export const TcpExpert = {
   malformed: ["Malformed Packet (Exception occurred)", Severity.Error, Group.Malformed],
 } as const satisfies Record<string, readonly [string, number, number]>;
 
+/** tshark 4.0.17's text for a TTL other than 1 to 224.0.0.0/24 (RFC 3171). */
+export const LNCB_TTL = "\"Time To Live\" != 1 for a packet sent to the Local Network Control Block (see RFC 3171)";
+
 /** Adds one of the fixed items of `TcpExpert`. */
 export function addExpert(list: ExpertList, item: readonly [string, number, number]): void {
   list.add(item[0], item[1], item[2]);
@@ -150,6 +153,7 @@ const EXPERT_PREFIXES: ReadonlyArray<readonly [prefix: string, field: string]> =
   ["Window scale shift exceeds", "tcp.options.wscale.shift.invalid"],
   ["Source MAC must not be a group address", "eth.src_not_group"],
   ["\"Time To Live\" only", "ip.ttl.too_small"],
+  ["\"Time To Live\" != 1 for a packet sent to the Local Network Control Block", "ip.ttl.lncb"],
   ["Arrival Time: Fractional second", "frame.time_invalid"],
 ];
 

@@ -1,12 +1,13 @@
 /** The TCP layer of the field tree: header, flags with their experts, options, `[Timestamps]`,
  *  `[SEQ/ACK analysis]`, payload; and synack's own layer (states, phase, the why of each flag). */
 import type { DecodedFrame, TcpLayer } from "../decode/index.js";
-import { type TcpOption, tcpFlagsString, tcpOptions } from "../decode/index.js";
+import { TcpField, tcpFlagsString } from "../decode/index.js";
 import {
-  ACK, A_RETRANSMISSION, type AnalysisResult, CWR, ECE, FIN, PSH, RST, SYN, URG, AE, isDsack, whyToObject,
+  ACK, A_RETRANSMISSION, type AnalysisResult, CWR, ECE, FIN, PSH, RST, SYN, URG, AE, whyToObject,
   endpointStateText, stateLabel, whySentence,
 } from "../analysis/index.js";
-import { addAnalysisExperts, ExpertList, Group, Severity } from "./expert.js";
+import { addAnalysisExperts, ExpertList, Group, Severity, TcpExpert } from "./expert.js";
+import { expertText, OptEnd, optionsTree } from "./tcp-options.js";
 import { byteCount, expertNode, formatSecNs, hex, hexBytes } from "./expert-node.js";
 import { bitLine, bytesItem, type FieldNode, gen, genAt, hidden, item, proto } from "./node.js";
 
@@ -38,91 +39,28 @@ function flagNames(flags: number): string {
   return n.length === 0 ? "<None>" : n.join(", ");
 }
 
-const OPTION_TITLES: Readonly<Record<number, string>> = {
-  0: "End of Option List (EOL)", 1: "No-Operation (NOP)", 2: "Maximum segment size", 3: "Window scale",
-  4: "SACK permitted", 5: "SACK", 8: "Timestamps", 19: "MD5 signature", 29: "TCP AO", 30: "Multipath TCP", 34: "TCP Fast Open",
-};
-const OPTION_KINDS: Readonly<Record<number, string>> = {
-  0: "End of Option List (0)", 1: "No-Operation (1)", 2: "Maximum Segment Size (2)", 3: "Window Scale (3)",
-  4: "SACK Permitted (4)", 5: "SACK (5)", 8: "Time Stamp Option (8)", 19: "MD5 Signature Option (19)",
-  30: "Multipath TCP (30)", 34: "TCP Fast Open Cookie (34)",
-};
-
-/** The `Options: (N bytes), …` subtree: each option with kind, length and decoded values. */
-function optionsNode(t: TcpLayer, r: AnalysisResult | undefined, src: number): FieldNode {
-  const list = tcpOptions(t.options(), t.optionsLength);
-  const kids: FieldNode[] = [];
-  const names: string[] = [];
-  const opts = t.options();
-  // tshark 4.0 shows each zero byte after an EOL as one more EOL option.
-  const all: TcpOption[] = [];
-  for (const o of list.options) {
-    all.push(o);
-    if (o.type === "eol") for (let j = o.at + 1; j < opts.length && opts[j] === 0; j++) all.push({ ...o, at: j });
-  }
-  for (const o of all) {
-    // tshark 4.0 raises tcp.nop when one aligned 32-bit word of the option area holds four NOPs (spec §11.1).
-    if (o.type === "nop" && (o.at & 3) === 3 && opts[o.at - 1] === 1 && opts[o.at - 2] === 1 && opts[o.at - 3] === 1) {
-      kids.push(expertNode("4 NOP in a row - a router may have removed some options", Severity.Warning, Group.Protocol));
-    }
-    const at = t.optionsOffset + o.at, len = o.len;
-    const kind = o.kind;
-    const title = OPTION_TITLES[kind] ?? `Unknown (0x${kind.toString(16).padStart(2, "0")})`;
-    names.push(title);
-    const k = item("tcp.option_kind", String(kind), `Kind: ${OPTION_KINDS[kind] ?? `Unknown (${kind})`}`, src, at, 1);
-    const lenNode = item("tcp.option_len", String(len), `Length: ${len}`, src, at + 1, 1);
-    let label = `TCP Option - ${title}`;
-    const c: FieldNode[] = kind <= 1 ? [k] : [k, lenNode];
-    if (o.type === "mss" && o.value !== undefined) {
-      label += `: ${o.value} bytes`;
-      c.push(item("tcp.options.mss_val", String(o.value), `MSS Value: ${o.value}`, src, at + 2, 2));
-    } else if (o.type === "wscale" && o.shift !== undefined) {
-      const mult = 2 ** Math.min(o.shift, 14);
-      label += `: ${o.shift} (multiply by ${mult})`;
-      c.push(item("tcp.options.wscale.shift", String(o.shift), `Shift count: ${o.shift}`, src, at + 2, 1),
-        genAt("tcp.options.wscale.multiplier", String(mult), `Multiplier: ${mult}`, src, at + 2, 1));
-    } else if (o.type === "timestamp" && o.tsval !== undefined) {
-      label += `: TSval ${o.tsval}, TSecr ${o.tsecr}`;
-      c.push(item("tcp.options.timestamp.tsval", String(o.tsval), `Timestamp value: ${o.tsval}`, src, at + 2, 4),
-        item("tcp.options.timestamp.tsecr", String(o.tsecr), `Timestamp echo reply: ${o.tsecr}`, src, at + 6, 4));
-    } else if (o.type === "sack") {
-      const base = r !== undefined && r.relative ? r.ackBase : 0;
-      const rel = r !== undefined && r.relative ? " (relative)" : "";
-      const parts: string[] = [];
-      for (let i = 0; i < o.count; i++) {
-        const le = (o.edges[2 * i]! - base) >>> 0, re = (o.edges[2 * i + 1]! - base) >>> 0;
-        parts.push(`${le}-${re}`);
-        c.push(item("tcp.options.sack_le", String(le), `left edge = ${le}${rel}`, src, at + 2 + 8 * i, 4),
-          item("tcp.options.sack_re", String(re), `right edge = ${re}${rel}`, src, at + 6 + 8 * i, 4));
-      }
-      c.push(gen("tcp.options.sack.count", String(o.count), `TCP SACK Count: ${o.count}`));
-      // D-SACK (RFC 2883): the first block is at or below the ack, or inside the second block.
-      const e = o.edges;
-      if (isDsack(e, o.count, t.ackRaw)) {
-        const dl = (e[0]! - base) >>> 0, dr = (e[1]! - base) >>> 0;
-        c.push(gen("tcp.options.sack.dsack_le", String(dl), `D-SACK Left Edge = ${dl}${rel}`),
-          gen("tcp.options.sack.dsack_re", String(dr), `D-SACK Right Edge = ${dr}${rel}`),
-          item("tcp.options.sack.dsack", undefined, "D-SACK Sequence", src, at + 2, 8, [expertNode("D-SACK Sequence", Severity.Warning, Group.Sequence)]));
-      }
-      label += ` ${parts.join(" ")}`;
-    }
-    kids.push(bytesItem(`tcp.options.${o.type}`, hexBytes(opts, o.at, o.at + len), label, src, at, len, c));
-  }
-  return bytesItem("tcp.options", hexBytes(opts, 0, t.optionsCaptured), `Options: (${t.optionsLength} bytes), ${names.join(", ")}`,
-    src, t.optionsOffset, t.optionsCaptured, kids);
-}
-
 /** The TCP subtree with tshark 4.0's labels and values. */
 export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | undefined, src: number, finPassive?: boolean): FieldNode {
+  return tcpNodes(f, index, r, src, finPassive)[0]!;
+}
+
+/** The TCP subtree, followed by the top-level item tshark adds when the header's dissection threw
+ *  (`[Malformed Packet: TCP]`, `[Packet size limited during capture: TCP truncated]`). */
+export function tcpNodes(f: DecodedFrame, index: number, r: AnalysisResult | undefined, src: number, finPassive?: boolean): FieldNode[] {
   const t = f.tcp[index]!;
   const at = t.offset;
   const flags = t.flags;
   const ackSet = (flags & ACK) !== 0;
   const seq = r !== undefined ? r.seq : t.seqRaw;
   const ack = r !== undefined ? r.ack : t.ackRaw;
-  const relSeq = r !== undefined && r.relative;
-  const head = `Transmission Control Protocol, Src Port: ${t.srcPort}, Dst Port: ${t.dstPort}, Seq: ${seq}`
-    + (ackSet ? `, Ack: ${ack}` : "") + (t.seglen >= 0 ? `, Len: ${t.seglen}` : "");
+  const bogus = t.problems.includes("tcp.bogus_header_length");
+  const shortSeg = t.problems.includes("tcp.short_segment");
+  // tshark 4.0 labels the numbers "relative" by the preference, also when a short segment left them raw.
+  const relSeq = r !== undefined && (r.relative || (shortSeg && !t.quoted));
+  const headOnly = bogus || (t.fields & TcpField.flags) === 0;
+  const head = `Transmission Control Protocol, Src Port: ${t.srcPort}, Dst Port: ${t.dstPort}`
+    + `, Seq: ${seq}` + (ackSet && !headOnly ? `, Ack: ${ack}` : "")
+    + (t.seglen >= 0 && !bogus ? `, Len: ${t.seglen}` : "");
   const k: FieldNode[] = [
     item("tcp.srcport", String(t.srcPort), `Source Port: ${t.srcPort}`, src, at, 2),
     item("tcp.dstport", String(t.dstPort), `Destination Port: ${t.dstPort}`, src, at + 2, 2),
@@ -131,22 +69,35 @@ export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | unde
   const seqItem = item("tcp.seq", String(seq), `Sequence Number: ${seq}${relSeq ? "    (relative sequence number)" : ""}`, src, at + 4, 4);
   // A header quoted in an ICMP error: tshark shows its sequence number before the stream, and of a
   // quoted header shorter than 20 bytes only the ports and the sequence number.
-  if (t.quoted && t.problems.includes("truncated")) {
-    if (t.bytes.length - at >= 8) k.push(seqItem);
-    return proto("tcp", `Transmission Control Protocol, Src Port: ${t.srcPort}, Dst Port: ${t.dstPort}`, src, at, t.capturedLength, k);
+  if (t.problems.includes("truncated")) {
+    if (t.quoted && t.bytes.length - at >= 8) k.push(seqItem);
+    const out = [proto("tcp", `Transmission Control Protocol, Src Port: ${t.srcPort}, Dst Port: ${t.dstPort}`, src, at, t.capturedLength, k)];
+    // Fewer than 20 bytes of a carried header: tshark stops after the ports.
+    if (!t.quoted) out.push(t.capturedLength < (t.reportedLength < 0 ? 1e9 : t.reportedLength) ? shortNode() : malformedNode());
+    return out;
   }
   if (t.quoted) k.push(seqItem);
   if (r !== undefined) {
     k.push(gen("tcp.stream", String(r.stream), `Stream index: ${r.stream}`),
       gen("tcp.completeness", String(r.completeness), `Conversation completeness: ${completenessLabel(r.completeness)} (${r.completeness})`));
   }
+  if (shortSeg) k.push(expertText(TcpExpert.shortSegment[0], Severity.Warning, Group.Malformed, src, at, t.capturedLength));
   if (t.seglen >= 0) k.push(gen("tcp.len", String(t.seglen), `TCP Segment Len: ${t.seglen}`));
   if (!t.quoted) k.push(seqItem);
   if (!t.quoted) k.push(item("tcp.seq_raw", String(t.seqRaw), `Sequence Number (raw): ${t.seqRaw}`, src, at + 4, 4));
-  if (r !== undefined && r.nxtseqPresent) k.push(gen("tcp.nxtseq", String(r.nxtseq), `Next Sequence Number: ${r.nxtseq}${relSeq ? "    (relative sequence number)" : ""}`));
-  k.push(item("tcp.ack", String(ack), `Acknowledgment Number: ${ack}${relSeq && ackSet ? "    (relative ack number)" : ""}`, src, at + 8, 4),
-    item("tcp.ack_raw", String(t.ackRaw), `Acknowledgment number (raw): ${t.ackRaw}`, src, at + 8, 4),
-    item("tcp.hdr_len", String(t.headerLength), `${bitLine(t.dataOffset << 4, 0xf0, 8).slice(0, 9)} = Header Length: ${t.headerLength} bytes (${t.dataOffset})`, src, at + 12, 1));
+  if (r !== undefined && r.nxtseqPresent && !bogus) k.push(gen("tcp.nxtseq", String(r.nxtseq), `Next Sequence Number: ${r.nxtseq}${relSeq ? "    (relative sequence number)" : ""}`));
+  const hdrLen = item("tcp.hdr_len", String(t.headerLength), `${bitLine(t.dataOffset << 4, 0xf0, 8).slice(0, 9)} = Header Length: ${t.headerLength} bytes (${t.dataOffset})`, src, at + 12, 1);
+  if (bogus) {
+    // spec §12.2: tshark stops after the header length.
+    hdrLen.children.push(expertNode(`Bogus TCP header length (${t.headerLength}, must be at least 20)`, Severity.Error, Group.Protocol));
+    k.push(hdrLen);
+    return [proto("tcp", head, src, at, t.capturedLength, k)];
+  }
+  const ackItem = item("tcp.ack", String(ack), `Acknowledgment Number: ${ack}${relSeq && ackSet ? "    (relative ack number)" : ""}`, src, at + 8, 4);
+  if (!ackSet && t.ackRaw !== 0) ackItem.children.push(expertNode(TcpExpert.ackNonzero[0], Severity.Note, Group.Protocol));
+  // tshark 4.0 tests the shown ack (relative when it can be) and only with relative numbers on.
+  if ((flags & (SYN | ACK)) === (SYN | ACK) && r !== undefined && r.ack > 1) ackItem.children.push(expertNode(TcpExpert.tfoAccept[0], Severity.Note, Group.Sequence));
+  k.push(ackItem, item("tcp.ack_raw", String(t.ackRaw), `Acknowledgment number (raw): ${t.ackRaw}`, src, at + 8, 4), hdrLen);
   // Flags: 12 bit lines, expert items under the bit that raises them (spec §12.2).
   const fk: FieldNode[] = [];
   for (const [mask, name, field] of FLAG_LINES) {
@@ -181,8 +132,13 @@ export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | unde
   }
   k.push(item("tcp.checksum", hex(t.checksum, 4), `Checksum: ${hex(t.checksum, 4)} [unverified]`, src, at + 16, 2),
     gen("tcp.checksum.status", "2", "Checksum Status: Unverified"),
-    item("tcp.urgent_pointer", String(t.urgent), `Urgent Pointer: ${t.urgent}`, src, at + 18, 2));
-  if (t.optionsLength > 0) k.push(optionsNode(t, r, src));
+    item("tcp.urgent_pointer", String(t.urgent), `Urgent Pointer: ${t.urgent}`, src, at + 18, 2,
+      (flags & URG) === 0 && t.urgent !== 0 ? [expertNode(TcpExpert.urgentNonzero[0], Severity.Note, Group.Protocol)] : []));
+  let end: number = OptEnd.ok;
+  if (t.optionsLength > 0) { const o = optionsTree(t, r, src); k.push(o.node); end = o.end; }
+  // An exception in the options (a short segment's always throws) ends the layer after [Timestamps].
+  if (shortSeg && t.optionsLength === 0) end = OptEnd.malformed;
+  const threw = end === OptEnd.limited || end === OptEnd.malformed || end === OptEnd.contained;
   if (r !== undefined && r.timePresent) {
     const rel = formatSecNs(r.timeRelativeSec, r.timeRelativeSubNs), delta = formatSecNs(r.timeDeltaSec, r.timeDeltaSubNs);
     k.push(gen(undefined, undefined, "Timestamps", [
@@ -190,6 +146,7 @@ export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | unde
       gen("tcp.time_delta", delta, `Time since previous frame in this TCP stream: ${delta} seconds`),
     ]));
   }
+  if (threw) return [proto("tcp", head, src, at, t.capturedLength, k), end === OptEnd.limited ? shortNode() : malformedNode()];
   if (r !== undefined && r.analysisPresent) k.push(seqAckNode(r));
   if (t.seglen > 0 && t.payloadLength > 0) {
     const p = t.payload();
@@ -197,13 +154,25 @@ export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | unde
     k.push(bytesItem("tcp.payload", h, `TCP payload (${byteCount(t.seglen)})`, src, t.payloadOffset, t.payloadLength));
     // tshark 4.0.17 (tcp.desegment): a plain retransmission's data is shown as such, not dissected
     // (a fast retransmission's is dissected; a spurious one's shows neither: payloadDissected).
-    if (r !== undefined && r.analysisPresent && (r.flags & A_RETRANSMISSION) !== 0) {
+    // Not when the capture cut the payload (tshark 4.0.17 on probes/malformed.pcap #4).
+    if (r !== undefined && r.analysisPresent && (r.flags & A_RETRANSMISSION) !== 0 && t.payloadLength >= t.seglen) {
       k.push(bytesItem("tcp.segment_data", h, `Retransmitted TCP segment data (${byteCount(t.seglen)})`, src, t.payloadOffset, t.payloadLength));
     }
   }
   // tshark's TCP item covers the header; the payload is the next layer's.
   const hl = t.headerLength >= 20 && t.headerLength <= t.capturedLength ? t.headerLength : t.capturedLength;
-  return proto("tcp", head, src, at, hl, k);
+  return [proto("tcp", head, src, at, hl, k)];
+}
+
+/** The top-level item of a dissection that threw on bytes the IP length says are there. */
+function malformedNode(): FieldNode {
+  return proto("_ws.malformed", "[Malformed Packet: TCP]", 0, 0, 0, [
+    expertNode(TcpExpert.malformed[0], Severity.Error, Group.Malformed), hidden("_ws.malformed", "Malformed Packet", 0, 0, 0)]);
+}
+/** The top-level item of a dissection that ran past the captured bytes. */
+function shortNode(): FieldNode {
+  const l = "[Packet size limited during capture: TCP truncated]";
+  return { label: l, source: 0, offset: 0, length: 0, field: "_ws.short", value: l, children: [] };
 }
 
 /** `[SEQ/ACK analysis]`: acked frame and RTT, iRTT, bytes in flight, then the flags with their experts. */
@@ -229,17 +198,21 @@ function seqAckNode(r: AnalysisResult): FieldNode {
     addAnalysisExperts(ex, r.flags, r.dupAckNum);
     const fk: FieldNode[] = [];
     let dupExpert: FieldNode | undefined;
+    const rto: FieldNode[] = [];
+    if (r.rtoNs !== 0) {
+      const v = formatSecNs(r.rtoSec, r.rtoSubNs);
+      rto.push(gen("tcp.analysis.rto", v, `The RTO for this segment was: ${v} seconds`),
+        gen("tcp.analysis.rto_frame", String(r.rtoFrame), `RTO based on delta from frame: ${r.rtoFrame}`));
+    }
     for (let i = 0; i < ex.length; i++) {
       const e = expertNode(ex.message[i]!, ex.severity[i]!, ex.group[i]!);
       // tshark 4.0 hangs the duplicate-ACK expert under "Duplicate to the ACK in frame".
       if (ex.message[i]!.startsWith("Duplicate ACK (#")) { dupExpert = e; fk.push(gen("tcp.analysis.duplicate_ack", undefined, "This is a TCP duplicate ack")); }
       else fk.push(e);
+      // The RTO belongs to the retransmission item: right after it, before later items (window full).
+      if (ex.message[i] === "This frame is a (suspected) retransmission") fk.push(...rto.splice(0));
     }
-    if (r.rtoNs !== 0) {
-      const v = formatSecNs(r.rtoSec, r.rtoSubNs);
-      fk.push(gen("tcp.analysis.rto", v, `The RTO for this segment was: ${v} seconds`),
-        gen("tcp.analysis.rto_frame", String(r.rtoFrame), `RTO based on delta from frame: ${r.rtoFrame}`));
-    }
+    fk.push(...rto);
     k.push(gen("tcp.analysis.flags", undefined, "TCP Analysis Flags", fk));
     if (r.dupAckNum !== 0) {
       k.push(gen("tcp.analysis.duplicate_ack_num", String(r.dupAckNum), `Duplicate ACK #: ${r.dupAckNum}`),

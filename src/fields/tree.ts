@@ -4,7 +4,7 @@ import { dataSources, type DetailsInput, frameNodes, payloadDissected } from "./
 import { ethTail, linkNode, vlanNodes } from "./link.js";
 import { ipv4Node, ipv6Node } from "./ip.js";
 import type { FieldNode } from "./node.js";
-import { dataNode, synackNode, tcpNode } from "./tcp.js";
+import { dataNode, synackNode, tcpNodes } from "./tcp.js";
 import { betweenIp, icmpNode } from "./tunnel.js";
 
 /** The field tree of a frame (top-level layers in order). */
@@ -24,23 +24,30 @@ export function buildFieldTree(c: DetailsInput): FieldNode[] {
   let tcpNext = 0;
   // An ICMP error's quoted IP and TCP headers sit inside its ICMP layer.
   let into = out;
+  // Items tshark adds at the top when a TCP header's dissection threw.
+  const trailer: FieldNode[] = [];
   for (let i = 0; i < f.ipCount; i++) {
     const l = f.ip[i]!;
     if (i > 0 && l.quoted && l.encap === "icmp-quoted") {
       const icmp = icmpNode(f, i);
       if (icmp !== undefined) { into.push(icmp); into = icmp.children; }
     } else if (i > 0) { const mid = betweenIp(f, i); if (mid !== undefined) into.push(...mid.nodes); }
-    into.push(l.version === 4 ? ipv4Node(l, 0) : ipv6Node(l, 0));
+    let payload: Uint8Array | undefined;
+    for (let j = 0; j < f.tcpCount; j++) if (f.tcp[j]!.ipIndex === i && f.tcp[j]!.reassembled) payload = f.tcp[j]!.bytes;
+    into.push(l.version === 4 ? ipv4Node(l, 0, payload) : ipv6Node(l, 0));
     while (tcpNext < f.tcpCount && f.tcp[tcpNext]!.ipIndex === i) {
       const t = f.tcp[tcpNext]!;
       const src = t.reassembled ? Math.max(0, sources.findIndex((s) => s.bytes === t.bytes)) : 0;
-      into.push(tcpNode(f, tcpNext, c.results[tcpNext], src, c.finPassive?.[tcpNext]));
+      const [tn, ...after] = tcpNodes(f, tcpNext, c.results[tcpNext], src, c.finPassive?.[tcpNext]);
+      into.push(tn!);
+      trailer.push(...after);
       if (!t.quoted && t.seglen > 0 && t.payloadLength > 0 && payloadDissected(c.results[tcpNext])) {
         into.push(dataNode(t.payload(), src, t.payloadOffset));
       }
       tcpNext++;
     }
   }
+  out.push(...trailer);
   const r0 = c.results[0];
   if (r0 !== undefined && f.tcpCount > 0 && !f.tcp[0]!.quoted) out.push(synackNode(r0));
   return out;

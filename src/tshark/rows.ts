@@ -11,7 +11,7 @@ import {
   ACK, A_ANY_RETRANSMISSION, A_DUPLICATE_ACK, ANALYSIS_FLAGS, type AnalysisOptions, type AnalysisResult,
   endpointStateText, FIN, RST, SYN, seqLe, seqLt, stateLabel, TcpAnalyzer, type TcpSegment, URG, newSegment,
 } from "../analysis/index.js";
-import { addAnalysisExperts, addExpert, ExpertList, Group, optionName, Severity, TcpExpert } from "../fields/expert.js";
+import { addAnalysisExperts, addExpert, ExpertList, Group, LNCB_TTL, optionName, Severity, TcpExpert } from "../fields/expert.js";
 import { FIELD_NAMES, FIELDS, fieldId, type FieldName } from "../fields/registry.js";
 import { asciiBytes, ByteOut, putBytes, putDigits, putIpv4, putIpv6, putUint } from "./bytes-out.js";
 import { analysisTagsTo, icmpInfo, infoFlagsBytes } from "./info.js";
@@ -972,8 +972,11 @@ export class FieldRows {
       if (tl !== 0 && tl > have && !l.quoted) {
         this.#experts.add(`IPv4 total length exceeds packet length (${have} bytes)`, Severity.Error, Group.Protocol);
       }
-      const first = b[at + 16]!;
-      if (l.ttl < 5 && !(first >= 224 && first < 240) && !l.quoted) {
+      // The tree's rule (fields/ip.ts ttlExperts), quoted headers included.
+      const d0 = b[at + 16]!;
+      if (d0 === 224 && b[at + 17] === 0 && b[at + 18] === 0) {
+        if (l.ttl !== 1) this.#experts.add(LNCB_TTL, Severity.Note, Group.Sequence);
+      } else if (l.ttl < 5 && !(d0 >= 224 && d0 < 240)) {
         this.#experts.add(`"Time To Live" only ${l.ttl}`, Severity.Note, Group.Sequence);
       }
     } else if (!l.quoted) {
