@@ -5,7 +5,7 @@ export * from "./expert.js";
 export * from "./fin-sides.js";
 export * from "./node.js";
 export { expertNode, formatNs, formatSecNs, hexBytes, secsBetween } from "./expert-node.js";
-export { type DetailsInput, type DataSource, dataSources, protocolsInFrame, payloadDissected, arrival, vlanTags } from "./frame.js";
+export { type DetailsInput, type DataSource, dataSources, protocolsInFrame, payloadDissected, arrival, isoDay, vlanTags } from "./frame.js";
 export { ethernetTail } from "./link.js";
 export { completenessLabel, tcpNode, synackNode } from "./tcp.js";
 export { buildFieldTree } from "./tree.js";

@@ -4,7 +4,7 @@
  *  with stable field names (Wireshark's) and JSON numbers, for jq and DuckDB. */
 import { tcpFlagsHex, tcpFlagsString, destinationText, sourceText } from "../decode/index.js";
 import { ANALYSIS_FLAGS, type AnalysisResult, endpointStateText, flagFieldPresent, stateLabel } from "../analysis/index.js";
-import { buildFieldTree, type DetailsInput, type FieldNode } from "../fields/index.js";
+import { buildFieldTree, type DetailsInput, type FieldNode, isoDay } from "../fields/index.js";
 
 /** An ordered JSON object that may repeat keys (tshark writes `"tcp.port"` twice). */
 export type JsonPairs = Array<[key: string, value: string | JsonPairs]>;
@@ -64,10 +64,8 @@ export function nodePairs(nodes: readonly FieldNode[]): JsonPairs {
 /** One packet as tshark -T json's array element (ordered pairs). */
 export function toJsonPacket(c: DetailsInput, tree: readonly FieldNode[] = buildFieldTree(c)): JsonPairs {
   const rec = c.rec;
-  const d = new Date(rec.tsSec * 1000);
-  const day = Number.isNaN(d.getTime()) ? "1970-01-01" : d.toISOString().slice(0, 10);
   const layers = nodePairs(tree);
-  return [["_index", `packets-${day}`], ["_type", "doc"], ["_score", "\u0000null"], ["_source", [["layers", layers]]]];
+  return [["_index", `packets-${isoDay(rec.rawTime?.sec ?? rec.tsSec)}`], ["_type", "doc"], ["_score", "\u0000null"], ["_source", [["layers", layers]]]];
 }
 
 /** Serialises pairs like tshark: two-space indentation, `"key": value`, repeated keys kept. */
