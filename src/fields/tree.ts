@@ -3,6 +3,7 @@
 import { dataSources, type DetailsInput, frameNodes, payloadDissected } from "./frame.js";
 import { ethTail, linkNode, vlanNodes } from "./link.js";
 import { ipv4Node, ipv6Node } from "./ip.js";
+import { otherLinkNodes } from "./link-other.js";
 import type { FieldNode } from "./node.js";
 import { dataNode, synackNode, tcpNode } from "./tcp.js";
 import { betweenIp, icmpNode } from "./tunnel.js";
@@ -12,8 +13,10 @@ export function buildFieldTree(c: DetailsInput): FieldNode[] {
   const f = c.frame;
   const sources = dataSources(f);
   const out = frameNodes(c);
-  const link = linkNode(f);
-  if (link !== undefined) out.push(link);
+  const others = otherLinkNodes(f);
+  const link = others === undefined ? linkNode(f) : undefined;
+  if (others !== undefined) out.push(...others);
+  else if (link !== undefined) out.push(link);
   if (f.linkType === 1 && link !== undefined) {
     const tags = vlanNodes(f.bytes);
     out.push(...tags);
