@@ -6,6 +6,7 @@ import { Group, Severity } from "./expert.js";
 import { expertNode, hex, secsBetween } from "./expert-node.js";
 import { bitLine, type FieldNode, gen, item, proto } from "./node.js";
 import { betweenIp } from "./tunnel.js";
+import type { UdpStreamInfo } from "./udp.js";
 
 /** One data source of a frame: a title (as tshark names the tab) and its bytes. */
 export interface DataSource {
@@ -45,6 +46,8 @@ export interface DetailsInput {
   prevNsec: number;
   /** pcapng: the record's section (from 1) and interface (id, if_name, if_description). */
   iface?: { section: number; id: number; name?: string | undefined; description?: string | undefined } | undefined;
+  /** Per IP layer of `frame` carrying UDP: its conversation (UdpStreams); undefined without one. */
+  udp?: ReadonlyArray<UdpStreamInfo | undefined>;
   /** Time of the previous frame shown (after -Y); without it, the previous captured frame's. */
   shownSec?: number;
   shownNsec?: number;

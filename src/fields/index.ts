@@ -9,5 +9,6 @@ export { type DetailsInput, type DataSource, dataSources, protocolsInFrame, payl
 export { ethernetTail } from "./link.js";
 export { completenessLabel, tcpNode, synackNode } from "./tcp.js";
 export { buildFieldTree } from "./tree.js";
+export { UdpStreams, type UdpStreamInfo } from "./udp.js";
 export { setOuiResolver, ouiName } from "./oui.js";
 export { fieldCatalogue, fieldInfo, glossaryLines, type FieldInfo } from "./catalogue.js";

@@ -25,7 +25,8 @@ export function ethernetTail(frame: DecodedFrame): { end: number; zeros: boolean
   return { end, zeros };
 }
 
-const ETHERTYPES: Readonly<Record<number, string>> = { 0x0800: "IPv4", 0x86dd: "IPv6", 0x0806: "ARP", 0x8100: "802.1Q Virtual LAN" };
+const ETHERTYPES: Readonly<Record<number, string>> = { 0x0800: "IPv4", 0x86dd: "IPv6", 0x0806: "ARP", 0x8100: "802.1Q Virtual LAN",
+  0x6558: "Transparent Ethernet bridging" };
 export const ethertype = (t: number): string => `${ETHERTYPES[t] ?? "Unknown"} (${hex(t, 4)})`;
 
 /** The hidden items of one MAC address (`eth.dst_resolved`, `.oui`, `.oui_resolved`) under `side`. */
@@ -51,18 +52,21 @@ function macNode(which: "dst" | "src", b: Uint8Array, at: number): FieldNode {
   ]);
 }
 
+/** An Ethernet II header at `at` of the frame (undefined when cut short). */
+export function ethNode(b: Uint8Array, at: number): FieldNode | undefined {
+  if (b.length < at + 14) return undefined;
+  return proto("eth", `Ethernet II, Src: ${mac(b, at + 6)}, Dst: ${mac(b, at)}`, 0, at, 14, [
+    macNode("dst", b, at), macNode("src", b, at + 6),
+    item("eth.type", hex(u16(b, at + 12), 4), `Type: ${ethertype(u16(b, at + 12))}`, 0, at + 12, 2),
+  ]);
+}
+
 /** The link-layer subtree (bytes before the first IP header), when we know how to name it. */
 export function linkNode(f: DecodedFrame): FieldNode | undefined {
   const b = f.bytes;
   const end = f.ipCount > 0 ? f.ip[0]!.offset : b.length;
   switch (f.linkType) {
-    case 1: {
-      if (b.length < 14) return undefined;
-      return proto("eth", `Ethernet II, Src: ${mac(b, 6)}, Dst: ${mac(b, 0)}`, 0, 0, 14, [
-        macNode("dst", b, 0), macNode("src", b, 6),
-        item("eth.type", hex(u16(b, 12), 4), `Type: ${ethertype(u16(b, 12))}`, 0, 12, 2),
-      ]);
-    }
+    case 1: return ethNode(b, 0);
     case 101: case 12: case 14: {
       // tshark 4.0.17 -T json writes this childless protocol with its text as the value.
       const raw = proto("raw", "Raw packet data", 0, 0, 0, []);

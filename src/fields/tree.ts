@@ -32,7 +32,7 @@ export function buildFieldTree(c: DetailsInput): FieldNode[] {
     if (i > 0 && l.quoted && l.encap === "icmp-quoted") {
       const icmp = icmpNode(f, i);
       if (icmp !== undefined) { into.push(icmp); into = icmp.children; }
-    } else if (i > 0) { const mid = betweenIp(f, i); if (mid !== undefined) into.push(...mid.nodes); }
+    } else if (i > 0) { const mid = betweenIp(f, i, c.udp?.[i - 1]); if (mid !== undefined) into.push(...mid.nodes); }
     into.push(l.version === 4 ? ipv4Node(l, 0) : ipv6Node(l, 0));
     while (tcpNext < f.tcpCount && f.tcp[tcpNext]!.ipIndex === i) {
       const t = f.tcp[tcpNext]!;
