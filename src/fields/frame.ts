@@ -6,6 +6,7 @@ import { Group, Severity } from "./expert.js";
 import { expertNode, hex, secsBetween } from "./expert-node.js";
 import { bitLine, type FieldNode, gen, item, proto } from "./node.js";
 import { betweenIp } from "./tunnel.js";
+import { linkMplsAt } from "./link.js";
 import type { UdpStreamInfo } from "./udp.js";
 
 /** One data source of a frame: a title (as tshark names the tab) and its bytes. */
@@ -209,6 +210,8 @@ export function protocolsInFrame(f: DecodedFrame, results: ReadonlyArray<Analysi
   const b = f.bytes;
   if (f.linkType === 1) for (let k = vlanTags(b); k > 0; k--) p.push("vlan", "ethertype");
   if (f.linkType === 9 && (b[0] === 0x0f || b[0] === 0x8f)) p.push("chdlc");
+  const mpls = linkMplsAt(f);
+  if (mpls >= 0) for (let at = mpls; at + 4 <= f.ip[0]!.offset; at += 4) { p.push("mpls"); if (((b[at + 2] ?? 1) & 1) !== 0) break; }
   let tcpNext = 0;
   for (let i = 0; i < f.ipCount; i++) {
     const l = f.ip[i]!;

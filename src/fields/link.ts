@@ -99,10 +99,35 @@ export function linkNode(f: DecodedFrame): FieldNode | undefined {
   }
 }
 
+/** Where the MPLS label stack before the frame's first IP header starts (Cisco HDLC, Ethernet),
+ *  or −1 when that header is not reached through MPLS at the link layer. */
+export function linkMplsAt(f: DecodedFrame): number {
+  if (f.ipCount === 0 || f.ip[0]!.encap !== "mpls" || f.ip[0]!.bytes !== f.bytes) return -1;
+  if (f.linkType === 104) return 4;
+  if (f.linkType === 1) return 14 + 4 * vlanTags(f.bytes);
+  return -1;
+}
+
+/** The MPLS label stack entries (RFC 3032) from `at` up to `end`, one layer each. */
+export function mplsNodes(b: Uint8Array, at: number, end: number): FieldNode[] {
+  const out: FieldNode[] = [];
+  for (let p = at; p + 4 <= end; p += 4) {
+    const e = u32(b, p), label = Math.floor(e / 4096), exp = (e >>> 9) & 7, s = (e >>> 8) & 1, ttl = e & 255;
+    out.push(proto("mpls", `MultiProtocol Label Switching Header, Label: ${label}, Exp: ${exp}, S: ${s}, TTL: ${ttl}`, 0, p, 4, [
+      item("mpls.label", String(label), `${bitLine(e, 0xfffff000, 32)}MPLS Label: ${label} (${hex(label, 5)})`, 0, p, 4),
+      item("mpls.exp", String(exp), `${bitLine(e, 0xe00, 32)}MPLS Experimental Bits: ${exp}`, 0, p, 4),
+      item("mpls.bottom", String(s), `${bitLine(e, 0x100, 32)}MPLS Bottom Of Label Stack: ${s}`, 0, p, 4),
+      item("mpls.ttl", String(ttl), `${bitLine(e, 0xff, 32)}MPLS TTL: ${ttl}`, 0, p, 4),
+    ]));
+    if (s === 1) break;
+  }
+  return out;
+}
+
 /** Cisco HDLC's 4 bytes, as tshark 4.0.17 shows them. */
 function chdlcNode(b: Uint8Array): FieldNode {
   const p = u16(b, 2);
-  const name = p === 0x0800 ? "IP" : p === 0x86dd ? "IPv6" : "Unknown";
+  const name = p === 0x0800 ? "IP" : p === 0x86dd ? "IPv6" : p === 0x8847 ? "MPLS unicast" : "Unknown";
   return proto("chdlc", "Cisco HDLC", 0, 0, 4, [
     item("chdlc.address", hex(b[0]!, 2), `Address: ${b[0] === 0x8f ? "Multicast" : b[0] === 0x0f ? "Unicast" : "Unknown"} (${hex(b[0]!, 2)})`, 0, 0, 1),
     item("chdlc.control", hex(b[1]!, 2), `Control: ${hex(b[1]!, 2)}`, 0, 1, 1),

@@ -1,7 +1,7 @@
 /** The whole field tree of one frame: Frame, link, IP layers and TCP headers in order, payload,
  *  synack. One builder per protocol (frame.ts, link.ts, ip.ts, tcp.ts); every output reads this. */
 import { dataSources, type DetailsInput, frameNodes, payloadDissected } from "./frame.js";
-import { ethTail, linkNode, vlanNodes } from "./link.js";
+import { ethTail, linkMplsAt, linkNode, mplsNodes, vlanNodes } from "./link.js";
 import { ipv4Node, ipv6Node } from "./ip.js";
 import { otherLinkNodes } from "./link-other.js";
 import type { FieldNode } from "./node.js";
@@ -23,6 +23,8 @@ export function buildFieldTree(c: DetailsInput): FieldNode[] {
     // Padding or trailer after the IP datagram: under the last Ethernet-level header.
     (tags.length > 0 ? tags[tags.length - 1]! : link).children.push(...ethTail(f));
   }
+  const mpls = linkMplsAt(f);
+  if (mpls >= 0) out.push(...mplsNodes(f.bytes, mpls, f.ip[0]!.offset));
   // IP layers and TCP headers, outermost first; a reassembled layer's TCP lives in data source 1+.
   let tcpNext = 0;
   // An ICMP error's quoted IP and TCP headers sit inside its ICMP layer.
