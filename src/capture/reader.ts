@@ -35,7 +35,7 @@ const PCAP_FILE_HEADER = 24, PCAP_RECORD_HEADER = 16;
 /** tshark 4.0 minimum block sizes (header + fixed fields + trailer). */
 const MIN_SHB = 28, MIN_IDB = 20, MIN_EPB = 32, MIN_SPB = 16, MIN_PB = 32, MIN_BLOCK = 12;
 /** pcapng option codes we read. */
-const OPT_ENDOFOPT = 0, OPT_COMMENT = 1, IF_NAME = 2, IF_DESCRIPTION = 3, IF_TSRESOL = 9, IF_TSOFFSET = 14;
+const OPT_ENDOFOPT = 0, OPT_COMMENT = 1, EPB_FLAGS = 2, IF_NAME = 2, IF_DESCRIPTION = 3, IF_TSRESOL = 9, IF_TSOFFSET = 14;
 /** Link-type field bits (pcap; libpcap's LT_* layout). */
 const LT_RESERVED = 0x03ff0000, LT_FCS_PRESENT = 0x04000000;
 
@@ -458,7 +458,9 @@ export class CaptureParser implements RecordBatch {
     rec.capturedLength = cl;
     rec.originalLength = ol;
     this.#bytes(rec, at + dataAt, cl);
-    rec.comments = optAt < len - 4 ? this.#comments(at + optAt, at + len - 4, le) : undefined;
+    rec.comments = undefined;
+    rec.packetFlags = undefined;
+    if (optAt < len - 4) this.#packetOptions(rec, at + optAt, at + len - 4, le);
     this.section = this.#sectionNo;
     const snap = iface.info.snaplen;
     if (cl > snap && snap !== 0) {
@@ -496,6 +498,7 @@ export class CaptureParser implements RecordBatch {
     rec.originalLength = ol;
     this.#bytes(rec, this.#at + 12, cl);
     rec.comments = undefined;
+    rec.packetFlags = undefined;
     this.section = this.#sectionNo;
     this.#consume(len);
     return true;
@@ -571,20 +574,21 @@ export class CaptureParser implements RecordBatch {
     return utf8Text(this.#src, p, e);
   }
 
-  /** The opt_comment values among the options from p to end (already checked), or undefined. */
-  #comments(p: number, end: number, le: boolean): string[] | undefined {
+  /** The opt_comment values and the epb_flags word among the options from p to end (already
+   *  checked) into `rec` (of several epb_flags, the last). */
+  #packetOptions(rec: CaptureRecord, p: number, end: number, le: boolean): void {
     const dv = this.#sdv;
-    let out: string[] | undefined;
     while (end - p >= 4) {
       const code = dv.getUint16(p, le), olen = dv.getUint16(p + 2, le);
       if (code === OPT_ENDOFOPT) break;
       if (code === OPT_COMMENT) {
         // The text ends at its length or at a NUL inside it, as tshark 4.0 shows it.
-        (out ??= []).push(this.#utf8(p + 4, olen));
+        (rec.comments ??= []).push(this.#utf8(p + 4, olen));
+      } else if (code === EPB_FLAGS && olen === 4) {
+        rec.packetFlags = dv.getUint32(p + 4, le);
       }
       p += 4 + ((olen + 3) & ~3);
     }
-    return out;
   }
 
   /** Checks that every option from p to end fits; sets #optLen to the offending length when not. */

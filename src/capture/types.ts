@@ -24,6 +24,8 @@ export interface CaptureRecord {
   /** pcapng opt_comment options of the packet block, in file order; undefined when it has none
    *  (the common case allocates nothing). */
   comments?: string[] | undefined;
+  /** pcapng epb_flags (option 2 of an EPB or PB): the 32-bit flags word; undefined without one. */
+  packetFlags?: number | undefined;
   /** pcap only, when the sub-second field is out of range (tsSec/tsNsec are then normalised): the
    *  record's seconds field and its sub-second field as nanoseconds in a signed 32-bit int, which is
    *  what tshark 4.0 shows. Undefined for every valid record. */
@@ -33,7 +35,7 @@ export interface CaptureRecord {
 /** Creates an empty record to be filled by a reader. */
 export function newRecord(): CaptureRecord {
   return { index: 0, interface: 0, section: 0, linkType: 0, tsSec: 0, tsNsec: 0, capturedLength: 0, originalLength: 0,
-    bytes: new Uint8Array(0), comments: undefined, rawTime: undefined };
+    bytes: new Uint8Array(0), comments: undefined, packetFlags: undefined, rawTime: undefined };
 }
 
 /** One pcapng interface (an IDB), or the single pseudo-interface of a pcap file. */

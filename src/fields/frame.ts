@@ -3,9 +3,11 @@ import type { DecodedFrame } from "../decode/index.js";
 import { type AnalysisResult, A_OUT_OF_ORDER, A_RETRANSMISSION, A_SPURIOUS_RETRANSMISSION } from "../analysis/index.js";
 import { tcpOptions } from "../decode/index.js";
 import { Group, Severity } from "./expert.js";
-import { expertNode, secsBetween } from "./expert-node.js";
-import { type FieldNode, gen, item, proto, text } from "./node.js";
+import { expertNode, hex, secsBetween } from "./expert-node.js";
+import { bitLine, type FieldNode, gen, item, proto } from "./node.js";
 import { betweenIp } from "./tunnel.js";
+import { linkMplsAt } from "./link.js";
+import type { UdpStreamInfo } from "./udp.js";
 
 /** One data source of a frame: a title (as tshark names the tab) and its bytes. */
 export interface DataSource {
@@ -30,7 +32,9 @@ export function dataSources(frame: DecodedFrame): DataSource[] {
 /** What the tree needs about a frame beyond its decoded bytes. */
 export interface DetailsInput {
   rec: { index: number; tsSec: number; tsNsec: number; originalLength: number; linkType: number; interface: number;
-    comments?: readonly string[] | undefined };
+    comments?: readonly string[] | undefined; packetFlags?: number | undefined;
+    /** pcap: an out-of-range sub-second field as found (CaptureRecord.rawTime). */
+    rawTime?: { readonly sec: number; readonly nsec: number } | undefined };
   frame: DecodedFrame;
   /** Analysis result per TCP header of `frame` (undefined when not analysed). */
   results: ReadonlyArray<AnalysisResult | undefined>;
@@ -43,6 +47,8 @@ export interface DetailsInput {
   prevNsec: number;
   /** pcapng: the record's section (from 1) and interface (id, if_name, if_description). */
   iface?: { section: number; id: number; name?: string | undefined; description?: string | undefined } | undefined;
+  /** Per IP layer of `frame` carrying UDP: its conversation (UdpStreams); undefined without one. */
+  udp?: ReadonlyArray<UdpStreamInfo | undefined>;
   /** Time of the previous frame shown (after -Y); without it, the previous captured frame's. */
   shownSec?: number;
   shownNsec?: number;
@@ -59,18 +65,53 @@ const ENCAP_NAMES: Readonly<Record<number, readonly [string, number]>> = {
 };
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-/** `Dec 13, 2017 22:28:59.656584000 UTC`, as tshark prints frame.time with TZ=UTC. */
-export function arrival(sec: number, nsec: number): string {
-  // Civil date from days since 1970-01-01 (proleptic Gregorian; integer arithmetic, any year:
-  // tshark prints years past JavaScript Date's range, e.g. 586524).
-  const days = Math.floor(sec / 86400), tod = sec - days * 86400;
+/** Year, month (1-12) and day of `sec` seconds since the epoch: proleptic Gregorian, integer
+ *  arithmetic, any year (tshark prints years past JavaScript Date's range, e.g. 586524). */
+export function civilDate(sec: number): { year: number; month: number; day: number } {
+  const days = Math.floor(sec / 86400);
   const z = days + 719468, era = Math.floor(z / 146097), doe = z - era * 146097;
   const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100)), mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1, month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const p2 = (n: number) => String(n).padStart(2, "0");
-  return `${MONTHS[month - 1]} ${String(day).padStart(2, " ")}, ${year} ${p2(Math.floor(tod / 3600))}:${p2(Math.floor(tod / 60) % 60)}:${p2(tod % 60)}.${String(nsec).padStart(9, "0")} UTC`;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
+
+const p2 = (n: number): string => String(n).padStart(2, "0");
+/** `2017-12-13`: the day of `sec` as tshark -T json's `_index` names it. */
+export const isoDay = (sec: number): string => { const d = civilDate(sec); return `${d.year}-${p2(d.month)}-${p2(d.day)}`; };
+
+/** `Dec 13, 2017 22:28:59.656584000 UTC`, as tshark prints frame.time with TZ=UTC; `frac` replaces
+ *  the nanoseconds (an out-of-range pcap sub-second field is printed as found). */
+export function arrival(sec: number, nsec: number, frac = String(nsec).padStart(9, "0")): string {
+  const { year, month, day } = civilDate(sec), tod = sec - Math.floor(sec / 86400) * 86400;
+  return `${MONTHS[month - 1]} ${String(day).padStart(2, " ")}, ${year} ${p2(Math.floor(tod / 3600))}:${p2(Math.floor(tod / 60) % 60)}:${p2(tod % 60)}.${frac} UTC`;
+}
+
+const DIRECTIONS = ["Unknown", "Inbound", "Outbound", "Unknown"];
+const RECEPTIONS = ["Not specified", "Unicast", "Multicast", "Broadcast", "Promiscuous"];
+/** The link-layer-independent error bits of epb_flags (pcapng spec, bits 24-31), low bit first. */
+const FLAG_ERRORS: ReadonlyArray<readonly [string, string]> = [
+  ["crc_error", "CRC error"], ["packet_too_error", "Packet too long error"], ["packet_too_short_error", "Packet too short error"],
+  ["wrong_inter_frame_gap_error", "Wrong interframe gap error"], ["unaligned_frame_error", "Unaligned frame error"],
+  ["start_frame_delimiter_error", "Start frame delimiter error"], ["preamble_error", "Preamble error"], ["symbol_error", "Symbol error"],
+];
+
+/** `Packet flags: 0x…` with its fields, as tshark 4.0.17 shows a pcapng EPB's epb_flags word
+ *  (pcapng spec: bits 0-1 direction, 2-4 reception type, 5-8 FCS length, 24-31 errors; bits
+ *  16-23 are not shown). */
+export function packetFlagsNode(v: number): FieldNode {
+  const dir = v & 3, rx = (v >>> 2) & 7, fcs = (v >>> 5) & 15, res = (v >>> 9) & 0x7f;
+  const k: FieldNode[] = [
+    item("frame.packet_flags_direction", hex(dir, 8), `${bitLine(v, 0x3, 32)}Direction: ${DIRECTIONS[dir]} (${hex(dir, 1)})`, 0, 0, 0),
+    item("frame.packet_flags_reception_type", String(rx), `${bitLine(v, 0x1c, 32)}Reception type: ${RECEPTIONS[rx] ?? "Unknown"} (${rx})`, 0, 0, 0),
+    item("frame.packet_flags_fcs_length", String(fcs), `${bitLine(v, 0x1e0, 32)}FCS length: ${fcs}`, 0, 0, 0),
+    item("frame.packet_flags_reserved", String(res), `${bitLine(v, 0xfe00, 32)}Reserved: ${res}`, 0, 0, 0),
+  ];
+  for (let i = 0; i < 8; i++) {
+    const bit = (v >>> (24 + i)) & 1, [name, label] = FLAG_ERRORS[i]!;
+    k.push(item(`frame.packet_flags_${name}`, String(bit), `${bitLine(v, 2 ** (24 + i), 32)}${label}: ${bit !== 0 ? "Set" : "Not set"}`, 0, 0, 0));
+  }
+  return item("frame.packet_flags", hex(v, 8), `Packet flags: ${hex(v, 8)}`, 0, 0, 0, k);
 }
 
 /** The Frame subtree (and the packet comments before it). */
@@ -80,7 +121,7 @@ export function frameNodes(c: DetailsInput): FieldNode[] {
   const out: FieldNode[] = [];
   // pcapng packet comments come first, each with its Comment expert (tshark 4.0.17).
   if (rec.comments !== undefined && rec.comments.length > 0) {
-    out.push(text("Packet comments", 0, 0, 0, rec.comments.map((t) =>
+    out.push(proto("pkt_comment", "Packet comments", 0, 0, 0, rec.comments.map((t) =>
       item("frame.comment", t, t, 0, 0, 0, [expertNode(t, Severity.Comment, Group.Comment)]))));
   }
   // pcapng: "on interface NAME, id N", then the section and the interface (tshark 4.0.17).
@@ -92,18 +133,29 @@ export function frameNodes(c: DetailsInput): FieldNode[] {
       ...(ifc.description !== undefined ? [item("frame.interface_description", ifc.description, `Interface description: ${ifc.description}`, 0, 0, 0)] : []),
     ]),
   ];
+  if (rec.packetFlags !== undefined) ifLines.push(packetFlagsNode(rec.packetFlags));
   const encap = ENCAP_NAMES[rec.linkType];
-  const epoch = `${rec.tsSec}.${String(rec.tsNsec).padStart(9, "0")}`;
+  // An out-of-range pcap sub-second field: tshark 4.0.17 prints the record's pair as found, with a Note.
+  const raw = rec.rawTime;
+  const epoch = raw === undefined ? `${rec.tsSec}.${String(rec.tsNsec).padStart(9, "0")}`
+    : `${raw.nsec < 0 ? "-" : ""}${raw.sec}.${String(Math.abs(raw.nsec)).padStart(9, "0")}`;
+  const invalid = raw === undefined ? [] : [expertNode(`Arrival Time: Fractional second ${raw.nsec} is invalid, the valid range is 0-1000000000`,
+    Severity.Note, Group.Sequence, "frame.time_invalid")];
   const delta = secsBetween(rec.tsSec, rec.tsNsec, c.prevSec, c.prevNsec);
   const shown = secsBetween(rec.tsSec, rec.tsNsec, c.shownSec ?? c.prevSec, c.shownNsec ?? c.prevNsec);
   const rel = secsBetween(rec.tsSec, rec.tsNsec, c.firstSec, c.firstNsec);
-  const time = arrival(rec.tsSec, rec.tsNsec);
+  const time = raw === undefined ? arrival(rec.tsSec, rec.tsNsec) : arrival(raw.sec, 0, String(raw.nsec).padStart(9, "0"));
   const protocols = protocolsInFrame(f, c.results);
-  out.push(proto("frame", `Frame ${rec.index}: ${wire} bytes on wire (${wire * 8} bits), ${cap} bytes captured (${cap * 8} bits)${ifc === undefined ? "" : ` on interface ${ifName}, id ${ifc.id}`}`, 0, 0, cap, [
+  // epb_flags inbound / outbound: tshark 4.0.17 names the direction in the title and sets frame.p2p_dir.
+  const dir = rec.packetFlags === undefined ? 0 : rec.packetFlags & 3;
+  const p2p = dir === 1 ? [item("frame.p2p_dir", "1", "Point-to-Point Direction: Received (1)", 0, 0, 0)]
+    : dir === 2 ? [item("frame.p2p_dir", "0", "Point-to-Point Direction: Sent (0)", 0, 0, 0)] : [];
+  out.push(proto("frame", `Frame ${rec.index}: ${wire} bytes on wire (${wire * 8} bits), ${cap} bytes captured (${cap * 8} bits)${ifc === undefined ? "" : ` on interface ${ifName}, id ${ifc.id}`}${dir === 1 ? " (inbound)" : dir === 2 ? " (outbound)" : ""}`, 0, 0, cap, [
     ...ifLines,
     item("frame.encap_type", encap === undefined ? String(rec.linkType) : String(encap[1]),
       `Encapsulation type: ${encap === undefined ? `LINKTYPE ${rec.linkType}` : `${encap[0]} (${encap[1]})`}`, 0, 0, 0),
     item("frame.time", time, `Arrival Time: ${time}`, 0, 0, 0),
+    ...invalid,
     gen("frame.offset_shift", "0.000000000", "Time shift for this packet: 0.000000000 seconds"),
     item("frame.time_epoch", epoch, `Epoch Time: ${epoch} seconds`, 0, 0, 0),
     gen("frame.time_delta", delta, `Time delta from previous captured frame: ${delta} seconds`),
@@ -114,6 +166,7 @@ export function frameNodes(c: DetailsInput): FieldNode[] {
     item("frame.cap_len", String(cap), `Capture Length: ${cap} bytes (${cap * 8} bits)`, 0, 0, 0),
     gen("frame.marked", "0", "Frame is marked: False"),
     gen("frame.ignored", "0", "Frame is ignored: False"),
+    ...p2p,
     gen("frame.protocols", protocols, `Protocols in frame: ${protocols}`),
   ]));
   return out;
@@ -157,6 +210,8 @@ export function protocolsInFrame(f: DecodedFrame, results: ReadonlyArray<Analysi
   const b = f.bytes;
   if (f.linkType === 1) for (let k = vlanTags(b); k > 0; k--) p.push("vlan", "ethertype");
   if (f.linkType === 9 && (b[0] === 0x0f || b[0] === 0x8f)) p.push("chdlc");
+  const mpls = linkMplsAt(f);
+  if (mpls >= 0) for (let at = mpls; at + 4 <= f.ip[0]!.offset; at += 4) { p.push("mpls"); if (((b[at + 2] ?? 1) & 1) !== 0) break; }
   let tcpNext = 0;
   for (let i = 0; i < f.ipCount; i++) {
     const l = f.ip[i]!;

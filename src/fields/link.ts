@@ -1,5 +1,5 @@
-/** Link layers of the field tree: Ethernet II (+ 802.1Q, padding, trailer, FCS), Linux cooked
- *  capture v1, NULL/loopback, raw IP, PPP, Cisco HDLC, Linux ARCNET. */
+/** Link layers of the field tree: Ethernet II (+ 802.1Q, padding, trailer, FCS), NULL/loopback,
+ *  raw IP, PPP, Cisco HDLC (the others: link-other.ts). */
 import type { DecodedFrame } from "../decode/index.js";
 import { Group, Severity } from "./expert.js";
 import { bytesItem, type FieldNode, gen, hidden, item, proto } from "./node.js";
@@ -25,7 +25,8 @@ export function ethernetTail(frame: DecodedFrame): { end: number; zeros: boolean
   return { end, zeros };
 }
 
-const ETHERTYPES: Readonly<Record<number, string>> = { 0x0800: "IPv4", 0x86dd: "IPv6", 0x0806: "ARP", 0x8100: "802.1Q Virtual LAN" };
+const ETHERTYPES: Readonly<Record<number, string>> = { 0x0800: "IPv4", 0x86dd: "IPv6", 0x0806: "ARP", 0x8100: "802.1Q Virtual LAN",
+  0x6558: "Transparent Ethernet bridging" };
 export const ethertype = (t: number): string => `${ETHERTYPES[t] ?? "Unknown"} (${hex(t, 4)})`;
 
 /** The hidden items of one MAC address (`eth.dst_resolved`, `.oui`, `.oui_resolved`) under `side`. */
@@ -51,43 +52,26 @@ function macNode(which: "dst" | "src", b: Uint8Array, at: number): FieldNode {
   ]);
 }
 
-/** SLL link-layer address types tshark 4.0.17 names (others: "Unknown"). */
-const SLL_HATYPES: Readonly<Record<number, string>> = {
-  1: "Ethernet", 24: "IEEE 1394.1995", 768: "IPIP tunnel", 772: "Loopback", 776: "sit0 device - IPv6-in-IPv4", 65534: "zero header length",
-};
-const SLL_PKTTYPES = ["Unicast to us", "Broadcast", "Multicast", "Unicast to another host", "Sent by us"];
+/** An Ethernet II header at `at` of the frame (undefined when cut short). */
+export function ethNode(b: Uint8Array, at: number): FieldNode | undefined {
+  if (b.length < at + 14) return undefined;
+  return proto("eth", `Ethernet II, Src: ${mac(b, at + 6)}, Dst: ${mac(b, at)}`, 0, at, 14, [
+    macNode("dst", b, at), macNode("src", b, at + 6),
+    item("eth.type", hex(u16(b, at + 12), 4), `Type: ${ethertype(u16(b, at + 12))}`, 0, at + 12, 2),
+  ]);
+}
 
 /** The link-layer subtree (bytes before the first IP header), when we know how to name it. */
 export function linkNode(f: DecodedFrame): FieldNode | undefined {
   const b = f.bytes;
   const end = f.ipCount > 0 ? f.ip[0]!.offset : b.length;
   switch (f.linkType) {
-    case 1: {
-      if (b.length < 14) return undefined;
-      return proto("eth", `Ethernet II, Src: ${mac(b, 6)}, Dst: ${mac(b, 0)}`, 0, 0, 14, [
-        macNode("dst", b, 0), macNode("src", b, 6),
-        item("eth.type", hex(u16(b, 12), 4), `Type: ${ethertype(u16(b, 12))}`, 0, 12, 2),
-      ]);
-    }
-    case 101: case 12: case 14:
-      return proto("raw", "Raw packet data", 0, 0, 0, []);
-    case 113: {
-      if (b.length < 16) return undefined;
-      const pt = u16(b, 0), ha = u16(b, 2), alen = u16(b, 4), shown = Math.min(alen, 8);
-      const k: FieldNode[] = [
-        item("sll.pkttype", String(pt), `Packet type: ${SLL_PKTTYPES[pt] ?? "Unknown"} (${pt})`, 0, 0, 2),
-        item("sll.hatype", String(ha), `Link-layer address type: ${SLL_HATYPES[ha] ?? "Unknown"} (${ha})`, 0, 2, 2),
-        item("sll.halen", String(alen), `Link-layer address length: ${alen}`, 0, 4, 2),
-      ];
-      // tshark 4.0.17: a 6-byte address as a MAC, a sit0 4-byte one as IPv4, else hex; the rest "Unused".
-      if (shown === 6) k.push(item("sll.src.eth", mac(b, 6), `Source: ${mac(b, 6)}`, 0, 6, 6));
-      else if (shown === 4 && ha === 776) {
-        const a = Array.from(b.subarray(6, 10)).join(".");
-        k.push(item("sll.src.ipv4", a, `Source: ${a}`, 0, 6, 4));
-      } else if (shown > 0) k.push(bytesItem("sll.src.other", hexBytes(b, 6, 6 + shown), `Source: ${hexBytes(b, 6, 6 + shown)}`, 0, 6, shown));
-      if (shown < 8) k.push(bytesItem("sll.unused", hexBytes(b, 6 + shown, 14), `Unused: ${hexBytes(b, 6 + shown, 14)}`, 0, 6 + shown, 8 - shown));
-      k.push(item("sll.etype", hex(u16(b, 14), 4), `Protocol: ${ethertype(u16(b, 14))}`, 0, 14, 2));
-      return proto("sll", "Linux cooked capture v1", 0, 0, 16, k);
+    case 1: return ethNode(b, 0);
+    case 101: case 12: case 14: {
+      // tshark 4.0.17 -T json writes this childless protocol with its text as the value.
+      const raw = proto("raw", "Raw packet data", 0, 0, 0, []);
+      raw.value = "Raw packet data";
+      return raw;
     }
     case 0: {
       if (b.length < 4) return undefined;
@@ -108,16 +92,6 @@ export function linkNode(f: DecodedFrame): FieldNode | undefined {
         item("ppp.protocol", hex(p, 4), `Protocol: ${p === 0x21 ? "Internet Protocol version 4" : "Unknown"} (${hex(p, 4)})`, 0, 2, 2),
       ]);
     }
-    case 129: {
-      // Linux ARCNET: source, destination, offset (2 bytes), protocol id.
-      if (b.length < 5) return undefined;
-      return proto("arcnet", "ARCNET", 0, 0, 5, [
-        item("arcnet.src", hex(b[0]!, 2), `Source: ${hex(b[0]!, 2)}`, 0, 0, 1),
-        item("arcnet.dst", hex(b[1]!, 2), `Dest: ${hex(b[1]!, 2)}`, 0, 1, 1),
-        bytesItem("arcnet.offset", hexBytes(b, 2, 4), `Offset: ${hexBytes(b, 2, 4)}`, 0, 2, 2),
-        item("arcnet.protID", hex(b[4]!, 2), `Protocol ID: ${b[4] === 0xf0 ? "RFC 1051 IP" : "Unknown"} (${hex(b[4]!, 2)})`, 0, 4, 1),
-      ]);
-    }
     case 228: case 229:
       return undefined;
     default:
@@ -125,10 +99,35 @@ export function linkNode(f: DecodedFrame): FieldNode | undefined {
   }
 }
 
+/** Where the MPLS label stack before the frame's first IP header starts (Cisco HDLC, Ethernet),
+ *  or −1 when that header is not reached through MPLS at the link layer. */
+export function linkMplsAt(f: DecodedFrame): number {
+  if (f.ipCount === 0 || f.ip[0]!.encap !== "mpls" || f.ip[0]!.bytes !== f.bytes) return -1;
+  if (f.linkType === 104) return 4;
+  if (f.linkType === 1) return 14 + 4 * vlanTags(f.bytes);
+  return -1;
+}
+
+/** The MPLS label stack entries (RFC 3032) from `at` up to `end`, one layer each. */
+export function mplsNodes(b: Uint8Array, at: number, end: number): FieldNode[] {
+  const out: FieldNode[] = [];
+  for (let p = at; p + 4 <= end; p += 4) {
+    const e = u32(b, p), label = Math.floor(e / 4096), exp = (e >>> 9) & 7, s = (e >>> 8) & 1, ttl = e & 255;
+    out.push(proto("mpls", `MultiProtocol Label Switching Header, Label: ${label}, Exp: ${exp}, S: ${s}, TTL: ${ttl}`, 0, p, 4, [
+      item("mpls.label", String(label), `${bitLine(e, 0xfffff000, 32)}MPLS Label: ${label} (${hex(label, 5)})`, 0, p, 4),
+      item("mpls.exp", String(exp), `${bitLine(e, 0xe00, 32)}MPLS Experimental Bits: ${exp}`, 0, p, 4),
+      item("mpls.bottom", String(s), `${bitLine(e, 0x100, 32)}MPLS Bottom Of Label Stack: ${s}`, 0, p, 4),
+      item("mpls.ttl", String(ttl), `${bitLine(e, 0xff, 32)}MPLS TTL: ${ttl}`, 0, p, 4),
+    ]));
+    if (s === 1) break;
+  }
+  return out;
+}
+
 /** Cisco HDLC's 4 bytes, as tshark 4.0.17 shows them. */
 function chdlcNode(b: Uint8Array): FieldNode {
   const p = u16(b, 2);
-  const name = p === 0x0800 ? "IP" : p === 0x86dd ? "IPv6" : "Unknown";
+  const name = p === 0x0800 ? "IP" : p === 0x86dd ? "IPv6" : p === 0x8847 ? "MPLS unicast" : "Unknown";
   return proto("chdlc", "Cisco HDLC", 0, 0, 4, [
     item("chdlc.address", hex(b[0]!, 2), `Address: ${b[0] === 0x8f ? "Multicast" : b[0] === 0x0f ? "Unicast" : "Unknown"} (${hex(b[0]!, 2)})`, 0, 0, 1),
     item("chdlc.control", hex(b[1]!, 2), `Control: ${hex(b[1]!, 2)}`, 0, 1, 1),
@@ -169,14 +168,16 @@ export function ethTail(f: DecodedFrame): FieldNode[] {
   const tags = vlanTags(b);
   const from = zeros ? Math.max(end, 60) : end;
   const fcs = f.originalLength - 4 * tags >= 64 && b.length - from >= 4 ? b.length - 4 : b.length;
+  // Under an 802.1Q tag the trailer is the vlan layer's field (padding stays eth.padding).
+  const tr = tags > 0 ? "vlan.trailer" : "eth.trailer";
   const out: FieldNode[] = [];
   if (zeros) {
     // Zeros up to the 60-byte minimum are padding; bytes past it a trailer, without the Note.
     const pad = Math.min(60, b.length);
     if (end < pad) out.push(bytesItem("eth.padding", hexBytes(b, end, pad), `Padding: ${hexBytes(b, end, pad)}`, 0, end, pad - end));
-    if (from < fcs) out.push(bytesItem("eth.trailer", hexBytes(b, from, fcs), `Trailer: ${hexBytes(b, from, fcs)}`, 0, from, fcs - from));
+    if (from < fcs) out.push(bytesItem(tr, hexBytes(b, from, fcs), `Trailer: ${hexBytes(b, from, fcs)}`, 0, from, fcs - from));
   } else {
-    out.push(bytesItem("eth.trailer", hexBytes(b, end, fcs), `Trailer: ${hexBytes(b, end, fcs)}`, 0, end, fcs - end, [
+    out.push(bytesItem(tr, hexBytes(b, end, fcs), `Trailer: ${hexBytes(b, end, fcs)}`, 0, end, fcs - end, [
       expertNode("Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", Severity.Note, Group.Protocol),
     ]));
   }

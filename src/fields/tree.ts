@@ -1,8 +1,9 @@
 /** The whole field tree of one frame: Frame, link, IP layers and TCP headers in order, payload,
  *  synack. One builder per protocol (frame.ts, link.ts, ip.ts, tcp.ts); every output reads this. */
 import { dataSources, type DetailsInput, frameNodes, payloadDissected } from "./frame.js";
-import { ethTail, linkNode, vlanNodes } from "./link.js";
+import { ethTail, linkMplsAt, linkNode, mplsNodes, vlanNodes } from "./link.js";
 import { ipv4Node, ipv6Node } from "./ip.js";
+import { otherLinkNodes } from "./link-other.js";
 import type { FieldNode } from "./node.js";
 import { dataNode, synackNode, tcpNodes } from "./tcp.js";
 import { betweenIp, icmpNode } from "./tunnel.js";
@@ -12,14 +13,18 @@ export function buildFieldTree(c: DetailsInput): FieldNode[] {
   const f = c.frame;
   const sources = dataSources(f);
   const out = frameNodes(c);
-  const link = linkNode(f);
-  if (link !== undefined) out.push(link);
+  const others = otherLinkNodes(f);
+  const link = others === undefined ? linkNode(f) : undefined;
+  if (others !== undefined) out.push(...others);
+  else if (link !== undefined) out.push(link);
   if (f.linkType === 1 && link !== undefined) {
     const tags = vlanNodes(f.bytes);
     out.push(...tags);
     // Padding or trailer after the IP datagram: under the last Ethernet-level header.
     (tags.length > 0 ? tags[tags.length - 1]! : link).children.push(...ethTail(f));
   }
+  const mpls = linkMplsAt(f);
+  if (mpls >= 0) out.push(...mplsNodes(f.bytes, mpls, f.ip[0]!.offset));
   // IP layers and TCP headers, outermost first; a reassembled layer's TCP lives in data source 1+.
   let tcpNext = 0;
   // An ICMP error's quoted IP and TCP headers sit inside its ICMP layer.
@@ -31,7 +36,7 @@ export function buildFieldTree(c: DetailsInput): FieldNode[] {
     if (i > 0 && l.quoted && l.encap === "icmp-quoted") {
       const icmp = icmpNode(f, i);
       if (icmp !== undefined) { into.push(icmp); into = icmp.children; }
-    } else if (i > 0) { const mid = betweenIp(f, i); if (mid !== undefined) into.push(...mid.nodes); }
+    } else if (i > 0) { const mid = betweenIp(f, i, c.udp?.[i - 1]); if (mid !== undefined) into.push(...mid.nodes); }
     let payload: Uint8Array | undefined;
     for (let j = 0; j < f.tcpCount; j++) if (f.tcp[j]!.ipIndex === i && f.tcp[j]!.reassembled) payload = f.tcp[j]!.bytes;
     into.push(l.version === 4 ? ipv4Node(l, 0, payload) : ipv6Node(l, 0));

@@ -1,4 +1,5 @@
-/** What lies between two IP headers of a frame (GRE, and Aruba's 802.11 inside GRE with its LLC)
+/** What lies between two IP headers of a frame (GRE, and Aruba's 802.11 inside GRE with its LLC;
+ *  UDP tunnels: udp.ts),
  *  and the 802.11 data frame and LLC/SNAP headers themselves, as tshark 4.0.17 shows them. Only
  *  the forms seen on the corpus are named (checked against tshark); others add no nodes. */
 import type { DecodedFrame } from "../decode/index.js";
@@ -6,13 +7,15 @@ import { Group, Severity } from "./expert.js";
 import { expertNode, hex, mac, u16 } from "./expert-node.js";
 import { bitLine, bytesItem, type FieldNode, gen, hidden, item, proto } from "./node.js";
 import { ethertype } from "./link.js";
+import { udpTunnel, type UdpStreamInfo } from "./udp.js";
 
 const u16le = (b: Uint8Array, at: number): number => (b[at] ?? 0) | ((b[at + 1] ?? 0) << 8);
 
 /** The headers between the end of IP header `i - 1` and the start of IP header `i`, and the
  *  protocol names frame.protocols lists for them. */
-export function betweenIp(f: DecodedFrame, i: number): { nodes: FieldNode[]; protocols: string[] } | undefined {
+export function betweenIp(f: DecodedFrame, i: number, udp?: UdpStreamInfo): { nodes: FieldNode[]; protocols: string[] } | undefined {
   const outer = f.ip[i - 1]!, inner = f.ip[i]!;
+  if (outer.protocol === 17) return udpTunnel(f, i, udp);
   if (inner.encap !== "gre" && !(inner.encap === "link" && outer.protocol === 47)) return undefined;
   if (outer.bytes !== inner.bytes && outer.bytes !== f.bytes) return undefined;
   const b = inner.bytes, at = outer.offset + outer.headerLength;

@@ -4,7 +4,7 @@
  *  with stable field names (Wireshark's) and JSON numbers, for jq and DuckDB. */
 import { tcpFlagsHex, tcpFlagsString, destinationText, sourceText } from "../decode/index.js";
 import { ANALYSIS_FLAGS, type AnalysisResult, endpointStateText, flagFieldPresent, stateLabel } from "../analysis/index.js";
-import { buildFieldTree, type DataSource, dataSources, type DetailsInput, type FieldNode } from "../fields/index.js";
+import { buildFieldTree, type DataSource, dataSources, type DetailsInput, type FieldNode, isoDay } from "../fields/index.js";
 import { filterLayers, type LayerFilter, rawOf } from "./json-options.js";
 
 /** An ordered JSON object that may repeat keys (tshark writes `"tcp.port"` twice); a value is a
@@ -79,11 +79,9 @@ export function nodePairs(nodes: readonly FieldNode[], raw?: readonly DataSource
 /** One packet as tshark -T json's array element (ordered pairs). */
 export function toJsonPacket(c: DetailsInput, tree: readonly FieldNode[] = buildFieldTree(c), o: JsonOptions = {}): JsonPairs {
   const rec = c.rec;
-  const d = new Date(rec.tsSec * 1000);
-  const day = Number.isNaN(d.getTime()) ? "1970-01-01" : d.toISOString().slice(0, 10);
   let layers = nodePairs(tree, o.raw);
   if (o.layers !== undefined) layers = filterLayers(layers, o.layers);
-  return [["_index", `packets-${day}`], ["_type", "doc"], ["_score", "\u0000null"], ["_source", [["layers", layers]]]];
+  return [["_index", `packets-${isoDay(rec.rawTime?.sec ?? rec.tsSec)}`], ["_type", "doc"], ["_score", "\u0000null"], ["_source", [["layers", layers]]]];
 }
 
 /** Serialises pairs like tshark: two-space indentation, `"key": value`, repeated keys kept. */

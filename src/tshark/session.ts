@@ -14,7 +14,7 @@ import type { CaptureInfo, CaptureRecord } from "../capture/index.js";
 import { DecodedFrame, FrameDecoder, MAX_TCP_LAYERS, TcpField } from "../decode/index.js";
 import { AnalysisResult, type AnalysisOptions, FIN, newSegment, TcpAnalyzer } from "../analysis/index.js";
 import { segmentFromDecoded } from "../analysis/from-decoded.js";
-import { FinSides } from "../fields/index.js";
+import { FinSides, UdpStreams, type UdpStreamInfo } from "../fields/index.js";
 
 /** pcapng: a record's section (from 1) and interface, as -V's Frame lines show them. */
 export interface FrameInterface { section: number; id: number; name?: string | undefined; description?: string | undefined }
@@ -52,6 +52,8 @@ export class CaptureSession {
   readonly finPassive: boolean[] = [];
   /** pcapng: the record's section and interface; undefined for pcap. */
   iface: FrameInterface | undefined = undefined;
+  /** Per IP layer of `frame` carrying UDP: its conversation (udp.stream, times). */
+  readonly udp: Array<UdpStreamInfo | undefined> = [];
   /** Time of the capture's first frame (frame.time_relative). */
   firstSec = 0; firstNsec = 0;
   /** Time of the previous captured frame (frame.time_delta); the first frame's own time for it. */
@@ -62,6 +64,7 @@ export class CaptureSession {
   readonly #seg = newSegment();
   readonly #pool: AnalysisResult[] = [];
   readonly #fins = new FinSides();
+  readonly #udp = new UdpStreams();
   #lastSec = 0; #lastNsec = 0;
 
   /** `options`: the analysis preferences (`-o tcp.*`, spec §13); tshark 4.0 defaults otherwise. */
@@ -87,6 +90,7 @@ export class CaptureSession {
     this.iface = frameInterface(rec, info);
     const f = this.frame;
     this.decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, f);
+    this.#udp.observe(f, rec.tsSec, rec.tsNsec, this.udp);
     this.results.length = f.tcpCount;
     this.finPassive.length = f.tcpCount;
     // The analyzer refills one result object: an earlier header's result is copied out before the

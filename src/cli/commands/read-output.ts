@@ -46,7 +46,7 @@ import { CliError } from "../errors.js";
 import { loadOuiNames } from "../oui.js";
 import type { JsonOptions } from "../../tshark/json.js";
 import { layerFilter, type LayerFilter } from "../../tshark/json-options.js";
-import type { DetailsInput } from "../../fields/index.js";
+import type { DetailsInput, UdpStreamInfo } from "../../fields/index.js";
 import { flushToStdout, type FrameRenderer, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
 
 /** Everything known about one frame after decoding and analysis. Reused: valid until the next `step`. */
@@ -71,6 +71,8 @@ class PipelineContext implements FrameContext {
   /** The session's arrays (CaptureSession.results / finPassive): refilled by each step. */
   results: Array<AnalysisResult | undefined> = [];
   finPassive: boolean[] = [];
+  /** The session's per-IP-layer UDP conversations (CaptureSession.udp). */
+  udp: ReadonlyArray<UdpStreamInfo | undefined> = [];
   /** pcapng: the record's section and interface (step sets it). */
   iface: FrameInterface | undefined = undefined;
   /** Time of the previous frame shown (runReadOutput sets it before printing). */
@@ -109,6 +111,7 @@ export class ReadPipeline {
     this.ctx = new PipelineContext(this.#analyse ? this.session.frame : this.#rows!.frame, this.#rows);
     this.ctx.results = this.session.results;
     this.ctx.finPassive = this.session.finPassive;
+    this.ctx.udp = this.session.udp;
   }
 
   /** First and previous frame times for the frame `rec` (every frame, displayed or not). */

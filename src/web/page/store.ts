@@ -43,6 +43,8 @@ export class PacketStore {
   readonly iface = new Column((n) => new Uint32Array(n));
   /** pcapng packet comments, by index (few frames have any). */
   readonly comments = new Map<number, string[]>();
+  /** pcapng epb_flags words, by index (only records that carry one). */
+  readonly packetFlags = new Map<number, number>();
   /** tcp.stream as tshark shows it (the first analysed TCP header's, quoted ones included), −1 without one. */
   readonly stream = new Column((n) => new Int32Array(n));
   /** TCP flags (12 bits) | HAS_TCP | ACK_PRESENT | WIN_PRESENT | SEQ_PRESENT. */
@@ -61,6 +63,7 @@ export class PacketStore {
     const i = this.add(rec.index, rec.linkType, rec.tsSec, rec.tsNsec, rec.originalLength, rec.bytes);
     this.section.data[i] = rec.section ?? 0; this.iface.data[i] = rec.interface;
     if (rec.comments !== undefined) this.comments.set(i, rec.comments.slice());
+    if (rec.packetFlags !== undefined) this.packetFlags.set(i, rec.packetFlags);
     return i;
   }
 
@@ -71,6 +74,7 @@ export class PacketStore {
     rec.originalLength = this.origLen.data[i]!; rec.capturedLength = this.capLen.data[i]!;
     rec.section = this.section.data[i]!; rec.interface = this.iface.data[i]!;
     rec.bytes = this.bytes(i); rec.comments = this.comments.get(i);
+    rec.packetFlags = this.packetFlags.get(i);
     return rec;
   }
 
