@@ -69,7 +69,7 @@ export function linkNode(f: DecodedFrame): FieldNode | undefined {
     case 1: return ethNode(b, 0);
     case 101: case 12: case 14: {
       // tshark 4.0.17 -T json writes this childless protocol with its text as the value.
-      const raw = proto("raw", "Raw packet data", 0, 0, 0, []);
+      const raw = proto("raw", "Raw packet data", 0, 0, b.length, []);
       raw.value = "Raw packet data";
       return raw;
     }

@@ -16,9 +16,9 @@ const FT_NUMBER: ReadonlyMap<string, number> = new Map([
 ].map((t, i) => [t, i]));
 
 const HEX = "0123456789abcdef";
-/** Fields whose item carries a bitmask that `tshark -G fields` does not list (another field of the
- *  same name has none): the mask tshark 4.0.17 writes in `-x` output. */
-const ITEM_MASK: ReadonlyMap<string, number> = new Map([["ipv6.version", 0xf0]]);
+/** An item whose field has a bitmask that `tshark -G fields` does not list (another field of the
+ *  same name has none): IPv6's hidden `ip.version` (mask 0xf0, as tshark 4.0.17 writes it in -x). */
+const itemMask = (n: FieldNode): number | undefined => (n.field === "ip.version" && n.hidden === true ? 0xf0 : undefined);
 
 /** An item's `_raw` array, or undefined when it covers no bytes (generated items) or is not a
  *  catalogue field. A field with a bitmask shows its value in hex (the bits it selects, shifted);
@@ -29,15 +29,15 @@ export function rawOf(n: FieldNode, sources: readonly DataSource[]): JsonRaw | u
   if (info === undefined) return undefined;
   const src = sources[n.source]?.bytes;
   if (src === undefined || n.offset + n.length > src.length) return undefined;
-  const mask = ITEM_MASK.get(n.field) ?? (info.bitmask === "" ? 0 : Number(info.bitmask));
+  const mask = itemMask(n) ?? (info.bitmask === "" ? 0 : Number(info.bitmask));
   let hex = "";
   if (mask !== 0 && n.value !== undefined && /^(0x[0-9a-f]+|\d+)$/i.test(n.value)) {
-    hex = BigInt(n.value).toString(16);
+    hex = BigInt(n.value).toString(16).toUpperCase();
   } else {
     for (let i = n.offset; i < n.offset + n.length; i++) hex += HEX[src[i]! >> 4]! + HEX[src[i]! & 15]!;
   }
   // A protocol item with a value (the TCP options' items) is written as FT_BYTES.
-  const type = info.type === "FT_PROTOCOL" && n.value !== undefined ? "FT_BYTES" : info.type;
+  const type = info.type === "FT_PROTOCOL" && n.bytes === true ? "FT_BYTES" : info.type;
   return [hex, n.offset, n.length, mask, FT_NUMBER.get(type) ?? 0];
 }
 
