@@ -162,7 +162,7 @@ class Compiler<F extends FilterFieldInfo> {
     if (slice !== undefined) {
       if (!byteKinds.includes(r.kind)) fail(`"${ref.name}" is a ${typeName(r.kind, r.bytes)} and cannot be sliced into a sequence of bytes.`, lhs);
       const cut = sliceFn(slice.text);
-      if (cut === undefined) fail(`"${slice.text}" is not a valid range.`, slice);
+      if (cut === undefined) fail(/^[^:-]+$/.test(slice.text) ? `"${slice.text}" is not a valid number.` : `"${slice.text}" is not a valid range.`, slice);
       r = { ...r, kind: "bytes", bytes: undefined, xf: (v) => cut(asBytes(v)) };
     }
     if (fn !== undefined) {
@@ -323,7 +323,13 @@ class Compiler<F extends FilterFieldInfo> {
   #integer(ref: FieldRef<F>, tok: Token): number {
     if (tok.kind === "string") fail(`${typeName(ref.kind, ref.bytes)} cannot be converted from a string (${tok.text}).`, tok);
     const v = parseInteger(tok.text);
-    if (v === undefined) fail(`"${tok.text}" is not a valid number.`, tok);
+    if (v === undefined) {
+      // tshark 4.0.17 reads a leading '-' as unary minus and reports the operand after it.
+      if (tok.text.startsWith("-") && tok.text.length > 1) {
+        throw new FilterSyntaxError(`"${tok.text.slice(1)}" is not a valid number.`, tok.start + 1, tok.end - tok.start - 1);
+      }
+      fail(`"${tok.text}" is not a valid number.`, tok);
+    }
     const bits = BigInt(8 * (ref.bytes ?? 4));
     if (ref.kind === "int") {
       const max = (1n << (bits - 1n)) - 1n, min = -(1n << (bits - 1n));
@@ -416,7 +422,8 @@ class Compiler<F extends FilterFieldInfo> {
       case "ether": {
         if (word === undefined) return fromString();
         const lit = parseByteString(word);
-        if (lit === undefined || lit.length !== 6) fail(`"${word}" is not a valid hostname or Ethernet address.`, tok);
+        if (lit === undefined) fail(`"${word}" is not a valid Ethernet address.`, tok);
+        if (lit.length !== 6) fail(`"${word}" contains too ${lit.length < 6 ? "few" : "many"} bytes to be a valid Ethernet address.`, tok);
         return (v) => bytesCmp(v as Uint8Array, lit);
       }
       case "flag": return fail(`${ref.name} (type=Label) cannot participate in comparisons.`, tok);

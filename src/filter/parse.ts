@@ -229,11 +229,12 @@ export function parseFilter(text: string): FilterNode {
     if (fn !== undefined) expect(")");
     let slice: Token | undefined;
     if (isOp(peek(), "[")) {
-      p++;
-      slice = peek();
-      if (slice.kind !== "word") unexpected(slice);
-      p++;
-      expect("]");
+      // As tshark 4.0.17 lexes a slice: everything up to the next ']' is the range.
+      const open = peek().end, close = text.indexOf("]", open);
+      if (close < 0) throw new FilterSyntaxError("The right bracket was missing from a slice.", text.length, 1);
+      const raw = text.slice(open, close), lead = raw.length - raw.trimStart().length;
+      slice = { kind: "word", text: raw.trim(), start: open + lead, end: open + lead + raw.trim().length };
+      while (peek().kind !== "end" && peek().start <= close) p++;
     }
     let mask: Token | undefined;
     if (isOp(peek(), "&")) { p++; mask = operand(); }

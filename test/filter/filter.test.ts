@@ -218,6 +218,8 @@ const INVALID = [
   "frame.time > \"Apr 26, 2015 17:23\"", "frame.time > 1430069036", "frame.time == \"2025-05-10T\"",
   "frame.time == \"May 10, 2025 13:17:29.\"", "frame.time > \"Apr 26, 2015 17:23:57.1234567891\"",
   "frame.time == \"May 10, 2025 13:17:29 CET\"", "frame.time contains \"x\"", "frame.time & 1",
+  "tcp.len > -1x", "tcp.len > -x", "ip.ttl > -0x1g", "tcp[0:2 == 00:50", "tcp[0:2", "tcp[", "tcp[0:2 == 00:50]",
+  "tcp[x] == 00", "tcp[1:x] == 00",
 ];
 
 const ENV = { ...process.env, WIRESHARK_CONFIG_DIR: "/nonexistent", LC_ALL: "C.UTF-8", TZ: "UTC" };
