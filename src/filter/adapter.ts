@@ -98,7 +98,7 @@ function convert(field: TextFieldInfo, s: string): FilterValue {
       const v = field.format === "hex" ? parseInt(s, 16) : Number(s);
       return field.bit !== 0 ? ((v & field.bit) !== 0 ? 1 : 0) : v;
     }
-    case "time": case "float": return Number(s);
+    case "time": case "abstime": case "float": return Number(s);
     case "ipv4": return parseIpv4(s) ?? Number.NaN;
     case "ipv6": return parseIpv6(s) ?? EMPTY;
     case "string": return s;

@@ -3,7 +3,8 @@
 import {
   fail, parseByteString, parseFloatLiteral, parseInteger, parseIpv4, parseIpv6, parseTime, typeName,
 } from "./literals.js";
-import { COMPARE_OPS, FilterSyntaxError, parseFilter, utf8Bytes, type CompareOp, type FilterNode, type Token } from "./parse.js";
+import { parseAbsoluteTime } from "./dates.js";
+import { COMPARE_OPS, FilterSyntaxError, parseFilter, utf8Bytes, type CompareOp, type FilterNode, type SetMember, type Token } from "./parse.js";
 import type {
   CompileResult, DisplayFilter, FilterFieldInfo, FilterFields, FilterFrame, FilterKind, FilterValue,
 } from "./types.js";
@@ -39,6 +40,12 @@ export function formatFilterError(text: string, err: { message: string; column: 
   return [err.message, "    " + text, "    " + " ".repeat(err.column) + "^" + "~".repeat(Math.max(0, err.length - 1))];
 }
 
+/** tshark 4.0.17's type names in "FT_… cannot &." for the kinds a mask never applies to. */
+const NO_MASK_FT: Partial<Record<FilterKind, string>> = {
+  bool: "FT_BOOLEAN", time: "FT_RELATIVE_TIME", abstime: "FT_ABSOLUTE_TIME", string: "FT_STRING",
+  flag: "FT_NONE", protocol: "FT_PROTOCOL", float: "FT_DOUBLE",
+};
+
 type Pred<F extends FilterFieldInfo> = (frame: FilterFrame<F>) => boolean;
 /** Orders one occurrence against a literal: <0, 0, >0, or NaN when they never compare. */
 type Cmp = (v: FilterValue) => number;
@@ -48,7 +55,7 @@ type PairCmp = (a: FilterValue, b: FilterValue) => number;
 interface FieldRef<F> {
   readonly name: string; readonly parts: readonly F[]; readonly kind: FilterKind; readonly bytes: number | undefined;
   /** `len(f)` or `f[range]`: maps each occurrence before it is compared. */
-  readonly xf?: ((v: FilterValue) => FilterValue) | undefined;
+  readonly xf?: ((v: FilterValue) => FilterValue | undefined) | undefined;
 }
 
 const numCmp = (a: number, b: number): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -82,23 +89,27 @@ function asBytes(v: FilterValue): Uint8Array {
 }
 
 /** `[range]` of a byte sequence: `i:n` (n from i), `i-j` (inclusive), `i`, `:n`, `i:`; a
- *  negative offset counts from the end. Out of range: the part that exists (empty when none). */
-function sliceFn(text: string): ((b: Uint8Array) => Uint8Array) | undefined {
+ *  negative offset counts from the end. tshark 4.0.17: an occurrence the range does not fit in
+ *  wholly (`eth.src[6:]`, `eth.src[4:3]`, `eth.src[-7:1]`) is left out (undefined). */
+function sliceFn(text: string): ((b: Uint8Array) => Uint8Array | undefined) | undefined {
   const num = (t: string): number | undefined => (/^-?\d+$/.test(t) ? Number(t) : undefined);
-  const start = (i: number, len: number): number => (i < 0 ? Math.max(0, len + i) : i);
+  const start = (i: number, len: number): number => (i < 0 ? len + i : i);
   let m: RegExpExecArray | null;
   if ((m = /^(-?\d*):(\d*)$/.exec(text)) !== null) {
     const i = m[1] === "" ? 0 : num(m[1]!), n = m[2] === "" ? undefined : num(m[2]!);
     if (i === undefined) return undefined;
-    return (b) => { const s = start(i, b.length); return b.subarray(s, n === undefined ? b.length : Math.min(b.length, s + n)); };
+    return (b) => {
+      const s = start(i, b.length), e = n === undefined ? b.length : s + n;
+      return s < 0 || s >= b.length || e > b.length ? undefined : b.subarray(s, e);
+    };
   }
   if ((m = /^(-?\d+)-(\d+)$/.exec(text)) !== null) {
     const i = num(m[1]!)!, j = num(m[2]!)!;
-    return (b) => { const s = start(i, b.length); return b.subarray(s, Math.min(b.length, j + 1)); };
+    return (b) => { const s = start(i, b.length); return s < 0 || j < s || j >= b.length ? undefined : b.subarray(s, j + 1); };
   }
   const i = num(text);
   if (i === undefined) return undefined;
-  return (b) => { const s = start(i, b.length); return s < b.length ? b.subarray(s, s + 1) : new Uint8Array(0); };
+  return (b) => { const s = start(i, b.length); return s < 0 || s >= b.length ? undefined : b.subarray(s, s + 1); };
 }
 
 /** The pairwise order for a kind (bool: by truth value). */
@@ -151,29 +162,28 @@ class Compiler<F extends FilterFieldInfo> {
     if (slice !== undefined) {
       if (!byteKinds.includes(r.kind)) fail(`"${ref.name}" is a ${typeName(r.kind, r.bytes)} and cannot be sliced into a sequence of bytes.`, lhs);
       const cut = sliceFn(slice.text);
-      if (cut === undefined) fail(`"${slice.text}" is not a valid range.`, slice);
+      if (cut === undefined) fail(/^[^:-]+$/.test(slice.text) ? `"${slice.text}" is not a valid number.` : `"${slice.text}" is not a valid range.`, slice);
       r = { ...r, kind: "bytes", bytes: undefined, xf: (v) => cut(asBytes(v)) };
     }
     if (fn !== undefined) {
-      if (!byteKinds.includes(r.kind)) fail(`Only strings and byte arrays have a length: ${ref.name} is a ${typeName(r.kind, r.bytes)}.`, lhs);
+      // tshark 4.0.17: len() of an integer or IPv4 address is its width in bytes (len(ip.ttl) == 1,
+      // len(tcp.seq) == 4); of a boolean, a time or a label it is 0.
       const inner = r.xf;
-      const len = (v: FilterValue): number => (typeof v === "string" ? utf8Bytes(v).length : typeof v === "number" ? 0 : v.length);
-      r = { ...r, kind: "uint", bytes: 4, xf: inner === undefined ? len : (v) => len(inner(v)) };
+      const width = r.kind === "uint" || r.kind === "int" ? r.bytes ?? 4 : r.kind === "ipv4" ? 4 : 0;
+      const len = (v: FilterValue): number => (typeof v === "string" ? utf8Bytes(v).length : typeof v === "number" ? width : v.length);
+      r = { ...r, kind: "uint", bytes: 4, xf: inner === undefined ? len : (v) => { const x = inner(v); return x === undefined ? x : len(x); } };
     }
     return r;
   }
 
   #test(lhs: Token, maskTok: Token | undefined, opTok: Token | undefined, rhs: Token | undefined,
-      fn?: Token, slice?: Token, set?: readonly Token[]): Pred<F> {
+      fn?: Token, slice?: Token, set?: readonly SetMember[]): Pred<F> {
     if (maskTok === undefined && opTok === undefined) {
       const ref0 = lhs.kind === "word" ? this.#resolve(lhs.text) : undefined;
       if (ref0 === undefined) fail(`${lhs.text} is neither a field nor a protocol name.`, lhs);
+      if (fn !== undefined) fail("You cannot test whether a function is present.", fn);
       const ref = this.#transformed(ref0, lhs, fn, slice);
-      if (fn !== undefined) {
-        // A bare len(f) is true when some occurrence has a non-zero length.
-        const lb = this.#lbuf;
-        return this.#gatherer(ref, lb, undefined, (n) => { for (let i = 0; i < n; i++) if (lb[i] !== 0) return true; return false; });
-      }
+      if (fn !== undefined) fail("You cannot test whether a function is present.", fn);
       return this.#gatherer(ref, this.#lbuf, undefined, (n) => n > 0);
     }
     const shownOp = opTok === undefined ? "\"&\"" : opTok.text === "contains" || opTok.text === "matches" || opTok.text === "in" ? opTok.text : `"${opTok.text}"`;
@@ -182,7 +192,8 @@ class Compiler<F extends FilterFieldInfo> {
     const ref = this.#transformed(ref0, lhs, fn, slice);
     let mask: number | undefined;
     if (maskTok !== undefined) {
-      if (ref.kind === "bool") fail("FT_BOOLEAN cannot &.", lhs);
+      const ft = NO_MASK_FT[ref.kind];
+      if (ft !== undefined) fail(`${ft} cannot &.`, lhs);
       if (ref.kind !== "uint" && ref.kind !== "int") {
         fail(`${ref.name} (type=${typeName(ref.kind, ref.bytes)}) cannot be used with &.`, lhs);
       }
@@ -237,15 +248,12 @@ class Compiler<F extends FilterFieldInfo> {
   }
 
   /** One member of `in {…}`: a value, or `lo..hi` (both ends included). */
-  #member(ref: FieldRef<F>, tok: Token): (v: FilterValue) => boolean {
-    const dots = tok.kind === "word" ? tok.text.indexOf("..") : -1;
-    if (dots > 0) {
-      const lo: Token = { ...tok, text: tok.text.slice(0, dots), end: tok.start + dots };
-      const hi: Token = { ...tok, text: tok.text.slice(dots + 2), start: tok.start + dots + 2 };
-      const a = this.#literal(ref, lo), b = this.#literal(ref, hi);
+  #member(ref: FieldRef<F>, m: SetMember): (v: FilterValue) => boolean {
+    if (m.hi !== undefined) {
+      const a = this.#literal(ref, m.lo), b = this.#literal(ref, m.hi);
       return (v) => a(v) >= 0 && b(v) <= 0;
     }
-    const c = this.#literal(ref, tok);
+    const c = this.#literal(ref, m.lo);
     return (v) => c(v) === 0;
   }
 
@@ -263,7 +271,7 @@ class Compiler<F extends FilterFieldInfo> {
       return (f) => {
         let n = 0;
         for (let i = 0; i < parts.length; i++) n += f.values(parts[i]!, buf, n);
-        for (let i = 0; i < n; i++) buf[i] = xf(buf[i]!);
+        n = mapOccurrences(buf, n, xf);
         if (mask !== undefined) for (let i = 0; i < n; i++) buf[i] = ((buf[i] as number) & mask) >>> 0;
         return then(n);
       };
@@ -298,8 +306,8 @@ class Compiler<F extends FilterFieldInfo> {
     return (f) => {
       let n = 0;
       for (let i = 0; i < lparts.length; i++) n += f.values(lparts[i]!, lb, n);
+      if (ref.xf !== undefined) n = mapOccurrences(lb, n, ref.xf);
       if (n === 0) return false;
-      if (ref.xf !== undefined) for (let i = 0; i < n; i++) lb[i] = ref.xf(lb[i]!);
       if (mask !== undefined) for (let i = 0; i < n; i++) lb[i] = ((lb[i] as number) & mask) >>> 0;
       let m = 0;
       for (let i = 0; i < rparts.length; i++) m += f.values(rparts[i]!, rb, m);
@@ -315,7 +323,13 @@ class Compiler<F extends FilterFieldInfo> {
   #integer(ref: FieldRef<F>, tok: Token): number {
     if (tok.kind === "string") fail(`${typeName(ref.kind, ref.bytes)} cannot be converted from a string (${tok.text}).`, tok);
     const v = parseInteger(tok.text);
-    if (v === undefined) fail(`"${tok.text}" is not a valid number.`, tok);
+    if (v === undefined) {
+      // tshark 4.0.17 reads a leading '-' as unary minus and reports the operand after it.
+      if (tok.text.startsWith("-") && tok.text.length > 1) {
+        throw new FilterSyntaxError(`"${tok.text.slice(1)}" is not a valid number.`, tok.start + 1, tok.end - tok.start - 1);
+      }
+      fail(`"${tok.text}" is not a valid number.`, tok);
+    }
     const bits = BigInt(8 * (ref.bytes ?? 4));
     if (ref.kind === "int") {
       const max = (1n << (bits - 1n)) - 1n, min = -(1n << (bits - 1n));
@@ -392,6 +406,11 @@ class Compiler<F extends FilterFieldInfo> {
         if (lit === undefined) fail(`"${word}" is not a valid ${ref.kind === "time" ? "time" : "number"}.`, tok);
         return (v) => numCmp(v as number, lit);
       }
+      case "abstime": {
+        const lit = parseAbsoluteTime(word ?? tok.value!);
+        if (typeof lit !== "number") fail(lit.error, tok);
+        return (v) => numCmp(v as number, lit);
+      }
       case "string": {
         const lit = word ?? tok.value!;
         return (v) => strCmp(v as string, lit);
@@ -403,7 +422,8 @@ class Compiler<F extends FilterFieldInfo> {
       case "ether": {
         if (word === undefined) return fromString();
         const lit = parseByteString(word);
-        if (lit === undefined || lit.length !== 6) fail(`"${word}" is not a valid hostname or Ethernet address.`, tok);
+        if (lit === undefined) fail(`"${word}" is not a valid Ethernet address.`, tok);
+        if (lit.length !== 6) fail(`"${word}" contains too ${lit.length < 6 ? "few" : "many"} bytes to be a valid Ethernet address.`, tok);
         return (v) => bytesCmp(v as Uint8Array, lit);
       }
       case "flag": return fail(`${ref.name} (type=Label) cannot participate in comparisons.`, tok);
@@ -439,6 +459,13 @@ class Compiler<F extends FilterFieldInfo> {
     const lit = this.#bytes(tok);
     return (v) => bytesContain(v as Uint8Array, lit);
   }
+}
+
+/** Applies `xf` to buf[0..n), leaving out the occurrences it maps to undefined; the new count. */
+function mapOccurrences(buf: FilterValue[], n: number, xf: (v: FilterValue) => FilterValue | undefined): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) { const x = xf(buf[i]!); if (x !== undefined) buf[m++] = x; }
+  return m;
 }
 
 /** The multi-occurrence rule of tshark 4.0 for each operator: == and the orderings hold when

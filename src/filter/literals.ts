@@ -16,6 +16,7 @@ export function typeName(kind: FilterKind, bytes: number | undefined): string {
     case "string": return "Character string";
     case "bytes": return "Byte sequence";
     case "time": return "Time offset";
+    case "abstime": return "Date and time";
     case "float": return "Floating point (double-precision)";
     case "protocol": return "Protocol";
     case "ether": return "Ethernet or other MAC address";

@@ -150,7 +150,10 @@ export type FilterNode =
       /** `field[range]`: the range token (`0:2`, `1-3`, `4`, `:2`, `2:`). */
       readonly slice?: Token | undefined;
       /** `field in {a, b, lo..hi}`: the members (op is then the `in` token). */
-      readonly set?: readonly Token[] | undefined };
+      readonly set?: readonly SetMember[] | undefined };
+
+/** One member of `in {…}`: a value, or the range `lo..hi` (both ends included). */
+export interface SetMember { readonly lo: Token; readonly hi?: Token | undefined }
 
 /** Parses a whole filter. Precedence, loosest first: or, and, not, comparison. */
 export function parseFilter(text: string): FilterNode {
@@ -200,18 +203,38 @@ export function parseFilter(text: string): FilterNode {
   };
   const isOp = (t: Token, o: string): boolean => t.kind === "op" && t.text === o;
   const expect = (o: string): void => { if (!isOp(peek(), o)) unexpected(peek()); p++; };
+  /** A set member; `..` may stand alone or stick to either end (`1 .. 3`, `1..3`, `1.. 3`, `"a".."b"`). */
+  const member = (): SetMember => {
+    const lo = operand();
+    const dots = lo.kind === "word" ? lo.text.indexOf("..") : -1;
+    if (dots > 0) {
+      const a: Token = { ...lo, text: lo.text.slice(0, dots), end: lo.start + dots };
+      if (dots + 2 < lo.text.length) return { lo: a, hi: { ...lo, text: lo.text.slice(dots + 2), start: lo.start + dots + 2 } };
+      return { lo: a, hi: operand() };
+    }
+    const t = peek();
+    if (t.kind !== "word" || !t.text.startsWith("..")) return { lo };
+    p++;
+    if (t.text === "..") return { lo, hi: operand() };
+    return { lo, hi: { ...t, text: t.text.slice(2), start: t.start + 2 } };
+  };
   const test = (): FilterNode => {
     let fn: Token | undefined;
     if (peek().kind === "word" && peek().text === "len" && isOp(toks[p + 1]!, "(")) { fn = peek(); p += 2; }
     const lhs = operand();
+    if (fn !== undefined && (lhs.kind !== "word" || /^[0-9]/.test(lhs.text))) {
+      throw new FilterSyntaxError("Only fields can be used as parameter for len()", lhs.start, 1);
+    }
+    if (fn !== undefined && isOp(peek(), "[")) throw new FilterSyntaxError("Only fields can be used as parameter for len()", undefined, 0);
     if (fn !== undefined) expect(")");
     let slice: Token | undefined;
     if (isOp(peek(), "[")) {
-      p++;
-      slice = peek();
-      if (slice.kind !== "word") unexpected(slice);
-      p++;
-      expect("]");
+      // As tshark 4.0.17 lexes a slice: everything up to the next ']' is the range.
+      const open = peek().end, close = text.indexOf("]", open);
+      if (close < 0) throw new FilterSyntaxError("The right bracket was missing from a slice.", text.length, 1);
+      const raw = text.slice(open, close), lead = raw.length - raw.trimStart().length;
+      slice = { kind: "word", text: raw.trim(), start: open + lead, end: open + lead + raw.trim().length };
+      while (peek().kind !== "end" && peek().start <= close) p++;
     }
     let mask: Token | undefined;
     if (isOp(peek(), "&")) { p++; mask = operand(); }
@@ -219,9 +242,9 @@ export function parseFilter(text: string): FilterNode {
     if (isWord(t, "in")) {
       p++;
       expect("{");
-      const set: Token[] = [];
+      const set: SetMember[] = [];
       for (;;) {
-        set.push(operand());
+        set.push(member());
         if (isOp(peek(), ",")) { p++; continue; }
         if (isOp(peek(), "}")) { p++; break; }
         unexpected(peek());

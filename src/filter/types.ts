@@ -8,10 +8,11 @@
  *  - `ipv4`: uint32 address; `ipv6`: 16 bytes;
  *  - `string`: text; `bytes`: raw bytes (`tcp.payload`);
  *  - `time`: a relative time or duration in seconds; `float`: any other number;
+ *  - `abstime`: a date and time (FT_ABSOLUTE_TIME), seconds since 1970-01-01 UTC;
  *  - `protocol`: a layer (`tcp`, `ip`): its value is the layer's bytes, header first;
  *  - `ether`: a MAC address, 6 bytes (FT_ETHER). */
 export type FilterKind = "uint" | "int" | "bool" | "flag" | "ipv4" | "ipv6" | "string" | "bytes"
-  | "time" | "float" | "protocol" | "ether";
+  | "time" | "abstime" | "float" | "protocol" | "ether";
 
 /** Compile-time facts about one field. Adapters may extend it with whatever they need to find
  *  the values fast at run time: the engine hands the same object back to `FilterFrame.values`. */

@@ -1562,7 +1562,8 @@ export function filterKindOf(ftype: string): FilterKind {
     case "FT_PROTOCOL": return "protocol";
     case "FT_IPv4": return "ipv4";
     case "FT_IPv6": return "ipv6";
-    case "FT_RELATIVE_TIME": case "FT_ABSOLUTE_TIME": return "time";
+    case "FT_RELATIVE_TIME": return "time";
+    case "FT_ABSOLUTE_TIME": return "abstime";
     case "FT_FLOAT": case "FT_DOUBLE": return "float";
     case "FT_STRING": case "FT_STRINGZ": case "FT_STRINGZPAD": case "FT_STRINGZTRUNC": case "FT_UINT_STRING": return "string";
     case "FT_ETHER": return "ether";

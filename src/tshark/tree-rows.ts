@@ -70,7 +70,8 @@ function filterValue(f: RowFilterField, n: FieldNode, sources: readonly DataSour
   const v = n.value;
   switch (f.kind) {
     case "uint": case "int": case "bool": case "float": return v === undefined ? Number.NaN : Number(v);
-    case "time": return v === undefined ? Number.NaN : f.ftype === "FT_ABSOLUTE_TIME" ? absoluteSeconds(v) : Number(v);
+    case "time": return v === undefined ? Number.NaN : Number(v);
+    case "abstime": return v === undefined ? Number.NaN : absoluteSeconds(v);
     case "ipv4": return v === undefined ? Number.NaN : parseIpv4(v) ?? Number.NaN;
     case "ipv6": return v === undefined ? EMPTY : parseIpv6(v) ?? EMPTY;
     case "ether": return v === undefined ? rangeOf(n, sources) : hexToBytes(v);

@@ -21,7 +21,7 @@ const TYPES: Record<string, [FilterKind, number?]> = {
   "tcp.seq": ["uint", 4], "tcp.flags": ["uint", 2], "tcp.flags.syn": ["bool"], "tcp.flags.ack": ["bool"],
   "tcp.flags.str": ["string"], "tcp.window_size_scalefactor": ["int", 4], "tcp.payload": ["bytes"],
   "tcp.time_delta": ["time"], "tcp.analysis.flags": ["flag"], "tcp.analysis.retransmission": ["flag"],
-  "tcp.analysis.window_update": ["flag"],
+  "tcp.analysis.window_update": ["flag"], "frame.time": ["abstime"], "tcp.options": ["bytes"],
 };
 const INFOS = new Map(Object.entries(TYPES).map(([name, [kind, bytes]]) =>
   [name, bytes === undefined ? { name, kind } : { name, kind, bytes }] as const));
@@ -52,6 +52,7 @@ const SYN = frame({
   tcp: ["\x9c\x40\x00\x50"], "tcp.srcport": [40000], "tcp.dstport": [80], "tcp.stream": [3], "tcp.len": [0],
   "tcp.seq": [0], "tcp.flags": [0x002], "tcp.flags.syn": [1], "tcp.flags.ack": [0], "tcp.flags.str": ["··········S·"],
   "tcp.window_size_scalefactor": [-1], "tcp.time_delta": [0],
+  "frame.time": [1746883049 + 0.141151], "tcp.options": [Uint8Array.of(2, 4, 5, 0xb4)], // May 10, 2025 13:17:29.141151 UTC; MSS 1460
 });
 const DATA = frame({
   frame: [""], "frame.number": [7], ip: ["", ""], "ip.src": ["20.0.0.1", "30.0.0.1"], "ip.dst": ["20.0.0.2", "30.0.0.2"],
@@ -144,6 +145,27 @@ const VALID: Array<[string, boolean, boolean, boolean, boolean]> = [
   ["tcp.srcport == tcp.srcport", true, true, true, false],
   ["tcp.seq == tcp.len", true, false, false, false],
   ["frame.number == 7", false, true, false, false],
+  // FT_ABSOLUTE_TIME: ISO 8601 (T or blank, Z or an offset) and the legacy form, as tshark 4.0.17 reads them.
+  ["frame.time", true, false, false, false],
+  ["frame.time == \"2025-05-10 13:17:29.141151Z\"", true, false, false, false],
+  ["frame.time == \"2025-05-10T15:17:29.141151+02:00\"", true, false, false, false],
+  ["frame.time == \"May 10, 2025 13:17:29.141151000 UTC\"", true, false, false, false],
+  ["frame.time == \"may 10,2025 13:17:29.141151UTC\"", true, false, false, false],
+  ["frame.time > \"2025-05-10Z\" && frame.time < \"2025-05-10 13:18Z\"", true, false, false, false],
+  ["frame.time in {\"2025-05-10 13:17Z\" .. \"2025-05-10 13:18Z\"}", true, false, false, false],
+  // len() of an integer is its width, of a boolean 0 (tshark 4.0.17).
+  ["len(ip.ttl) == 1", true, false, false, false],
+  ["len(tcp.srcport) == 2", true, true, true, false],
+  ["len(tcp.flags.syn) == 0", true, true, true, false],
+  // A slice that does not fit the occurrence wholly leaves it out.
+  ["tcp.options[2:2] == 05:b4", true, false, false, false],
+  ["tcp.options[2:3]", false, false, false, false],
+  ["tcp.options[-4:1] == 02", true, false, false, false],
+  ["tcp.options[-5:1]", false, false, false, false],
+  ["tcp.options[4:]", false, false, false, false],
+  ["tcp.options[1-4]", false, false, false, false],
+  ["ip.ttl in {1 .. 64}", true, false, false, false],
+  ["ip.ttl in {1.. 63, 65 ..70}", false, false, false, false],
   ["", true, true, true, true],
   ["   tcp.port==80&&tcp.len==0", true, false, false, false],
 ];
@@ -192,6 +214,12 @@ const INVALID = [
   "tcp.time_delta == x", "tcp.time_delta > 1e-3", "tcp.time_delta == \"1\"",
   "tcp.payload contains zz", "tcp contains \"GET", "tcp contains \"\\q\"", "tcp.payload contains \"\\xg\"",
   "tcp.payload contains \"\\777\"",
+  "len(ip.ttl)", "len(tcp.payload)", "len(3) == 2", "tcp.time_delta & 1", "tcp.flags.str & 1", "tcp & 1",
+  "frame.time > \"Apr 26, 2015 17:23\"", "frame.time > 1430069036", "frame.time == \"2025-05-10T\"",
+  "frame.time == \"May 10, 2025 13:17:29.\"", "frame.time > \"Apr 26, 2015 17:23:57.1234567891\"",
+  "frame.time == \"May 10, 2025 13:17:29 CET\"", "frame.time contains \"x\"", "frame.time & 1",
+  "tcp.len > -1x", "tcp.len > -x", "ip.ttl > -0x1g", "tcp[0:2 == 00:50", "tcp[0:2", "tcp[", "tcp[0:2 == 00:50]",
+  "tcp[x] == 00", "tcp[1:x] == 00",
 ];
 
 const ENV = { ...process.env, WIRESHARK_CONFIG_DIR: "/nonexistent", LC_ALL: "C.UTF-8", TZ: "UTC" };

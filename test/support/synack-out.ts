@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { newRecord, readCapture } from "../../src/capture/index.js";
 import { openCaptureFile } from "../../src/capture/node.js";
 import { runReadOutput, tcpOnly } from "../../src/cli/commands/read-output.js";
-import { compileRowFilter, FieldRows } from "../../src/tshark/index.js";
+import { CaptureSession, compileRowFilter, FieldRows, filterTreeValues } from "../../src/tshark/index.js";
 import { formatFilterError } from "../../src/filter/index.js";
 import { CLI } from "./paths.js";
 
@@ -61,16 +61,24 @@ export const frameHash = (s: string): string => createHash("sha256").update(s).d
 /** `synack read -r PATH -Y FILTER -T fields -e frame.number` as read.ts runs it (FieldRows with the
  *  compiled filter): the frames kept, or the compile error's message lines. */
 export async function synackFilter(path: string, filter: string): Promise<{ frames: number[] } | { error: string }> {
-  const c = compileRowFilter(filter);
+  const c = compileRowFilter(filter, true);
   if (!c.ok) return { error: formatFilterError(filter, c).join("\n") };
   const rows = new FieldRows(["frame.number"], {}, {}, false);
   rows.useFilter(c.filter);
+  // Fields outside the fast registry are read off each frame's field tree, as read -Y does.
+  const tree = filterTreeValues(c.filter);
+  const session = tree === undefined ? undefined : new CaptureSession();
+  if (tree !== undefined) rows.useTree(tree);
   const frames: number[] = [];
   const reader = readCapture(openCaptureFile(path));
   const rec = newRecord();
   try {
     for await (const batch of reader.batches()) {
-      while (batch.next(rec)) { const line = rows.row(rec); if (line !== undefined) frames.push(Number(line)); }
+      while (batch.next(rec)) {
+        if (tree !== undefined) tree.point(session!.step(rec, reader.info));
+        const line = rows.row(rec);
+        if (line !== undefined) frames.push(Number(line));
+      }
     }
   } catch (err) {
     if ((err as { code?: unknown }).code === undefined) throw err;
@@ -81,7 +89,7 @@ export async function synackFilter(path: string, filter: string): Promise<{ fram
 /** The message `synack read -Y FILTER` fails with (after its "synack read: " prefix), or undefined
  *  when the filter compiles. */
 export function synackFilterError(filter: string): string | undefined {
-  const c = compileRowFilter(filter);
+  const c = compileRowFilter(filter, true);
   return c.ok ? undefined : formatFilterError(filter, c).join("\n");
 }
 
