@@ -23,5 +23,7 @@ if (chosen.length === 0) {
   process.stderr.write(`run-tests: no test files match ${filters.join(" ")}\n`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ["--test", ...flags, ...chosen], { cwd: root, stdio: "inherit" });
+// The stored tshark references were written with TZ=UTC, and a date literal without a zone in a
+// display filter is local time (tshark's rule): the tests run in UTC wherever the machine is.
+const r = spawnSync(process.execPath, ["--test", ...flags, ...chosen], { cwd: root, stdio: "inherit", env: { ...process.env, TZ: "UTC" } });
 process.exit(r.status ?? 1);
