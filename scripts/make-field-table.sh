@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export WIRESHARK_CONFIG_DIR=/nonexistent-make-field-table LC_ALL=C.UTF-8
-protos='^(frame|eth|vlan|sll|null|raw|ppp|chdlc|arcnet|fddi|ipoib|nflog|ppi|llc|ip|ipv6|tcp|mptcp|udp|icmp|icmpv6|arp|gre|vxlan|geneve|gtp|data|_ws\.expert|_ws\.malformed|_ws\.short)$'
+protos='^(frame|eth|vlan|sll|null|raw|ppp|chdlc|arcnet|fddi|ipoib|nflog|ppi|juniper|mpls|pkt_comment|llc|ip|ipv6|tcp|mptcp|udp|icmp|icmpv6|arp|gre|vxlan|geneve|gtp|data|_ws\.expert|_ws\.malformed|_ws\.short)$'
 subprotos='^(ip|ipv6|tcp)\.'
 out=src/fields/tshark-fields.ts
 {

@@ -120,6 +120,7 @@ fddi.dst	FT_ETHER	fddi		0x0	Destination
 fddi.src	FT_ETHER	fddi		0x0	Source
 fddi.addr	FT_ETHER	fddi		0x0	Source or Destination Address
 frame	FT_PROTOCOL	frame		0x0	Frame
+pkt_comment	FT_PROTOCOL	pkt_comment		0x0	Packet comments
 frame.time	FT_ABSOLUTE_TIME	frame		0x0	Arrival Time
 frame.offset_shift	FT_RELATIVE_TIME	frame		0x0	Time shift for this packet
 frame.time_epoch	FT_RELATIVE_TIME	frame		0x0	Epoch Time
@@ -1563,6 +1564,50 @@ ipv6.dstopts	FT_PROTOCOL	ipv6.dstopts		0x0	Destination Options for IPv6
 ipv6.dstopts.nxt	FT_UINT8	ipv6.dstopts	BASE_DEC	0x0	Next Header
 ipv6.dstopts.len	FT_UINT8	ipv6.dstopts	BASE_DEC	0x0	Length
 ipv6.dstopts.len_oct	FT_UINT16	ipv6.dstopts	BASE_DEC	0x0	Length
+juniper	FT_PROTOCOL	juniper		0x0	Juniper
+juniper.magic-number	FT_UINT24	juniper	BASE_HEX	0x0	Magic Number
+juniper.direction	FT_UINT8	juniper	BASE_HEX	0x1	Direction
+juniper.l2hdr	FT_UINT8	juniper	BASE_HEX	0x2	L2 header presence
+juniper.ext_total_len	FT_UINT16	juniper	BASE_DEC	0x0	Extension(s) Total length
+juniper.cookie_len	FT_UINT32	juniper	BASE_DEC	0x0	Cookie length
+juniper.atm2.cookie	FT_UINT64	juniper	BASE_HEX	0x0	Cookie
+juniper.atm1.cookie	FT_UINT32	juniper	BASE_HEX	0x0	Cookie
+juniper.mlpic.cookie	FT_UINT16	juniper	BASE_HEX	0x0	Cookie
+juniper.lspic.cookie	FT_UINT32	juniper	BASE_HEX	0x0	Cookie
+juniper.aspic.cookie	FT_UINT64	juniper	BASE_HEX	0x0	Cookie
+juniper.vlan	FT_UINT16	juniper	BASE_DEC	0x0	VLan ID
+juniper.proto	FT_UINT16	juniper	BASE_DEC	0x0	Protocol
+juniper.payload_type	FT_UINT16	juniper	BASE_DEC	0x0	Payload Type
+juniper.encap_type	FT_UINT8	juniper	BASE_DEC	0x0	Encapsulation Type
+juniper.ext.ifd	FT_UINT32	juniper	BASE_DEC	0x0	Device Interface Index
+juniper.ext.ifl	FT_UINT32	juniper	BASE_DEC	0x0	Logical Interface Index
+juniper.ext.unit	FT_UINT32	juniper	BASE_DEC	0x0	Logical Unit Number
+juniper.ext.ifmt	FT_UINT16	juniper	BASE_DEC	0x0	Device Media Type
+juniper.ext.ifle	FT_UINT16	juniper	BASE_DEC	0x0	Logical Interface Encapsulation
+juniper.ext.ttp_ifmt	FT_UINT16	juniper	BASE_DEC	0x0	TTP derived Device Media Type
+juniper.ext.ttp_ifle	FT_UINT16	juniper	BASE_DEC	0x0	TTP derived Logical Interface Encapsulation
+juniper.unknown_data	FT_BYTES	juniper		0x0	Unknown data
+juniper.vn.host_ip	FT_IPv4	juniper		0x0	Host IP
+juniper.vn.src	FT_STRING	juniper		0x0	Src VN
+juniper.vn.dst	FT_STRING	juniper		0x0	Dst VN
+juniper.vn.flags	FT_UINT32	juniper	BASE_HEX	0xffffffff	Flags
+juniper.vn.flags.alert	FT_BOOLEAN	juniper	32	0x2	Action Alert
+juniper.vn.flags.drop	FT_BOOLEAN	juniper	32	0x4	Action Drop
+juniper.vn.flags.deny	FT_BOOLEAN	juniper	32	0x8	Action Deny
+juniper.vn.flags.log	FT_BOOLEAN	juniper	32	0x10	Action Log
+juniper.vn.flags.pass	FT_BOOLEAN	juniper	32	0x20	Action Pass
+juniper.vn.flags.reject	FT_BOOLEAN	juniper	32	0x40	Action Reject
+juniper.vn.flags.mirror	FT_BOOLEAN	juniper	32	0x80	Action Mirror
+juniper.vn.flags.direction	FT_BOOLEAN	juniper	32	0x40000000	Direction Ingress
+juniper.st.eth.dst	FT_ETHER	juniper		0x0	Destination
+juniper.st.eth.src	FT_ETHER	juniper		0x0	Source
+juniper.st.eth.type	FT_UINT16	juniper	BASE_HEX	0x0	Type
+juniper.st.ip.len	FT_UINT8	juniper	BASE_DEC	0xf	Header Length
+juniper.st.ip.proto	FT_UINT8	juniper	BASE_DEC	0x0	Protocol
+juniper.st.esp.spi	FT_UINT32	juniper	BASE_DEC	0x0	ESP SPI
+juniper.st.esp.seq	FT_UINT32	juniper	BASE_DEC	0x0	ESP Sequence
+juniper.magic-number.none	FT_NONE	juniper		0x0	No Magic-Number found!
+juniper.vn.incorrect_format	FT_NONE	juniper		0x0	Incorrect format
 llc	FT_PROTOCOL	llc		0x0	Logical-Link Control
 llc.dsap	FT_UINT8	llc	BASE_HEX	0x0	DSAP
 llc.dsap.sap	FT_UINT8	llc	BASE_CUSTOM	0xfe	SAP
@@ -1582,6 +1627,22 @@ llc.control.ftype	FT_UINT16	llc	BASE_HEX	0x1	Frame type
 llc.type	FT_UINT16	llc	BASE_HEX	0x0	Type
 llc.oui	FT_UINT24	llc	BASE_OUI	0x0	Organization Code
 llc.pid	FT_UINT16	llc	BASE_HEX	0x0	Protocol ID
+mpls	FT_PROTOCOL	mpls		0x0	MultiProtocol Label Switching Header
+mpls.label	FT_UINT32	mpls	BASE_DEC_HEX	0xfffff000	MPLS Label
+mpls.exp	FT_UINT32	mpls	BASE_DEC	0xe00	MPLS Experimental Bits
+mpls.bottom	FT_UINT32	mpls	BASE_DEC	0x100	MPLS Bottom Of Label Stack
+mpls.ttl	FT_UINT32	mpls	BASE_DEC	0xff	MPLS TTL
+pwach.ver	FT_UINT8	mpls	BASE_DEC	0xf	Channel Version
+pwach.res	FT_UINT8	mpls	BASE_HEX	0x0	Reserved
+pwach.channel_type	FT_UINT16	mpls	BASE_HEX	0x0	Channel Type
+mcc.proto	FT_UINT16	mpls	BASE_HEX	0x0	Protocol Id
+pwmcw.flags	FT_UINT16	mpls	BASE_HEX	0xfc0	Flags
+pwmcw.length	FT_UINT8	mpls	BASE_DEC	0x3f	Length
+pwmcw.sequence_number	FT_UINT16	mpls	BASE_DEC	0x0	Sequence Number
+pwach.error_processing_message	FT_NONE	mpls		0x0	Error processing Message
+pwach.res.not_zero	FT_NONE	mpls		0x0	Error: this byte is reserved and must be 0
+pwmcw.error_processing_message	FT_NONE	mpls		0x0	Error processing Message
+mpls.invalid_label	FT_NONE	mpls		0x0	Invalid Label
 nflog	FT_PROTOCOL	nflog		0x0	Linux Netfilter NFLOG
 nflog.family	FT_UINT8	nflog	BASE_DEC	0x0	Family
 nflog.version	FT_UINT8	nflog	BASE_DEC	0x0	Version
@@ -2064,20 +2125,20 @@ vxlan.vni	FT_UINT24	vxlan	BASE_DEC	0x0	VXLAN Network Identifier (VNI)
 vxlan.reserved8	FT_UINT8	vxlan	BASE_DEC	0x0	Reserved
 vxlan.reserved_16	FT_UINT16	vxlan	BASE_DEC	0x0	Reserved
 vxlan.next_proto	FT_UINT8	vxlan	BASE_DEC	0x0	Next Protocol
-llc.extreme_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+locamation-im.llc.pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 llc.foundry_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 llc.cimetrics_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.bluetooth_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.hpteam_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 llc.cisco_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-locamation-im.llc.pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.iana_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.force10_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.wlccp_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
-llc.apple_awdl_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 mausb.pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 llc.apple_atalk_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.apple_awdl_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.force10_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.hpteam_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.extreme_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.iana_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.bluetooth_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 llc.nortel_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
+llc.wlccp_pid	FT_UINT16	llc	BASE_HEX	0x0	PID
 _ws.expert	FT_PROTOCOL	_ws.expert		0x0	Expert Info
 _ws.expert.message	FT_STRING	_ws.expert		0x0	Message
 _ws.expert.group	FT_UINT32	_ws.expert	BASE_NONE	0x0	Group
