@@ -13,3 +13,4 @@ export * from "./follow.js";
 export * from "./session.js";
 export * from "./frame-filter.js";
 export * from "./json-options.js";
+export * from "./ek.js";

@@ -25,14 +25,14 @@ import { formatRelativeTime, hasOption, formatSummaryLine, otherColumns, tcpProt
 // The -V tree, -x dump and JSON renderers are loaded when asked for (loadRenderers): plain summary
 // lines and -T fields start without them.
 type Renderers = typeof import("../../tshark/tree.js") & typeof import("../../tshark/json.js")
-  & typeof import("../../tshark/hexdump.js");
+  & typeof import("../../tshark/hexdump.js") & typeof import("../../tshark/ek.js");
 let renderers: Renderers | undefined;
 /** Loads the -V / -x / JSON renderers (once); PacketPrinter needs them for those formats. */
 export async function loadRenderers(): Promise<void> {
   if (renderers !== undefined) return;
-  const [tree, json, hex] = await Promise.all([import("../../tshark/tree.js"), import("../../tshark/json.js"),
-    import("../../tshark/hexdump.js")]);
-  renderers = { ...tree, ...json, ...hex };
+  const [tree, json, hex, ek] = await Promise.all([import("../../tshark/tree.js"), import("../../tshark/json.js"),
+    import("../../tshark/hexdump.js"), import("../../tshark/ek.js")]);
+  renderers = { ...tree, ...json, ...hex, ...ek };
   loadOuiNames();
 }
 function need(): Renderers {
@@ -318,7 +318,7 @@ function plainTcp(f: DecodedFrame): boolean {
 }
 
 /** Output format of `synack read`. */
-export type ReadFormat = "text" | "json" | "ndjson";
+export type ReadFormat = "text" | "json" | "ndjson" | "ek";
 
 /** What to print per displayed frame. */
 export interface PrintOptions {
@@ -361,6 +361,9 @@ export class PacketPrinter {
       if (o.hex === true) jo.raw = r.jsonRawSources(c);
       if (o.layers !== undefined) jo.layers = o.layers;
       this.#write((this.#count === 0 ? "[\n  " : ",\n  ") + r.formatJsonPairs(r.toJsonPacket(c, undefined, jo), 1));
+    } else if (o.format === "ek") {
+      const r = need();
+      this.#write(r.ekPacket(c, r.buildDetailsTree(c)));
     } else if (o.format === "ndjson") {
       this.#write(JSON.stringify(need().toNdjsonPacket(c)) + "\n");
     } else if (o.details) {
@@ -626,8 +629,8 @@ function readOutputError(path: string, err: unknown): unknown {
  *  `rowFilter` is a compiled `-Y` other than `tcp` (read.ts); it sees every frame, in order. */
 export async function readOutputCommand(file: string, v: ReadOutputValues, args?: string[],
     rowFilter?: (c: FrameContext) => boolean, prefs: Partial<ReadPreferences> = {}, filterNeedsResults = false): Promise<number> {
-  if (v.T !== undefined && v.T !== "json" && v.T !== "ndjson" && v.T !== "text") {
-    throw new CliError(`-T ${v.T} is not supported (fields, json, ndjson, text)`, 2);
+  if (v.T !== undefined && v.T !== "json" && v.T !== "ndjson" && v.T !== "ek" && v.T !== "text") {
+    throw new CliError(`-T ${v.T} is not supported (fields, json, ek, ndjson, text)`, 2);
   }
   const filter = v.Y?.trim();
   if (rowFilter === undefined && filter !== undefined && filter !== "" && filter !== "tcp") {
@@ -664,7 +667,7 @@ export async function readOutputCommand(file: string, v: ReadOutputValues, args?
   const code = await runReadOutput({
     path: file, count, writePath: v.w, filter: rowFilter ?? (filter === "tcp" ? tcpOnly : undefined), analyse: filterNeedsResults,
     write: (s) => sink.str(s), sink, drain, prefs, timeFormat,
-    details, hex: v.x === true, format: v.T === "json" || v.T === "ndjson" ? v.T : "text",
+    details, hex: v.x === true, format: v.T === "json" || v.T === "ndjson" || v.T === "ek" ? v.T : "text",
     only: v.O === undefined ? undefined : new Set(v.O.split(",")),
     layers: v.j !== undefined ? layerFilter("match", v.j) : v.J !== undefined ? layerFilter("top", v.J) : undefined,
   });

@@ -25,6 +25,9 @@ export const READ_USAGE = `synack read -r FILE|- [-n] [-Y FILTER] -T fields -e F
   -t a|ad|adoy|d|dd|e|r|u|ud|udoy: the summary line's time format, as tshark's -t.
   -2 -R FILTER: accepted; synack reads in one pass and applies FILTER as a display filter (with -Y).
   -G fields lists every field name -e and -Y accept (as synack fields).
+  Without -T fields: the summary line, -V (details), -O PROTO[,PROTO] (details of those only),
+  -x (hex dump; with -T json each item's _raw array), -T json|ek|ndjson, -j / -J NAMES (JSON and
+  ek layer filters: expand only the listed items / keep the listed protocols whole).
   -Y FILTER keeps the frames a Wireshark display filter accepts (subset: docs/filters.md), in every
   output mode; a filter that does not compile is reported as tshark does, exit 2.
   Exit 0; 1 for bad options or fields; 2 when the file cannot be read (rows before damage are printed).`;
