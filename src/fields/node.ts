@@ -79,6 +79,32 @@ export function proto(field: string, label: string, source: number, offset: numb
 
 /** `0101 .... = ` style prefix: `bits` of `width` bits, marking the bits of `mask` with the value's bits. */
 export function bitLine(value: number, mask: number, width: number): string {
+  // A line depends on (width, mask, value & mask) only: header flags and small fields repeat frame
+  // after frame, so each distinct line is made once (numeric keys: width and mask, then the bits).
+  if (width > 32 || !Number.isInteger(value) || value < 0) return bitText(value, mask, width);
+  const m = width === 32 ? mask >>> 0 : (mask & (2 ** width - 1)) >>> 0;
+  const outer = width * 4294967296 + m;
+  let lines = BIT_LINES.get(outer);
+  if (lines === undefined) {
+    if (BIT_LINES.size >= BIT_LINES_MAX) BIT_LINES.clear();
+    lines = new Map();
+    BIT_LINES.set(outer, lines);
+  }
+  const bits = (value & m) >>> 0;
+  let s = lines.get(bits);
+  if (s === undefined) {
+    if (lines.size >= BIT_LINES_MAX) lines.clear();
+    s = bitText(value, mask, width);
+    lines.set(bits, s);
+  }
+  return s;
+}
+/** bitLine's lines made so far, by width and mask, then by the masked bits; each map is cleared
+ *  when full (a bound, STYLE §6). */
+const BIT_LINES = new Map<number, Map<number, string>>();
+const BIT_LINES_MAX = 1 << 14;
+
+function bitText(value: number, mask: number, width: number): string {
   let s = "";
   for (let i = width - 1; i >= 0; i--) {
     const bit = 2 ** i;
