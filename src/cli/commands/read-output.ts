@@ -27,13 +27,15 @@ import { formatRelativeTime, hasOption, formatSummaryLine, otherColumns, tcpProt
 type Renderers = typeof import("../../tshark/tree.js") & typeof import("../../tshark/json.js")
   & typeof import("../../tshark/hexdump.js") & typeof import("../../tshark/ek.js");
 let renderers: Renderers | undefined;
-/** Loads the -V / -x / JSON renderers (once); PacketPrinter needs them for those formats. */
-export async function loadRenderers(): Promise<void> {
+/** Loads the -V / -x / JSON renderers (once); PacketPrinter needs them for those formats. `oui`: also
+ *  the vendor names, which only hidden items carry (`eth.*.oui_resolved`): JSON prints them and a
+ *  filter may read them, -V and -x never show them. */
+export async function loadRenderers(oui = true): Promise<void> {
+  if (oui) loadOuiNames();
   if (renderers !== undefined) return;
   const [tree, json, hex, ek] = await Promise.all([import("../../tshark/tree.js"), import("../../tshark/json.js"),
     import("../../tshark/hexdump.js"), import("../../tshark/ek.js")]);
   renderers = { ...tree, ...json, ...hex, ...ek };
-  loadOuiNames();
 }
 function need(): Renderers {
   if (renderers === undefined) throw new Error("loadRenderers() first");
@@ -534,7 +536,9 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
   const counted = async function* (chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     for await (const c of chunks) { bytesRead += c.length; yield c; }
   };
-  if (o.details === true || o.hex === true || (o.format !== undefined && o.format !== "text")) await loadRenderers();
+  if (o.details === true || o.hex === true || (o.format !== undefined && o.format !== "text")) {
+    await loadRenderers(o.format === "json" || o.format === "ek" || o.analyse === true);
+  }
   const reader = readCapture(counted(openCaptureFile(o.path)));
   // Summary lines and the hex dump need only the Info pass's decoded frame; -V and JSON read the results.
   const pipe = new ReadPipeline(true, o.analyse === true || o.details === true || (o.format !== undefined && o.format !== "text"), o.prefs);
