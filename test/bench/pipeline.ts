@@ -10,11 +10,16 @@
  *   analysis-traces  the same with rule traces on (the analyzer's default: -V, JSON), no output
  *   fields-decode    decode, then `-T fields` rows of DECODE_FIELDS on stdout
  *   fields-analysis  analysis, then `-T fields` rows of ANALYSIS_FIELDS on stdout
+ *   copy-floor FILE SAMPLE N   parse, then per record SAMPLE's bytes per packet (its size / N, N the
+ *                    packets SAMPLE holds: a real `synack read` output) copied out, cycling through
+ *                    SAMPLE: what the output's bytes alone cost (issue 15's floors of -V, JSON, -e)
+ *   lines-floor FILE SAMPLE N  the same with SAMPLE's lines as strings, its lines per packet written
+ *                    one string at a time: what writing that text from strings costs, nothing built
  * Rows are tshark-shaped (tab separator, "," aggregator, occurrence=all) and written through one
  * reused byte buffer; they are for timing, not a conformance claim (test/diff checks the real CLI).
  * On exit prints one JSON line on stderr: {mode, records, tcp, seconds, cpuSeconds, maxRssKiB}.
  */
-import { writeSync } from "node:fs";
+import { readFileSync, writeSync } from "node:fs";
 import { readCapture, type CaptureRecord, newRecord } from "../../src/capture/index.js";
 import { openCaptureFile } from "../../src/capture/node.js";
 import { DecodedFrame, FrameDecoder, formatIpv6, type TcpLayer } from "../../src/decode/index.js";
@@ -38,7 +43,8 @@ export const ANALYSIS_FIELDS = ["frame.number", "tcp.stream", "tcp.len", "tcp.se
   "tcp.analysis.retransmission", "tcp.analysis.lost_segment", "tcp.analysis.zero_window",
   "tcp.analysis.duplicate_ack_num"] as const;
 
-export const MODES = ["parse", "print-floor", "decode", "analysis", "analysis-traces", "fields-decode", "fields-analysis"] as const;
+export const MODES = ["parse", "print-floor", "decode", "analysis", "analysis-traces", "fields-decode", "fields-analysis",
+  "copy-floor", "lines-floor"] as const;
 export type Mode = (typeof MODES)[number];
 
 // ---- output: one reused byte buffer, ASCII written byte by byte -------------------------------------
@@ -244,7 +250,35 @@ function analysisRow(r: AnalysisResult): void {
 
 export interface RunStats { mode: Mode; records: number; tcp: number; seconds: number; cpuSeconds: number; maxRssKiB: number }
 
-export async function run(mode: Mode, path: string): Promise<RunStats> {
+/** The floors' sample: a real output of `packets` packets, as bytes and as lines. */
+export interface FloorSample { bytes: Uint8Array; lines: string[]; packets: number }
+
+/** copy-floor: `per` bytes of the sample a record, from a rolling offset. */
+function copyFloor(s: FloorSample, per: number, at: number): number {
+  const b = s.bytes;
+  if (o + per > OUT.length) flush();
+  for (let left = per; left > 0;) {
+    const n = Math.min(left, b.length - at);
+    OUT.set(b.subarray(at, at + n), o);
+    o += n; left -= n; at += n;
+    if (at >= b.length) at = 0;
+  }
+  return at;
+}
+
+/** lines-floor: the sample's next `count` lines, each a string written character by character. */
+function linesFloor(s: FloorSample, count: number, at: number): number {
+  const lines = s.lines;
+  for (let k = 0; k < count; k++) {
+    const l = lines[at]!;
+    if (o + l.length + 1 > OUT.length) flush();
+    str(l); ch(NL);
+    if (++at >= lines.length) at = 0;
+  }
+  return at;
+}
+
+export async function run(mode: Mode, path: string, sample?: FloorSample): Promise<RunStats> {
   const analyse = mode === "analysis" || mode === "analysis-traces" || mode === "fields-analysis";
   let analysis: Analysis | undefined, fromDecoded: FromDecoded | undefined;
   if (analyse) { // before t0, as when it was a static import
@@ -260,7 +294,7 @@ export async function run(mode: Mode, path: string): Promise<RunStats> {
     : new analysis.TcpAnalyzer(mode === "analysis" ? { traces: false } : {});
   const segmentFromDecoded = fromDecoded?.segmentFromDecoded;
   const fieldsD = mode === "fields-decode", fieldsA = mode === "fields-analysis";
-  let records = 0, tcp = 0;
+  let records = 0, tcp = 0, carry = 0, at = 0;
   for await (const batch of reader.batches()) {
     if (mode === "parse") {
       while (batch.nextInPlace(rec)) records++;
@@ -272,6 +306,19 @@ export async function run(mode: Mode, path: string): Promise<RunStats> {
         records++;
         decoder.decodeAt(rec.linkType, batch.source, batch.sourceOffset, rec.capturedLength, rec.originalLength, rec.index, frame);
         if (frame.tcpCount !== 0) tcp++;
+      }
+      continue;
+    }
+    if (mode === "copy-floor" || mode === "lines-floor") {
+      // Whole bytes / lines per packet, the remainder carried so the total matches the sample's rate.
+      const smp = sample!;
+      const rate = mode === "copy-floor" ? smp.bytes.length / smp.packets : smp.lines.length / smp.packets;
+      while (batch.nextInPlace(rec)) {
+        records++;
+        carry += rate;
+        const k = Math.floor(carry);
+        carry -= k;
+        at = mode === "copy-floor" ? copyFloor(smp, k, at) : linesFloor(smp, k, at);
       }
       continue;
     }
@@ -301,13 +348,23 @@ export async function run(mode: Mode, path: string): Promise<RunStats> {
   return { mode, records, tcp, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssKiB: process.resourceUsage().maxRSS };
 }
 
-const [modeArg, pathArg] = process.argv.slice(2);
+/** A floor's sample file: `packets` packets of real output. */
+function readSample(file: string, packets: number): FloorSample {
+  const bytes = new Uint8Array(readFileSync(file));
+  const text = new TextDecoder().decode(bytes);
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  return { bytes, lines, packets };
+}
+
+const [modeArg, pathArg, sampleArg, sampleN] = process.argv.slice(2);
 if (import.meta.url.endsWith("/pipeline.js") && process.argv[1]?.endsWith("pipeline.js")) {
-  if (!MODES.includes(modeArg as Mode) || pathArg === undefined) {
-    process.stderr.write(`usage: pipeline.js ${MODES.join("|")} FILE\n`);
+  const floor = modeArg === "copy-floor" || modeArg === "lines-floor";
+  if (!MODES.includes(modeArg as Mode) || pathArg === undefined || (floor && (sampleArg === undefined || !(Number(sampleN) > 0)))) {
+    process.stderr.write(`usage: pipeline.js ${MODES.join("|")} FILE  (copy-floor, lines-floor: FILE SAMPLE PACKETS)\n`);
     process.exit(2);
   }
-  run(modeArg as Mode, pathArg).then(
+  run(modeArg as Mode, pathArg, floor ? readSample(sampleArg!, Number(sampleN)) : undefined).then(
     (s) => { process.stderr.write(JSON.stringify(s) + "\n"); },
     (err: unknown) => { process.stderr.write(`pipeline: ${err instanceof Error ? err.message : String(err)}\n`); process.exit(1); },
   );

@@ -16,6 +16,16 @@
  *                           (all tshark runs: WIRESHARK_CONFIG_DIR=/nonexistent, -d tcp.port==1-65535,data
  *                           as in spec §14.1, so no HTTP/TLS dissection on the zero payloads)
  *   driver -T fields …      with the CLI present, the driver's rows too (pipeline cost without the CLI's formatting)
+ *   issue 15 (the field tree; off with --no-tree, alone with --tree-only):
+ *   synack -T fields tree   `-T fields` with TREE_FIELDS, ten fields only the field tree provides
+ *   synack -V / -T json     the details tree and tshark's JSON, read off the field tree
+ *   … floor (copy)          driver `copy-floor`: per record, the bytes a packet of that output takes
+ *                           (the first SAMPLE_PACKETS packets of synack's own output) copied out
+ *   … floor (lines)         driver `lines-floor`: the same text as strings, one line at a time
+ *   tshark -V, -T json, -T fields tree   the same commands of tshark
+ * --base DIR: a build of an older synack (DIR/dist/cli/main.js, e.g. commit 93627e1's): the summary
+ *   and both reference `-T fields` rows of both builds, alternated --pairs N times (default 5), and
+ *   the ratio this/base pair by pair (issue 15 (a): within 3 %).
  * Peak RSS: GNU time's %M (installed with apt-get when missing and root), else VmHWM polled from /proc.
  * Start-up: median of 5 runs on a 1-packet capture.
  */
@@ -26,6 +36,13 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DEFAULT_PACKETS, DEFAULT_SNAPLEN, MAX_PACKETS, ensureBenchCapture, parseCount } from "./data.js";
 import { ANALYSIS_FIELDS, DECODE_FIELDS } from "./pipeline.js";
+import { fieldId } from "../../src/fields/registry.js";
+
+/** Issue 15 (b): ten fields outside the fast registry (rows.ts), which only the field tree provides. */
+export const TREE_FIELDS = ["frame.len", "frame.protocols", "eth.src", "ip.id", "ip.ttl", "ip.proto", "ip.checksum",
+  "tcp.checksum", "tcp.payload", "tcp.flags.syn"] as const;
+/** Packets of synack's own output the floors copy (their size and lines per packet). */
+const SAMPLE_PACKETS = 2000;
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const DRIVER = join(REPO_ROOT, "dist", "test", "bench", "pipeline.js");
@@ -107,7 +124,9 @@ function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { packets: { type: "string" }, snaplen: { type: "string" },
-    "no-tshark": { type: "boolean" }, driver: { type: "boolean" } } });
+    "no-tshark": { type: "boolean" }, driver: { type: "boolean" }, "no-tree": { type: "boolean" }, "tree-only": { type: "boolean" },
+    base: { type: "string" }, pairs: { type: "string" } } });
+  for (const f of TREE_FIELDS) if (fieldId(f) >= 0) throw new Error(`${f} is a registry field: TREE_FIELDS must be tree-only`);
   const packets = parseCount(values.packets ?? String(DEFAULT_PACKETS));
   if (!Number.isInteger(packets) || packets < 1 || packets > MAX_PACKETS) throw new Error(`--packets must be 1 … ${MAX_PACKETS}`);
   const snaplen = Number(values.snaplen ?? DEFAULT_SNAPLEN);
@@ -144,7 +163,35 @@ async function main(): Promise<void> {
       { name: "driver -T fields decode", cmd: node, args: [DRIVER, "fields-decode", file], vs: "tshark -T fields decode", kind: "synack" },
       { name: "driver -T fields analysis", cmd: node, args: [DRIVER, "fields-analysis", file], vs: "tshark -T fields analysis", kind: "synack" });
   }
-  if (values["no-tshark"] !== true) {
+  const tree = cli && values["no-tree"] !== true;
+  if (values["tree-only"] === true) {
+    if (!tree) throw new Error("--tree-only needs the CLI's read (and not --no-tree)");
+    rows.length = 0;
+  }
+  if (tree) {
+    // Issue 15: -T fields with tree-only fields, -V, -T json; each with the floors of its output.
+    const outputs: Array<[label: string, args: string[], vs: string]> = [
+      ["-T fields tree", fieldArgs(TREE_FIELDS), "tshark -T fields tree"],
+      ["-V", ["-V"], "tshark -V"],
+      ["-T json", ["-T", "json"], "tshark -T json"],
+    ];
+    for (const [label, args, vs] of outputs) {
+      const sample = floorSample(file, label, args);
+      rows.push({ name: `synack ${label}`, cmd: node, args: [CLI, "read", "-r", file, "-n", ...args], vs, kind: "synack" },
+        { name: `${label} floor (copy)`, cmd: node, args: [DRIVER, "copy-floor", file, sample, String(SAMPLE_PACKETS)], vs, kind: "floor" });
+      if (label !== "-T fields tree") {
+        rows.push({ name: `${label} floor (lines)`, cmd: node, args: [DRIVER, "lines-floor", file, sample, String(SAMPLE_PACKETS)], vs, kind: "floor" });
+      }
+    }
+    if (values["no-tshark"] !== true) {
+      rows.push(
+        { name: "tshark -T fields tree", cmd: "tshark", args: [...TSHARK_BASE, "-r", file, ...fieldArgs(TREE_FIELDS)], kind: "tshark" },
+        { name: "tshark -V", cmd: "tshark", args: [...TSHARK_BASE, "-r", file, "-V"], kind: "tshark" },
+        { name: "tshark -T json", cmd: "tshark", args: [...TSHARK_BASE, "-r", file, "-T", "json"], kind: "tshark" },
+      );
+    }
+  }
+  if (values["no-tshark"] !== true && values["tree-only"] !== true) {
     rows.push(
       { name: "tshark -n -r", cmd: "tshark", args: [...TSHARK_BASE, "-r", file], kind: "tshark" },
       { name: "tshark -T fields decode", cmd: "tshark", args: [...TSHARK_BASE, "-r", file, ...fieldArgs(DECODE_FIELDS)], kind: "tshark" },
@@ -182,7 +229,7 @@ async function main(): Promise<void> {
 
   // Table.
   const rate = (n: string): number => packets / res.get(n)!.seconds;
-  const tcpdumpRate = rate("tcpdump -nn -r");
+  const tcpdumpRate = res.has("tcpdump -nn -r") ? rate("tcpdump -nn -r") : NaN;
   console.log(`\n| run | s | packets/s | × tshark | × tcpdump | peak RSS MiB |`);
   console.log(`|---|---:|---:|---:|---:|---:|`);
   const out: Record<string, unknown>[] = [];
@@ -190,7 +237,7 @@ async function main(): Promise<void> {
     const m = res.get(row.name)!;
     const vsT = row.vs !== undefined && res.has(row.vs) ? rate(row.name) / rate(row.vs) : NaN;
     const vsD = rate(row.name) / tcpdumpRate;
-    console.log(`| ${row.name} | ${m.seconds.toFixed(2)} | ${fmtRate(rate(row.name))} | ${Number.isNaN(vsT) ? "" : vsT.toFixed(1) + "×"} | ${row.kind === "tcpdump" ? "" : vsD.toFixed(2) + "×"} | ${(m.maxRssKiB / 1024).toFixed(0)} |`);
+    console.log(`| ${row.name} | ${m.seconds.toFixed(2)} | ${fmtRate(rate(row.name))} | ${Number.isNaN(vsT) ? "" : vsT.toFixed(1) + "×"} | ${row.kind === "tcpdump" || Number.isNaN(vsD) ? "" : vsD.toFixed(2) + "×"} | ${(m.maxRssKiB / 1024).toFixed(0)} |`);
     out.push({ name: row.name, seconds: m.seconds, pps: rate(row.name), vsTshark: vsT, vsTcpdump: vsD, maxRssKiB: m.maxRssKiB });
   }
   console.log(`\n| start-up (1 packet, median of 5) | s |\n|---|---:|`);
@@ -199,27 +246,82 @@ async function main(): Promise<void> {
   // Targets (issues 4 and 5).
   const synackRows = rows.filter((r) => r.kind === "synack");
   const maxRss = Math.max(...synackRows.map((r) => res.get(r.name)!.maxRssKiB)) / 1024;
-  const find = (prefix: string): string => rows.find((r) => r.name.startsWith(prefix))!.name;
+  const find = (prefix: string): string | undefined => rows.find((r) => r.name.startsWith(prefix))?.name;
+  /** `row` ≥ `times` × `peer` (undefined when either row did not run). */
+  const vs = (row: string, peer: string, times: number): boolean | undefined => {
+    const n = find(row);
+    return n !== undefined && res.has(peer) ? rate(n) / rate(peer) >= times : undefined;
+  };
+  const summaryRow = find("synack read (summary)");
   const checks: [string, boolean | undefined][] = [
-    ["decode only ≥ 5 M packets/s", rate(find("synack decode only")) >= 5e6],
-    ["full analysis ≥ 10× tshark -n -r", res.has("tshark -n -r") ? rate(find("synack read (summary)")) / rate("tshark -n -r") >= 10 : undefined],
-    ["full analysis ≥ 1× tcpdump", rate(find("synack read (summary)")) >= tcpdumpRate],
-    ["-T fields decode ≥ 20× tshark", res.has("tshark -T fields decode") ? rate(find("synack -T fields decode")) / rate("tshark -T fields decode") >= 20 : undefined],
-    ["-T fields analysis ≥ 20× tshark", res.has("tshark -T fields analysis") ? rate(find("synack -T fields analysis")) / rate("tshark -T fields analysis") >= 20 : undefined],
+    ["decode only ≥ 5 M packets/s", res.has("synack decode only") ? rate("synack decode only") >= 5e6 : undefined],
+    ["full analysis ≥ 10× tshark -n -r", vs("synack read (summary)", "tshark -n -r", 10)],
+    ["full analysis ≥ 1× tcpdump", summaryRow !== undefined && res.has("tcpdump -nn -r") ? rate(summaryRow) >= tcpdumpRate : undefined],
+    ["-T fields decode ≥ 20× tshark", vs("synack -T fields decode", "tshark -T fields decode", 20)],
+    ["-T fields analysis ≥ 20× tshark", vs("synack -T fields analysis", "tshark -T fields analysis", 20)],
+    ["issue 15 (b): -T fields, ten tree-only fields ≥ 10× tshark", vs("synack -T fields tree", "tshark -T fields tree", 10)],
+    ["issue 15 (c): -V ≥ 10× tshark -V", vs("synack -V", "tshark -V", 10)],
+    ["issue 15 (c): -T json ≥ 10× tshark -T json", vs("synack -T json", "tshark -T json", 10)],
     [`peak RSS < 256 MiB (max ${maxRss.toFixed(0)} MiB)`, maxRss < 256],
     ["start-up < 0.15 s", startRows[0]![1] < 0.15],
   ];
   console.log("\ntargets:");
   for (const [t, ok] of checks) console.log(`  ${ok === undefined ? "skip" : ok ? "ok  " : "MISS"}  ${t}`);
-  if (res.has("tshark -n -r")) {
+  for (const label of ["-T fields tree", "-V", "-T json"]) {
+    // What each issue 15 target leaves: 10× tshark as a time, next to the floors of its output.
+    const peer = res.get(label === "-T fields tree" ? "tshark -T fields tree" : `tshark ${label}`);
+    const copy = res.get(`${label} floor (copy)`), lines = res.get(`${label} floor (lines)`);
+    if (peer === undefined || copy === undefined) continue;
+    console.log(`  10× tshark ${label} = at most ${(peer.seconds / 10).toFixed(2)} s; its output alone: copied ${copy.seconds.toFixed(2)} s`
+      + (lines !== undefined ? `, from strings ${lines.seconds.toFixed(2)} s` : ""));
+  }
+  if (res.has("tshark -n -r") && res.has("print floor (no decode)")) {
     // What the 10× target leaves: the summary's whole budget next to its two parts measured alone.
     const budget = res.get("tshark -n -r")!.seconds / 10;
     console.log(`  10× tshark -n -r = at most ${budget.toFixed(2)} s for the summary; printing alone (print floor) `
       + `${res.get("print floor (no decode)")!.seconds.toFixed(2)} s, decode + analysis alone `
       + `${res.get("synack analysis (no output)")!.seconds.toFixed(2)} s`);
   }
+  if (values.base !== undefined) await basePairs(values.base, file, Number(values.pairs ?? 5));
   writeFileSync(join(REPO_ROOT, ".tmp", "bench", `read-${packets}.json`),
     JSON.stringify({ packets, file, cli, cliSummary, rows: out, startup: Object.fromEntries(startRows) }, null, 2) + "\n");
+}
+
+/** The floors' sample of one output: synack's own output of the first SAMPLE_PACKETS packets. */
+function floorSample(file: string, label: string, args: string[]): string {
+  const path = join(REPO_ROOT, ".tmp", "bench", `sample-${label.replace(/[^a-z]+/g, "")}.txt`);
+  const r = spawnSync(process.execPath, [CLI, "read", "-r", file, "-n", "-c", String(SAMPLE_PACKETS), ...args],
+    { env: ENV, maxBuffer: 1 << 27 });
+  if (r.status !== 0) throw new Error(`sample of synack ${label} failed: ${String(r.stderr).trim()}`);
+  writeFileSync(path, r.stdout);
+  return path;
+}
+
+/** --base: this build against an older one, the same command alternated, ratio pair by pair. */
+async function basePairs(base: string, file: string, pairs: number): Promise<void> {
+  const baseCli = join(resolve(base), "dist", "cli", "main.js");
+  if (!existsSync(baseCli)) throw new Error(`--base: no ${baseCli} (build that tree first)`);
+  const commands: Array<[string, string[]]> = [
+    ["summary (read -r F -n)", ["read", "-r", file, "-n"]],
+    ["-T fields decode", ["read", "-r", file, "-n", ...fieldArgs(DECODE_FIELDS)]],
+    ["-T fields analysis", ["read", "-r", file, "-n", ...fieldArgs(ANALYSIS_FIELDS)]],
+  ];
+  console.log(`\n| this build / ${base} (${pairs} pairs, alternated) | this s (median) | base s (median) | ratio min | median | max | peak RSS MiB this / base |`);
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const [label, args] of commands) {
+    const a: Measure[] = [], b: Measure[] = [];
+    for (let i = 0; i < pairs; i++) {
+      // Alternate which goes first, so a drift of the machine's speed falls on both.
+      const first = i % 2 === 0;
+      const x = await measure(process.execPath, [first ? CLI : baseCli, ...args]);
+      const y = await measure(process.execPath, [first ? baseCli : CLI, ...args]);
+      (first ? a : b).push(x); (first ? b : a).push(y);
+    }
+    const ratios = a.map((m, i) => m.seconds / b[i]!.seconds).sort((p, q) => p - q);
+    console.log(`| ${label} | ${median(a.map((m) => m.seconds)).toFixed(2)} | ${median(b.map((m) => m.seconds)).toFixed(2)} | `
+      + `${ratios[0]!.toFixed(3)} | ${median(ratios).toFixed(3)} | ${ratios[ratios.length - 1]!.toFixed(3)} | `
+      + `${(Math.max(...a.map((m) => m.maxRssKiB)) / 1024).toFixed(0)} / ${(Math.max(...b.map((m) => m.maxRssKiB)) / 1024).toFixed(0)} |`);
+  }
 }
 
 function fmtRate(x: number): string {
