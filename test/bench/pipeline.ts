@@ -13,8 +13,8 @@
  *   copy-floor FILE SAMPLE N   parse, then per record SAMPLE's bytes per packet (its size / N, N the
  *                    packets SAMPLE holds: a real `synack read` output) copied out, cycling through
  *                    SAMPLE: what the output's bytes alone cost (issue 15's floors of -V, JSON, -e)
- *   lines-floor FILE SAMPLE N  the same with SAMPLE's lines as strings, its lines per packet written
- *                    one string at a time: what writing that text from strings costs, nothing built
+ *   lines-floor FILE SAMPLE N  the same with SAMPLE's lines as strings: its lines per packet joined
+ *                    and encoded at once, as the CLI writes -V: what that text costs from strings
  * Rows are tshark-shaped (tab separator, "," aggregator, occurrence=all) and written through one
  * reused byte buffer; they are for timing, not a conformance claim (test/diff checks the real CLI).
  * On exit prints one JSON line on stderr: {mode, records, tcp, seconds, cpuSeconds, maxRssKiB}.
@@ -266,15 +266,18 @@ function copyFloor(s: FloorSample, per: number, at: number): number {
   return at;
 }
 
-/** lines-floor: the sample's next `count` lines, each a string written character by character. */
+/** lines-floor: the sample's next `count` lines joined into one string a packet and encoded at once
+ *  by Node (as the CLI writes -V: writeDetailsTree), nothing built. */
+const OUT_BUFFER = Buffer.from(OUT.buffer, OUT.byteOffset, OUT.byteLength);
 function linesFloor(s: FloorSample, count: number, at: number): number {
   const lines = s.lines;
+  let text = "";
   for (let k = 0; k < count; k++) {
-    const l = lines[at]!;
-    if (o + l.length + 1 > OUT.length) flush();
-    str(l); ch(NL);
+    text += lines[at]! + "\n";
     if (++at >= lines.length) at = 0;
   }
+  if (o + text.length * 3 > OUT.length) flush();
+  o += OUT_BUFFER.write(text, o, "utf8");
   return at;
 }
 

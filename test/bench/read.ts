@@ -21,7 +21,7 @@
  *   synack -V / -T json     the details tree and tshark's JSON, read off the field tree
  *   … floor (copy)          driver `copy-floor`: per record, the bytes a packet of that output takes
  *                           (the first SAMPLE_PACKETS packets of synack's own output) copied out
- *   … floor (lines)         driver `lines-floor`: the same text as strings, one line at a time
+ *   … floor (lines)         driver `lines-floor`: the same text from strings (a packet's lines joined, encoded once)
  *   tshark -V, -T json, -T fields tree   the same commands of tshark
  * --base DIR: a build of an older synack (DIR/dist/cli/main.js, e.g. commit 93627e1's): the summary
  *   and both reference `-T fields` rows of both builds, alternated --pairs N times (default 5), and
@@ -289,7 +289,7 @@ async function main(): Promise<void> {
 
 /** The floors' sample of one output: synack's own output of the first SAMPLE_PACKETS packets. */
 function floorSample(file: string, label: string, args: string[]): string {
-  const path = join(REPO_ROOT, ".tmp", "bench", `sample-${label.replace(/[^a-z]+/g, "")}.txt`);
+  const path = join(REPO_ROOT, ".tmp", "bench", `sample-${label.replace(/[^A-Za-z]+/g, "")}.txt`);
   const r = spawnSync(process.execPath, [CLI, "read", "-r", file, "-n", "-c", String(SAMPLE_PACKETS), ...args],
     { env: ENV, maxBuffer: 1 << 27 });
   if (r.status !== 0) throw new Error(`sample of synack ${label} failed: ${String(r.stderr).trim()}`);
