@@ -190,8 +190,8 @@ function sackItems(b: Uint8Array, o: number, room: number, body: number, ackRaw:
   c.push(gen("tcp.options.sack.count", String(count), `TCP SACK Count: ${count}`));
   if (isDsack(edges, count, ackRaw)) {
     const dl = (edges[0]! - base) >>> 0, dr = (edges[1]! - base) >>> 0;
-    c.push(gen("tcp.options.sack.dsack_le", String(dl), `D-SACK Left Edge = ${dl}${rel}`),
-      gen("tcp.options.sack.dsack_re", String(dr), `D-SACK Right Edge = ${dr}${rel}`),
+    c.push(genAt("tcp.options.sack.dsack_le", String(dl), `D-SACK Left Edge = ${dl}${rel}`, src, o, 4),
+      genAt("tcp.options.sack.dsack_re", String(dr), `D-SACK Right Edge = ${dr}${rel}`, src, o + 4, 4),
       // tshark 4.0: a text item (JSON key = its text) holding the expert, which carries the field.
       text("D-SACK Sequence", src, o, 8, [expertNode(TcpExpert.dsack[0], Severity.Warning, Group.Sequence)]));
   }

@@ -66,9 +66,10 @@ for (const [file, flags] of [
   });
 }
 
-for (const file of [SSH, V6, DATA]) {
-  test(`read -T json -x: every item's _raw array as tshark writes it (${file})`, () => {
-    const args = ["-r", file, ...OPTS, "-c", "30", "-T", "json", "-x"];
+for (const [file, pick] of [[SSH, ["-c", "30"]], [V6, ["-c", "30"]], [DATA, ["-c", "30"]],
+  ["public/ndpi/ethereum.pcap", ["-Y", "tcp.options.sack.dsack_le"]], ["public/tcpdump/ipoib.pcap", ["-Y", "tcp"]]] as const) {
+  test(`read -T json -x ${pick.join(" ")}: every item's _raw array as tshark writes it (${file})`, () => {
+    const args = ["-r", file, ...OPTS, ...pick, "-T", "json", "-x"];
     const got = frames(synack(args)), want = frames(ref(args));
     assert.equal(got.length, want.length);
     for (let i = 0; i < want.length; i++) assert.equal(got[i], want[i], `frame ${i + 1}`);
