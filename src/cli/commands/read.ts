@@ -110,7 +110,7 @@ function parseReadArgs(args: string[]) {
       E: { type: "string", short: "E", multiple: true }, o: { type: "string", short: "o", multiple: true },
       d: { type: "string", short: "d", multiple: true }, help: { type: "boolean", short: "h" },
       V: { type: "boolean", short: "V" }, G: { type: "string", short: "G" }, t: { type: "string", short: "t" },
-      O: { type: "string", short: "O" }, j: { type: "string", short: "j" }, J: { type: "string", short: "J" },
+      O: { type: "string", short: "O" }, q: { type: "boolean", short: "q" }, z: { type: "string", short: "z", multiple: true }, j: { type: "string", short: "j" }, J: { type: "string", short: "J" },
       "2": { type: "boolean", short: "2" }, R: { type: "string", short: "R" }, x: { type: "boolean", short: "x" }, c: { type: "string", short: "c" }, w: { type: "string", short: "w" },
     },
     strict: true, allowPositionals: true,
@@ -238,6 +238,36 @@ function readError(file: string, err: unknown): unknown {
   return err;
 }
 
+/** `-q` (no per-packet output) and `-z SPEC` (tshark's statistics after the packets): the packets
+ *  are read as without them, then each statistic reads the capture. */
+async function quietAndStats(args: string[], values: ReturnType<typeof parseReadArgs>["values"]): Promise<number> {
+  const specs = values.z ?? [];
+  const { checkZ, zStatsText } = await import("./zstats.js");
+  checkZ(specs);
+  const file = values.r;
+  if (file === undefined) throw new CliError("give a capture with -r FILE (or -r - for stdin)", EXIT_USAGE);
+  if (specs.length > 0 && values.Y !== undefined) throw new CliError("-z with -Y is not supported yet: the statistics count every frame", EXIT_USAGE);
+  let code = 0;
+  if (values.q !== true) {
+    if (file === "-") throw new CliError("-z without -q reads the capture twice: give a file, or add -q", EXIT_USAGE);
+    // The same command without -z prints the packets; the statistics follow.
+    const rest: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      if (args[i] === "-z") { i++; continue; }
+      if (!args[i]!.startsWith("-z")) rest.push(args[i]!);
+    }
+    code = await readCommand(rest);
+  } else if (specs.length === 0) {
+    // -q alone: every record read, nothing printed (tshark's exit status on a damaged file).
+    const { captureRecords } = await import("./capture-input.js");
+    for await (const rec of captureRecords(file)) void rec;
+    return 0;
+  }
+  const limit = frameLimit(values.c);
+  if (specs.length > 0) await (await import("./capture-input.js")).writeOut(await zStatsText(file, specs, limit));
+  return code;
+}
+
 /** `synack read`: tshark-compatible `-T fields` output for a capture file. */
 export async function readCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseReadArgs(args);
@@ -250,6 +280,7 @@ export async function readCommand(args: string[]): Promise<number> {
     if (at("-j") > at("-J")) values.J = values.j;
     delete values.j;
   }
+  if (values.z !== undefined || values.q === true) return quietAndStats(args, values);
   if (values.G !== undefined) {
     // tshark -G fields: the glossary, and nothing read.
     if (values.G !== "fields") throw new CliError(`-G ${values.G} is not supported (only -G fields)`, EXIT_USAGE);

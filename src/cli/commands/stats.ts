@@ -4,13 +4,16 @@ import {
 } from "../../tshark/stats.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 import { captureRecords, wantColor, writeOut } from "./capture-input.js";
+import { statsAlias } from "./zstats.js";
 
 export const STATS_USAGE = `synack stats -r FILE conv|expert|io[,INTERVAL] [--json] [--color]
   Statistics of a whole capture, in the layouts of tshark 4.0:
-  conv             TCP conversations, as tshark -q -z conv,tcp (most frames first)
+  conv             TCP conversations, as tshark -q -z conv,tcp (most frames first); also conv,tcp
   expert           expert items by severity, as tshark -q -z expert
   io[,INTERVAL]    frames and bytes per INTERVAL seconds (default 1; 0 = the whole capture),
-                   as tshark -q -z io,stat,INTERVAL
+                   as tshark -q -z io,stat,INTERVAL; also io,stat,INTERVAL
+  The same tables, several at once: synack read -r FILE -q -z conv,tcp -z expert -z io,stat,1
+  (and -z follow,tcp,ascii|hex|raw,N), printed as tshark prints them.
   --json           the same content as data
   --color          bold headings even when stdout is not a terminal (NO_COLOR wins)`;
 
@@ -33,7 +36,7 @@ export async function statsCommand(args: string[]): Promise<number> {
     throw new CliError(positionals.length === 0 ? "which statistic? conv, expert or io[,INTERVAL] (synack stats --help)"
       : `one statistic at a time, not '${positionals.join(" ")}'`, EXIT_USAGE);
   }
-  const what = positionals[0]!;
+  const what = statsAlias(positionals[0]!);
   if (values.read === undefined) throw new CliError("-r FILE is required (a pcap or pcapng file, - for stdin)", EXIT_USAGE);
   const color = wantColor(values.color);
   if (what === "conv") {

@@ -1,0 +1,55 @@
+/** `synack read -q -z SPEC …` (tshark's statistics after the packets, several at once, the last
+ *  given printed first) and `synack stats conv,tcp | io,stat,N`: byte-identical to tshark 4.0.17
+ *  (stored references, scripts/make-tshark-refs.mjs); an unknown -z is a one-line error, exit 1. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { CLI, sharedDir } from "../support/paths.js";
+import { tsharkOut } from "../support/tshark-refs.js";
+
+const CAPTURES = join(sharedDir(), "captures");
+const OPTS = ["-n", "-d", "tcp.port==1-65535,data"];
+const FILES = ["public/pcapplusplus/PcapppTest__PcapExamples__four_ipv6_http_streams.pcap", "public/zeek/tcp__ssh-dups.pcap"];
+
+function synack(args: string[]): { out: string; err: string; status: number | null } {
+  const env = { ...process.env };
+  delete env.NO_COLOR; delete env.FORCE_COLOR;
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: CAPTURES, env, maxBuffer: 256 << 20 });
+  return { out: r.stdout.toString("latin1"), err: r.stderr.toString(), status: r.status };
+}
+
+for (const file of FILES) {
+  test(`read -z: tshark's statistics, one or several, with and without -q (${file})`, () => {
+    for (const z of [["-q", "-z", "conv,tcp"], ["-q", "-z", "expert"], ["-q", "-z", "io,stat,1"],
+      ["-q", "-z", "io,stat,0.5", "-z", "conv,tcp", "-z", "expert"], ["-q", "-z", "follow,tcp,ascii,0"],
+      ["-q", "-z", "follow,tcp,hex,1", "-z", "conv,tcp"], ["-c", "5", "-z", "conv,tcp"], ["-q", "-c", "40", "-z", "expert", "-z", "io,stat,0.1"]]) {
+      const args = ["-r", file, ...OPTS, ...z];
+      const got = synack(["read", ...args]);
+      assert.equal(got.status, 0, got.err);
+      assert.ok(got.out.length > 100, z.join(" "));
+      assert.equal(got.out, tsharkOut(args, CAPTURES), z.join(" "));
+    }
+  });
+}
+
+test("read -q alone prints nothing; stats takes tshark's spellings conv,tcp and io,stat,N", () => {
+  const q = synack(["read", "-r", FILES[0]!, "-q"]);
+  assert.equal(q.status, 0);
+  assert.equal(q.out, "");
+  for (const [ours, theirs] of [["conv,tcp", "conv,tcp"], ["io,stat,0.25", "io,stat,0.25"]]) {
+    const r = synack(["stats", "-r", FILES[0]!, ours!]);
+    assert.equal(r.status, 0, r.err);
+    assert.equal(r.out, tsharkOut(["-r", FILES[0]!, ...OPTS, "-q", "-z", theirs!], CAPTURES), ours);
+  }
+});
+
+test("read -z with an unknown statistic: one line naming what synack takes, exit 1, nothing read", () => {
+  for (const z of ["bogus", "conv,udp", "io,stat,1,COUNT(tcp.analysis.retransmission)tcp.analysis.retransmission"]) {
+    const r = synack(["read", "-r", FILES[0]!, "-q", "-z", z]);
+    assert.equal(r.status, 1, z);
+    assert.equal(r.out, "");
+    assert.equal(r.err.trim().split("\n").length, 1, r.err);
+    assert.match(r.err, /^synack read: .*-z .*conv,tcp/);
+  }
+});
