@@ -191,6 +191,41 @@ export function formatConv(t: ConvTable): string {
   return lines.join("\n") + "\n";
 }
 
+/** One TCP endpoint (address and port) of `-z endpoints,tcp`: what it sent (Tx) and received (Rx). */
+export interface EndpointRow { address: string; port: string; txFrames: number; txBytes: number; rxFrames: number; rxBytes: number }
+
+/** The endpoints of the conversations, most packets first; equal counts keep the order in which
+ *  tshark first met them (a conversation's first packet names A, the source, then B). */
+export function endpointRows(t: ConvTable): EndpointRow[] {
+  const byKey = new Map<string, EndpointRow>();
+  const split = (ap: string): [string, string] => { const i = ap.lastIndexOf(":"); return [ap.slice(0, i), ap.slice(i + 1)]; };
+  const get = (ap: string): EndpointRow => {
+    let e = byKey.get(ap);
+    if (e === undefined) { const [address, port] = split(ap); byKey.set(ap, e = { address, port, txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0 }); }
+    return e;
+  };
+  for (const r of t.rows) {
+    const a = get(r.a), b = get(r.b);
+    a.txFrames += r.framesFromA; a.txBytes += r.bytesFromA; a.rxFrames += r.framesToA; a.rxBytes += r.bytesToA;
+    b.txFrames += r.framesToA; b.txBytes += r.bytesToA; b.rxFrames += r.framesFromA; b.rxBytes += r.bytesFromA;
+  }
+  return [...byKey.values()].map((e, i) => [e, i] as const)
+    .sort((x, y) => (y[0].txFrames + y[0].rxFrames) - (x[0].txFrames + x[0].rxFrames) || x[1] - y[1]).map((x) => x[0]);
+}
+
+/** The text of `tshark -q -z endpoints,tcp`. */
+export function formatEndpoints(t: ConvTable): string {
+  const lines = [RULE80, "TCP Endpoints", "Filter:<No Filter>",
+    "                       |  Port  ||  Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |"];
+  for (const e of endpointRows(t)) {
+    lines.push(`${padRight(e.address, 20)}${padLeft(e.port, 11)}${padLeft(String(e.txFrames + e.rxFrames), 11)}`
+      + `${padLeft(String(e.txBytes + e.rxBytes), 14)}${padLeft(String(e.txFrames), 11)}${padLeft(String(e.txBytes), 16)}`
+      + `${padLeft(String(e.rxFrames), 12)}${padLeft(String(e.rxBytes), 16)}   `);
+  }
+  lines.push(RULE80);
+  return lines.join("\n") + "\n";
+}
+
 /** `-z conv,tcp` as data (`--json`). */
 export function convJson(t: ConvTable): object {
   return sortedConversations(t).map((r) => {

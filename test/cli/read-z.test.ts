@@ -21,9 +21,9 @@ function synack(args: string[]): { out: string; err: string; status: number | nu
 
 for (const file of FILES) {
   test(`read -z: tshark's statistics, one or several, with and without -q (${file})`, () => {
-    for (const z of [["-q", "-z", "conv,tcp"], ["-q", "-z", "expert"], ["-q", "-z", "io,stat,1"],
+    for (const z of [["-q", "-z", "conv,tcp"], ["-q", "-z", "endpoints,tcp"], ["-q", "-z", "expert"], ["-q", "-z", "io,stat,1"],
       ["-q", "-z", "io,stat,0.5", "-z", "conv,tcp", "-z", "expert"], ["-q", "-z", "follow,tcp,ascii,0"],
-      ["-q", "-z", "follow,tcp,hex,1", "-z", "conv,tcp"], ["-c", "5", "-z", "conv,tcp"], ["-q", "-c", "40", "-z", "expert", "-z", "io,stat,0.1"]]) {
+      ["-q", "-z", "follow,tcp,hex,1", "-z", "conv,tcp", "-z", "endpoints,tcp"], ["-c", "5", "-z", "conv,tcp"], ["-q", "-c", "40", "-z", "expert", "-z", "io,stat,0.1"]]) {
       const args = ["-r", file, ...OPTS, ...z];
       const got = synack(["read", ...args]);
       assert.equal(got.status, 0, got.err);
@@ -33,7 +33,7 @@ for (const file of FILES) {
   });
 }
 
-test("read -q alone prints nothing; stats takes tshark's spellings conv,tcp and io,stat,N", () => {
+test("read -q alone prints nothing; stats takes tshark's spellings conv,tcp and io,stat,N, and endpoints", () => {
   const q = synack(["read", "-r", FILES[0]!, "-q"]);
   assert.equal(q.status, 0);
   assert.equal(q.out, "");

@@ -1,14 +1,15 @@
 import { paint } from "../../explain/index.js";
 import {
-  ConvCollector, convJson, ExpertCollector, formatConv, formatExpert, formatIo, IO_MAX_ROWS, IoCollector, ioJson, ioRowCount, parseIoInterval,
+  ConvCollector, convJson, endpointRows, ExpertCollector, formatEndpoints, formatConv, formatExpert, formatIo, IO_MAX_ROWS, IoCollector, ioJson, ioRowCount, parseIoInterval,
 } from "../../tshark/stats.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 import { captureRecords, wantColor, writeOut } from "./capture-input.js";
 import { statsAlias } from "./zstats.js";
 
-export const STATS_USAGE = `synack stats -r FILE conv|expert|io[,INTERVAL] [--json] [--color]
+export const STATS_USAGE = `synack stats -r FILE conv|endpoints|expert|io[,INTERVAL] [--json] [--color]
   Statistics of a whole capture, in the layouts of tshark 4.0:
   conv             TCP conversations, as tshark -q -z conv,tcp (most frames first); also conv,tcp
+  endpoints        TCP endpoints (address, port), as tshark -q -z endpoints,tcp; also endpoints,tcp
   expert           expert items by severity, as tshark -q -z expert
   io[,INTERVAL]    frames and bytes per INTERVAL seconds (default 1; 0 = the whole capture),
                    as tshark -q -z io,stat,INTERVAL; also io,stat,INTERVAL
@@ -33,7 +34,7 @@ export async function statsCommand(args: string[]): Promise<number> {
   });
   if (values.help) { await writeOut(STATS_USAGE + "\n"); return 0; }
   if (positionals.length !== 1) {
-    throw new CliError(positionals.length === 0 ? "which statistic? conv, expert or io[,INTERVAL] (synack stats --help)"
+    throw new CliError(positionals.length === 0 ? "which statistic? conv, endpoints, expert or io[,INTERVAL] (synack stats --help)"
       : `one statistic at a time, not '${positionals.join(" ")}'`, EXIT_USAGE);
   }
   const what = statsAlias(positionals[0]!);
@@ -44,6 +45,13 @@ export async function statsCommand(args: string[]): Promise<number> {
     for await (const rec of captureRecords(values.read)) c.add(rec);
     if (values.json) { await writeOut(JSON.stringify({ conversations: convJson(c.table()) }, null, 2) + "\n"); return 0; }
     await writeOut(boldHeadings(formatConv(c.table()), /^(TCP Conversations|\s+\|)/, color));
+    return 0;
+  }
+  if (what === "endpoints") {
+    const c = new ConvCollector();
+    for await (const rec of captureRecords(values.read)) c.add(rec);
+    if (values.json) { await writeOut(JSON.stringify({ endpoints: endpointRows(c.table()) }, null, 2) + "\n"); return 0; }
+    await writeOut(boldHeadings(formatEndpoints(c.table()), /^(TCP Endpoints|\s+\|)/, color));
     return 0;
   }
   if (what === "expert") {
@@ -66,5 +74,5 @@ export async function statsCommand(args: string[]): Promise<number> {
     await writeOut(boldHeadings(formatIo(t), /^\| (IO Statistics|Interval +\|)/, color));
     return 0;
   }
-  throw new CliError(`unknown statistic '${what}': conv, expert or io[,INTERVAL]`, EXIT_USAGE);
+  throw new CliError(`unknown statistic '${what}': conv, endpoints, expert or io[,INTERVAL]`, EXIT_USAGE);
 }

@@ -1,9 +1,9 @@
 /** tshark's `-z` statistics as `synack read -q -z SPEC …` takes them (and `synack stats` accepts the
- *  same spellings): `conv,tcp`, `expert`, `io,stat,INTERVAL`, `follow,tcp,ascii|hex|raw,N`. Each
+ *  same spellings): `conv,tcp`, `endpoints,tcp`, `expert`, `io,stat,INTERVAL`, `follow,tcp,ascii|hex|raw,N`. Each
  *  prints what tshark 4.0.17 prints; several `-z` print in tshark's order, the last given first. */
 import { collectPackets } from "../../analysis/index.js";
 import {
-  ConvCollector, ExpertCollector, followStream, formatConv, formatExpert, formatFollow, formatIo, type FollowFormat,
+  ConvCollector, ExpertCollector, followStream, formatConv, formatEndpoints, formatExpert, formatFollow, formatIo, type FollowFormat,
   IO_MAX_ROWS, IoCollector, ioRowCount, parseIoInterval,
 } from "../../tshark/index.js";
 import { CliError } from "../errors.js";
@@ -14,13 +14,17 @@ type ZStat =
   | { kind: "pass"; add: (rec: Parameters<ConvCollector["add"]>[0]) => void; text: () => string }
   | { kind: "follow"; stream: number; format: FollowFormat };
 
-const SUPPORTED = "conv,tcp | expert | io,stat,INTERVAL | follow,tcp,ascii|hex|raw,N";
+const SUPPORTED = "conv,tcp | endpoints,tcp | expert | io,stat,INTERVAL | follow,tcp,ascii|hex|raw,N";
 
 /** Parses one `-z` argument, or throws tshark's kind of message (exit 1). */
 function parseZ(spec: string): ZStat {
   if (spec === "conv,tcp") {
     const c = new ConvCollector();
     return { kind: "pass", add: (r) => c.add(r), text: () => formatConv(c.table()) };
+  }
+  if (spec === "endpoints,tcp") {
+    const c = new ConvCollector();
+    return { kind: "pass", add: (r) => c.add(r), text: () => formatEndpoints(c.table()) };
   }
   if (spec === "expert") {
     const c = new ExpertCollector();
@@ -75,6 +79,7 @@ export async function zStatsText(path: string, specs: readonly string[], limit =
 /** `synack stats` spellings of tshark's: `conv,tcp` → conv, `io,stat,N` → io,N (others unchanged). */
 export function statsAlias(what: string): string {
   if (what === "conv,tcp") return "conv";
+  if (what === "endpoints,tcp") return "endpoints";
   const io = /^io,stat,([^,]+)$/.exec(what);
   return io !== null ? `io,${io[1]}` : what;
 }
