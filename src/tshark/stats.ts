@@ -175,20 +175,65 @@ export function convTimes(r: ConvRow): { start: string; duration: string } {
 
 const RULE80 = "=".repeat(80);
 
-/** The text of `tshark -q -z conv,tcp`. */
-export function formatConv(t: ConvTable): string {
-  const lines = [RULE80, "TCP Conversations", "Filter:<No Filter>",
-    "                                                           |       <-      | |       ->      | |     Total     |    Relative    |   Duration   |",
-    "                                                           | Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |"];
+/** The text of `tshark -q -z conv,tcp` (or, with `title` and the address column's `width`,
+ *  `conv,ip` / `conv,ipv6`: addresses without ports in 20 columns). */
+export function formatConv(t: ConvTable, title = "TCP Conversations", width = 26): string {
+  const lead = " ".repeat(2 * width + 7);
+  const lines = [RULE80, title, "Filter:<No Filter>",
+    `${lead}|       <-      | |       ->      | |     Total     |    Relative    |   Duration   |`,
+    `${lead}| Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |`];
   for (const r of sortedConversations(t)) {
     const { start, duration } = convTimes(r);
-    lines.push(`${padRight(r.a, 26)} <-> ${padRight(r.b, 26)}  ${padLeft(String(r.framesToA), 6)} ${padRight(formatSize(r.bytesToA), 9)}` +
+    lines.push(`${padRight(r.a, width)} <-> ${padRight(r.b, width)}  ${padLeft(String(r.framesToA), 6)} ${padRight(formatSize(r.bytesToA), 9)}` +
       `  ${padLeft(String(r.framesFromA), 6)} ${padRight(formatSize(r.bytesFromA), 9)}` +
       `  ${padLeft(String(r.framesToA + r.framesFromA), 6)} ${padRight(formatSize(r.bytesToA + r.bytesFromA), 9)}` +
       `  ${padLeft(start, 14)}   ${padLeft(duration, 12)}`);
   }
   lines.push(RULE80);
   return lines.join("\n") + "\n";
+}
+
+/** Collects `-z conv,ip` (version 4) or `conv,ipv6` (6): one conversation per address pair, every
+ *  IP header of that version counted (tunnels' inner headers too), except those quoted in an ICMP
+ *  error. A is the first packet's source. */
+export class IpConvCollector {
+  readonly #decoder = new FrameDecoder();
+  readonly #frame = new DecodedFrame();
+  readonly #byPair = new Map<string, ConvRow>();
+  readonly #rows: ConvRow[] = [];
+  readonly #rel = new Float64Array(2);
+  #first = false;
+  #sec0 = 0;
+  #nsec0 = 0;
+  constructor(readonly version: 4 | 6) {}
+
+  /** Adds one record (every record, in order). */
+  add(rec: CaptureRecord): void {
+    const frame = this.#frame;
+    this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
+    if (!this.#first) { this.#first = true; this.#sec0 = rec.tsSec; this.#nsec0 = rec.tsNsec; }
+    for (let i = 0; i < frame.ipCount; i++) {
+      const ip = frame.ip[i]!;
+      if (ip.version !== this.version || ip.quoted) continue;
+      const src = ip.srcText, dst = ip.dstText;
+      const key = src < dst ? `${src} ${dst}` : `${dst} ${src}`;
+      nstimeDelta(rec.tsSec, rec.tsNsec, this.#sec0, this.#nsec0, this.#rel);
+      const relS = this.#rel[0]!, relN = this.#rel[1]!;
+      let row = this.#byPair.get(key);
+      if (row === undefined) {
+        row = { stream: this.#rows.length, a: src, b: dst, framesToA: 0, bytesToA: 0, framesFromA: 0, bytesFromA: 0,
+          startSec: relS, startNsec: relN, stopSec: relS, stopNsec: relN };
+        this.#byPair.set(key, row);
+        this.#rows.push(row);
+      } else if (cmpNstime(relS, relN, row.stopSec, row.stopNsec) > 0) { row.stopSec = relS; row.stopNsec = relN; }
+      else if (cmpNstime(relS, relN, row.startSec, row.startNsec) < 0) { row.startSec = relS; row.startNsec = relN; }
+      if (src === row.a && (dst === row.b || src !== dst)) { row.framesFromA++; row.bytesFromA += rec.originalLength; }
+      else { row.framesToA++; row.bytesToA += rec.originalLength; }
+    }
+  }
+
+  /** The table so far. */
+  table(): ConvTable { return { rows: this.#rows }; }
 }
 
 /** One TCP endpoint (address and port) of `-z endpoints,tcp`: what it sent (Tx) and received (Rx). */

@@ -1,10 +1,10 @@
 /** tshark's `-z` statistics as `synack read -q -z SPEC …` takes them (and `synack stats` accepts the
- *  same spellings): `conv,tcp`, `endpoints,tcp`, `expert`, `io,stat,INTERVAL`, `follow,tcp,ascii|hex|raw,N`. Each
+ *  same spellings): `conv,tcp`, `conv,ip`, `conv,ipv6`, `endpoints,tcp`, `expert`, `io,stat,INTERVAL`, `follow,tcp,ascii|hex|raw,N`. Each
  *  prints what tshark 4.0.17 prints; several `-z` print in tshark's order, the last given first. */
 import { collectPackets } from "../../analysis/index.js";
 import {
   ConvCollector, ExpertCollector, followStream, formatConv, formatEndpoints, formatExpert, formatFollow, formatIo, type FollowFormat,
-  IO_MAX_ROWS, IoCollector, ioRowCount, parseIoInterval,
+  IO_MAX_ROWS, IoCollector, IpConvCollector, ioRowCount, parseIoInterval,
 } from "../../tshark/index.js";
 import { CliError } from "../errors.js";
 import { captureRecords } from "./capture-input.js";
@@ -14,13 +14,17 @@ type ZStat =
   | { kind: "pass"; add: (rec: Parameters<ConvCollector["add"]>[0]) => void; text: () => string }
   | { kind: "follow"; stream: number; format: FollowFormat };
 
-const SUPPORTED = "conv,tcp | endpoints,tcp | expert | io,stat,INTERVAL | follow,tcp,ascii|hex|raw,N";
+const SUPPORTED = "conv,tcp | conv,ip | conv,ipv6 | endpoints,tcp | expert | io,stat,INTERVAL | follow,tcp,ascii|hex|raw,N";
 
 /** Parses one `-z` argument, or throws tshark's kind of message (exit 1). */
 function parseZ(spec: string): ZStat {
   if (spec === "conv,tcp") {
     const c = new ConvCollector();
     return { kind: "pass", add: (r) => c.add(r), text: () => formatConv(c.table()) };
+  }
+  if (spec === "conv,ip" || spec === "conv,ipv6") {
+    const v6 = spec === "conv,ipv6", c = new IpConvCollector(v6 ? 6 : 4);
+    return { kind: "pass", add: (r) => c.add(r), text: () => formatConv(c.table(), v6 ? "IPv6 Conversations" : "IPv4 Conversations", 20) };
   }
   if (spec === "endpoints,tcp") {
     const c = new ConvCollector();
