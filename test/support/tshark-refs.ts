@@ -43,6 +43,20 @@ export function tsharkOut(args: readonly string[], cwd?: string): string {
   return r.stdout;
 }
 
+/** tshark's exit status and stderr for `args` (its error messages): from the store, or live.
+ *  Stored as the status on the first line, then stderr. */
+export function tsharkErr(args: readonly string[], cwd?: string): { status: number | null; stderr: string } {
+  const file = refFile(["@stderr", ...args], cwd);
+  const have = stored(file);
+  const parse = (t: string) => { const nl = t.indexOf("\n"); const st = t.slice(0, nl); return { status: st === "null" ? null : Number(st), stderr: t.slice(nl + 1) }; };
+  if (have !== undefined) return parse(have);
+  const r = spawnSync("tshark", args, { encoding: "latin1", maxBuffer: 1 << 30, env: ENV, ...(cwd !== undefined ? { cwd } : {}) });
+  if (r.error) throw r.error;
+  const text = `${r.status}\n${r.stderr}`;
+  save(file, text);
+  return parse(text);
+}
+
 /** The same, asynchronous (several tshark runs at once when live). An exit status of tshark's own
  *  (2 after a damaged file's readable frames) still resolves its stdout. */
 export function tsharkOutAsync(args: readonly string[], cwd?: string): Promise<string> {
