@@ -8,7 +8,7 @@ export { expertNode, formatNs, formatSecNs, hexBytes, secsBetween } from "./expe
 export { type DetailsInput, type DataSource, dataSources, protocolsInFrame, payloadDissected, arrival, isoDay, vlanTags } from "./frame.js";
 export { ethernetTail } from "./link.js";
 export { completenessLabel, tcpNode, synackNode } from "./tcp.js";
-export { buildFieldTree } from "./tree.js";
+export { ALL_LAYERS, buildFieldTree, TreeLayer, treeLayers } from "./tree.js";
 export { UdpStreams, type UdpStreamInfo } from "./udp.js";
 export { setOuiResolver, ouiName } from "./oui.js";
 export { fieldCatalogue, fieldInfo, glossaryLines, type FieldInfo } from "./catalogue.js";

@@ -11,7 +11,8 @@
  *  ```
  *  The tree allocates per frame (STYLE §5 allows it off the hot path). */
 import type { CaptureRecord } from "../capture/index.js";
-import { buildFieldTree, type DataSource, dataSources, type DetailsInput, type FieldNode, fieldInfo, hexBytes } from "../fields/index.js";
+import { buildFieldTree, type DataSource, dataSources, type DetailsInput, type FieldNode, fieldInfo, hexBytes, treeLayers }
+  from "../fields/index.js";
 import { fieldId } from "../fields/registry.js";
 import type { DisplayFilter, FilterValue } from "../filter/index.js";
 import { parseIpv4, parseIpv6 } from "../filter/literals.js";
@@ -90,9 +91,13 @@ export class TreeValues implements TreeFilterSource {
   #built = false;
   #sources: DataSource[] = [];
 
+  /** The layers that hold the asked fields: only their builders run. */
+  readonly #layers: number;
+
   /** `names`: the fields asked of the tree. */
   constructor(names: Iterable<string>) {
     for (const n of names) this.#lists.set(n, []);
+    this.#layers = treeLayers(this.#lists.keys());
   }
 
   /** The frame the next questions are about (its tree is built when first asked). */
@@ -115,7 +120,7 @@ export class TreeValues implements TreeFilterSource {
         if (n.children.length > 0) walk(n.children);
       }
     };
-    walk(buildFieldTree(c));
+    walk(buildFieldTree(c, this.#layers));
   }
 
   /** Every item called `name` in the current frame, in tree order (depth first). */
