@@ -4,6 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, sharedDir } from "../support/paths.js";
 import { tsharkOut } from "../support/tshark-refs.js";
@@ -67,4 +69,20 @@ test("read -z with an unknown statistic: one line naming what synack takes, exit
     assert.equal(r.err.trim().split("\n").length, 1, r.err);
     assert.match(r.err, /^synack read: .*-z .*conv,tcp/);
   }
+});
+
+test("read -q -z on a file cut short: the complete records' statistics as tshark's, then exit 2 with one line", () => {
+  const dir = mkdtempSync(join(tmpdir(), "synack-z-"));
+  try {
+    const cut = join(dir, "cut.pcap");
+    writeFileSync(cut, readFileSync(join(CAPTURES, FILES[1]!)).subarray(0, 3000));
+    for (const z of [["-q", "-z", "conv,tcp", "-z", "expert"], ["-q"]]) {
+      const want = spawnSync("tshark", ["-r", cut, ...OPTS, ...z], { env: { ...process.env, WIRESHARK_CONFIG_DIR: "/nonexistent", LC_ALL: "C.UTF-8", TZ: "UTC" } });
+      const got = synack(["read", "-r", cut, ...OPTS, ...z]);
+      assert.equal(want.status, 2);
+      assert.equal(got.status, 2, z.join(" "));
+      assert.equal(got.out, want.stdout.toString("latin1"), z.join(" "));
+      assert.match(got.err, /^synack read: record 20 at byte 1850: file ends \d+ bytes into a \d+-byte record\n$/);
+    }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });

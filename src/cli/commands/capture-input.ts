@@ -6,13 +6,15 @@ import { openCaptureFile } from "../../capture/node.js";
 import { colorEnabled } from "../../explain/index.js";
 import { CliError, EXIT_USAGE } from "../errors.js";
 
-/** The records of `path`; a missing or unreadable file is a CliError (exit 1), never a stack trace. */
-export async function* captureRecords(path: string | undefined): AsyncGenerator<CaptureRecord> {
+/** The records of `path`; a missing or unreadable file is a CliError (exit 1), never a stack trace.
+ *  A file cut short yields its complete records, and `damage.message` then says where it stopped. */
+export async function* captureRecords(path: string | undefined, damage?: { message?: string }): AsyncGenerator<CaptureRecord> {
   if (path === undefined) throw new CliError("-r FILE is required (a pcap or pcapng file, - for stdin)", EXIT_USAGE);
   if (path !== "-" && !existsSync(path)) throw new CliError(`cannot read '${path}': no such file`);
   const reader = readCapture(openCaptureFile(path));
   try {
     for await (const rec of reader.records()) yield rec;
+    if (damage !== undefined && reader.fatal !== undefined) damage.message = reader.fatal.message;
   } catch (err) {
     if (err instanceof CaptureFileError) throw new CliError(`'${path}' is not a capture file we can read: ${err.message}`);
     const e = err as NodeJS.ErrnoException;

@@ -260,11 +260,23 @@ async function quietAndStats(args: string[], values: ReturnType<typeof parseRead
   } else if (specs.length === 0) {
     // -q alone: every record read, nothing printed (tshark's exit status on a damaged file).
     const { captureRecords } = await import("./capture-input.js");
-    for await (const rec of captureRecords(file)) void rec;
-    return 0;
+    const damage: { message?: string } = {}, max = frameLimit(values.c);
+    let n = 0;
+    for await (const rec of captureRecords(file, damage)) { void rec; if (++n >= max) break; }
+    if (damage.message === undefined) return 0;
+    process.stderr.write(`synack read: ${damage.message}\n`);
+    return 2;
   }
   const limit = frameLimit(values.c);
-  if (specs.length > 0) await (await import("./capture-input.js")).writeOut(await zStatsText(file, specs, limit));
+  if (specs.length > 0) {
+    // A file cut short: the statistics of its complete records, then tshark's exit status 2.
+    const z = await zStatsText(file, specs, limit);
+    await (await import("./capture-input.js")).writeOut(z.text);
+    if (z.damage !== undefined) {
+      if (code === 0) process.stderr.write(`synack read: ${z.damage}\n`);
+      code = 2;
+    }
+  }
   return code;
 }
 

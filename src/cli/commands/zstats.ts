@@ -57,27 +57,28 @@ function parseZ(spec: string): ZStat {
 export function checkZ(specs: readonly string[]): void { for (const s of specs) parseZ(s); }
 
 /** The first `limit` records of `path` (-c N). */
-async function* firstRecords(path: string, limit: number): ReturnType<typeof captureRecords> {
+async function* firstRecords(path: string, limit: number, damage: { message?: string }): ReturnType<typeof captureRecords> {
   let n = 0;
-  if (n >= limit) return;
-  for await (const rec of captureRecords(path)) { yield rec; if (++n >= limit) return; }
+  for await (const rec of captureRecords(path, damage)) { yield rec; if (++n >= limit) return; }
 }
 
 /** Reads `path` (its first `limit` frames, -c) and returns the text of every statistic in `specs`,
- *  in tshark's order. */
-export async function zStatsText(path: string, specs: readonly string[], limit = Infinity): Promise<string> {
+ *  in tshark's order, and where a damaged file stopped (its complete records are counted). */
+export async function zStatsText(path: string, specs: readonly string[], limit = Infinity): Promise<{ text: string; damage?: string }> {
+  const damage: { message?: string } = {};
   const stats = specs.map(parseZ);
   const passes = stats.filter((s): s is Extract<ZStat, { kind: "pass" }> => s.kind === "pass");
   const reread = stats.length - passes.length + (passes.length > 0 ? 1 : 0) > 1;
   if (path === "-" && reread) throw new CliError("-z follow reads the capture once more: give a file, not stdin, or one -z", 1);
-  if (passes.length > 0) for await (const rec of firstRecords(path, limit)) for (const s of passes) s.add(rec);
+  if (passes.length > 0) for await (const rec of firstRecords(path, limit, damage)) for (const s of passes) s.add(rec);
   const texts: string[] = [];
   for (const s of stats) {
     if (s.kind === "pass") { texts.push(s.text()); continue; }
-    const packets = await collectPackets(firstRecords(path, limit), { stream: s.stream });
+    const packets = await collectPackets(firstRecords(path, limit, damage), { stream: s.stream });
     texts.push(formatFollow(followStream(packets, s.stream), s.format));
   }
-  return texts.reverse().join("");
+  const text = texts.reverse().join("");
+  return damage.message === undefined ? { text } : { text, damage: damage.message };
 }
 
 /** `synack stats` spellings of tshark's: `conv,tcp` → conv, `io,stat,N` → io,N (others unchanged). */
