@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { CLI, sharedDir } from "../support/paths.js";
 import { tsharkOut } from "../support/tshark-refs.js";
 import { jsonFrames } from "../support/tshark-json.js";
+import { withoutSynackTree } from "../support/synack-out.js";
 
 const CAPTURES = join(sharedDir(), "captures");
 const OPTS = ["-n", "-d", "tcp.port==1-65535,data"];
@@ -23,23 +24,10 @@ function synack(args: string[]): string {
   return r.stdout.toString();
 }
 
-/** -V text without synack's own subtree (its top line and everything indented under it). */
-function withoutSynack(text: string): string {
-  const out: string[] = [];
-  let skip = false;
-  for (const l of text.split("\n")) {
-    if (l === "synack") { skip = true; continue; }
-    if (skip && l.startsWith(" ")) continue;
-    skip = false;
-    out.push(l);
-  }
-  return out.join("\n");
-}
-
 for (const [file, o] of [[SSH, "tcp"], [SSH, "ip,eth"], [SSH, "tcp,frame"], [SSH, "nosuchproto"], [DATA, "tcp,data"], [DATA, "ip"], [V6, "ipv6"]] as const) {
   test(`read -O ${o}: the -V text of tshark -O (${file})`, () => {
     const args = ["-r", file, ...OPTS, "-c", "40", "-O", o];
-    const got = withoutSynack(synack(args)), want = ref(args);
+    const got = withoutSynackTree(synack(args)), want = ref(args);
     assert.ok(want.split("\n").length > 40);
     assert.equal(got, want);
   });
@@ -47,7 +35,7 @@ for (const [file, o] of [[SSH, "tcp"], [SSH, "ip,eth"], [SSH, "tcp,frame"], [SSH
 
 test("read -O tcp -x: the collapsed tree, then each frame's hex dump", () => {
   const args = ["-r", SSH, ...OPTS, "-c", "20", "-O", "tcp", "-x"];
-  assert.equal(withoutSynack(synack(args)), ref(args));
+  assert.equal(withoutSynackTree(synack(args)), ref(args));
 });
 
 /** The frames of a -T json document, synack's layer cut out (or its `filtered` stub). */

@@ -34,15 +34,21 @@ export async function synackDetails(path: string): Promise<Map<number, string>> 
   } catch (err) {
     if ((err as { exitCode?: number }).exitCode !== 2) throw err;
   }
+  return detailBlocks(withoutSynackTree(out));
+}
+
+/** -V text without synack's own subtree (its `synack` line and everything indented under it):
+ *  our fields, not tshark's. */
+export function withoutSynackTree(text: string): string {
   const kept: string[] = [];
   let skip = false;
-  for (const line of out.split("\n")) {
+  for (const line of text.split("\n")) {
     if (line === "synack") { skip = true; continue; }
     if (skip && line.startsWith(" ")) continue;
     skip = false;
     kept.push(line);
   }
-  return detailBlocks(kept.join("\n"));
+  return kept.join("\n");
 }
 
 /** `-V` text → frame number → its block (trailing blank lines dropped), as the references cut it. */

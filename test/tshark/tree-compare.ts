@@ -7,6 +7,7 @@ import { ReadPipeline, runReadOutput, tcpOnly } from "../../src/cli/commands/rea
 import { buildDetailsTree, renderDetailsTree } from "../../src/tshark/tree.js";
 import { dataSources } from "../../src/tshark/hexdump.js";
 import { CAPTURES, tshark } from "../diff/summary-compare.js";
+import { withoutSynackTree } from "../support/synack-out.js";
 
 /** tshark -V output → frame number → the TCP subtree lines (first TCP header only), then the
  *  payload's Data item when one follows it (its line, the blank line and byte dump tshark prints
@@ -72,13 +73,5 @@ export async function compareWholeFrames(rel: string): Promise<{ ref: Map<number
   await runReadOutput({ path, details: true, filter: tcpOnly, write: (s) => { ours += s; }, warn: () => {},
     progressStream: { isTTY: false, write: () => true } });
   // synack's subtree (our own fields) is not tshark's: drop it.
-  const kept: string[] = [];
-  let skip = false;
-  for (const line of ours.split("\n")) {
-    if (line === "synack") { skip = true; continue; }
-    if (skip && line.startsWith(" ")) continue;
-    skip = false;
-    kept.push(line);
-  }
-  return { ref, got: split(kept.join("\n")) };
+  return { ref, got: split(withoutSynackTree(ours)) };
 }
