@@ -34,6 +34,7 @@ export function segmentFromDecoded(frame: DecodedFrame, index: number, tsSec: nu
   // A header cut before its options end throws in tshark: the analysis output is lost (spec §11.1).
   seg.optionsTruncated = problems.length !== 0 && (problems.includes("truncated") || problems.includes("tcp.options_truncated"));
   seg.mss = -1; seg.wsShift = -1; seg.sackPerm = false; seg.sackCount = 0; seg.hasTimestamps = false;
+  seg.tsVal = 0; seg.tsEcr = 0;
   if (t.optionsLength === 0 || seg.headerBogus) return true;
   // In place: `source` is the record's array after FrameDecoder.decodeAt (no view is made).
   readOptions(t.source, t.sourceBase + t.optionsOffset, t.optionsLength, t.optionsCaptured, seg);
@@ -49,6 +50,7 @@ function readOptions(b: Uint8Array, at: number, declared: number, captured: numb
   // timestamps, as the walk below would find.
   if (declared === 12 && captured >= 12 && b[at] === 1 && b[at + 1] === 1 && b[at + 2] === 8 && b[at + 3] === 10) {
     seg.hasTimestamps = true;
+    seg.tsVal = u32at(b, at + 4); seg.tsEcr = u32at(b, at + 8);
     return;
   }
   const end = declared, have = captured;
@@ -65,7 +67,7 @@ function readOptions(b: Uint8Array, at: number, declared: number, captured: numb
       case 2: if (len === 4) seg.mss = (b[o]! << 8) | b[o + 1]!; break;
       case 3: if (len === 3) seg.wsShift = b[o]!; break;
       case 4: seg.sackPerm = true; break;
-      case 8: if (len === 10) seg.hasTimestamps = true; break;
+      case 8: if (len === 10) { seg.hasTimestamps = true; seg.tsVal = u32at(b, o); seg.tsEcr = u32at(b, o + 4); } break;
       case 5: {
         const blocks = (len - 2) >> 3;
         for (let k = 0; k < blocks && seg.sackCount < seg.sackLeft.length; k++) {
@@ -80,4 +82,9 @@ function readOptions(b: Uint8Array, at: number, declared: number, captured: numb
     }
     i += len;
   }
+}
+
+/** The big-endian uint32 at `at` of `b`. */
+function u32at(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 }

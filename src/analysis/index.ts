@@ -30,3 +30,4 @@ export {
 export { probeChecks, FrameChecks, FrameProbe } from "./why-not.js";
 export * from "./packets.js";
 export { whySentence } from "./why-words.js";
+export * from "./graph/index.js";

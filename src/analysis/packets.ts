@@ -7,10 +7,11 @@ import type { CaptureRecord } from "../capture/index.js";
 import { DecodedFrame, FrameDecoder, formatIpv6, type IpLayer } from "../decode/index.js";
 import { TcpAnalyzer } from "./analyzer.js";
 import type { AnalysisResult } from "./result.js";
-import { newSegment } from "./segment.js";
+import { newSegment, type TcpSegment } from "./segment.js";
+import type { AnalysisOptions } from "./options.js";
 import type { ConnectionPhase, EndpointEvent, EndpointState } from "./states.js";
 import { whyToObject } from "./why.js";
-import { probeChecks } from "./why-not.js";
+import { type FrameChecks, probeChecks } from "./why-not.js";
 import { formatWhy } from "./why-trace.js";
 import { segmentFromDecoded } from "./from-decoded.js";
 
@@ -149,28 +150,62 @@ export interface FrameTally {
   frameLength: number;
 }
 
-/** Runs records → decoder → analysis and calls `onPacket` for each TCP segment that passes the
- *  filter (ICMP-quoted headers excluded) and `onFrame` (if given) for every frame. */
-export async function walkCapture(records: AsyncIterable<CaptureRecord>, opts: CollectOptions,
-    onPacket: (p: PacketFacts) => void, onFrame?: (f: FrameTally) => void): Promise<void> {
+/** What `analyseCapture` hands its visitor for each analysed TCP header: the reusable pipeline
+ *  objects, valid only during the call (copy what you keep). */
+export interface AnalysedSegment {
+  /** The decoded frame and the index of this TCP header in `frame.tcp`. */
+  readonly frame: DecodedFrame;
+  tcpIndex: number;
+  /** The analysis input (raw header facts, TSval/TSecr, SACK edges). */
+  readonly seg: TcpSegment;
+  /** The analysis output for `seg`. */
+  result: AnalysisResult;
+  /** The analyzer (streams so far, why-not probes). */
+  readonly analyzer: TcpAnalyzer;
+}
+
+/** The one analysis loop of the explain commands and the graphs: records → decoder →
+ *  `segmentFromDecoded` → `TcpAnalyzer`, every TCP header in capture order (ICMP-quoted ones
+ *  too: `frame.tcp[tcpIndex].quoted` tells). `before` (if given) runs before `observe` (why-not
+ *  probes), `onFrame` once per record. Allocates per capture, not per packet (STYLE §5). */
+export async function analyseCapture(records: AsyncIterable<CaptureRecord>,
+    visit: (a: AnalysedSegment) => void, onFrame?: (rec: CaptureRecord) => void,
+    before?: (a: AnalysedSegment) => void, options: Partial<AnalysisOptions> = {}): Promise<TcpAnalyzer> {
   const decoder = new FrameDecoder(), frame = new DecodedFrame(), seg = newSegment();
-  const analyzer = new TcpAnalyzer();
-  const keep = opts.payload ?? true;
+  const analyzer = new TcpAnalyzer(options);
+  const a: AnalysedSegment = { frame, tcpIndex: 0, seg, result: analyzer.result, analyzer };
   for await (const rec of records) {
     decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
-    if (onFrame !== undefined) onFrame({ frame: rec.index, tsSec: rec.tsSec, tsNsec: rec.tsNsec, frameLength: rec.originalLength });
+    if (onFrame !== undefined) onFrame(rec);
     for (let i = 0; i < frame.tcpCount; i++) {
       if (!segmentFromDecoded(frame, i, rec.tsSec, rec.tsNsec, seg)) continue;
-      const checks = opts.whyNot === true ? probeChecks(analyzer, seg) : undefined;
-      const r = analyzer.observe(seg);
-      if (frame.tcp[i]!.quoted) continue;
-      if (opts.stream !== undefined && r.stream !== opts.stream) continue;
-      if (opts.frame !== undefined && rec.index !== opts.frame) continue;
-      const facts = packetFacts(frame, i, rec.tsSec, rec.tsNsec, r, keep);
-      if (checks !== undefined) facts.whyNot = checks.traces.filter((t) => !t.fired).map(formatWhy);
-      onPacket(facts);
+      a.tcpIndex = i;
+      if (before !== undefined) before(a);
+      a.result = analyzer.observe(seg);
+      visit(a);
     }
   }
+  return analyzer;
+}
+
+/** Runs records → decoder → analysis (`analyseCapture`) and calls `onPacket` for each TCP
+ *  segment that passes the filter (ICMP-quoted headers excluded) and `onFrame` (if given) for
+ *  every frame. */
+export async function walkCapture(records: AsyncIterable<CaptureRecord>, opts: CollectOptions,
+    onPacket: (p: PacketFacts) => void, onFrame?: (f: FrameTally) => void): Promise<void> {
+  const keep = opts.payload ?? true;
+  let checks: FrameChecks | undefined;
+  await analyseCapture(records, (a) => {
+    const { frame, tcpIndex: i, result: r } = a;
+    if (frame.tcp[i]!.quoted) return;
+    if (opts.stream !== undefined && r.stream !== opts.stream) return;
+    if (opts.frame !== undefined && frame.frameNumber !== opts.frame) return;
+    const facts = packetFacts(frame, i, a.seg.tsSec, a.seg.tsNsec, r, keep);
+    if (checks !== undefined) facts.whyNot = checks.traces.filter((t) => !t.fired).map(formatWhy);
+    onPacket(facts);
+  }, onFrame === undefined ? undefined : (rec) => {
+    onFrame({ frame: rec.index, tsSec: rec.tsSec, tsNsec: rec.tsNsec, frameLength: rec.originalLength });
+  }, opts.whyNot === true ? (a) => { checks = probeChecks(a.analyzer, a.seg); } : undefined);
 }
 
 /** All TCP segments of the capture that pass the filter, as snapshots. */

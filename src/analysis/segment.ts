@@ -62,6 +62,9 @@ export interface TcpSegment {
   sackRight: Uint32Array;
   /** Timestamps option present (RFC 7323 §3). */
   hasTimestamps: boolean;
+  /** TSval and TSecr of the timestamps option (RFC 7323 §3.2), uint32; 0 when absent. */
+  tsVal: number;
+  tsEcr: number;
 }
 
 /** Most SACK blocks a segment can carry in 40 option bytes (RFC 2018 §3). */
@@ -77,9 +80,9 @@ export function newSegment(): TcpSegment {
     headerBogus: false, optionsTruncated: false, icmpQuoted: false,
     mss: -1, wsShift: -1, sackPerm: false, sackCount: 0,
     sackLeft: new Uint32Array(MAX_SACK_BLOCKS_IN_HEADER), sackRight: new Uint32Array(MAX_SACK_BLOCKS_IN_HEADER),
-    hasTimestamps: false,
+    hasTimestamps: false, tsVal: -0, tsEcr: -0,
   };
-  s.seqRaw = 0; s.ackRaw = 0;
+  s.seqRaw = 0; s.ackRaw = 0; s.tsVal = 0; s.tsEcr = 0;
   return s;
 }
 
@@ -87,4 +90,5 @@ export function newSegment(): TcpSegment {
 export function clearSegmentOptions(s: TcpSegment): void {
   s.headerBogus = false; s.optionsTruncated = false; s.icmpQuoted = false;
   s.mss = -1; s.wsShift = -1; s.sackPerm = false; s.sackCount = 0; s.hasTimestamps = false;
+  s.tsVal = 0; s.tsEcr = 0;
 }
