@@ -31,3 +31,8 @@ export { probeChecks, FrameChecks, FrameProbe } from "./why-not.js";
 export * from "./packets.js";
 export { whySentence } from "./why-words.js";
 export * from "./graph/index.js";
+export {
+  ConnStatsCollector, ConnStats, DirectionStats, Samples, connInfoFromDecoded, type ConnPacketInfo, MAX_RANGES,
+  HW_DUP_MEMORY, TRIPLE_DUPACK,
+} from "./conn-stats.js";
+export { CONN_FIGURES, type ConnFigure, ms1, sec3, hostText, directionJson } from "./conn-figures.js";

@@ -3,11 +3,12 @@ import {
   ConvCollector, convJson, endpointRows, ExpertCollector, formatEndpoints, formatConv, formatExpert, formatIo, IO_MAX_ROWS, IoCollector, ioJson, ioRowCount, parseIoInterval,
 } from "../../tshark/stats.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
-import { captureRecords, wantColor, writeOut } from "./capture-input.js";
+import { captureRecords, parseIndex, wantColor, writeOut } from "./capture-input.js";
+import { collectConnStats, connJson, formatConnReport } from "./stats-conn.js";
 import { statsAlias } from "./zstats.js";
 
-export const STATS_USAGE = `synack stats -r FILE conv|endpoints|expert|io[,INTERVAL] [--json] [--color]
-  Statistics of a whole capture, in the layouts of tshark 4.0:
+export const STATS_USAGE = `synack stats -r FILE conv|endpoints|expert|io[,INTERVAL]|conn [--stream N] [--json] [--color]
+  Statistics of a whole capture, in the layouts of tshark 4.0 (conn: of tcptrace 6.6):
   conv             TCP conversations, as tshark -q -z conv,tcp (most frames first); also conv,tcp
   endpoints        TCP endpoints (address, port), as tshark -q -z endpoints,tcp; also endpoints,tcp
   expert           expert items by severity, as tshark -q -z expert
@@ -15,6 +16,12 @@ export const STATS_USAGE = `synack stats -r FILE conv|endpoints|expert|io[,INTER
                    as tshark -q -z io,stat,INTERVAL; also io,stat,INTERVAL
   The same tables, several at once: synack read -r FILE -q -z conv,tcp -z expert -z io,stat,1
   (and -z follow,tcp,ascii|hex|raw,N), printed as tshark prints them.
+  conn             per connection (tcp.stream) and direction, the figures of tcptrace -l -r -W:
+                   packets, pure/SACK/D-SACK ACKs, unique, retransmitted and out-of-order data,
+                   zero-window probes, window advertisements, outstanding data, initial window,
+                   RTT samples min/avg/max/stdev, RTT from the handshake, duplicate ACKs,
+                   retransmission times; a = the sender of the stream's first packet
+  --stream N       conn: only tcp.stream N
   --json           the same content as data
   --color          bold headings even when stdout is not a terminal (NO_COLOR wins)`;
 
@@ -28,18 +35,28 @@ function boldHeadings(text: string, headings: RegExp, on: boolean): string {
 export async function statsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions({
     args, strict: true, allowPositionals: true, options: {
-      read: { type: "string", short: "r" }, json: { type: "boolean" }, color: { type: "boolean" },
+      read: { type: "string", short: "r" }, json: { type: "boolean" }, color: { type: "boolean" }, stream: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) { await writeOut(STATS_USAGE + "\n"); return 0; }
   if (positionals.length !== 1) {
-    throw new CliError(positionals.length === 0 ? "which statistic? conv, endpoints, expert or io[,INTERVAL] (synack stats --help)"
+    throw new CliError(positionals.length === 0 ? "which statistic? conv, endpoints, expert, io[,INTERVAL] or conn (synack stats --help)"
       : `one statistic at a time, not '${positionals.join(" ")}'`, EXIT_USAGE);
   }
   const what = statsAlias(positionals[0]!);
   if (values.read === undefined) throw new CliError("-r FILE is required (a pcap or pcapng file, - for stdin)", EXIT_USAGE);
   const color = wantColor(values.color);
+  const stream = parseIndex(values.stream, "--stream");
+  if (stream !== undefined && what !== "conn") throw new CliError("--stream goes with conn only", EXIT_USAGE);
+  if (what === "conn") {
+    const stats = await collectConnStats(captureRecords(values.read), stream);
+    const conns = stats.all();
+    if (stream !== undefined && conns.length === 0) throw new CliError(`no tcp.stream ${stream} in '${values.read}'`);
+    if (values.json) { await writeOut(JSON.stringify(connJson(conns), null, 2) + "\n"); return 0; }
+    await writeOut(boldHeadings(formatConnReport(conns), /^TCP connection \d+/, color));
+    return 0;
+  }
   if (what === "conv") {
     const c = new ConvCollector();
     for await (const rec of captureRecords(values.read)) c.add(rec);
@@ -74,5 +91,5 @@ export async function statsCommand(args: string[]): Promise<number> {
     await writeOut(boldHeadings(formatIo(t), /^\| (IO Statistics|Interval +\|)/, color));
     return 0;
   }
-  throw new CliError(`unknown statistic '${what}': conv, endpoints, expert or io[,INTERVAL]`, EXIT_USAGE);
+  throw new CliError(`unknown statistic '${what}': conv, endpoints, expert, io[,INTERVAL] or conn`, EXIT_USAGE);
 }
