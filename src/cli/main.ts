@@ -13,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   fields: { load: async () => (await import("./commands/fields.js")).fieldsCommand, summary: "every field name read -e and -Y know, as tshark -G fields" },
   follow: { load: async () => (await import("./commands/follow.js")).followCommand, summary: "a TCP stream's bytes each way, as tshark -z follow" },
   ladder: { load: async () => (await import("./commands/ladder.js")).ladderCommand, summary: "a stream's ladder diagram (ASCII or SVG): arrows, states, marks" },
+  graph: { load: async () => (await import("./commands/graph.js")).graphCommand, summary: "a stream's graphs as SVG: time-sequence, throughput, RTT, in flight, window" },
   stats: { load: async () => (await import("./commands/stats.js")).statsCommand, summary: "conversations, expert items, I/O per interval, as tshark -z" },
   ui: { load: async () => (await import("./commands/ui.js")).uiCommand, summary: "the web view: packet list, details, bytes, ladder, live" },
   client: { load: async () => (await import("./commands/client.js")).clientCommand, summary: "echo client: send, read the echo, shut down" },

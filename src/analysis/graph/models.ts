@@ -9,6 +9,7 @@
  *  RTT samples that answer it come from b's segments. */
 import { A_ANY_RETRANSMISSION, A_OUT_OF_ORDER, A_ZERO_WINDOW } from "../flags.js";
 import { FIN, RST, SYN } from "../segment.js";
+import { msDigits } from "../why-trace.js";
 import type { StreamDir, StreamSeries } from "./stream-series.js";
 
 /** The graph types of `synack graph --type`. */
@@ -208,7 +209,7 @@ function throughputSeries(s: StreamSeries, dir: StreamDir, m: GraphModel, window
     push(tp, t, Math.round(bytes * 8 * 1e9 / w), s.frame[i]!);
     push(gp, t, Math.round(good * 8 * 1e9 / w), s.frame[i]!);
   }
-  m.notes.push(`sliding window ${w} ns`);
+  m.notes.push(`sliding window ${msDigits(w)} ms`);
   m.series.push(tp, gp);
 }
 
