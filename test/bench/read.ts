@@ -23,6 +23,9 @@
  *                           (the first SAMPLE_PACKETS packets of synack's own output) copied out
  *   … floor (lines)         driver `lines-floor`: the same text from strings (a packet's lines joined, encoded once)
  *   tshark -V, -T json, -T fields tree   the same commands of tshark
+ *   issue 17 (off with --no-graph, alone with --graph-only):
+ *   synack graph --type tseq   the tcptrace time-sequence SVG of the bench file's largest stream,
+ *                           in its direction with the most data segments (found in-process first)
  * --base DIR: a build of an older synack (DIR/dist/cli/main.js, e.g. commit 93627e1's): the summary
  *   and both reference `-T fields` rows of both builds, alternated --pairs N times (default 5), and
  *   the ratio this/base pair by pair (issue 15 (a): within 3 %).
@@ -37,6 +40,9 @@ import { parseArgs } from "node:util";
 import { DEFAULT_PACKETS, DEFAULT_SNAPLEN, MAX_PACKETS, ensureBenchCapture, parseCount } from "./data.js";
 import { ANALYSIS_FIELDS, DECODE_FIELDS } from "./pipeline.js";
 import { fieldId } from "../../src/fields/registry.js";
+import { analyseCapture } from "../../src/analysis/index.js";
+import { readCapture } from "../../src/capture/index.js";
+import { openCaptureFile } from "../../src/capture/node.js";
 
 /** Issue 15 (b): ten fields outside the fast registry (rows.ts), which only the field tree provides. */
 export const TREE_FIELDS = ["frame.len", "frame.protocols", "eth.src", "ip.id", "ip.ttl", "ip.proto", "ip.checksum",
@@ -125,7 +131,7 @@ function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b);
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { packets: { type: "string" }, snaplen: { type: "string" },
     "no-tshark": { type: "boolean" }, driver: { type: "boolean" }, "no-tree": { type: "boolean" }, "tree-only": { type: "boolean" },
-    base: { type: "string" }, pairs: { type: "string" } } });
+    base: { type: "string" }, pairs: { type: "string" }, "no-graph": { type: "boolean" }, "graph-only": { type: "boolean" } } });
   for (const f of TREE_FIELDS) if (fieldId(f) >= 0) throw new Error(`${f} is a registry field: TREE_FIELDS must be tree-only`);
   const packets = parseCount(values.packets ?? String(DEFAULT_PACKETS));
   if (!Number.isInteger(packets) || packets < 1 || packets > MAX_PACKETS) throw new Error(`--packets must be 1 … ${MAX_PACKETS}`);
@@ -163,7 +169,7 @@ async function main(): Promise<void> {
       { name: "driver -T fields decode", cmd: node, args: [DRIVER, "fields-decode", file], vs: "tshark -T fields decode", kind: "synack" },
       { name: "driver -T fields analysis", cmd: node, args: [DRIVER, "fields-analysis", file], vs: "tshark -T fields analysis", kind: "synack" });
   }
-  const tree = cli && values["no-tree"] !== true;
+  const tree = cli && values["no-tree"] !== true && values["graph-only"] !== true;
   if (values["tree-only"] === true) {
     if (!tree) throw new Error("--tree-only needs the CLI's read (and not --no-tree)");
     rows.length = 0;
@@ -191,7 +197,14 @@ async function main(): Promise<void> {
       );
     }
   }
-  if (values["no-tshark"] !== true && values["tree-only"] !== true) {
+  if (values["graph-only"] === true) rows.length = 0;
+  if (values["no-graph"] !== true && values["tree-only"] !== true) {
+    // Issue 17: the time-sequence graph of the largest stream (1 M segments must draw in < 5 s).
+    const big = await largestStream(file);
+    console.log(`bench:read: largest stream ${big.stream}: ${big.segments} segments, ${big.data} data segments from ${big.dir}`);
+    rows.push({ name: `synack graph --type tseq`, cmd: node, args: [CLI, "graph", "-r", file, "--stream", String(big.stream), "--dir", big.dir, "--type", "tseq"], kind: "synack" });
+  }
+  if (values["no-tshark"] !== true && values["tree-only"] !== true && values["graph-only"] !== true) {
     rows.push(
       { name: "tshark -n -r", cmd: "tshark", args: [...TSHARK_BASE, "-r", file], kind: "tshark" },
       { name: "tshark -T fields decode", cmd: "tshark", args: [...TSHARK_BASE, "-r", file, ...fieldArgs(DECODE_FIELDS)], kind: "tshark" },
@@ -285,6 +298,22 @@ async function main(): Promise<void> {
   if (values.base !== undefined) await basePairs(values.base, file, Number(values.pairs ?? 5));
   writeFileSync(join(REPO_ROOT, ".tmp", "bench", `read-${packets}.json`),
     JSON.stringify({ packets, file, cli, cliSummary, rows: out, startup: Object.fromEntries(startRows) }, null, 2) + "\n");
+}
+
+/** The stream with the most segments, and its direction with the most data segments (a: the
+ *  stream's first sender, as `synack graph --dir` counts). */
+async function largestStream(file: string): Promise<{ stream: number; segments: number; dir: "a" | "b"; data: number }> {
+  const segs: number[] = [], dataA: number[] = [], dataB: number[] = [], firstPort: number[] = [];
+  await analyseCapture(readCapture(openCaptureFile(file)).records(), ({ seg, result: r }) => {
+    const k = r.stream;
+    if (segs[k] === undefined) { segs[k] = 0; dataA[k] = 0; dataB[k] = 0; firstPort[k] = seg.srcPort; }
+    segs[k]!++;
+    if (r.seglen > 0) { if (seg.srcPort === firstPort[k]) dataA[k]!++; else dataB[k]!++; }
+  });
+  let best = 0;
+  for (let k = 0; k < segs.length; k++) if ((segs[k] ?? 0) > (segs[best] ?? 0)) best = k;
+  const a = dataA[best] ?? 0, b = dataB[best] ?? 0;
+  return { stream: best, segments: segs[best] ?? 0, dir: a >= b ? "a" : "b", data: Math.max(a, b) };
 }
 
 /** The floors' sample of one output: synack's own output of the first SAMPLE_PACKETS packets. */
