@@ -19,8 +19,10 @@
  *
  *  Writing: `PcapWriter`, `PcapngWriter` (append records, take Uint8Array chunks), `pcapChunks`/`pcapngChunks`. */
 export * from "./types.js";
-export { CaptureParser, CaptureReader, readCapture, records, readCaptureBytes } from "./reader.js";
-export type { RecordBatch, CaptureContents } from "./reader.js";
+export { CaptureParser } from "./parser.js";
+export type { RecordBatch } from "./parser.js";
+export { CaptureReader, readCapture, records, readCaptureBytes } from "./reader.js";
+export type { CaptureContents } from "./reader.js";
 export { timeUnit, setPcapngTime, timeHalves } from "./time.js";
 export type { TimeUnit } from "./time.js";
 export { PcapWriter, PcapngWriter, pcapChunks, pcapngChunks } from "./writer.js";
