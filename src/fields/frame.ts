@@ -8,6 +8,7 @@ import { bitLine, type FieldNode, gen, item, proto } from "./node.js";
 import { betweenIp } from "./tunnel.js";
 import { linkMplsAt } from "./link.js";
 import type { UdpStreamInfo } from "./udp.js";
+import type { MptcpInfo } from "./mptcp-analysis.js";
 
 /** One data source of a frame: a title (as tshark names the tab) and its bytes. */
 export interface DataSource {
@@ -49,6 +50,8 @@ export interface DetailsInput {
   iface?: { section: number; id: number; name?: string | undefined; description?: string | undefined } | undefined;
   /** Per IP layer of `frame` carrying UDP: its conversation (UdpStreams); undefined without one. */
   udp?: ReadonlyArray<UdpStreamInfo | undefined>;
+  /** Per TCP header of `frame`: its MPTCP connection (MptcpTracker); undefined without one. */
+  mptcp?: ReadonlyArray<MptcpInfo | undefined>;
   /** Time of the previous frame shown (after -Y); without it, the previous captured frame's. */
   shownSec?: number;
   shownNsec?: number;

@@ -10,5 +10,6 @@ export { ethernetTail } from "./link.js";
 export { completenessLabel, tcpNode, synackNode } from "./tcp.js";
 export { ALL_LAYERS, buildFieldTree, TreeLayer, treeLayers } from "./tree.js";
 export { UdpStreams, type UdpStreamInfo } from "./udp.js";
+export { MptcpTracker, type MptcpInfo } from "./mptcp-analysis.js";
 export { setOuiResolver, ouiName } from "./oui.js";
 export { fieldCatalogue, fieldInfo, glossaryLines, type FieldInfo } from "./catalogue.js";

@@ -6,10 +6,13 @@ import { type AnalysisResult, isDsack, SYN } from "../analysis/index.js";
 import { Group, optionName, Severity, TcpExpert } from "./expert.js";
 import { expertNode, hexBytes, u16, u32 } from "./expert-node.js";
 import { bytesItem, type FieldNode, gen, genAt, hidden, item, text } from "./node.js";
+import type { MptcpInfo } from "./mptcp-analysis.js";
+import { mptcpOption } from "./mptcp.js";
 
 /** How the option walk ended: `limited` and `malformed`/`contained` are tshark's exceptions
- *  (capture cut the options / the reported length did); `stopped` ended the walk without one. */
-export const OptEnd = { ok: 0, stopped: 1, limited: 2, malformed: 3, contained: 4 } as const;
+ *  (capture cut the options / the reported length did); `stopped` ended the walk without one;
+ *  `mptcpMalformed`: an MPTCP field ran past its option (`[Malformed Packet: MPTCP]`). */
+export const OptEnd = { ok: 0, stopped: 1, limited: 2, malformed: 3, contained: 4, mptcpMalformed: 5 } as const;
 
 /** Option titles of the `TCP Option - …` lines and of the `Options:` summary. */
 const TITLES: Readonly<Record<number, string>> = {
@@ -39,8 +42,8 @@ export function expertText(message: string, severity: number, group: number, src
   return text(message, src, offset, length, k);
 }
 
-/** The options subtree of `t` and how its walk ended (OptEnd). */
-export function optionsTree(t: TcpLayer, r: AnalysisResult | undefined, src: number): { node: FieldNode; end: number } {
+/** The options subtree of `t` and how its walk ended (OptEnd); `mp`: the header's MPTCP connection. */
+export function optionsTree(t: TcpLayer, r: AnalysisResult | undefined, src: number, mp?: MptcpInfo): { node: FieldNode; end: number } {
   const b = t.bytes, base = t.optionsOffset, declared = t.optionsLength;
   const repAvail = t.reportedLength < 0 ? declared : Math.max(0, Math.min(declared, t.reportedLength - 20));
   const capAvail = t.optionsCaptured;
@@ -105,6 +108,16 @@ export function optionsTree(t: TcpLayer, r: AnalysisResult | undefined, src: num
     const fixed = FIXED_LEN[kind];
     const bad = fixed !== undefined && fixed !== len;
     if (bad && !cut) lenNode.children.push(expertNode(`option length should be ${fixed}`, Severity.Note, Group.Sequence));
+    if (kind === 30 && !bad) {
+      // tshark 4.0: the option is an `mptcp` protocol item ("MPTCP" in the summary).
+      const m = mptcpOption(b, at, len, shown, src, c, mp);
+      kids.push(m.node);
+      if (cut) { end = throwKind === OptEnd.malformed ? OptEnd.contained : throwKind; break; }
+      if (m.overrun) { end = OptEnd.mptcpMalformed; break; }
+      names.push("MPTCP");
+      i += len;
+      continue;
+    }
     const title = TITLES[kind] ?? "Unknown";
     let label = `TCP Option - ${title}`;
     const o = at + 2, room = shown - 2;

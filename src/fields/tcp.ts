@@ -10,6 +10,8 @@ import { addAnalysisExperts, ExpertList, Group, Severity, TcpExpert } from "./ex
 import { expertText, OptEnd, optionsTree } from "./tcp-options.js";
 import { byteCount, expertNode, formatSecNs, hex, hexBytes } from "./expert-node.js";
 import { bitLine, bytesItem, type FieldNode, gen, genAt, hidden, item, proto } from "./node.js";
+import type { MptcpInfo } from "./mptcp-analysis.js";
+import { mptcpAnalysisNode } from "./mptcp.js";
 
 /** spec §9: the completeness label. */
 export function completenessLabel(c: number): string {
@@ -40,13 +42,14 @@ function flagNames(flags: number): string {
 }
 
 /** The TCP subtree with tshark 4.0's labels and values. */
-export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | undefined, src: number, finPassive?: boolean): FieldNode {
-  return tcpNodes(f, index, r, src, finPassive)[0]!;
+export function tcpNode(f: DecodedFrame, index: number, r: AnalysisResult | undefined, src: number, finPassive?: boolean, mp?: MptcpInfo): FieldNode {
+  return tcpNodes(f, index, r, src, finPassive, mp)[0]!;
 }
 
 /** The TCP subtree, followed by the top-level item tshark adds when the header's dissection threw
  *  (`[Malformed Packet: TCP]`, `[Packet size limited during capture: TCP truncated]`). */
-export function tcpNodes(f: DecodedFrame, index: number, r: AnalysisResult | undefined, src: number, finPassive?: boolean): FieldNode[] {
+export function tcpNodes(f: DecodedFrame, index: number, r: AnalysisResult | undefined, src: number, finPassive?: boolean,
+    mp?: MptcpInfo): FieldNode[] {
   const t = f.tcp[index]!;
   const at = t.offset;
   const flags = t.flags;
@@ -135,10 +138,10 @@ export function tcpNodes(f: DecodedFrame, index: number, r: AnalysisResult | und
     item("tcp.urgent_pointer", String(t.urgent), `Urgent Pointer: ${t.urgent}`, src, at + 18, 2,
       (flags & URG) === 0 && t.urgent !== 0 ? [expertNode(TcpExpert.urgentNonzero[0], Severity.Note, Group.Protocol)] : []));
   let end: number = OptEnd.ok;
-  if (t.optionsLength > 0) { const o = optionsTree(t, r, src); k.push(o.node); end = o.end; }
+  if (t.optionsLength > 0) { const o = optionsTree(t, r, src, mp); k.push(o.node); end = o.end; }
   // An exception in the options (a short segment's always throws) ends the layer after [Timestamps].
   if (shortSeg && t.optionsLength === 0) end = OptEnd.malformed;
-  const threw = end === OptEnd.limited || end === OptEnd.malformed || end === OptEnd.contained;
+  const threw = end === OptEnd.limited || end === OptEnd.malformed || end === OptEnd.contained || end === OptEnd.mptcpMalformed;
   if (r !== undefined && r.timePresent) {
     const rel = formatSecNs(r.timeRelativeSec, r.timeRelativeSubNs), delta = formatSecNs(r.timeDeltaSec, r.timeDeltaSubNs);
     k.push(gen(undefined, undefined, "Timestamps", [
@@ -146,8 +149,9 @@ export function tcpNodes(f: DecodedFrame, index: number, r: AnalysisResult | und
       gen("tcp.time_delta", delta, `Time since previous frame in this TCP stream: ${delta} seconds`),
     ]));
   }
-  if (threw) return [proto("tcp", head, src, at, t.capturedLength, k), end === OptEnd.limited ? shortNode() : malformedNode()];
+  if (threw) return [proto("tcp", head, src, at, t.capturedLength, k), end === OptEnd.limited ? shortNode() : malformedNode(end === OptEnd.mptcpMalformed ? "MPTCP" : "TCP")];
   if (r !== undefined && r.analysisPresent) k.push(seqAckNode(r));
+  if (mp !== undefined) k.push(mptcpAnalysisNode(mp));
   if (t.seglen > 0 && t.payloadLength > 0) {
     const p = t.payload();
     const h = hexBytes(p, 0, p.length);
@@ -165,8 +169,8 @@ export function tcpNodes(f: DecodedFrame, index: number, r: AnalysisResult | und
 }
 
 /** The top-level item of a dissection that threw on bytes the IP length says are there. */
-function malformedNode(): FieldNode {
-  return proto("_ws.malformed", "[Malformed Packet: TCP]", 0, 0, 0, [
+function malformedNode(protocol = "TCP"): FieldNode {
+  return proto("_ws.malformed", `[Malformed Packet: ${protocol}]`, 0, 0, 0, [
     expertNode(TcpExpert.malformed[0], Severity.Error, Group.Malformed), hidden("_ws.malformed", "Malformed Packet", 0, 0, 0)]);
 }
 /** The top-level item of a dissection that ran past the captured bytes. */

@@ -68,7 +68,7 @@ export function buildFieldTree(c: DetailsInput, layers = ALL_LAYERS): FieldNode[
       const t = f.tcp[tcpNext]!;
       const src = t.reassembled ? Math.max(0, sources.findIndex((s) => s.bytes === t.bytes)) : 0;
       if ((layers & TreeLayer.tcp) !== 0) {
-        const [tn, ...after] = tcpNodes(f, tcpNext, c.results[tcpNext], src, c.finPassive?.[tcpNext]);
+        const [tn, ...after] = tcpNodes(f, tcpNext, c.results[tcpNext], src, c.finPassive?.[tcpNext], c.mptcp?.[tcpNext]);
         into.push(tn!);
         trailer.push(...after);
       }

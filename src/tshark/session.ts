@@ -14,7 +14,7 @@ import type { CaptureInfo, CaptureRecord } from "../capture/index.js";
 import { DecodedFrame, FrameDecoder, MAX_TCP_LAYERS, TcpField } from "../decode/index.js";
 import { AnalysisResult, type AnalysisOptions, FIN, newSegment, TcpAnalyzer } from "../analysis/index.js";
 import { segmentFromDecoded } from "../analysis/from-decoded.js";
-import { FinSides, UdpStreams, type UdpStreamInfo } from "../fields/index.js";
+import { FinSides, MptcpTracker, type MptcpInfo, UdpStreams, type UdpStreamInfo } from "../fields/index.js";
 
 /** pcapng: a record's section (from 1) and interface, as -V's Frame lines show them. */
 export interface FrameInterface { section: number; id: number; name?: string | undefined; description?: string | undefined }
@@ -54,6 +54,8 @@ export class CaptureSession {
   iface: FrameInterface | undefined = undefined;
   /** Per IP layer of `frame` carrying UDP: its conversation (udp.stream, times). */
   readonly udp: Array<UdpStreamInfo | undefined> = [];
+  /** Per TCP header of `frame`: its MPTCP connection (mptcp.stream, master, subflows). */
+  readonly mptcp: Array<MptcpInfo | undefined> = [];
   /** Time of the capture's first frame (frame.time_relative). */
   firstSec = 0; firstNsec = 0;
   /** Time of the previous captured frame (frame.time_delta); the first frame's own time for it. */
@@ -65,6 +67,7 @@ export class CaptureSession {
   readonly #pool: AnalysisResult[] = [];
   readonly #fins = new FinSides();
   readonly #udp = new UdpStreams();
+  readonly #mptcp = new MptcpTracker();
   #lastSec = 0; #lastNsec = 0;
 
   /** `options`: the analysis preferences (`-o tcp.*`, spec §13); tshark 4.0 defaults otherwise. */
@@ -105,6 +108,7 @@ export class CaptureSession {
       this.results[i] = r;
       last = i;
     }
+    this.#mptcp.observe(f, this.results, this.mptcp);
     return this;
   }
 

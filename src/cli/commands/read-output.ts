@@ -48,7 +48,7 @@ import { CliError } from "../errors.js";
 import { loadOuiNames } from "../oui.js";
 import type { JsonOptions } from "../../tshark/json.js";
 import { layerFilter, type LayerFilter } from "../../tshark/json-options.js";
-import type { DetailsInput, UdpStreamInfo } from "../../fields/index.js";
+import type { DetailsInput, MptcpInfo, UdpStreamInfo } from "../../fields/index.js";
 import { flushToStdout, type FrameRenderer, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
 
 /** Everything known about one frame after decoding and analysis. Reused: valid until the next `step`. */
@@ -75,6 +75,8 @@ class PipelineContext implements FrameContext {
   finPassive: boolean[] = [];
   /** The session's per-IP-layer UDP conversations (CaptureSession.udp). */
   udp: ReadonlyArray<UdpStreamInfo | undefined> = [];
+  /** The session's per-TCP-header MPTCP connections (CaptureSession.mptcp). */
+  mptcp: ReadonlyArray<MptcpInfo | undefined> = [];
   /** pcapng: the record's section and interface (step sets it). */
   iface: FrameInterface | undefined = undefined;
   /** Time of the previous frame shown (runReadOutput sets it before printing). */
@@ -114,6 +116,7 @@ export class ReadPipeline {
     this.ctx.results = this.session.results;
     this.ctx.finPassive = this.session.finPassive;
     this.ctx.udp = this.session.udp;
+    this.ctx.mptcp = this.session.mptcp;
   }
 
   /** First and previous frame times for the frame `rec` (every frame, displayed or not). */

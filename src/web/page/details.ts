@@ -68,7 +68,7 @@ export function frameDetails(replay: DetailsReplay, index: number, shown = -1): 
   const d: Details = { index, number: store.number.data[index]!, sources: [], tree: [], stream, ladder: undefined, frameIndex: {},
     narrative: ["Not a TCP segment: synack explains TCP only."], diagram: [], primer: undefined };
   const s = replay.at(index), f = s.frame, rec = s.rec;
-  const input: DetailsInput = { rec, frame: f, results: s.results, finPassive: s.finPassive, iface: s.iface, udp: s.udp,
+  const input: DetailsInput = { rec, frame: f, results: s.results, finPassive: s.finPassive, iface: s.iface, udp: s.udp, mptcp: s.mptcp,
     firstSec: s.firstSec, firstNsec: s.firstNsec, prevSec: s.prevSec, prevNsec: s.prevNsec };
   if (shown >= 0) { input.shownSec = store.tsSec.data[shown]!; input.shownNsec = store.tsNsec.data[shown]!; }
   d.tree = paneNodes(buildDetailsTree(input));
