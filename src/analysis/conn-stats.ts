@@ -11,6 +11,7 @@
 import type { DecodedFrame } from "../decode/index.js";
 import type { AnalysisResult } from "./result.js";
 import { ACK, FIN, PSH, RST, SYN, URG, type TcpSegment } from "./segment.js";
+import { DirectionFreezer } from "./conn-freeze.js";
 
 /** Ranges of sent sequence space kept per direction; beyond it the oldest is forgotten (counted). */
 export const MAX_RANGES = 4096;
@@ -40,7 +41,7 @@ export function connInfoFromDecoded(frame: DecodedFrame, index: number, info: Co
 }
 
 /** One range of sent sequence space [first, last] (unwrapped, inclusive), as tcptrace keeps them. */
-class SentRange {
+export class SentRange {
   constructor(public first: number, public last: number, public timeNs: number) {}
   /** Times it was sent again (in part or whole). */
   retrans = 0;
@@ -116,7 +117,7 @@ export class DirectionStats {
   /** @internal this side's data was acknowledged by the peer (ends the initial window). */ dataAcked = false;
   /** @internal */ lastNs = -1; rttLastNs = 0;
   /** @internal */ readonly ranges: SentRange[] = [];
-  /** @internal */ readonly hwSeq = new Float64Array(HW_DUP_MEMORY); readonly hwId = new Int32Array(HW_DUP_MEMORY); hwAt = 0;
+  /** @internal the last HW_DUP_MEMORY (seq, IPv4 ID) pairs, interleaved, filled as packets come. */ readonly hw: number[] = []; hwAt = 0;
 
   /** The unwrapped number of raw sequence number `raw` of this direction. */
   abs(raw: number): number {
@@ -149,9 +150,24 @@ export class ConnStats {
   elapsedNs = 0;
   packets = 0;
   firstFrame = 0; lastFrame = 0;
-  readonly a2b = new DirectionStats();
-  readonly b2a = new DirectionStats();
+  /** The two directions (a → b, b → a). Read them through `ConnStatsCollector.get`/`all`/
+   *  `connections`: inside the collector a closed connection keeps them as `frozen` bytes. */
+  a2b = new DirectionStats();
+  b2a = new DirectionStats();
+  /** @internal both directions, compacted (conn-freeze.ts), while the connection is closed. */
+  frozen: Uint8Array | undefined = undefined;
+  /** @internal in the collector's queue of recently closed connections. */
+  closedQueued = false;
   constructor(readonly stream: number) {}
+  /** The same connection with its own copies of the directions (for a frozen one). */
+  copyWith(a2b: DirectionStats, b2a: DirectionStats): ConnStats {
+    const c = new ConnStats(this.stream);
+    c.family = this.family; c.aAddr.set(this.aAddr); c.bAddr.set(this.bAddr); c.aPort = this.aPort; c.bPort = this.bPort;
+    c.firstSec = this.firstSec; c.firstNsec = this.firstNsec; c.lastSec = this.lastSec; c.lastNsec = this.lastNsec;
+    c.elapsedNs = this.elapsedNs; c.packets = this.packets; c.firstFrame = this.firstFrame; c.lastFrame = this.lastFrame;
+    c.a2b = a2b; c.b2a = b2a;
+    return c;
+  }
   /** Bytes per second of unique data in direction `d` over the connection's elapsed time (undefined: 0 s). */
   throughput(d: DirectionStats): number | undefined {
     return this.elapsedNs === 0 ? undefined : d.uniqueBytes / (this.elapsedNs / 1e9);
@@ -167,6 +183,12 @@ export class ConnStats {
   }
 }
 
+/** Closed connections kept as objects before they are compacted (the most recent ones). */
+export const CLOSED_LIVE = 512;
+
+/** Stands in for the directions of a frozen connection (never written). */
+const FROZEN = new DirectionStats();
+
 /** Streaming collector: `observe(segment, result, info)` after each `TcpAnalyzer.observe`. */
 export class ConnStatsCollector {
   readonly #byStream: Array<ConnStats | undefined> = [];
@@ -176,9 +198,21 @@ export class ConnStatsCollector {
   constructor(readonly only?: number) {}
 
   /** Connections kept, in stream order. */
-  all(): ConnStats[] { const out: ConnStats[] = []; for (const c of this.#byStream) if (c !== undefined) out.push(c); return out; }
+  all(): ConnStats[] { return [...this.connections()]; }
+  /** Connections in stream order, one at a time (a closed one as a fresh copy: no memory kept). */
+  *connections(): Generator<ConnStats> { for (const c of this.#byStream) if (c !== undefined) yield this.#view(c); }
   /** The statistics of one stream, if seen. */
-  get(stream: number): ConnStats | undefined { return this.#byStream[stream]; }
+  get(stream: number): ConnStats | undefined { const c = this.#byStream[stream]; return c === undefined ? undefined : this.#view(c); }
+  /** Closed connections kept compact (conn-freeze.ts). */
+  get frozenCount(): number { return this.#frozen; }
+
+  readonly #freezer = new DirectionFreezer();
+  #frozen = 0;
+  #view(c: ConnStats): ConnStats {
+    if (c.frozen === undefined) return c;
+    const [a, b] = this.#freezer.thaw(c.frozen);
+    return c.copyWith(a, b);
+  }
   /** Connections seen. */
   get size(): number { return this.#count; }
 
@@ -186,7 +220,7 @@ export class ConnStatsCollector {
    *  still open (fewer than two FINs, no RST) was idle from its last packet until then. */
   finish(endSec: number, endNsec: number): void {
     for (const c of this.#byStream) {
-      if (c === undefined || c.a2b.fins + c.b2a.fins >= 2 || c.reset) continue;
+      if (c === undefined || c.frozen !== undefined || c.a2b.fins + c.b2a.fins >= 2 || c.reset) continue;
       const endNs = (endSec - c.firstSec) * 1e9 + (endNsec - c.firstNsec);
       for (const d of [c.a2b, c.b2a]) if (d.lastNs >= 0 && endNs - d.lastNs > d.idleMaxNs) d.idleMaxNs = endNs - d.lastNs;
     }
@@ -204,12 +238,35 @@ export class ConnStatsCollector {
       this.#byStream[r.stream] = c; this.#count++;
     }
     const fromA = s.srcPort === c.aPort && s.dstPort === c.bPort && sameAddr(s.srcAddr, c.aAddr);
-    const th = fromA ? c.a2b : c.b2a, ot = fromA ? c.b2a : c.a2b;
     const nowNs = (s.tsSec - c.firstSec) * 1e9 + (s.tsNsec - c.firstNsec);
     c.packets++; c.lastSec = s.tsSec; c.lastNsec = s.tsNsec; c.lastFrame = s.frame;
     if (nowNs > c.elapsedNs) c.elapsedNs = nowNs;
+    if (c.frozen !== undefined) {
+      [c.a2b, c.b2a] = this.#freezer.thaw(c.frozen);
+      c.frozen = undefined; this.#frozen--;
+    }
+    const th = fromA ? c.a2b : c.b2a, ot = fromA ? c.b2a : c.a2b;
     this.#packet(th, ot, s, info, nowNs);
+    // Closed (two FINs or a RST): what follows is at most an ACK or a retransmission. The last
+    // CLOSED_LIVE closed connections stay objects (their last ACKs come soon); older ones are
+    // kept compact.
+    if (!c.closedQueued && (c.a2b.fins + c.b2a.fins >= 2 || c.reset)) {
+      c.closedQueued = true;
+      const q = this.#closed;
+      if (q.length < CLOSED_LIVE) q.push(c);
+      else {
+        const old = q[this.#closedAt]!;
+        q[this.#closedAt] = c; this.#closedAt = (this.#closedAt + 1) % CLOSED_LIVE;
+        old.closedQueued = false;
+        if (old.frozen === undefined) {
+          old.frozen = this.#freezer.freeze(old.a2b, old.b2a);
+          old.a2b = FROZEN; old.b2a = FROZEN; this.#frozen++;
+        }
+      }
+    }
   }
+  readonly #closed: ConnStats[] = [];
+  #closedAt = 0;
 
   #packet(th: DirectionStats, ot: DirectionStats, s: TcpSegment, info: ConnPacketInfo, nowNs: number): void {
     const f = s.flags, syn = (f & SYN) !== 0, fin = (f & FIN) !== 0, rst = (f & RST) !== 0, ack = (f & ACK) !== 0;
@@ -343,10 +400,12 @@ function capRanges(d: DirectionStats): void {
 
 /** A copy of a packet already seen: same IPv4 ID and sequence number among the last few. */
 function hardwareDup(d: DirectionStats, seq: number, id: number): void {
-  for (let i = 0; i < HW_DUP_MEMORY; i++) {
-    if (d.hwSeq[i] === seq && d.hwId[i] === id && seq !== 0 && id !== 0) { d.hardwareDups++; return; }
+  const hw = d.hw;
+  if (seq !== 0 && id !== 0) {
+    for (let i = 0; i < hw.length; i += 2) if (hw[i] === seq && hw[i + 1] === id) { d.hardwareDups++; return; }
   }
-  d.hwSeq[d.hwAt] = seq; d.hwId[d.hwAt] = id; d.hwAt = (d.hwAt + 1) % HW_DUP_MEMORY;
+  if (hw.length < 2 * HW_DUP_MEMORY) { hw.push(seq, id); return; }
+  hw[2 * d.hwAt] = seq; hw[2 * d.hwAt + 1] = id; d.hwAt = (d.hwAt + 1) % HW_DUP_MEMORY;
 }
 
 /** A range is sent again: the time since its previous copy, if not yet acknowledged. */

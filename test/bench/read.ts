@@ -26,6 +26,9 @@
  *   issue 17 (off with --no-graph, alone with --graph-only):
  *   synack graph --type tseq   the tcptrace time-sequence SVG of the bench file's largest stream,
  *                           in its direction with the most data segments (found in-process first)
+ *   synack stats conn       issue 17 too: `synack stats -r F conn` against `tcptrace -l -r -n F` (when installed)
+ * --only NAME,…: only the rows whose names start with one of these (no start-up rows), e.g.
+ *   --only "synack stats conn,tcptrace" --no-tree --no-graph
  * --base DIR: a build of an older synack (DIR/dist/cli/main.js, e.g. commit 93627e1's): the summary
  *   and both reference `-T fields` rows of both builds, alternated --pairs N times (default 5), and
  *   the ratio this/base pair by pair (issue 15 (a): within 3 %).
@@ -124,14 +127,14 @@ function cliSummaryWorks(tiny: string): boolean {
   return r.status === 0 && r.stdout.trim().length > 0;
 }
 
-interface Row { name: string; cmd: string; args: string[]; vs?: string; kind: "synack" | "tshark" | "tcpdump" | "floor" }
+interface Row { name: string; cmd: string; args: string[]; vs?: string; kind: "synack" | "tshark" | "tcpdump" | "tcptrace" | "floor" }
 
 function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { packets: { type: "string" }, snaplen: { type: "string" },
     "no-tshark": { type: "boolean" }, driver: { type: "boolean" }, "no-tree": { type: "boolean" }, "tree-only": { type: "boolean" },
-    base: { type: "string" }, pairs: { type: "string" }, "no-graph": { type: "boolean" }, "graph-only": { type: "boolean" } } });
+    base: { type: "string" }, pairs: { type: "string" }, "no-graph": { type: "boolean" }, "graph-only": { type: "boolean" }, only: { type: "string" } } });
   for (const f of TREE_FIELDS) if (fieldId(f) >= 0) throw new Error(`${f} is a registry field: TREE_FIELDS must be tree-only`);
   const packets = parseCount(values.packets ?? String(DEFAULT_PACKETS));
   if (!Number.isInteger(packets) || packets < 1 || packets > MAX_PACKETS) throw new Error(`--packets must be 1 … ${MAX_PACKETS}`);
@@ -212,6 +215,17 @@ async function main(): Promise<void> {
     );
   }
 
+  // Issue 17: tcptrace-grade statistics per connection against tcptrace's long report.
+  if (cli && values["graph-only"] !== true && values["tree-only"] !== true && spawnSync("tcptrace", ["-v"], { stdio: "ignore" }).error === undefined) {
+    rows.push({ name: "synack stats conn", cmd: node, args: [CLI, "stats", "-r", file, "conn"], vs: "tcptrace -l -r -n", kind: "synack" },
+      { name: "tcptrace -l -r -n", cmd: "tcptrace", args: ["-l", "-r", "-n", file], kind: "tcptrace" });
+  }
+  // --only NAME,NAME…: just the rows whose names start so (and no start-up rows), e.g. --only "synack stats conn,tcptrace".
+  const only = values.only?.split(",").map((x) => x.trim()).filter((x) => x !== "");
+  if (only !== undefined) {
+    const keep = rows.filter((r) => only.some((o) => r.name.startsWith(o)));
+    rows.length = 0; rows.push(...keep);
+  }
   console.log(`bench:read: ${packets} packets (${file}), node ${process.version}, ${TIME ? "GNU time" : "/proc VmHWM polling"} for peak RSS`);
   if (values.driver === true) console.log("bench:read: --driver: * rows run the in-process driver (test/bench/pipeline.ts)");
   else if (!cli) console.log("bench:read: `synack read` is not in the CLI yet: * rows run the in-process driver (test/bench/pipeline.ts)");
@@ -232,13 +246,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < 5; i++) xs.push((await measure(cmd, args)).seconds);
     return median(xs);
   };
-  const startRows: [string, number][] = [
+  const startRows: [string, number][] = only !== undefined ? [] : [
     [cli ? "synack read -r 1-packet" : "driver fields-analysis 1-packet*",
       await startup(node, cli ? [CLI, "read", "-r", tiny, "-n"] : [DRIVER, "fields-analysis", tiny])],
     ["node -e 0 (floor)", await startup(node, ["-e", "0"])],
     ["tcpdump -nn -r 1-packet", await startup("tcpdump", ["-nn", "-r", tiny])],
   ];
-  if (values["no-tshark"] !== true) startRows.push(["tshark -n -r 1-packet", await startup("tshark", [...TSHARK_BASE, "-r", tiny])]);
+  if (values["no-tshark"] !== true && only === undefined) startRows.push(["tshark -n -r 1-packet", await startup("tshark", [...TSHARK_BASE, "-r", tiny])]);
 
   // Table.
   const rate = (n: string): number => packets / res.get(n)!.seconds;
@@ -275,8 +289,9 @@ async function main(): Promise<void> {
     ["issue 15 (b): -T fields, ten tree-only fields ≥ 10× tshark", vs("synack -T fields tree", "tshark -T fields tree", 10)],
     ["issue 15 (c): -V ≥ 10× tshark -V", vs("synack -V", "tshark -V", 10)],
     ["issue 15 (c): -T json ≥ 10× tshark -T json", vs("synack -T json", "tshark -T json", 10)],
+    ["issue 17: stats conn ≥ 10× tcptrace -l -r -n", vs("synack stats conn", "tcptrace -l -r -n", 10)],
     [`peak RSS < 256 MiB (max ${maxRss.toFixed(0)} MiB)`, maxRss < 256],
-    ["start-up < 0.15 s", startRows[0]![1] < 0.15],
+    ["start-up < 0.15 s", startRows.length === 0 ? undefined : startRows[0]![1] < 0.15],
   ];
   console.log("\ntargets:");
   for (const [t, ok] of checks) console.log(`  ${ok === undefined ? "skip" : ok ? "ok  " : "MISS"}  ${t}`);

@@ -41,6 +41,10 @@ function seconds9(ns: number): string {
   return `${Math.floor(ns / 1e9)}.${String(ns % 1e9).padStart(9, "0")}`;
 }
 
+/** Each figure's label cell and unit cell, padded once. */
+const LABELS = CONN_FIGURES.map((f) => `     ${(f.label + ":").padEnd(19)}`);
+const UNITS = CONN_FIGURES.map((f) => ` ${f.unit.padEnd(6)}`);
+
 /** The text block of one connection. */
 export function formatConnBlock(c: ConnStats, index: number): string {
   const out: string[] = [];
@@ -54,27 +58,39 @@ export function formatConnBlock(c: ConnStats, index: number): string {
   out.push(`\telapsed time:  ${seconds9(c.elapsedNs)} s`);
   out.push(`\ttotal packets: ${c.packets}`);
   out.push(`   a->b:${" ".repeat(36)}b->a:`);
-  for (const f of CONN_FIGURES) {
-    const cell = (v: string): string => `     ${(f.label + ":").padEnd(19)}${v.padStart(9)} ${f.unit.padEnd(6)}`;
-    out.push((cell(f.text(c.a2b, c)) + cell(f.text(c.b2a, c))).trimEnd());
+  for (let i = 0; i < CONN_FIGURES.length; i++) {
+    const f = CONN_FIGURES[i]!, label = LABELS[i]!;
+    const unit = f.unit === "" ? "" : " " + f.unit;
+    out.push(label + f.text(c.a2b, c).padStart(9) + UNITS[i]! + label + f.text(c.b2a, c).padStart(9) + unit);
     if (f.gapAfter === true) out.push("");
   }
   return out.join("\n") + "\n";
 }
 
-/** The whole report: a count line, then the blocks separated by a rule as tcptrace does. */
-export function formatConnReport(conns: ConnStats[]): string {
-  const head = `${conns.length} TCP connection${conns.length === 1 ? "" : "s"}:\n`;
-  return head + conns.map((c, i) => formatConnBlock(c, i + 1)).join("================================\n");
+/** The whole report in pieces (a count line, then the blocks separated by a rule as tcptrace
+ *  does), so that a capture of many connections is written without one string of all of it. */
+export function* connReportChunks(conns: Iterable<ConnStats>, count: number, paint: (heading: string) => string = (h) => h): Generator<string> {
+  yield `${count} TCP connection${count === 1 ? "" : "s"}:\n`;
+  let i = 0;
+  for (const c of conns) {
+    const block = formatConnBlock(c, ++i), nl = block.indexOf("\n");
+    yield (i > 1 ? "================================\n" : "") + paint(block.slice(0, nl)) + block.slice(nl);
+  }
 }
 
-/** The report as data. */
-export function connJson(conns: ConnStats[]): unknown {
+/** One connection as data. */
+export function connJson(c: ConnStats): unknown {
   return {
-    connections: conns.map((c) => ({
-      stream: c.stream, hostA: hostText(c, "a"), hostB: hostText(c, "b"), complete: c.complete, reset: c.reset,
-      firstFrame: c.firstFrame, lastFrame: c.lastFrame, firstTime: utc(c.firstSec, c.firstNsec), lastTime: utc(c.lastSec, c.lastNsec),
-      elapsedNs: c.elapsedNs, packets: c.packets, a2b: directionJson(c.a2b, c), b2a: directionJson(c.b2a, c),
-    })),
+    stream: c.stream, hostA: hostText(c, "a"), hostB: hostText(c, "b"), complete: c.complete, reset: c.reset,
+    firstFrame: c.firstFrame, lastFrame: c.lastFrame, firstTime: utc(c.firstSec, c.firstNsec), lastTime: utc(c.lastSec, c.lastNsec),
+    elapsedNs: c.elapsedNs, packets: c.packets, a2b: directionJson(c.a2b, c), b2a: directionJson(c.b2a, c),
   };
+}
+
+/** `{"connections": […]}` in pieces, indented as JSON.stringify(…, null, 2) would. */
+export function* connJsonChunks(conns: Iterable<ConnStats>): Generator<string> {
+  yield "{\n  \"connections\": [";
+  let n = 0;
+  for (const c of conns) yield (n++ > 0 ? "," : "") + "\n    " + JSON.stringify(connJson(c), null, 2).replace(/\n/g, "\n    ");
+  yield n === 0 ? "]\n}\n" : "\n  ]\n}\n";
 }

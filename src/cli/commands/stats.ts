@@ -4,7 +4,7 @@ import {
 } from "../../tshark/stats.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 import { captureRecords, parseIndex, wantColor, writeOut } from "./capture-input.js";
-import { collectConnStats, connJson, formatConnReport } from "./stats-conn.js";
+import { collectConnStats, connJsonChunks, connReportChunks } from "./stats-conn.js";
 import { statsAlias } from "./zstats.js";
 
 export const STATS_USAGE = `synack stats -r FILE conv|endpoints|expert|io[,INTERVAL]|conn [--stream N] [--json] [--color]
@@ -31,6 +31,16 @@ function boldHeadings(text: string, headings: RegExp, on: boolean): string {
   return text.split("\n").map((l) => headings.test(l) ? paint("bold", l, true) : l).join("\n");
 }
 
+/** Writes pieces of text, about 1 MiB at a time (a report of many connections is not one string). */
+async function writeChunks(chunks: Iterable<string>): Promise<void> {
+  let buf: string[] = [], size = 0;
+  for (const c of chunks) {
+    buf.push(c); size += c.length;
+    if (size >= 1 << 20) { await writeOut(buf.join("")); buf = []; size = 0; }
+  }
+  if (buf.length > 0) await writeOut(buf.join(""));
+}
+
 /** \`synack stats\`. */
 export async function statsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions({
@@ -51,10 +61,9 @@ export async function statsCommand(args: string[]): Promise<number> {
   if (stream !== undefined && what !== "conn") throw new CliError("--stream goes with conn only", EXIT_USAGE);
   if (what === "conn") {
     const stats = await collectConnStats(captureRecords(values.read), stream);
-    const conns = stats.all();
-    if (stream !== undefined && conns.length === 0) throw new CliError(`no tcp.stream ${stream} in '${values.read}'`);
-    if (values.json) { await writeOut(JSON.stringify(connJson(conns), null, 2) + "\n"); return 0; }
-    await writeOut(boldHeadings(formatConnReport(conns), /^TCP connection \d+/, color));
+    if (stream !== undefined && stats.size === 0) throw new CliError(`no tcp.stream ${stream} in '${values.read}'`);
+    const conns = stats.connections();
+    await writeChunks(values.json ? connJsonChunks(conns) : connReportChunks(conns, stats.size, (h) => paint("bold", h, color)));
     return 0;
   }
   if (what === "conv") {
