@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // make-mptcp-probe.mjs — writes test/fixtures/mptcp/probe.pcap, hand-made frames with every
 // MPTCP subtype (RFC 6824 v0, RFC 8684 v1) the corpus captures lack, and tshark 4.0.17's
-// references of it: probe.json (`-T json`) and probe.V (`-V`), run as shared/captures/make-refs.sh
-// runs tshark (payloads to the data dissector, the reference preferences, no profile, UTC).
+// references of it: probe.json (`-T json`), probe.x.json.gz (`-T json -x`), probe.V (`-V`),
+// probe.fields.tsv (`-T fields`) and probe.filters.tsv (`-Y`); tshark runs as make-refs.sh runs
+// it (payloads to the data dissector, the reference preferences, no profile, UTC).
 // test/fields/mptcp.test.ts compares synack's output with them. Run once; the output is checked in.
 //
 //   node scripts/make-mptcp-probe.mjs
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -124,6 +126,8 @@ const FILTERS = ["mptcp", "mptcp.ack > 10", "mptcp.dss.dsn", "mptcp.stream == 1"
 const tshark = (...a) => execFileSync("tshark", ["-r", pcap, ...OPTS, ...a], { env: ENV, encoding: "utf8", maxBuffer: 1 << 28 });
 writeFileSync(join(OUT, "probe.json"), tshark("-T", "json"));
 writeFileSync(join(OUT, "probe.V"), tshark("-V"));
+// `-T json -x`: every item's bytes (offset, length, bitmask), gzipped.
+writeFileSync(join(OUT, "probe.x.json.gz"), gzipSync(tshark("-T", "json", "-x")));
 // `-T fields` of the MPTCP fields, and the frames some -Y filters keep (filter TAB frame numbers).
 writeFileSync(join(OUT, "probe.fields.tsv"), tshark("-T", "fields", "-E", "header=y", "-E", "occurrence=a", ...FIELDS.flatMap((f) => ["-e", f])));
 writeFileSync(join(OUT, "probe.filters.tsv"), FILTERS.map((y) => `${y}\t${tshark("-Y", y, "-T", "fields", "-e", "frame.number").trim().split("\n").join(",")}\n`).join(""));

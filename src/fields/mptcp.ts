@@ -178,7 +178,8 @@ export function mptcpOption(b: Uint8Array, at: number, len: number, shown: numbe
       k.push(item(P + "rawdataack", String(raw), `Original MPTCP Data ACK: ${raw}${wide ? " (64bits)" : ""}`, src, p, n));
       if (mp?.revBase !== undefined) {
         const v = relative(raw, wide, mp.revBase);
-        k.push(genAt("mptcp.ack", v, `Multipath TCP Data ACK: ${v} (Relative)`, src, p, n));
+        // tshark 4.0.17 -T json -x: no bytes (no _raw).
+        k.push(gen("mptcp.ack", v, `Multipath TCP Data ACK: ${v} (Relative)`));
       }
       p += n;
     }

@@ -18,7 +18,10 @@ const FT_NUMBER: ReadonlyMap<string, number> = new Map([
 const HEX = "0123456789abcdef";
 /** An item whose field has a bitmask that `tshark -G fields` does not list (another field of the
  *  same name has none): IPv6's hidden `ip.version` (mask 0xf0, as tshark 4.0.17 writes it in -x). */
-const itemMask = (n: FieldNode): number | undefined => (n.field === "ip.version" && n.hidden === true ? 0xf0 : undefined);
+// tshark 4.0 registers tcp.options.mptcp.reserved.flag twice: mask 0x3e (MP_CAPABLE v0) and 0x1e
+// (v1, whose bit line starts "...").
+const itemMask = (n: FieldNode): number | undefined => (n.field === "ip.version" && n.hidden === true ? 0xf0
+  : n.field === "tcp.options.mptcp.reserved.flag" && n.label.startsWith("...") ? 0x1e : undefined);
 
 /** An item's `_raw` array, or undefined when it covers no bytes (generated items) or is not a
  *  catalogue field. A field with a bitmask shows its value in hex (the bits it selects, shifted);

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { REPO_ROOT } from "../support/paths.js";
 import { detailBlocks, runCli, synackDetails, synackFilter, synackJson } from "../support/synack-out.js";
 import { jsonFrames } from "../support/tshark-json.js";
@@ -51,4 +52,13 @@ test("mptcp: a key's token and IDSN (SHA-1 for v0, SHA-256 for v1) as tshark sho
   assert.deepEqual(keyHashes(key("0102030405060708"), 0, 0), { token: 3713500092, idsn: 4221541283752790741n });
   assert.deepEqual(keyHashes(key("2122232425262728"), 0, 1), { token: 2898368150, idsn: 14487373617612820154n });
   assert.deepEqual(keyHashes(key(8339282239122616011n.toString(16).padStart(16, "0")), 0, 1), { token: 1597986193, idsn: 12148165319181844525n });
+});
+
+test("mptcp: -T json -x (every item's bytes, offset, length and bitmask) equals tshark's on every probe frame", async () => {
+  const want = jsonFrames(gunzipSync(readFileSync(join(DIR, "probe.x.json.gz"))).toString("utf8"));
+  const r = await runCli(["read", "-r", PROBE, "-T", "json", "-x"]);
+  assert.equal(r.status, 0, r.stderr);
+  const got = new Map(jsonFrames(r.stdout, ["synack"]).map((f) => [f.number, f.text] as const));
+  assert.equal(want.length, 40);
+  for (const w of want) assert.equal(got.get(w.number), w.text, `frame ${w.number}`);
 });
