@@ -13,7 +13,7 @@
  *  - each direction has a data sequence space; a key (sender's, or the receiver's of the third
  *    ACK for the other direction) sets its base to the key's IDSN, an 8-byte DSN marks it known
  *    with base 0; relative values exist only for a known space. */
-import type { DecodedFrame } from "../decode/index.js";
+import type { DecodedFrame, IpLayer } from "../decode/index.js";
 import type { AnalysisResult } from "../analysis/index.js";
 import { sha1, sha256 } from "./sha.js";
 
@@ -68,13 +68,13 @@ export class MptcpTracker {
       out[i] = undefined;
       const r = results[i], t = f.tcp[i]!;
       if (r === undefined || t.quoted) continue;
-      // The analysis's fromClient needs endpoint states, which not every reader turns on.
-      const hash = f.ip[t.ipIndex]!.srcHash;
-      if (t.optionsLength > 0) this.#options(t.bytes, t.optionsOffset, t.optionsLength, t.optionsCaptured, r.stream, t.srcPort, hash);
+      const ip = f.ip[t.ipIndex]!;
+      if (t.optionsLength > 0) this.#options(t.bytes, t.optionsOffset, t.optionsLength, t.optionsCaptured, r.stream, t.srcPort, ip);
       const sub = this.#subs.get(r.stream);
       const conn = sub?.conn;
       if (sub === undefined || conn === undefined) continue;
-      const fromClient = t.srcPort === sub.port && hash === sub.hash;
+      // The analysis's fromClient needs endpoint states, which not every reader turns on.
+      const fromClient = t.srcPort === sub.port && ip.srcHash === sub.hash;
       const fwd = conn.metas[fromClient ? sub.clientMeta : 1 - sub.clientMeta]!;
       const rev = conn.metas[fromClient ? 1 - sub.clientMeta : sub.clientMeta]!;
       let list = "";
@@ -85,7 +85,7 @@ export class MptcpTracker {
   }
 
   /** Walks the options as tshark's walk reaches them and takes each MPTCP option. */
-  #options(b: Uint8Array, base: number, declared: number, captured: number, stream: number, port: number, hash: number): void {
+  #options(b: Uint8Array, base: number, declared: number, captured: number, stream: number, port: number, ip: IpLayer): void {
     const lim = Math.min(declared, captured);
     let i = 0;
     while (i < lim) {
@@ -94,7 +94,7 @@ export class MptcpTracker {
       if (i + 1 >= lim) return;
       const len = b[base + i + 1]!;
       if (len < 2 || i + len > declared) return;
-      if (kind === MPTCP_KIND && len >= 3 && i + 2 < lim) this.#option(b, base + i, len, Math.min(len, lim - i), stream, port, hash);
+      if (kind === MPTCP_KIND && len >= 3 && i + 2 < lim) this.#option(b, base + i, len, Math.min(len, lim - i), stream, port, ip.srcHash);
       if (i + len > lim) return;
       i += len;
     }
