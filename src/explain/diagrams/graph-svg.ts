@@ -65,8 +65,9 @@ function shapePath(shape: Look["shape"], x: number, y: number, r = 3): string {
 
 const axisUnit = (u: YUnit): AxisUnit => u;
 
-/** The tooltip of point `i` of `s`. */
-function pointTitle(m: GraphModel, s: GraphSeries, i: number): string {
+/** The tooltip of point `i` of `s` (a series of `m`, or of its aggregation): what the point is,
+ *  its frame, time and value. */
+export function graphPointTitle(m: GraphModel, s: GraphSeries, i: number): string {
   const t = valueText(s.t[i]!, "ns", 6);
   if (s.agg !== undefined) {
     const lo = s.y[i]!, hi = s.y2![i]!;
@@ -88,14 +89,20 @@ text{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;font-size:12px;fill:#2
 .mark-text{font-size:9.5px;font-weight:bold}
 `;
 
-/** Draws the graph; valid standalone SVG 1.1. `layout` (if given) receives the plot geometry. */
-export function renderGraphSvg(model: GraphModel, opts: GraphSvgOptions = {}, layout?: (l: GraphLayout) => void): string {
+/** Draws the graph; valid standalone SVG 1.1. `layout` (if given) receives the plot geometry and
+ *  the series as drawn (clipped to the window, aggregated per column). */
+export function renderGraphSvg(model: GraphModel, opts: GraphSvgOptions = {}, layout?: (l: GraphLayout, drawn: GraphModel) => void): string {
   const W = opts.width ?? 800, H = opts.height ?? 500;
   const legendItems = model.series;
-  // Legend columns as wide as the longest label (about 6.5 px a character at 11.5 px).
-  const colW = Math.min(W - 96, Math.max(150, 40 + Math.ceil(6.5 * Math.max(0, ...legendItems.map((s) => s.label.length)))));
-  const perRow = Math.max(1, Math.floor((W - 96) / colW));
-  const legendRows = Math.ceil(legendItems.length / perRow);
+  // Legend: items flow left to right (about 6.5 px a character at 11.5 px), wrapping at the edge.
+  const legendAt: Array<[number, number]> = [];
+  let lx = 78, legendRows = 1;
+  for (const s of legendItems) {
+    const w = 40 + Math.ceil(6.5 * s.label.length);
+    if (lx > 78 && lx + w > W - 10) { lx = 78; legendRows++; }
+    legendAt.push([lx, 36 + (legendRows - 1) * 17]);
+    lx += w;
+  }
   const left = 78, right = W - 18, top = 34 + legendRows * 17 + 8, bottom = H - 58;
   const pw = right - left, ph = bottom - top;
   const t0 = opts.t0 ?? model.t0, t1Raw = opts.t1 ?? model.t1, t1 = t1Raw > t0 ? t1Raw : t0 + 1;
@@ -110,7 +117,7 @@ export function renderGraphSvg(model: GraphModel, opts: GraphSvgOptions = {}, la
   }
   if (!(yMax > yMin)) yMax = yMin + 1;
   const drawn = aggregateGraph(visible, Math.max(1, Math.floor(pw)));
-  layout?.({ left, top, right, bottom, t0, t1, yMin, yMax });
+  layout?.({ left, top, right, bottom, t0, t1, yMin, yMax }, drawn);
   const X = (t: number): number => left + ((t - t0) / (t1 - t0)) * pw;
   const Y = (v: number): number => bottom - ((v - yMin!) / (yMax! - yMin!)) * ph;
 
@@ -123,12 +130,14 @@ export function renderGraphSvg(model: GraphModel, opts: GraphSvgOptions = {}, la
   out.push(`  <style>${STYLE}</style>`);
   out.push(`  <rect x="0" y="0" width="${W}" height="${H}" fill="#fff"/>`);
   out.push(`  <defs><clipPath id="plot-${model.type}"><rect x="${left}" y="${f(top)}" width="${pw}" height="${f(ph)}"/></clipPath></defs>`);
-  out.push(`  <text class="title" x="${left}" y="20">${xmlEscape(model.title)}</text>`);
+  // The title shrinks to fit a narrow drawing (about 0.6 em a character, bold).
+  const titleSize = Math.max(9, Math.min(14, Math.floor(((W - 20) / (0.6 * model.title.length)) * 10) / 10));
+  out.push(`  <text class="title" x="10" y="20" style="font-size:${titleSize}px">${xmlEscape(model.title)}</text>`);
 
   // Legend: a sample of each series' line and marker, and its label.
   out.push(`  <g class="legend">`);
   legendItems.forEach((s, k) => {
-    const lx = left + (k % perRow) * colW, ly = 36 + Math.floor(k / perRow) * 17;
+    const [lx, ly] = legendAt[k]!;
     const L = look(s.id);
     out.push(`    <g class="legend-item" data-series="${s.id}">${sampleOf(s, L, lx, ly)}<text x="${lx + 30}" y="${ly + 4}">${xmlEscape(s.label)}</text></g>`);
   });
@@ -244,7 +253,7 @@ function seriesSvg(m: GraphModel, s: GraphSeries, L: Look, X: (t: number) => num
     parts.push(`      <path class="curve" d="${d}" fill="none" ${stroke(L)}/>`);
   }
   for (let i = 0; i < n; i++) {
-    const x = X(s.t[i]!), title = `<title>${xmlEscape(pointTitle(m, s, i))}</title>`;
+    const x = X(s.t[i]!), title = `<title>${xmlEscape(graphPointTitle(m, s, i))}</title>`;
     const attrs = `data-frame="${s.frame[i]}" data-t="${s.t[i]}"${agg === undefined ? "" : ` data-n="${agg.n[i]}"`}`;
     if (s.kind === "step" || s.kind === "line") {
       // An invisible hit target per point (a few px wide) for hover and click.

@@ -1,10 +1,11 @@
-/** The page: Wireshark's three panes plus synack's explanation, ladder, conversations and expert
- *  summary. Capture data reaches the DOM only as text nodes (Preact escapes; no innerHTML). */
+/** The page: Wireshark's three panes plus synack's explanation, ladder, stream graphs,
+ *  conversations and expert summary. Capture data reaches the DOM only as text nodes (Preact escapes; no innerHTML). */
 import { render } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { signal, computed, batch } from "@preact/signals";
 import type { Conversation, Details, ExpertLine, FromWorker, Row, ToWorker } from "./protocol.js";
 import { BytesPane, DetailsPane, resetDetailsSelection } from "./details-pane.js";
+import { GraphsPane, onGraphMessage } from "./graphs-pane.js";
 import { ladderTime, type BytesPrimer, type LadderArrow, type LadderModel, type LadderRun } from "../../explain/diagrams/index.js";
 import "./style.css";
 
@@ -33,7 +34,7 @@ const selected = signal(-1);
 const details = signal<Details | undefined>(undefined);
 const filterError = signal<{ text: string; message: string; column: number | undefined; length: number } | undefined>(undefined);
 const activeFilter = signal("");
-const tab = signal<"explain" | "ladder" | "conversations" | "expert">("explain");
+const tab = signal<"explain" | "ladder" | "graphs" | "conversations" | "expert">("explain");
 const convs = signal<Conversation[]>([]);
 const experts = signal<ExpertLine[]>([]);
 let rowReq = 0;
@@ -73,6 +74,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     case "stats":
       batch(() => { convs.value = m.conversations; experts.value = m.expert; });
       break;
+    case "graph": case "graph-error": onGraphMessage(m); break;
   }
 };
 
@@ -458,7 +460,7 @@ function Expert() {
 
 function SidePane() {
   const d = details.value;
-  const tabs: Array<[typeof tab.value, string]> = [["explain", "Explanation"], ["ladder", "Ladder"], ["conversations", "Conversations"], ["expert", "Expert"]];
+  const tabs: Array<[typeof tab.value, string]> = [["explain", "Explanation"], ["ladder", "Ladder"], ["graphs", "Graphs"], ["conversations", "Conversations"], ["expert", "Expert"]];
   return (
     <section id="side">
       <nav>{tabs.map(([id, label]) => (
@@ -468,6 +470,7 @@ function SidePane() {
       <div class="pane">
         {tab.value === "explain" && (d ? <Explain d={d} /> : <p class="muted">Select a packet.</p>)}
         {tab.value === "ladder" && (d ? <Ladder d={d} /> : <p class="muted">Select a TCP packet.</p>)}
+        {tab.value === "graphs" && <GraphsPane stream={d?.stream ?? -1} send={send} select={select} />}
         {tab.value === "conversations" && <Conversations />}
         {tab.value === "expert" && <Expert />}
       </div>

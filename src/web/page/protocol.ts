@@ -1,6 +1,8 @@
 /** Messages between the page (main thread) and the decode worker. Plain data only. */
 import type { BytesPrimer, LadderModel } from "../../explain/diagrams/index.js";
 import type { SummaryColumns } from "../../tshark/summary.js";
+import type { GraphType, StreamDir } from "../../analysis/index.js";
+import type { GraphView } from "./graphs.js";
 
 /** One packet-list row, formatted in the worker: the summary columns of `synack read` plus the
  *  row's key and colour. All strings are rendered as text. */
@@ -82,7 +84,10 @@ export type ToWorker =
   | { type: "rows"; start: number; count: number; req: number }
   | { type: "select"; index: number }
   | { type: "filter"; text: string }
-  | { type: "stats" };
+  | { type: "stats" }
+  /** The Graphs tab: graph `graph` of stream `stream`, direction `dir`, in [t0, t1] ns (whole
+   *  stream without them), drawn width × height px. */
+  | { type: "graph"; req: number; stream: number; graph: GraphType; dir: StreamDir; width: number; height: number; t0?: number; t1?: number };
 
 export type FromWorker =
   | { type: "progress"; total: number; shown: number; done: boolean; name: string }
@@ -93,4 +98,6 @@ export type FromWorker =
   | { type: "ladder"; index: number; stream: number; ladder: LadderModel; frameIndex: Record<number, number> }
   | { type: "filter"; ok: true; text: string; shown: number }
   | { type: "filter"; ok: false; text: string; message: string; column: number | undefined; length: number }
-  | { type: "stats"; conversations: Conversation[]; expert: ExpertLine[] };
+  | { type: "stats"; conversations: Conversation[]; expert: ExpertLine[] }
+  | { type: "graph"; req: number; view: GraphView }
+  | { type: "graph-error"; req: number; message: string };

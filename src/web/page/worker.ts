@@ -8,6 +8,7 @@ import { formatRow } from "./rows.js";
 import { conversations, DetailsReplay, expertSummary, frameDetails, ladderPass, type StreamLadder } from "./details.js";
 import { compileViewFilter } from "./filter.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
+import { graphView, streamGraphs, type StreamGraphs } from "./graphs.js";
 
 declare const self: DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []): void => self.postMessage(m, transfer);
@@ -18,6 +19,9 @@ let replay = new DetailsReplay(model.store, () => model.parser.info);
 /** The last ladder computed, for the frame count it saw; `ladderRun` names the pass under way. */
 let ladderCache: { ladder: StreamLadder; count: number } | undefined;
 let ladderRun = 0;
+/** The Graphs tab's stream, read through the whole capture once (again when the capture grew). */
+let graphCache: StreamGraphs | undefined;
+let graphRead: { stream: number; count: number; done: Promise<StreamGraphs> } | undefined;
 let name = "";
 let done = false;
 /** Rows shown: all packets (null) or the indexes passing the display filter. */
@@ -36,6 +40,7 @@ function reset(newName: string): void {
   const m = model;
   replay = new DetailsReplay(m.store, () => m.parser.info);
   ladderCache = undefined; ladderRun++;
+  graphCache = undefined; graphRead = undefined;
   name = newName; done = false; view = null; viewCount = 0; filterText = ""; lastProgress = 0;
 }
 
@@ -194,6 +199,22 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
       case "stats":
         post({ type: "stats", conversations: conversations(model.store), expert: expertSummary(model.store) });
         return;
+      case "graph": {
+        const m0 = model, gen = generation;
+        let g = graphCache;
+        if (g === undefined || g.stream !== m.stream || g.count !== m0.store.count) {
+          if (graphRead === undefined || graphRead.stream !== m.stream || graphRead.count !== m0.store.count) {
+            graphRead = { stream: m.stream, count: m0.store.count,
+              done: streamGraphs(m0.store, m.stream, () => new Promise((ok) => setTimeout(ok, 0))) };
+          }
+          g = await graphRead.done;
+          if (gen !== generation) return;
+          graphCache = g;
+        }
+        if (g.series.count === 0) { post({ type: "graph-error", req: m.req, message: `stream ${m.stream} has no TCP segments` }); return; }
+        post({ type: "graph", req: m.req, view: graphView(g, m.graph, m.dir, m.width, m.height, m.t0, m.t1) });
+        return;
+      }
     }
   } catch (err) {
     fail(err);
