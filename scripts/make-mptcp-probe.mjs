@@ -4,6 +4,7 @@
 // references of it: probe.json (`-T json`), probe.x.json.gz (`-T json -x`), probe.V (`-V`),
 // probe.fields.tsv (`-T fields`) and probe.filters.tsv (`-Y`); tshark runs as make-refs.sh runs
 // it (payloads to the data dissector, the reference preferences, no profile, UTC).
+// It also writes gaps.pcap and gaps.fields.tsv: frames where synack knowingly differs (gaps.tsv).
 // test/fields/mptcp.test.ts compares synack's output with them. Run once; the output is checked in.
 //
 //   node scripts/make-mptcp-probe.mjs
@@ -23,9 +24,9 @@ const be = (n, bytes) => { let s = ""; for (let i = bytes - 1; i >= 0; i--) s +=
 /** One IPv4/TCP frame on Ethernet: `opt` is the options' hex (padded with NOPs to 32 bits). Each
  *  frame's window differs from the one before, so that no ACK is a duplicate: tshark 4.0.17 lets
  *  some MPTCP signals excuse a duplicate ACK (RFC 8684 §4), which synack does not model. */
-let windowNext = 0xff00;
+let windowNext = 0xff00, windowFixed = -1;
 function frame(src, dst, sport, dport, seq, ack, flags, opt, payloadLen = 0) {
-  const window = windowNext++;
+  const window = windowFixed >= 0 ? windowFixed : windowNext++;
   let o = opt.replace(/\s+/g, "");
   while ((o.length / 2) % 4 !== 0) o = "01" + o;
   const tcpLen = 20 + o.length / 2, total = 20 + tcpLen + payloadLen;
@@ -92,21 +93,46 @@ const frames = [
   frame(C, S, 40007, 80, 3, 1, ACK, `1e082003 00000000`),
 ];
 
-const built = frames.length, bytes = frames;
 mkdirSync(OUT, { recursive: true });
-const recs = [];
-const head = Buffer.alloc(24);
-head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
-head.writeUInt32LE(65535, 16); head.writeUInt32LE(1, 20);
-recs.push(head);
-for (let i = 0; i < built; i++) {
-  const b = bytes[i];
-  const h = Buffer.alloc(16);
-  h.writeUInt32LE(1700000000 + i, 0); h.writeUInt32LE(1000 * i, 4); h.writeUInt32LE(b.length, 8); h.writeUInt32LE(b.length, 12);
-  recs.push(h, Buffer.from(b));
+/** Writes `frames` as a pcap (Ethernet, µs), one second apart. */
+function writePcap(path, list) {
+  const recs = [];
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(65535, 16); head.writeUInt32LE(1, 20);
+  recs.push(head);
+  list.forEach((b, i) => {
+    const h = Buffer.alloc(16);
+    h.writeUInt32LE(1700000000 + i, 0); h.writeUInt32LE(1000 * i, 4); h.writeUInt32LE(b.length, 8); h.writeUInt32LE(b.length, 12);
+    recs.push(h, Buffer.from(b));
+  });
+  writeFileSync(path, Buffer.concat(recs));
 }
 const pcap = join(OUT, "probe.pcap");
-writeFileSync(pcap, Buffer.concat(recs));
+writePcap(pcap, frames);
+
+// gaps.pcap: what synack knowingly does not show as tshark does (test/fixtures/mptcp/gaps.tsv).
+windowFixed = 0x4000;
+const gaps = [
+  // Stream 0: handshake, data, its data ACK, then three ADD_ADDRs that are duplicate ACKs: tshark
+  // 4.0.17 lets the first MPTCP signal excuse the next duplicate ACK (RFC 8684 §4).
+  frame(C, S, 41000, 80, 1000, 0, SYN, `1e0c0081${K7}`),
+  frame(S, C, 80, 41000, 5000, 1001, SYN | ACK, `1e0c0081${K8}`),
+  frame(C, S, 41000, 80, 1001, 5001, ACK, `1e140081${K7}${K8}`),
+  frame(C, S, 41000, 80, 1001, 5001, ACK | PSH, `1e102004 11223344 00000001 000a abcd`, 10),
+  frame(S, C, 80, 41000, 5001, 1011, ACK, `1e082001 1122334e`),
+  frame(S, C, 80, 41000, 5001, 1011, ACK, `1e083002 0a000003`),
+  frame(S, C, 80, 41000, 5001, 1011, ACK, `1e083002 0a000003`),
+  frame(S, C, 80, 41000, 5001, 1011, ACK, `1e083002 0a000003`),
+  // Stream 1: MP_CAPABLE without a crypto bit (its expert items), then a DSS whose data ACK runs
+  // past the option, with EOLs after it.
+  frame(C, S, 41001, 80, 500, 0, SYN, `1e0c0000${K5}`),
+  frame(C, S, 41001, 80, 501, 1, ACK, `1e062003 00000000`),
+];
+windowFixed = -1;
+const gapsPcap = join(OUT, "gaps.pcap");
+writePcap(gapsPcap, gaps);
+const built = frames.length;
 
 const ENV = { ...process.env, WIRESHARK_CONFIG_DIR: "/nonexistent", LC_ALL: "C.UTF-8", TZ: "UTC" };
 const OPTS = ["-n", "-d", "tcp.port==1-65535,data",
@@ -123,7 +149,8 @@ const FIELDS = ["frame.number", "frame.protocols", "mptcp.stream", "mptcp.master
 const FILTERS = ["mptcp", "mptcp.ack > 10", "mptcp.dss.dsn", "mptcp.stream == 1", "mptcp.master == 0", "mptcp.analysis.subflows contains \"1\"",
   "tcp.options.mptcp.subtype == 2", "tcp.options.mptcp.ipv6 == 2001:db8::1", "tcp.options.mptcp.sendhmac[0:2] == d1:d1",
   "tcp.options.mptcp.flag_U.flag", "mptcp.expected_idsn > 1000", "mptcp.dss.infinite_mapping", "tcp.options.mptcp.port in {80, 8080}"];
-const tshark = (...a) => execFileSync("tshark", ["-r", pcap, ...OPTS, ...a], { env: ENV, encoding: "utf8", maxBuffer: 1 << 28 });
+const tsharkOn = (file, ...a) => execFileSync("tshark", ["-r", file, ...OPTS, ...a], { env: ENV, encoding: "utf8", maxBuffer: 1 << 28 });
+const tshark = (...a) => tsharkOn(pcap, ...a);
 writeFileSync(join(OUT, "probe.json"), tshark("-T", "json"));
 writeFileSync(join(OUT, "probe.V"), tshark("-V"));
 // `-T json -x`: every item's bytes (offset, length, bitmask), gzipped.
@@ -131,4 +158,6 @@ writeFileSync(join(OUT, "probe.x.json.gz"), gzipSync(tshark("-T", "json", "-x"))
 // `-T fields` of the MPTCP fields, and the frames some -Y filters keep (filter TAB frame numbers).
 writeFileSync(join(OUT, "probe.fields.tsv"), tshark("-T", "fields", "-E", "header=y", "-E", "occurrence=a", ...FIELDS.flatMap((f) => ["-e", f])));
 writeFileSync(join(OUT, "probe.filters.tsv"), FILTERS.map((y) => `${y}\t${tshark("-Y", y, "-T", "fields", "-e", "frame.number").trim().split("\n").join(",")}\n`).join(""));
+const GAP_FIELDS = ["frame.number", "tcp.analysis.duplicate_ack_num", "tcp.option_kind", "_ws.expert.message", "mptcp.stream"];
+writeFileSync(join(OUT, "gaps.fields.tsv"), tsharkOn(gapsPcap, "-T", "fields", "-E", "header=y", "-E", "occurrence=a", ...GAP_FIELDS.flatMap((f) => ["-e", f])));
 process.stderr.write(`make-mptcp-probe: ${built} frames, references written to ${OUT}\n`);

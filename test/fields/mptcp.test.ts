@@ -62,3 +62,18 @@ test("mptcp: -T json -x (every item's bytes, offset, length and bitmask) equals 
   assert.equal(want.length, 40);
   for (const w of want) assert.equal(got.get(w.number), w.text, `frame ${w.number}`);
 });
+
+test("mptcp: -T fields on gaps.pcap differs from tshark's exactly where gaps.tsv says", async () => {
+  const want = ref("gaps.fields.tsv").trimEnd().split("\n").map((l) => l.split("\t"));
+  const header = want[0]!;
+  const r = await runCli(["read", "-r", join(DIR, "gaps.pcap"), "-T", "fields", "-E", "header=y", "-E", "occurrence=a", ...header.flatMap((f) => ["-e", f])]);
+  assert.equal(r.status, 0, r.stderr);
+  const got = r.stdout.trimEnd().split("\n").map((l) => l.split("\t"));
+  assert.equal(got.length, want.length);
+  const differs: string[] = [];
+  for (let i = 1; i < want.length; i++) {
+    for (let j = 1; j < header.length; j++) if (got[i]![j] !== want[i]![j]) differs.push(`${want[i]![0]}\t${header[j]}`);
+  }
+  const ledger = ref("gaps.tsv").trimEnd().split("\n").filter((l) => !l.startsWith("#")).slice(1).map((l) => l.split("\t").slice(0, 2).join("\t"));
+  assert.deepEqual(differs, ledger);
+});
