@@ -14,6 +14,7 @@ if (v.status !== 0 || !/TShark \(Wireshark\) 4\.0\.17\b/.test(v.stdout)) {
 }
 if (process.argv.includes("--fresh")) rmSync(new URL("../test/fixtures/tshark-out", import.meta.url), { recursive: true, force: true });
 const files = ["tshark/stats.test", "tshark/follow.test", "diff/filter.test", "filter/filter-corpus.test", "diff/summary.test", "cli/stats.test",
-  "cli/read-time.test", "filter/tree-filter.test", "cli/read-layers.test", "cli/read-z.test", "filter/filter.test"];
+  "cli/read-time.test", "filter/tree-filter.test", "cli/read-layers.test", "cli/read-z.test", "filter/filter.test",
+  "tshark/iostat.test"];
 const r = spawnSync(process.execPath, ["scripts/run-tests.mjs", ...files], { cwd: root, stdio: "inherit", env: { ...process.env, SYNACK_WRITE_TSHARK_REFS: "1" } });
 process.exit(r.status ?? 1);

@@ -9,6 +9,7 @@ export * from "./hexdump.js";
 export * from "./tree.js";
 export * from "./json.js";
 export * from "./stats.js";
+export * from "./iostat.js";
 export * from "./follow.js";
 export * from "./session.js";
 export * from "./frame-filter.js";

@@ -1,4 +1,4 @@
-/** Capture statistics in the layouts of tshark 4.0's `-q -z conv,tcp`, `-z io,stat,INTERVAL` and
+/** Capture statistics in the layouts of tshark 4.0's `-q -z conv,tcp`, `-z conv,ip`, `-z endpoints,tcp` and
  *  `-z expert`: the collectors (one pass over the records, allocation per conversation, per interval
  *  or per distinct expert item, not per packet) and the text renderers. Times are kept as whole
  *  seconds + nanoseconds; where tshark prints a C double (conversation start and duration) the same
@@ -58,16 +58,16 @@ export function formatSize(bytes: number): string {
 function nstimeToSec(sec: number, nsec: number): number { return sec + nsec / 1e9; }
 
 /** b − a as tshark's nstime_delta computes it: seconds and nanoseconds of the same sign. */
-function nstimeDelta(bSec: number, bNsec: number, aSec: number, aNsec: number, out: Float64Array): void {
+export function nstimeDelta(bSec: number, bNsec: number, aSec: number, aNsec: number, out: Float64Array): void {
   let s = bSec - aSec, n = bNsec - aNsec;
   if (s > 0 && n < 0) { n += 1e9; s--; } else if (s < 0 && n > 0) { n -= 1e9; s++; }
   out[0] = s; out[1] = n;
 }
 
-const cmpNstime = (aS: number, aN: number, bS: number, bN: number): number => aS !== bS ? aS - bS : aN - bN;
+export const cmpNstime = (aS: number, aN: number, bS: number, bN: number): number => aS !== bS ? aS - bS : aN - bN;
 
-function padLeft(s: string, w: number): string { return s.length >= w ? s : " ".repeat(w - s.length) + s; }
-function padRight(s: string, w: number): string { return s.length >= w ? s : s + " ".repeat(w - s.length); }
+export function padLeft(s: string, w: number): string { return s.length >= w ? s : " ".repeat(w - s.length) + s; }
+export function padRight(s: string, w: number): string { return s.length >= w ? s : s + " ".repeat(w - s.length); }
 
 // ---------------------------------------------------------------------------------------------
 // Conversations (-z conv,tcp).
@@ -108,11 +108,16 @@ export class ConvCollector {
   #sec0 = 0;
   #nsec0 = 0;
 
+  /** A record `-2 -R` drops: it still makes the capture's first frame (the zero of the times). */
+  origin(rec: CaptureRecord): void {
+    if (!this.#first) { this.#first = true; this.#sec0 = rec.tsSec; this.#nsec0 = rec.tsNsec; }
+  }
+
   /** Adds one record (every record, in order). */
   add(rec: CaptureRecord): void {
     const frame = this.#frame, seg = this.#seg;
     this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
-    if (!this.#first) { this.#first = true; this.#sec0 = rec.tsSec; this.#nsec0 = rec.tsNsec; }
+    this.origin(rec);
     for (let i = 0; i < frame.tcpCount; i++) {
       if (!segmentFromDecoded(frame, i, rec.tsSec, rec.tsNsec, seg)) continue;
       const r = this.#analyzer.observe(seg);
@@ -207,11 +212,16 @@ export class IpConvCollector {
   #nsec0 = 0;
   constructor(readonly version: 4 | 6) {}
 
+  /** A record `-2 -R` drops: it still makes the capture's first frame (the zero of the times). */
+  origin(rec: CaptureRecord): void {
+    if (!this.#first) { this.#first = true; this.#sec0 = rec.tsSec; this.#nsec0 = rec.tsNsec; }
+  }
+
   /** Adds one record (every record, in order). */
   add(rec: CaptureRecord): void {
     const frame = this.#frame;
     this.#decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
-    if (!this.#first) { this.#first = true; this.#sec0 = rec.tsSec; this.#nsec0 = rec.tsNsec; }
+    this.origin(rec);
     for (let i = 0; i < frame.ipCount; i++) {
       const ip = frame.ip[i]!;
       if (ip.version !== this.version || ip.quoted) continue;
@@ -282,211 +292,6 @@ export function convJson(t: ConvTable): object {
 }
 
 // ---------------------------------------------------------------------------------------------
-// I/O statistics (-z io,stat,INTERVAL): frames and bytes per interval.
-
-/** A parsed `io,INTERVAL` argument: the interval in µs (0 = the whole capture) and its precision. */
-export interface IoInterval {
-  /** Interval in whole microseconds; 0 means "the whole capture" (tshark's interval 0). */
-  us: number;
-  /** Decimal places tshark shows for interval bounds. */
-  precision: number;
-}
-
-/** Parses INTERVAL as tshark 4.0 reads `-z io,stat,INTERVAL` (seconds, at most 6 decimals);
- *  undefined when it is not a number ≥ 0.000001 or 0. */
-export function parseIoInterval(text: string): IoInterval | undefined {
-  if (!/^(\d+\.?\d*|\.\d+)$/.test(text)) return undefined;
-  const x = Number(text);
-  if (x === 0) return { us: 0, precision: 0 };
-  const us = Math.floor(x * 1000000 + 0.5);
-  if (us < 1) return undefined;
-  let precision = 6;
-  for (let i = 10; i < 10000000; i *= 10) {
-    if (us % i > 0) break;
-    precision--;
-  }
-  // tshark 4.0: a whole number written with a decimal point ("1.0") shows 6 decimals when no
-  // filter follows the interval (its digit count runs to the end of the argument).
-  if (precision === 0 && text.includes(".")) precision = 6;
-  return { us, precision };
-}
-
-/** The counts of `-z io,stat`: per interval (from the capture's first frame) frames and bytes. */
-export interface IoTable {
-  interval: IoInterval;
-  /** Latest frame time relative to the first frame, in µs (tshark's elapsed time, rounded). */
-  durationUs: number;
-  /** Interval index → frames and bytes, for the intervals that saw frames (ascending). */
-  index: number[];
-  frames: number[];
-  bytes: number[];
-}
-
-/** Collects `-z io,stat` counts from every record (frame.len bytes). A frame whose time is before
- *  the capture's first frame counts at the last non-negative time; a frame earlier than the current
- *  interval counts in the current interval (tshark 4.0 only moves forward). */
-export class IoCollector {
-  readonly #interval: IoInterval;
-  readonly #rel = new Float64Array(2);
-  readonly #index: number[] = [];
-  readonly #frames: number[] = [];
-  readonly #bytes: number[] = [];
-  #first = false;
-  #sec0 = 0;
-  #nsec0 = 0;
-  #lastUs = 0;
-  #elapsedSec = 0;
-  #elapsedNsec = 0;
-
-  constructor(interval: IoInterval) { this.#interval = interval; }
-
-  /** Adds one record (every record, in order). */
-  add(rec: CaptureRecord): void {
-    if (!this.#first) { this.#first = true; this.#sec0 = rec.tsSec; this.#nsec0 = rec.tsNsec; }
-    nstimeDelta(rec.tsSec, rec.tsNsec, this.#sec0, this.#nsec0, this.#rel);
-    const s = this.#rel[0]!, n = this.#rel[1]!;
-    if (cmpNstime(s, n, this.#elapsedSec, this.#elapsedNsec) > 0) { this.#elapsedSec = s; this.#elapsedNsec = n; }
-    let us = this.#lastUs;
-    if (s >= 0 && n >= 0) { us = s * 1000000 + Math.floor((n + 500) / 1000); this.#lastUs = us; }
-    let k = this.#interval.us === 0 ? 0 : Math.floor(us / this.#interval.us);
-    const last = this.#index.length - 1;
-    if (last >= 0 && k <= this.#index[last]!) k = this.#index[last]!;
-    else { this.#index.push(k); this.#frames.push(0); this.#bytes.push(0); }
-    const at = this.#index.length - 1;
-    this.#frames[at]!++;
-    this.#bytes[at] = this.#bytes[at]! + rec.originalLength;
-  }
-
-  /** The table so far. */
-  table(): IoTable {
-    return { interval: this.#interval, index: this.#index, frames: this.#frames, bytes: this.#bytes,
-      durationUs: this.#elapsedSec * 1000000 + Math.floor((this.#elapsedNsec + 500) / 1000) };
-  }
-}
-
-/** Rows beyond this are refused (tshark would print them all; one per interval up to the duration). */
-export const IO_MAX_ROWS = 1_000_000;
-
-/** Number of decimal digits of v (1 for 0), at most `max` (tshark's column width helper). */
-function magnitude(v: number, max: number): number {
-  let mag = 0;
-  for (let i = 0; i < max; i++) { mag++; v = Math.floor(v / 10); if (v === 0) break; }
-  return mag;
-}
-
-/** The label centred in a column header, as tshark 4.0 places it ("" when it does not fit). */
-function centre(label: string, width: number): string {
-  const len = 6 - (Math.trunc((width - label.length) / 2) + 1);
-  if (len > 0 && len < 6) {
-    const sp = " ".repeat(6 - len);
-    return (width - label.length) % 2 === 0 ? `${sp}${label}${sp}|` : ` ${sp}${label}${sp}|`;
-  }
-  return len > 0 && len <= 15 ? `${label}|` : "";
-}
-
-/** Whole seconds of a µs count as tshark 4.0 prints them (a 32-bit unsigned cast). */
-function secs32(us: number): string { return String(Math.floor(us / 1000000) % 4294967296); }
-
-/** `%*s` of "|" (a negative width left-justifies, as printf does). */
-function bar(width: number): string { return width >= 0 ? padLeft("|", width) : padRight("|", -width); }
-
-/** One row of the table as data: start and end (µs from the first frame) and the counts. */
-export interface IoRow { startUs: number; endUs: number; frames: number; bytes: number }
-
-/** The geometry tshark 4.0 derives from the duration and the interval. */
-function ioLayout(t: IoTable): { rows: IoRow[]; intervalUs: number; durationUs: number; precision: number; durMag: number; whole: boolean } {
-  let durationUs = t.durationUs;
-  const whole = t.interval.us === 0 || t.interval.us > durationUs;
-  let intervalUs = whole ? durationUs : t.interval.us;
-  let durMag = magnitude(Math.floor(durationUs / 1000000), 5);
-  const sameAsDuration = whole || intervalUs === durationUs;
-  const precision = sameAsDuration ? (durMag >= 2 ? 1 : durMag === 1 ? 3 : 6) : t.interval.precision;
-  let dv = 1000000;
-  for (let i = 0; i < precision; i++) dv = Math.floor(dv / 10);
-  const half = 5 * Math.floor(dv / 10);
-  if (durationUs % dv > half) {
-    durationUs = Math.floor((durationUs + half) / dv) * dv;
-    durMag = magnitude(Math.floor(durationUs / 1000000), 5);
-  }
-  if (whole) intervalUs = durationUs;
-  const rows: IoRow[] = [];
-  let item = 0;
-  // tshark 4.0: one row per interval while its start is before the duration (none for 0 s).
-  for (let t0 = 0; t0 < durationUs && rows.length <= IO_MAX_ROWS; t0 += intervalUs) {
-    const end = t0 + intervalUs >= durationUs ? durationUs : t0 + intervalUs;
-    const k = whole ? 0 : Math.floor(t0 / intervalUs);
-    let frames = 0, bytes = 0;
-    while (item < t.index.length && t.index[item]! < k) item++;
-    if (item < t.index.length && t.index[item] === k) { frames = t.frames[item]!; bytes = t.bytes[item]!; }
-    rows.push({ startUs: t0, endUs: end, frames, bytes });
-  }
-  return { rows, intervalUs, durationUs, precision, durMag, whole: sameAsDuration };
-}
-
-/** How many rows the table will have (to refuse absurd intervals before formatting). */
-export function ioRowCount(t: IoTable): number {
-  const { durationUs } = t;
-  if (t.interval.us === 0 || t.interval.us >= durationUs) return 1;
-  return Math.ceil(durationUs / t.interval.us);
-}
-
-/** The text of `tshark -q -z io,stat,INTERVAL` (one "Frames and bytes" column). */
-export function formatIo(t: IoTable): string {
-  const { rows, intervalUs, durationUs, precision: prec, durMag, whole } = ioLayout(t);
-  const invlMag = magnitude(Math.floor(intervalUs / 1000000), 5);
-  let borderlen = whole ? 30 + durMag + (prec === 0 ? 0 : prec + 1) : 25 + Math.max(invlMag, durMag) + (prec === 0 ? 0 : prec + 1);
-  const dv = 10 ** (6 - prec);
-  const num = (us: number) => prec === 0 ? padLeft(secs32(us), durMag)
-    : `${padLeft(secs32(us), durMag)}.${String(Math.floor((us % 1000000) / dv)).padStart(prec, "0")}`;
-  let invlColW = prec === 0 ? 2 * durMag + 8 : 2 * durMag + 2 * prec + 10;
-  invlColW = Math.max(invlColW, 12);
-  let maxFrames = 0, maxBytes = 0;
-  for (let i = 0; i < t.frames.length; i++) { maxFrames = Math.max(maxFrames, t.frames[i]!); maxBytes = Math.max(maxBytes, t.bytes[i]!); }
-  const fr = Math.max(6, magnitude(maxFrames, 15)), val = Math.max(5, magnitude(maxBytes, 15));
-  const tabrowW = invlColW + fr + 3 + val + 3;
-  borderlen = Math.max(borderlen, tabrowW);
-  if (26 > borderlen && borderlen < 102) borderlen = 26;
-  if (borderlen - tabrowW === 1) borderlen++;
-  const out: string[] = ["", "=".repeat(borderlen), `|${padRight(" IO Statistics", borderlen - 2)}|`, `|${" ".repeat(borderlen - 2)}|`];
-  // tshark 4.0 pads the Duration and Interval lines for a nominal width, not the printed one.
-  const dPrec = prec === 0 ? 6 : prec;
-  const durUs = prec === 0 ? t.durationUs : durationUs;
-  // With a whole-second interval tshark 4.0 prints the microseconds space-padded ("50. 99071").
-  const durFrac = String(Math.floor((durUs % 1000000) / 10 ** (6 - dPrec)));
-  const durText = `${secs32(durUs)}.${prec === 0 ? padLeft(durFrac, 6) : durFrac.padStart(dPrec, "0")}`;
-  const wd = durMag + dPrec + 1;
-  out.push(`| Duration: ${padLeft(durText, wd)} secs${bar(borderlen - 12 - wd - 5)}`);
-  const wi = durMag + (prec === 0 ? 0 : prec + 1);
-  const invlText = prec === 0 ? secs32(intervalUs)
-    : `${secs32(intervalUs)}.${String(Math.floor((intervalUs % 1000000) / dv)).padStart(prec, "0")}`;
-  out.push(`| Interval: ${padLeft(invlText, wi)} secs${bar(borderlen - 12 - wi - 5)}`);
-  out.push(`|${" ".repeat(borderlen - 2)}|`);
-  const col = "| Col 1: Frames and bytes";
-  out.push(col + bar(borderlen - col.length));
-  out.push(`|-${"-".repeat(borderlen - 3)}|`);
-  const filler = tabrowW < borderlen ? bar(borderlen - tabrowW) : "";
-  out.push(`|${bar(invlColW - 1)}${padRight("1", 2)}${" ".repeat(fr + val + 3)}|${filler}`);
-  out.push(`| Interval${bar(invlColW - 10)}${centre("Frames", fr)}${centre("Bytes", val)}${filler}`);
-  out.push(`|-${"-".repeat(tabrowW - 3)}|${filler}`);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const last = i === rows.length - 1;
-    let head: string;
-    if (prec === 0 && last) head = `| ${durMag === 1 ? " " : ""}${num(r.startUs)} <> ${padRight("Dur", durMag >= 3 ? durMag + 1 : 3)}|`;
-    else if (prec === 0 && durMag === 1) head = `|  ${num(r.startUs)} <> ${num(r.endUs)}  |`;
-    else head = `| ${num(r.startUs)} <> ${num(r.endUs)} |`;
-    out.push(`${head} ${padLeft(String(r.frames), fr)} | ${padLeft(String(r.bytes), val)} |${filler}`);
-  }
-  out.push("=".repeat(borderlen));
-  return out.join("\n") + "\n";
-}
-
-/** `-z io,stat` as data (`--json`): interval and duration in µs, one object per row. */
-export function ioJson(t: IoTable): object {
-  const { rows, intervalUs, durationUs } = ioLayout(t);
-  return { intervalUs, durationUs, rows };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Expert summary (-z expert): items by severity, counted per (protocol, summary).
 

@@ -94,8 +94,12 @@ export class TreeValues implements TreeFilterSource {
   /** The layers that hold the asked fields: only their builders run. */
   readonly #layers: number;
 
-  /** `names`: the fields asked of the tree. */
-  constructor(names: Iterable<string>) {
+  /** Items left out of the lists, as "parent>child" field names. */
+  readonly #drop: ReadonlySet<string> | undefined;
+
+  /** `names`: the fields asked of the tree; `drop`: items not listed, as "parent>child" names. */
+  constructor(names: Iterable<string>, options: { drop?: ReadonlySet<string> } = {}) {
+    this.#drop = options.drop;
     for (const n of names) this.#lists.set(n, []);
     this.#layers = treeLayers(this.#lists.keys());
   }
@@ -113,14 +117,14 @@ export class TreeValues implements TreeFilterSource {
     const c = this.#c;
     if (c === undefined) { this.#sources = []; return; }
     this.#sources = dataSources(c.frame);
-    const lists = this.#lists;
-    const walk = (nodes: readonly FieldNode[]): void => {
+    const lists = this.#lists, drop = this.#drop;
+    const walk = (nodes: readonly FieldNode[], parent: string | undefined): void => {
       for (const n of nodes) {
-        if (n.field !== undefined) lists.get(n.field)?.push(n);
-        if (n.children.length > 0) walk(n.children);
+        if (n.field !== undefined && (drop === undefined || !drop.has(`${parent}>${n.field}`))) lists.get(n.field)?.push(n);
+        if (n.children.length > 0) walk(n.children, n.field);
       }
     };
-    walk(buildFieldTree(c, this.#layers));
+    walk(buildFieldTree(c, this.#layers), undefined);
   }
 
   /** Every item called `name` in the current frame, in tree order (depth first). */

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, sharedDir } from "../support/paths.js";
-import { tsharkOut } from "../support/tshark-refs.js";
+import { tsharkErr, tsharkOut } from "../support/tshark-refs.js";
 
 const CAPTURES = join(sharedDir(), "captures");
 const OPTS = ["-n", "-d", "tcp.port==1-65535,data"];
@@ -62,12 +62,39 @@ test("read -q alone prints nothing; stats takes tshark's spellings conv,tcp and 
 });
 
 test("read -z with an unknown statistic: one line naming what synack takes, exit 1, nothing read", () => {
-  for (const z of ["bogus", "conv,udp", "io,stat,1,COUNT(tcp.analysis.retransmission)tcp.analysis.retransmission"]) {
+  for (const z of ["bogus", "conv,udp"]) {
     const r = synack(["read", "-r", FILES[0]!, "-q", "-z", z]);
     assert.equal(r.status, 1, z);
     assert.equal(r.out, "");
     assert.equal(r.err.trim().split("\n").length, 1, r.err);
     assert.match(r.err, /^synack read: .*-z .*conv,tcp/);
+  }
+});
+
+test("read -z io,stat with columns: filters and COUNT/SUM/MIN/MAX/AVG as tshark prints them, with -Y (counts every frame) and -2 -R", () => {
+  const cols = "COUNT(tcp.analysis.retransmission)tcp.analysis.retransmission,SUM(tcp.len)tcp.len,MIN(tcp.analysis.ack_rtt)tcp.analysis.ack_rtt,"
+    + "MAX(tcp.analysis.ack_rtt)tcp.analysis.ack_rtt,AVG(tcp.analysis.ack_rtt)tcp.analysis.ack_rtt";
+  for (const z of [["-q", "-z", `io,stat,1,${cols}`], ["-q", "-Y", "tcp.len > 0", "-z", "io,stat,0.5,SUM(tcp.len),tcp.flags.push==1"],
+    ["-q", "-2", "-R", "tcp.len > 100", "-z", "io,stat,1,,AVG(tcp.len)tcp.len", "-z", "conv,tcp"],
+    ["-Y", "tcp.analysis.retransmission", "-z", "io,stat,2,FRAMES()tcp.analysis.duplicate_ack,BYTES()ip.dst==192.168.0.112"]]) {
+    const args = ["-r", FILES[1]!, ...OPTS, ...z];
+    const got = synack(["read", ...args]);
+    assert.equal(got.status, 0, got.err);
+    assert.equal(got.out, tsharkOut(args, CAPTURES), z.join(" "));
+  }
+});
+
+test("read -z io,stat: tshark's message and exit status for a bad column", () => {
+  for (const z of ["io,stat,1,SUM(nosuch.field)", "io,stat,1,SUM(tcp.len", "io,stat,1,FRAMES(tcp.len)", "io,stat,1,SUM(ip.src)",
+    "io,stat,1,COUNT()", "io,stat,1,tcp.port in {80, 443}", "io,stat,x", "io,stat,0.0000001", "io,stat,1,tcp.len,",
+    "io,stat,1,LOAD(tcp.len)tcp.len"]) {
+    const args = ["-r", FILES[1]!, ...OPTS, "-q", "-z", z];
+    const want = tsharkErr(args, CAPTURES);
+    const r = synack(["read", ...args]);
+    assert.equal(r.status, want.status, z);
+    assert.equal(r.out, "");
+    const line = want.stderr.split("\n").find((l) => l.startsWith("tshark: "))!;
+    assert.equal(r.err, `synack read: ${line.slice(8)}\n`, z);
   }
 });
 

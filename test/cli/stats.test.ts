@@ -38,8 +38,9 @@ test("stats --json: the same numbers as data", () => {
 test("stats: bad input is a one-line error with a non-zero exit", () => {
   for (const [args, re, code] of [
     [["-r", FILE], /which statistic/, 2], [["-r", FILE, "bogus"], /unknown statistic 'bogus'/, 2],
-    [["-r", FILE, "io,abc"], /INTERVAL must be/, 2], [["conv"], /-r FILE is required/, 2],
-    [["-r", "/nonexistent.pcap", "conv"], /no such file/, 1], [["-r", FILE, "io,0.0000001"], /INTERVAL must be/, 2],
+    [["-r", FILE, "io,abc"], /invalid "-z io,stat,<interval>/, 2], [["conv"], /-r FILE is required/, 2],
+    [["-r", "/nonexistent.pcap", "conv"], /no such file/, 1], [["-r", FILE, "io,0.0000001"], /interval must be >=0.000001 seconds/, 2],
+    [["-r", FILE, "io,stat,1,SUM(tcp.flags.syn)tcp"], /tcp.flags.syn doesn't have integral values/, 2],
   ] as const) {
     const r = synack([...args]);
     assert.equal(r.status, code, `${args.join(" ")}: ${r.err}`);

@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { readCapture } from "../../src/capture/index.js";
 import { openCaptureFile } from "../../src/capture/node.js";
 import {
-  ConvCollector, ExpertCollector, formatConv, formatExpert, formatIo, formatSize, IoCollector, ioRowCount, parseIoInterval, printfFixed,
+  ConvCollector, ExpertCollector, formatConv, formatExpert, formatSize, printfFixed,
 } from "../../src/tshark/stats.js";
+import { formatIo, IoCollector, ioRowCount, parseIoInterval } from "../../src/tshark/iostat.js";
 import { capturePath, checkAgainstLedger, firstDiff, publicCaptures, tshark } from "./helpers.js";
 
 /** Every corpus capture (public/ and malformed/), relative to shared/captures. */

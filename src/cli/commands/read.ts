@@ -240,13 +240,12 @@ function readError(file: string, err: unknown): unknown {
 
 /** `-q` (no per-packet output) and `-z SPEC` (tshark's statistics after the packets): the packets
  *  are read as without them, then each statistic reads the capture. */
-async function quietAndStats(args: string[], values: ReturnType<typeof parseReadArgs>["values"]): Promise<number> {
+async function quietAndStats(args: string[], values: ReturnType<typeof parseReadArgs>["values"], display: string | undefined): Promise<number> {
   const specs = values.z ?? [];
   const { checkZ, zStatsText } = await import("./zstats.js");
   checkZ(specs);
   const file = values.r;
   if (file === undefined) throw new CliError("give a capture with -r FILE (or -r - for stdin)", EXIT_USAGE);
-  if (specs.length > 0 && values.Y !== undefined) throw new CliError("-z with -Y is not supported yet: the statistics count every frame", EXIT_USAGE);
   let code = 0;
   if (values.q !== true) {
     if (file === "-") throw new CliError("-z without -q reads the capture twice: give a file, or add -q", EXIT_USAGE);
@@ -270,7 +269,7 @@ async function quietAndStats(args: string[], values: ReturnType<typeof parseRead
   const limit = frameLimit(values.c);
   if (specs.length > 0) {
     // A file cut short: the statistics of its complete records, then tshark's exit status 2.
-    const z = await zStatsText(file, specs, limit);
+    const z = await zStatsText(file, specs, limit, { display, read: values.R });
     await (await import("./capture-input.js")).writeOut(z.text);
     if (z.damage !== undefined) {
       if (code === 0) process.stderr.write(`synack read: ${z.damage}\n`);
@@ -284,6 +283,7 @@ async function quietAndStats(args: string[], values: ReturnType<typeof parseRead
 export async function readCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseReadArgs(args);
   if (values.help) { process.stdout.write(READ_USAGE + "\n"); return 0; }
+  const display = values.Y;
   withReadFilter(values);
   // -j and -J set one list of names in tshark (the one given last); -J anywhere also keeps each
   // listed protocol's children whole.
@@ -292,7 +292,7 @@ export async function readCommand(args: string[]): Promise<number> {
     if (at("-j") > at("-J")) values.J = values.j;
     delete values.j;
   }
-  if (values.z !== undefined || values.q === true) return quietAndStats(args, values);
+  if (values.z !== undefined || values.q === true) return quietAndStats(args, values, display);
   if (values.G !== undefined) {
     // tshark -G fields: the glossary, and nothing read.
     if (values.G !== "fields") throw new CliError(`-G ${values.G} is not supported (only -G fields)`, EXIT_USAGE);

@@ -1,7 +1,8 @@
 import { paint } from "../../explain/index.js";
 import {
-  ConvCollector, convJson, endpointRows, ExpertCollector, formatEndpoints, formatConv, formatExpert, formatIo, IO_MAX_ROWS, IoCollector, ioJson, ioRowCount, parseIoInterval,
-} from "../../tshark/stats.js";
+  ConvCollector, convJson, endpointRows, ExpertCollector, formatEndpoints, formatConv, formatExpert, formatIo, IO_MAX_ROWS, IoStatCollector, IoStatError, ioJson, ioRowCount,
+  compileIoFilters, parseIoStat, primedFields,
+} from "../../tshark/index.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 import { captureRecords, parseIndex, wantColor, writeOut } from "./capture-input.js";
 import { collectConnStats, connJsonChunks, connReportChunks } from "./stats-conn.js";
@@ -13,7 +14,8 @@ export const STATS_USAGE = `synack stats -r FILE conv|endpoints|expert|io[,INTER
   endpoints        TCP endpoints (address, port), as tshark -q -z endpoints,tcp; also endpoints,tcp
   expert           expert items by severity, as tshark -q -z expert
   io[,INTERVAL]    frames and bytes per INTERVAL seconds (default 1; 0 = the whole capture),
-                   as tshark -q -z io,stat,INTERVAL; also io,stat,INTERVAL
+                   as tshark -q -z io,stat,INTERVAL; also io,stat,INTERVAL[,COLUMN]… with tshark's
+                   columns: a filter, or COUNT|SUM|MIN|MAX|AVG|LOAD(FIELD)FILTER, FRAMES(), BYTES()
   The same tables, several at once: synack read -r FILE -q -z conv,tcp -z expert -z io,stat,1
   (and -z follow,tcp,ascii|hex|raw,N), printed as tshark prints them.
   conn             per connection (tcp.stream) and direction, the figures of tcptrace -l -r -W:
@@ -88,14 +90,21 @@ export async function statsCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (what === "io" || what.startsWith("io,")) {
-    const arg = what === "io" ? "1" : what.slice(3);
-    const interval = parseIoInterval(arg);
-    if (interval === undefined) throw new CliError(`io,INTERVAL: INTERVAL must be seconds ≥ 0.000001, or 0 for the whole capture, not '${arg}'`, EXIT_USAGE);
-    const c = new IoCollector(interval);
-    for await (const rec of captureRecords(values.read)) c.add(rec);
+    // io[,INTERVAL] is tshark's io,stat,INTERVAL; io,stat,INTERVAL,COLUMN… takes its columns too.
+    const arg = what === "io" ? "io,stat,1" : what.startsWith("io,stat,") ? what : `io,stat,${what.slice(3)}`;
+    let c: IoStatCollector;
+    try {
+      const spec = parseIoStat(arg);
+      const filters = compileIoFilters(spec);
+      c = new IoStatCollector(spec, filters, primedFields(filters.filter((f) => f !== undefined)));
+      for await (const rec of captureRecords(values.read)) c.add(rec);
+    } catch (e) {
+      if (e instanceof IoStatError) throw new CliError(e.message, EXIT_USAGE);
+      throw e;
+    }
     const t = c.table();
     const rows = ioRowCount(t);
-    if (rows > IO_MAX_ROWS) throw new CliError(`io,${arg} would print ${rows} rows (more than ${IO_MAX_ROWS}); choose a longer interval`);
+    if (rows > IO_MAX_ROWS) throw new CliError(`${arg} would print ${rows} rows (more than ${IO_MAX_ROWS}); choose a longer interval`);
     if (values.json) { await writeOut(JSON.stringify(ioJson(t), null, 2) + "\n"); return 0; }
     await writeOut(boldHeadings(formatIo(t), /^\| (IO Statistics|Interval +\|)/, color));
     return 0;
