@@ -16,22 +16,38 @@ export interface ConnFigure {
   readonly gapAfter?: boolean;
 }
 
-/** ns → ms with one decimal, rounded half up ("12.3"). */
-export function ms1(ns: number): string { return fixed(ns, 100_000, 1); }
-/** ns → s with three decimals ("1.145"). */
-export function sec3(ns: number): string { return fixed(ns, 1_000_000, 3); }
+/** µs → ms with one decimal ("12.3"), rounded as C's printf("%.1f", µs / 1000.0) rounds. */
+export function msOfUs(us: number): string { return printfFixed(us / 1000, 1); }
+/** ns → ms with one decimal (through µs, as tcptrace counts time). */
+export function ms1(ns: number): string { return msOfUs(ns / 1000); }
+/** ns → s with three decimals ("1.145"), as printf("%.3f", µs / 1e6). */
+export function sec3(ns: number): string { return printfFixed(ns / 1000 / 1e6, 3); }
 
-function fixed(ns: number, unit: number, digits: number): string {
-  const neg = ns < 0, t = Math.floor(Math.abs(ns) / unit + 0.5), p = 10 ** digits;
-  const whole = Math.floor(t / p), frac = String(t % p).padStart(digits, "0");
-  return `${neg && t !== 0 ? "-" : ""}${whole}.${frac}`;
+/** `x` with `digits` decimals as glibc's printf("%.Nf") prints it: rounded on the exact binary
+ *  value, an exact tie to the even digit; a negative value keeps its sign ("-0.0"). Far from a tie
+ *  the double arithmetic decides; near one, the exact decimal expansion of `x` does. */
+export function printfFixed(x: number, digits: number): string {
+  const neg = x < 0 || Object.is(x, -0), a = Math.abs(x), p = 10 ** digits;
+  const r = a * p, fl = Math.floor(r), frac = r - fl;
+  let n: number;
+  if (Math.abs(frac - 0.5) > 1e-6) n = frac > 0.5 ? fl + 1 : fl;
+  else {
+    const s = a.toFixed(60), dot = s.indexOf(".");
+    const base = Number(s.slice(0, dot) + s.slice(dot + 1, dot + 1 + digits));
+    const next = s.charCodeAt(dot + 1 + digits) - 48, tail = s.slice(dot + 2 + digits);
+    if (next > 5 || (next === 5 && /[1-9]/.test(tail))) n = base + 1;
+    else if (next < 5) n = base;
+    else n = base % 2 === 0 ? base : base + 1;
+  }
+  const whole = Math.floor(n / p), part = digits === 0 ? "" : "." + String(n - whole * p).padStart(digits, "0");
+  return `${neg ? "-" : ""}${whole}${part}`;
 }
 
 const yn = (b: boolean): string => b ? "Y" : "N";
 const int = (n: number): string => String(Math.trunc(n));
 const stat = (pick: (d: DirectionStats) => Samples, what: "min" | "max" | "avg" | "stdev") => (d: DirectionStats): string => {
   const s = pick(d);
-  return ms1(what === "min" ? s.minNs : what === "max" ? s.maxNs : what === "avg" ? s.avgNs : s.stdevNs);
+  return what === "min" ? ms1(s.minNs) : what === "max" ? ms1(s.maxNs) : msOfUs(what === "avg" ? s.avgUs : s.stdevUs);
 };
 
 /** Every figure, in tcptrace's order. */
@@ -81,7 +97,7 @@ export const CONN_FIGURES: readonly ConnFigure[] = [
   { key: "hardware_dups", label: "hardware dups", unit: "segs", text: (d) => int(d.hardwareDups) },
   { key: "throughput", label: "throughput", unit: "Bps", gapAfter: true, text: (d, c) => {
     const t = c.throughput(d);
-    return t === undefined ? "NA" : int(Math.floor(t + 0.5));
+    return t === undefined ? "NA" : printfFixed(t, 0);
   } },
   { key: "RTT_samples", label: "RTT samples", unit: "", text: (d) => int(d.rtt.count) },
   { key: "RTT_min", label: "RTT min", unit: "ms", text: stat((d) => d.rtt, "min") },

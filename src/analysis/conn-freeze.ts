@@ -18,16 +18,18 @@ export class DirectionFreezer {
 
   constructor() { saveDirection(new DirectionStats(), this.#defaults); }
 
-  /** Both directions as bytes. */
+  /** Both directions as bytes (a view of the freezer's buffer, valid until the next call). */
   freeze(a: DirectionStats, b: DirectionStats): Uint8Array {
     this.#at = 0;
     this.#direction(a); this.#direction(b);
-    return this.#buf.slice(0, this.#at);
+    return this.#buf.subarray(0, this.#at);
   }
 
   /** The two directions back from `freeze`'s bytes. */
   thaw(bytes: Uint8Array): [DirectionStats, DirectionStats] {
-    this.#rd = bytes; this.#rdView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength); this.#at = 0;
+    this.#rd = bytes; this.#at = 0;
+    if (this.#rdView.buffer !== bytes.buffer) this.#rdView = new DataView(bytes.buffer);
+    this.#base = bytes.byteOffset;
     const a = this.#readDirection(), b = this.#readDirection();
     return [a, b];
   }
@@ -92,7 +94,8 @@ export class DirectionFreezer {
       mul *= 128;
     }
   }
-  #readFloat(): number { const v = this.#rdView.getFloat64(this.#at); this.#at += 8; return v; }
+  #readFloat(): number { const v = this.#rdView.getFloat64(this.#base + this.#at); this.#at += 8; return v; }
+  #base = 0;
 }
 
 const zig = (v: number): number => v >= 0 ? 2 * v : -2 * v - 1;

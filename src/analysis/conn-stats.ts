@@ -66,6 +66,14 @@ export class Samples {
   reset(ns: number): void { this.count = 0; this.minNs = 0; this.maxNs = 0; this.sumNs = 0; this.sum2Us = 0; this.add(ns); }
   /** Mean in ns (0 without samples). */
   get avgNs(): number { return this.count === 0 ? 0 : this.sumNs / this.count; }
+  /** Mean in µs as tcptrace prints it: sum in µs / (count + 0.0001), so 0 without samples. */
+  get avgUs(): number { return (this.sumNs / 1000) / (this.count + 0.0001); }
+  /** Standard deviation in µs (see stdevNs). */
+  get stdevUs(): number {
+    if (this.count <= 2) return 0;
+    const s = this.sumNs / 1000, v = (this.sum2Us - (s * s) / this.count) / (this.count - 1);
+    return v > 0 ? Math.sqrt(v) : 0;
+  }
   /** Sample standard deviation in ns; 0 with fewer than 3 samples, as tcptrace prints it. */
   get stdevNs(): number {
     if (this.count <= 2) return 0;
@@ -141,8 +149,8 @@ export class DirectionStats {
 export class ConnStats {
   family: 4 | 6 = 4;
   /** Host a (sender of the first packet) and host b: address words (IPv4 in word 0) and port. */
-  readonly aAddr = new Uint32Array(4);
-  readonly bAddr = new Uint32Array(4);
+  readonly aAddr: number[] = [0, 0, 0, 0];
+  readonly bAddr: number[] = [0, 0, 0, 0];
   aPort = 0; bPort = 0;
   /** Capture time of the first and last packet (seconds, ns). */
   firstSec = 0; firstNsec = 0; lastSec = 0; lastNsec = 0;
@@ -154,15 +162,17 @@ export class ConnStats {
    *  `connections`: inside the collector a closed connection keeps them as `frozen` bytes. */
   a2b = new DirectionStats();
   b2a = new DirectionStats();
-  /** @internal both directions, compacted (conn-freeze.ts), while the connection is closed. */
-  frozen: Uint8Array | undefined = undefined;
+  /** @internal while the connection is closed: its directions compacted (conn-freeze.ts) at
+   *  this offset of the collector's arena (−1: not frozen), and their length. */
+  frozenAt = -1;
+  frozenLen = 0;
   /** @internal in the collector's queue of recently closed connections. */
   closedQueued = false;
   constructor(readonly stream: number) {}
   /** The same connection with its own copies of the directions (for a frozen one). */
   copyWith(a2b: DirectionStats, b2a: DirectionStats): ConnStats {
     const c = new ConnStats(this.stream);
-    c.family = this.family; c.aAddr.set(this.aAddr); c.bAddr.set(this.bAddr); c.aPort = this.aPort; c.bPort = this.bPort;
+    c.family = this.family; copy4(c.aAddr, this.aAddr); copy4(c.bAddr, this.bAddr); c.aPort = this.aPort; c.bPort = this.bPort;
     c.firstSec = this.firstSec; c.firstNsec = this.firstNsec; c.lastSec = this.lastSec; c.lastNsec = this.lastNsec;
     c.elapsedNs = this.elapsedNs; c.packets = this.packets; c.firstFrame = this.firstFrame; c.lastFrame = this.lastFrame;
     c.a2b = a2b; c.b2a = b2a;
@@ -170,10 +180,12 @@ export class ConnStats {
   }
   /** Bytes per second of unique data in direction `d` over the connection's elapsed time (undefined: 0 s). */
   throughput(d: DirectionStats): number | undefined {
-    return this.elapsedNs === 0 ? undefined : d.uniqueBytes / (this.elapsedNs / 1e9);
+    return this.elapsedNs === 0 ? undefined : d.uniqueBytes / (this.elapsedNs / 1000 / 1e6);
   }
   /** SYN and FIN seen both ways. */
   get complete(): boolean { return this.a2b.syns > 0 && this.b2a.syns > 0 && this.a2b.fins > 0 && this.b2a.fins > 0; }
+  /** Closed as tcptrace counts it: a FIN from each side, or a RST. */
+  get closed(): boolean { return (this.a2b.fins > 0 && this.b2a.fins > 0) || this.reset; }
   /** A RST was seen. */
   get reset(): boolean { return this.a2b.resets > 0 || this.b2a.resets > 0; }
   /** The average window advertisement of `d` (over scaled packets when both sides scale). */
@@ -209,18 +221,18 @@ export class ConnStatsCollector {
   readonly #freezer = new DirectionFreezer();
   #frozen = 0;
   #view(c: ConnStats): ConnStats {
-    if (c.frozen === undefined) return c;
-    const [a, b] = this.#freezer.thaw(c.frozen);
+    if (c.frozenAt < 0) return c;
+    const [a, b] = this.#freezer.thaw(this.#arena.subarray(c.frozenAt, c.frozenAt + c.frozenLen));
     return c.copyWith(a, b);
   }
   /** Connections seen. */
   get size(): number { return this.#count; }
 
   /** The capture ended at (sec, nsec), the time of its last record: a direction of a connection
-   *  still open (fewer than two FINs, no RST) was idle from its last packet until then. */
+   *  still open (not a FIN from each side, no RST) was idle from its last packet until then. */
   finish(endSec: number, endNsec: number): void {
     for (const c of this.#byStream) {
-      if (c === undefined || c.frozen !== undefined || c.a2b.fins + c.b2a.fins >= 2 || c.reset) continue;
+      if (c === undefined || c.frozenAt >= 0 || c.closed) continue;
       const endNs = (endSec - c.firstSec) * 1e9 + (endNsec - c.firstNsec);
       for (const d of [c.a2b, c.b2a]) if (d.lastNs >= 0 && endNs - d.lastNs > d.idleMaxNs) d.idleMaxNs = endNs - d.lastNs;
     }
@@ -233,7 +245,7 @@ export class ConnStatsCollector {
     let c = this.#byStream[r.stream];
     if (c === undefined) {
       c = new ConnStats(r.stream);
-      c.family = s.family; c.aAddr.set(s.srcAddr); c.bAddr.set(s.dstAddr); c.aPort = s.srcPort; c.bPort = s.dstPort;
+      c.family = s.family; copy4(c.aAddr, s.srcAddr); copy4(c.bAddr, s.dstAddr); c.aPort = s.srcPort; c.bPort = s.dstPort;
       c.firstSec = s.tsSec; c.firstNsec = s.tsNsec; c.firstFrame = s.frame;
       this.#byStream[r.stream] = c; this.#count++;
     }
@@ -241,16 +253,16 @@ export class ConnStatsCollector {
     const nowNs = (s.tsSec - c.firstSec) * 1e9 + (s.tsNsec - c.firstNsec);
     c.packets++; c.lastSec = s.tsSec; c.lastNsec = s.tsNsec; c.lastFrame = s.frame;
     if (nowNs > c.elapsedNs) c.elapsedNs = nowNs;
-    if (c.frozen !== undefined) {
-      [c.a2b, c.b2a] = this.#freezer.thaw(c.frozen);
-      c.frozen = undefined; this.#frozen--;
+    if (c.frozenAt >= 0) {
+      [c.a2b, c.b2a] = this.#freezer.thaw(this.#arena.subarray(c.frozenAt, c.frozenAt + c.frozenLen));
+      c.frozenAt = -1; c.frozenLen = 0; this.#frozen--;
     }
     const th = fromA ? c.a2b : c.b2a, ot = fromA ? c.b2a : c.a2b;
     this.#packet(th, ot, s, info, nowNs);
-    // Closed (two FINs or a RST): what follows is at most an ACK or a retransmission. The last
+    // Closed (a FIN each way or a RST): what follows is at most an ACK or a retransmission. The last
     // CLOSED_LIVE closed connections stay objects (their last ACKs come soon); older ones are
     // kept compact.
-    if (!c.closedQueued && (c.a2b.fins + c.b2a.fins >= 2 || c.reset)) {
+    if (!c.closedQueued && c.closed) {
       c.closedQueued = true;
       const q = this.#closed;
       if (q.length < CLOSED_LIVE) q.push(c);
@@ -258,13 +270,24 @@ export class ConnStatsCollector {
         const old = q[this.#closedAt]!;
         q[this.#closedAt] = c; this.#closedAt = (this.#closedAt + 1) % CLOSED_LIVE;
         old.closedQueued = false;
-        if (old.frozen === undefined) {
-          old.frozen = this.#freezer.freeze(old.a2b, old.b2a);
-          old.a2b = FROZEN; old.b2a = FROZEN; this.#frozen++;
-        }
+        if (old.frozenAt < 0) this.#freeze(old);
       }
     }
   }
+  /** Compacts `c` into the arena (a connection frozen again after a thaw takes new room: rare). */
+  #freeze(c: ConnStats): void {
+    const bytes = this.#freezer.freeze(c.a2b, c.b2a);
+    if (this.#arenaUsed + bytes.length > this.#arena.length) {
+      const grown = new Uint8Array(Math.max(this.#arena.length * 2, this.#arenaUsed + bytes.length));
+      grown.set(this.#arena.subarray(0, this.#arenaUsed));
+      this.#arena = grown;
+    }
+    this.#arena.set(bytes, this.#arenaUsed);
+    c.frozenAt = this.#arenaUsed; c.frozenLen = bytes.length; this.#arenaUsed += bytes.length;
+    c.a2b = FROZEN; c.b2a = FROZEN; this.#frozen++;
+  }
+  #arena = new Uint8Array(1 << 16);
+  #arenaUsed = 0;
   readonly #closed: ConnStats[] = [];
   #closedAt = 0;
 
@@ -324,7 +347,7 @@ export class ConnStatsCollector {
       if (!probe && counted < n) th.uniqueBytes += n - counted;
     }
     // This packet's ACK, for the other side's data.
-    if (ack && ot.seqSet) {
+    if (ack) {
       ackIn(ot, th, ot.abs(s.ackRaw), len, win, nowNs);
       if (s.ackRaw === ((ot.synRaw + 1) >>> 0) && ot.syns === 1) ot.rttFrom3whsNs = ot.rttLastNs;
     }
@@ -345,7 +368,7 @@ export class ConnStatsCollector {
       th.ackPkts++;
       if (len === 0 && !syn && !fin) th.pureAcks++;
       if (s.sackCount > 0) sackFigures(th, s);
-      th.lastAck = ot.seqSet ? ot.abs(s.ackRaw) : 0; th.ackSet = true;
+      th.lastAck = ot.abs(s.ackRaw); th.ackSet = true;
       if (!ot.dataAcked && s.ackRaw !== ((ot.synRaw + 1) >>> 0)) ot.dataAcked = true;
     }
     if (len > 0 && !th.dataAcked && retransBytes === 0) { th.initialWinBytes += len; th.initialWinPkts++; }
@@ -390,7 +413,9 @@ export class ConnStatsCollector {
   }
 }
 
-function sameAddr(x: Uint32Array, y: Uint32Array): boolean {
+function copy4(to: number[], from: ArrayLike<number>): void { to[0] = from[0]!; to[1] = from[1]!; to[2] = from[2]!; to[3] = from[3]!; }
+
+function sameAddr(x: Uint32Array, y: number[]): boolean {
   return x[0] === y[0] && x[1] === y[1] && x[2] === y[2] && x[3] === y[3];
 }
 

@@ -35,4 +35,4 @@ export {
   ConnStatsCollector, ConnStats, DirectionStats, Samples, connInfoFromDecoded, type ConnPacketInfo, MAX_RANGES,
   HW_DUP_MEMORY, TRIPLE_DUPACK,
 } from "./conn-stats.js";
-export { CONN_FIGURES, type ConnFigure, ms1, sec3, hostText, directionJson } from "./conn-figures.js";
+export { CONN_FIGURES, type ConnFigure, ms1, msOfUs, sec3, printfFixed, hostText, directionJson } from "./conn-figures.js";

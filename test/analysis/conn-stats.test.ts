@@ -66,7 +66,9 @@ test("conn-stats: a closed connection compacted and thawed reads the same", () =
   for (let i = 0; i < 600; i++) {
     const s = newSegment(), r = new AnalysisResult();
     r.stream = i + 1; s.srcAddr[0] = CLIENT + i + 7; s.dstAddr[0] = SERVER; s.srcPort = 1; s.dstPort = 2; s.flags = SYN | FIN | ACK;
-    many.observe(s, r, info); many.observe(s, r, info);
+    many.observe(s, r, info);
+    s.srcAddr[0] = SERVER; s.dstAddr[0] = CLIENT + i + 7; s.srcPort = 2; s.dstPort = 1;
+    many.observe(s, r, info);
   }
   assert.ok(many.frozenCount > 0);
   feed(live, false, 50, ACK, 502, 152, 0); feed(many, false, 50, ACK, 502, 152, 0); // thaws stream 0 in `many`
