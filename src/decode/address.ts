@@ -1,5 +1,5 @@
 /** Address text as tshark 4.0 prints it with `-n`. */
-import type { DecodedFrame, IpLayer } from "./frame.js";
+import type { DecodedFrame, IpLayer } from "./decoded-frame.js";
 
 /** Dotted-quad text of an IPv4 address held as a uint32 (network order value), e.g. `10.0.0.1`. */
 export function formatIpv4(u32: number): string {

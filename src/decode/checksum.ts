@@ -1,5 +1,5 @@
 /** TCP checksum verification (RFC 9293 §3.1, spec §12.1). Off by default in tshark 4.0; a separate step. */
-import type { DecodedFrame } from "./frame.js";
+import type { DecodedFrame } from "./decoded-frame.js";
 
 /** Sum of 16-bit big-endian words of `b[from, to)` added to `sum` (an odd last byte is padded with 0). */
 function sum16(b: Uint8Array, from: number, to: number, sum: number): number {

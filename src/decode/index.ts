@@ -9,9 +9,9 @@
  *  Ethernet → IPv4/IPv6 → TCP frames are decoded without a view, `frame.bytes` made on first read. */
 export { formatIpv4, formatIpv6, ipv6ZeroRun, parseIpv4Text, addressLayer, sourceText, destinationText } from "./address.js";
 export { verifyTcpChecksum, tcpChecksumIpv4, tcpChecksumIpv6 } from "./checksum.js";
-export { DecodedFrame, FrameDecoder, IpLayer, TcpLayer, TcpField, LinkType, decodePacket,
-  MAX_IP_LAYERS, MAX_TCP_LAYERS, MAX_DEPTH } from "./frame.js";
-export type { IpEncap } from "./frame.js";
+export { DecodedFrame, IpLayer, TcpLayer, TcpField, LinkType, MAX_IP_LAYERS, MAX_TCP_LAYERS, MAX_DEPTH } from "./decoded-frame.js";
+export type { IpEncap } from "./decoded-frame.js";
+export { FrameDecoder, decodePacket } from "./frame.js";
 export { Ipv4View, parseIpv4, emitIpv4, ipv4Length, IPV4_MIN_HEADER, Ipv4Off } from "./ipv4.js";
 export type { Ipv4Repr, Ipv4Problem } from "./ipv4.js";
 export { Ipv6View, parseIpv6, emitIpv6, ipv6Length, IPV6_HEADER, Ipv6Ext, isIpv6Extension,
