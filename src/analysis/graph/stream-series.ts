@@ -5,7 +5,9 @@
  *  packet (tcp.time_relative); sequence numbers are relative (tcp.seq, tcp.ack) and unwrapped
  *  past 2^32, so a long stream keeps rising instead of folding back to 0. */
 import type { CaptureRecord } from "../../capture/index.js";
+import type { DecodedFrame } from "../../decode/index.js";
 import { analyseCapture, type AnalysedSegment } from "../packets.js";
+import type { AnalysisOptions } from "../options.js";
 import type { AnalysisResult } from "../result.js";
 import { ACK, type TcpSegment } from "../segment.js";
 
@@ -13,7 +15,8 @@ import { ACK, type TcpSegment } from "../segment.js";
  *  segment (tcptrace's a2b), "b" the other way. */
 export type StreamDir = "a" | "b";
 
-/** Where SACK block `k` of segment `i` is: `sackLeft[sackAt[i] + k]`, k < `sackCount[i]`. */
+/** One stream's segments as typed columns, index i = the stream's i-th segment in capture order
+ *  (each column exactly `count` long; SACK edges `sackLeft[sackAt[i] + k]`, k < `sackCount[i]`). */
 export interface StreamSeries {
   /** tcp.stream. */
   stream: number;
@@ -23,40 +26,40 @@ export interface StreamSeries {
   /** Segments kept (capture order). */
   count: number;
   /** Per segment: 1 when it travels b → a, 0 for a → b. */
-  dirB: number[];
+  dirB: Uint8Array;
   /** frame.number. */
-  frame: number[];
+  frame: Float64Array;
   /** tcp.time_relative in integer ns. */
-  tNs: number[];
+  tNs: Float64Array;
   /** The 12 TCP flag bits. */
-  tcpFlags: number[];
+  tcpFlags: Uint16Array;
   /** tcp.len (0 when unknown). */
-  len: number[];
+  len: Uint32Array;
   /** tcp.seq in its own direction's space, unwrapped (may be −1 for a keep-alive before the ISN). */
-  seq: number[];
+  seq: Float64Array;
   /** tcp.ack in the other direction's sequence space, unwrapped; NaN without the ACK flag. */
-  ack: number[];
+  ack: Float64Array;
   /** tcp.window_size (scaled as tshark scales it) and tcp.window_size_value (raw). */
-  window: number[];
-  windowRaw: number[];
+  window: Float64Array;
+  windowRaw: Uint16Array;
   /** tcp.window_size_scalefactor: multiplier, −1 unknown, −2 not used, 0 absent (SYN). */
-  scaleFactor: number[];
+  scaleFactor: Int32Array;
   /** Analysis flag bits (A_* of flags.ts), 0 without an analysis record. */
-  aflags: number[];
+  aflags: Uint32Array;
   /** tcp.analysis.ack_rtt in ns (0 = absent). */
-  ackRttNs: number[];
+  ackRttNs: Float64Array;
   /** tcp.analysis.bytes_in_flight (0 = absent). */
-  bytesInFlight: number[];
+  bytesInFlight: Float64Array;
   /** Timestamps option: 1 present; TSval / TSecr (uint32, 0 when absent). */
-  hasTs: number[];
-  tsVal: number[];
-  tsEcr: number[];
+  hasTs: Uint8Array;
+  tsVal: Uint32Array;
+  tsEcr: Uint32Array;
   /** SACK blocks: first index into sackLeft/sackRight, and how many (edges in the acked direction's
    *  space, relative and unwrapped like `ack`). */
-  sackAt: number[];
-  sackCount: number[];
-  sackLeft: number[];
-  sackRight: number[];
+  sackAt: Uint32Array;
+  sackCount: Uint8Array;
+  sackLeft: Float64Array;
+  sackRight: Float64Array;
 }
 
 const TWO32 = 4294967296;
@@ -72,28 +75,45 @@ function endpointText(addr: string, port: number): string {
 
 /** Collects one stream's segments from the analysis loop. Allocates per kept segment only. */
 export class StreamSeriesBuilder {
-  readonly series: StreamSeries;
   /** Address words and port of endpoint a, from the first segment. */
   readonly #aAddr = new Uint32Array(4);
   #aPort = -1;
   /** Last unwrapped value in each sequence space (a's data, b's data). */
   #nearA = 0; #nearB = 0;
 
+  #cap = 0;
+  #sackCap = 0;
+  #sackLen = 0;
+  #cols: StreamSeries;
+
   constructor(stream: number) {
-    this.series = {
-      stream, a: "", b: "", count: 0, dirB: [], frame: [], tNs: [], tcpFlags: [], len: [], seq: [], ack: [],
-      window: [], windowRaw: [], scaleFactor: [], aflags: [], ackRttNs: [], bytesInFlight: [], hasTs: [],
-      tsVal: [], tsEcr: [], sackAt: [], sackCount: [], sackLeft: [], sackRight: [],
+    this.#cols = emptySeries(stream, 1024, 64);
+    this.#cap = 1024; this.#sackCap = 64;
+  }
+
+  /** The series so far: each column a view of exactly `count` entries (valid until the next add). */
+  get series(): StreamSeries {
+    const c = this.#cols, n = c.count, m = this.#sackLen;
+    return {
+      stream: c.stream, a: c.a, b: c.b, count: n, dirB: c.dirB.subarray(0, n), frame: c.frame.subarray(0, n),
+      tNs: c.tNs.subarray(0, n), tcpFlags: c.tcpFlags.subarray(0, n), len: c.len.subarray(0, n), seq: c.seq.subarray(0, n),
+      ack: c.ack.subarray(0, n), window: c.window.subarray(0, n), windowRaw: c.windowRaw.subarray(0, n),
+      scaleFactor: c.scaleFactor.subarray(0, n), aflags: c.aflags.subarray(0, n), ackRttNs: c.ackRttNs.subarray(0, n),
+      bytesInFlight: c.bytesInFlight.subarray(0, n), hasTs: c.hasTs.subarray(0, n), tsVal: c.tsVal.subarray(0, n),
+      tsEcr: c.tsEcr.subarray(0, n), sackAt: c.sackAt.subarray(0, n), sackCount: c.sackCount.subarray(0, n),
+      sackLeft: c.sackLeft.subarray(0, m), sackRight: c.sackRight.subarray(0, m),
     };
   }
 
-  /** Adds a segment of this stream (the caller checks `r.stream`); `srcText`/`dstText` name the
-   *  addresses on the first call. */
-  add(seg: TcpSegment, r: AnalysisResult, srcText: string, dstText: string): void {
-    const s = this.series;
+  /** Adds a segment of this stream (the caller checks `r.stream`): `seg` and its result `r`, and
+   *  the frame header `frame.tcp[tcpIndex]` came from (its addresses name a and b, first call only:
+   *  formatting them per packet would cost more than the rest). */
+  add(seg: TcpSegment, r: AnalysisResult, frame: DecodedFrame, tcpIndex: number): void {
+    const s = this.#cols;
     if (this.#aPort < 0) {
+      const ip = frame.ip[frame.tcp[tcpIndex]!.ipIndex]!;
       this.#aAddr.set(seg.srcAddr); this.#aPort = seg.srcPort;
-      s.a = endpointText(srcText, seg.srcPort); s.b = endpointText(dstText, seg.dstPort);
+      s.a = endpointText(ip.srcText, seg.srcPort); s.b = endpointText(ip.dstText, seg.dstPort);
     }
     const a = this.#aAddr;
     const fromA = seg.srcPort === this.#aPort && seg.srcAddr[0] === a[0] && seg.srcAddr[1] === a[1]
@@ -103,34 +123,78 @@ export class StreamSeriesBuilder {
     const hasAck = (seg.flags & ACK) !== 0 && r.ackPresent;
     let ack = NaN;
     if (hasAck) ack = fromA ? (this.#nearB = unwrap(r.ack, this.#nearB)) : (this.#nearA = unwrap(r.ack, this.#nearA));
-    s.dirB.push(fromA ? 0 : 1);
-    s.frame.push(seg.frame);
-    s.tNs.push(r.timeRelativeNs);
-    s.tcpFlags.push(seg.flags);
-    s.len.push(r.seglen < 0 ? 0 : r.seglen);
-    s.seq.push(seq);
-    s.ack.push(ack);
-    s.window.push(r.windowPresent ? r.windowSize : 0);
-    s.windowRaw.push(seg.windowRaw);
-    s.scaleFactor.push(r.scaleFactorPresent ? r.scaleFactor : 0);
-    s.aflags.push(r.analysisPresent ? r.flags : 0);
-    s.ackRttNs.push(r.ackRttNs);
-    s.bytesInFlight.push(r.bytesInFlight);
-    s.hasTs.push(seg.hasTimestamps ? 1 : 0);
-    s.tsVal.push(seg.tsVal);
-    s.tsEcr.push(seg.tsEcr);
-    s.sackAt.push(s.sackLeft.length);
-    s.sackCount.push(seg.sackCount);
+    const i = s.count;
+    if (i === this.#cap) this.#grow();
+    s.dirB[i] = fromA ? 0 : 1;
+    s.frame[i] = seg.frame;
+    s.tNs[i] = r.timeRelativeNs;
+    s.tcpFlags[i] = seg.flags;
+    s.len[i] = r.seglen < 0 ? 0 : r.seglen;
+    s.seq[i] = seq;
+    s.ack[i] = ack;
+    s.window[i] = r.windowPresent ? r.windowSize : 0;
+    s.windowRaw[i] = seg.windowRaw;
+    s.scaleFactor[i] = r.scaleFactorPresent ? r.scaleFactor : 0;
+    s.aflags[i] = r.analysisPresent ? r.flags : 0;
+    s.ackRttNs[i] = r.ackRttNs;
+    s.bytesInFlight[i] = r.bytesInFlight;
+    s.hasTs[i] = seg.hasTimestamps ? 1 : 0;
+    s.tsVal[i] = seg.tsVal;
+    s.tsEcr[i] = seg.tsEcr;
+    s.sackAt[i] = this.#sackLen;
+    s.sackCount[i] = seg.sackCount;
     if (seg.sackCount > 0) {
       // SACK edges are in the acked direction's space: relative to the ack base (r.ackBase).
       const base = r.relative ? r.ackBase : 0, near = Number.isNaN(ack) ? (fromA ? this.#nearB : this.#nearA) : ack;
       for (let k = 0; k < seg.sackCount; k++) {
-        s.sackLeft.push(unwrap((seg.sackLeft[k]! - base) >>> 0, near));
-        s.sackRight.push(unwrap((seg.sackRight[k]! - base) >>> 0, near));
+        if (this.#sackLen === this.#sackCap) this.#growSack();
+        s.sackLeft[this.#sackLen] = unwrap((seg.sackLeft[k]! - base) >>> 0, near);
+        s.sackRight[this.#sackLen] = unwrap((seg.sackRight[k]! - base) >>> 0, near);
+        this.#sackLen++;
       }
     }
     s.count++;
   }
+
+  /** Doubles every per-segment column (named stores: computed keys would turn the column
+   *  record into a dictionary and every store above into a hash lookup). */
+  #grow(): void {
+    const c = this.#cols, n = (this.#cap *= 2);
+    c.dirB = grown(c.dirB, new Uint8Array(n)); c.frame = grown(c.frame, new Float64Array(n));
+    c.tNs = grown(c.tNs, new Float64Array(n)); c.tcpFlags = grown(c.tcpFlags, new Uint16Array(n));
+    c.len = grown(c.len, new Uint32Array(n)); c.seq = grown(c.seq, new Float64Array(n));
+    c.ack = grown(c.ack, new Float64Array(n)); c.window = grown(c.window, new Float64Array(n));
+    c.windowRaw = grown(c.windowRaw, new Uint16Array(n)); c.scaleFactor = grown(c.scaleFactor, new Int32Array(n));
+    c.aflags = grown(c.aflags, new Uint32Array(n)); c.ackRttNs = grown(c.ackRttNs, new Float64Array(n));
+    c.bytesInFlight = grown(c.bytesInFlight, new Float64Array(n)); c.hasTs = grown(c.hasTs, new Uint8Array(n));
+    c.tsVal = grown(c.tsVal, new Uint32Array(n)); c.tsEcr = grown(c.tsEcr, new Uint32Array(n));
+    c.sackAt = grown(c.sackAt, new Uint32Array(n)); c.sackCount = grown(c.sackCount, new Uint8Array(n));
+  }
+
+  #growSack(): void {
+    const c = this.#cols;
+    this.#sackCap *= 2;
+    const l = new Float64Array(this.#sackCap), r = new Float64Array(this.#sackCap);
+    l.set(c.sackLeft); r.set(c.sackRight);
+    c.sackLeft = l; c.sackRight = r;
+  }
+}
+
+/** `to` holding `from`'s values first. */
+function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array>(from: T, to: T): T {
+  to.set(from as never);
+  return to;
+}
+
+function emptySeries(stream: number, n: number, m: number): StreamSeries {
+  return {
+    stream, a: "", b: "", count: 0, dirB: new Uint8Array(n), frame: new Float64Array(n), tNs: new Float64Array(n),
+    tcpFlags: new Uint16Array(n), len: new Uint32Array(n), seq: new Float64Array(n), ack: new Float64Array(n),
+    window: new Float64Array(n), windowRaw: new Uint16Array(n), scaleFactor: new Int32Array(n), aflags: new Uint32Array(n),
+    ackRttNs: new Float64Array(n), bytesInFlight: new Float64Array(n), hasTs: new Uint8Array(n), tsVal: new Uint32Array(n),
+    tsEcr: new Uint32Array(n), sackAt: new Uint32Array(n), sackCount: new Uint8Array(n),
+    sackLeft: new Float64Array(m), sackRight: new Float64Array(m),
+  };
 }
 
 /** A capture's stream `stream` as columns, and how many TCP streams the capture has. */
@@ -140,11 +204,16 @@ export interface StreamSeriesCollection {
   streams: number;
 }
 
+/** The analysis options the series need: no rule traces, no endpoint states (neither changes a
+ *  value the series keep; both cost time per packet). */
+export const SERIES_ANALYSIS_OPTIONS: Partial<AnalysisOptions> = { traces: false, states: false };
+
 /** Reads a capture through the analysis loop (`analyseCapture`) and keeps stream `stream`'s
  *  segments (ICMP-quoted headers left out: not part of the exchange). With `stream` undefined
  *  the capture must have exactly one stream, which is kept (else `series.count` is 0 and
  *  `streams` says how many there are). */
-export async function collectStreamSeries(records: AsyncIterable<CaptureRecord>, stream?: number): Promise<StreamSeriesCollection> {
+export async function collectStreamSeries(records: AsyncIterable<CaptureRecord>, stream?: number,
+    options: Partial<AnalysisOptions> = SERIES_ANALYSIS_OPTIONS): Promise<StreamSeriesCollection> {
   let b = new StreamSeriesBuilder(stream ?? 0);
   let streams = 0;
   await analyseCapture(records, (x: AnalysedSegment) => {
@@ -152,9 +221,8 @@ export async function collectStreamSeries(records: AsyncIterable<CaptureRecord>,
     if (r.stream + 1 > streams) streams = r.stream + 1;
     const t = x.frame.tcp[x.tcpIndex]!;
     if (t.quoted || r.stream !== (stream ?? 0)) return;
-    const ip = x.frame.ip[t.ipIndex]!;
-    b.add(x.seg, r, ip.srcText, ip.dstText);
-  });
+    b.add(x.seg, r, x.frame, x.tcpIndex);
+  }, undefined, undefined, options);
   if (stream === undefined && streams !== 1) b = new StreamSeriesBuilder(0);
   return { series: b.series, streams };
 }

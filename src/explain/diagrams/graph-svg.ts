@@ -252,6 +252,7 @@ function seriesSvg(m: GraphModel, s: GraphSeries, L: Look, X: (t: number) => num
     if (s.kind === "step" && n > 0) d += `H${f(X(m.t1))}`;
     parts.push(`      <path class="curve" d="${d}" fill="none" ${stroke(L)}/>`);
   }
+  let lastMark = -Infinity;
   for (let i = 0; i < n; i++) {
     const x = X(s.t[i]!), title = `<title>${xmlEscape(graphPointTitle(m, s, i))}</title>`;
     const attrs = `data-frame="${s.frame[i]}" data-t="${s.t[i]}"${agg === undefined ? "" : ` data-n="${agg.n[i]}"`}`;
@@ -266,7 +267,11 @@ function seriesSvg(m: GraphModel, s: GraphSeries, L: Look, X: (t: number) => num
       const dx = s.id === "sack" ? 2 : 0;
       // tcptrace's bar: a vertical stroke with short caps at both ends.
       const cap = s.kind === "bars" && agg === undefined ? `M${f(x + dx - 2)},${f(lo)}h4M${f(x + dx - 2)},${f(hi)}h4` : "";
-      const top = L.shape !== "none" && L.shape !== "dot" ? shapePath(L.shape, x + dx, hi - 4, L.size) : "";
+      // Aggregated columns: a marker at most every 8 px, or they merge into a band (the columns'
+      // bars are all drawn: nothing is left out).
+      const marked = L.shape !== "none" && L.shape !== "dot" && (agg === undefined || x - lastMark >= 8);
+      if (marked) lastMark = x;
+      const top = marked ? shapePath(L.shape, x + dx, hi - 4, L.size) : "";
       parts.push(`      <path class="pt" ${attrs} d="M${f(x + dx)},${f(lo + 0.5)}V${f(hi - 0.5)}${cap}" fill="none" ${stroke(L)}>${title}</path>` +
         (top === "" ? "" : `<path class="pt-mark" d="${top}" ${markPaint(L)}/>`));
       continue;

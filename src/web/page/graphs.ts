@@ -4,7 +4,7 @@
  *  pixel places for hover and click. Plain TypeScript without DOM or worker globals. */
 import { newRecord, type CaptureRecord } from "../../capture/index.js";
 import {
-  analyseCapture, graphModel, StreamSeriesBuilder, type GraphModel, type GraphType, type StreamDir, type StreamSeries,
+  analyseCapture, graphModel, SERIES_ANALYSIS_OPTIONS, StreamSeriesBuilder, type GraphModel, type GraphType, type StreamDir, type StreamSeries,
 } from "../../analysis/index.js";
 import { graphPointTitle, renderGraphSvg, type GraphLayout } from "../../explain/diagrams/index.js";
 import type { PacketStore } from "./store.js";
@@ -72,10 +72,9 @@ export async function streamGraphs(store: PacketStore, stream: number,
   await analyseCapture(storeRecords(store, count, (i) => { cur = i; }, pause), (x) => {
     const t = x.frame.tcp[x.tcpIndex]!;
     if (t.quoted || x.result.stream !== stream) return;
-    const ip = x.frame.ip[t.ipIndex]!;
-    b.add(x.seg, x.result, ip.srcText, ip.dstText);
+    b.add(x.seg, x.result, x.frame, x.tcpIndex);
     index.push(cur);
-  });
+  }, undefined, undefined, SERIES_ANALYSIS_OPTIONS);
   return { stream, count, series: b.series, index, models: new Map() };
 }
 
