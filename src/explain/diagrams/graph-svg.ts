@@ -216,7 +216,9 @@ function stroke(L: Look): string {
 function sampleOf(s: GraphSeries, L: Look, x: number, y: number): string {
   const line = s.kind === "step" || s.kind === "line" ? `<line x1="${x}" y1="${y}" x2="${x + 24}" y2="${y}" ${stroke(L)}/>`
     : s.kind === "bars" ? `<line x1="${x + 12}" y1="${y - 6}" x2="${x + 12}" y2="${y + 6}" ${stroke(L)}/>` : "";
-  const mark = L.shape === "none" ? "" : `<path d="${shapePath(L.shape, x + 12, s.kind === "bars" ? y - 6 : y)}" ${markPaint(L)}/>`;
+  // Dots of a series without a marker of its own are drawn as dots: so is its sample.
+  const M: Look = L.shape === "none" && (s.kind === "dots" || s.kind === "marks") ? { ...L, shape: "dot" } : L;
+  const mark = M.shape === "none" ? "" : `<path d="${shapePath(M.shape, x + 12, s.kind === "bars" ? y - 6 : y)}" ${markPaint(M)}/>`;
   return line + mark;
 }
 
