@@ -36,3 +36,12 @@ export {
   HW_DUP_MEMORY, TRIPLE_DUPACK,
 } from "./conn-stats.js";
 export { CONN_FIGURES, type ConnFigure, ms1, msOfUs, sec3, printfFixed, hostText, directionJson } from "./conn-figures.js";
+export {
+  DoctorCollector, DoctorConn, DoctorDirection, type DoctorPacketInfo, doctorInfoFromDecoded, type LimitClass,
+  RTO_STALL_MIN_NS, DUP_CAPTURE_NS,
+} from "./doctor-model.js";
+export {
+  diagnose, type CaptureDiagnosis, type ConnDiagnosis, type DirectionDiagnosis, type DoctorClaim, type ClaimKind,
+  type RateFigures, DOCTOR_THRESHOLDS,
+} from "./doctor-report.js";
+export { doctorTextChunks, formatConnDiagnosis, type DoctorPaint } from "./doctor-text.js";

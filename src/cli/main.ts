@@ -14,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   follow: { load: async () => (await import("./commands/follow.js")).followCommand, summary: "a TCP stream's bytes each way, as tshark -z follow" },
   ladder: { load: async () => (await import("./commands/ladder.js")).ladderCommand, summary: "a stream's ladder diagram (ASCII or SVG): arrows, states, marks" },
   graph: { load: async () => (await import("./commands/graph.js")).graphCommand, summary: "a stream's graphs as SVG: time-sequence, throughput, RTT, in flight, window" },
+  doctor: { load: async () => (await import("./commands/doctor.js")).doctorCommand, summary: "what limited each connection and where its time went, in words" },
   stats: { load: async () => (await import("./commands/stats.js")).statsCommand, summary: "conversations, expert items, I/O per interval, as tshark -z" },
   ui: { load: async () => (await import("./commands/ui.js")).uiCommand, summary: "the web view: packet list, details, bytes, ladder, live" },
   client: { load: async () => (await import("./commands/client.js")).clientCommand, summary: "echo client: send, read the echo, shut down" },
