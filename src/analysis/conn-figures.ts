@@ -24,10 +24,10 @@ export function ms1(ns: number): string { return msOfUs(ns / 1000); }
 export function sec3(ns: number): string { return printfFixed(ns / 1000 / 1e6, 3); }
 
 /** `x` with `digits` decimals as glibc's printf("%.Nf") prints it: rounded on the exact binary
- *  value, an exact tie to the even digit; a negative value keeps its sign ("-0.0"). Far from a tie
+ *  value, an exact tie to the even digit; a negative value keeps its sign ("-0.0"; −0 prints as 0). Far from a tie
  *  the double arithmetic decides; near one, the exact decimal expansion of `x` does. */
 export function printfFixed(x: number, digits: number): string {
-  const neg = x < 0 || Object.is(x, -0), a = Math.abs(x), p = 10 ** digits;
+  const neg = x < 0, a = Math.abs(x), p = 10 ** digits;
   const r = a * p, fl = Math.floor(r), frac = r - fl;
   let n: number;
   if (Math.abs(frac - 0.5) > 1e-6) n = frac > 0.5 ? fl + 1 : fl;

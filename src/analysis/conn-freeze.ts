@@ -26,11 +26,11 @@ export class DirectionFreezer {
   }
 
   /** The two directions back from `freeze`'s bytes. */
-  thaw(bytes: Uint8Array): [DirectionStats, DirectionStats] {
+  thaw(bytes: Uint8Array, a = new DirectionStats(), b = new DirectionStats()): [DirectionStats, DirectionStats] {
     this.#rd = bytes; this.#at = 0;
     if (this.#rdView.buffer !== bytes.buffer) this.#rdView = new DataView(bytes.buffer);
     this.#base = bytes.byteOffset;
-    const a = this.#readDirection(), b = this.#readDirection();
+    this.#readDirection(a); this.#readDirection(b);
     return [a, b];
   }
 
@@ -45,7 +45,13 @@ export class DirectionFreezer {
     for (const x of d.hw) this.#num(x);
   }
 
-  #readDirection(): DirectionStats {
+  /** Back to a new DirectionStats' values, keeping the object (and its arrays) for reuse. */
+  reset(d: DirectionStats): void {
+    loadDirection(d, this.#defaults);
+    d.ranges.length = 0; d.hw.length = 0;
+  }
+
+  #readDirection(d: DirectionStats): void {
     const v = this.#values;
     v.set(this.#defaults);
     for (;;) {
@@ -53,7 +59,7 @@ export class DirectionFreezer {
       if (tag === 2 * DIRECTION_VALUES) break;
       v[tag >> 1] = (tag & 1) === 0 ? unzig(this.#readUint()) : this.#readFloat();
     }
-    const d = new DirectionStats();
+    d.ranges.length = 0; d.hw.length = 0;
     loadDirection(d, v);
     const n = this.#readUint();
     for (let i = 0; i < n; i++) {
@@ -63,7 +69,6 @@ export class DirectionFreezer {
     }
     const h = this.#readUint();
     for (let i = 0; i < h; i++) d.hw.push(this.#readNum());
-    return d;
   }
   /** Field `i` with value `v`: tag 2i for a safe integer (zigzag varint follows), 2i + 1 for a double. */
   #field(i: number, v: number): void {

@@ -12,6 +12,7 @@ import type { DecodedFrame } from "../decode/index.js";
 import type { AnalysisResult } from "./result.js";
 import { ACK, FIN, PSH, RST, SYN, URG, type TcpSegment } from "./segment.js";
 import { DirectionFreezer } from "./conn-freeze.js";
+import { DOUBLE_FIELD } from "./result.js";
 
 /** Ranges of sent sequence space kept per direction; beyond it the oldest is forgotten (counted). */
 export const MAX_RANGES = 4096;
@@ -42,7 +43,8 @@ export function connInfoFromDecoded(frame: DecodedFrame, index: number, info: Co
 
 /** One range of sent sequence space [first, last] (unwrapped, inclusive), as tcptrace keeps them. */
 export class SentRange {
-  constructor(public first: number, public last: number, public timeNs: number) {}
+  first = DOUBLE_FIELD; last = DOUBLE_FIELD; timeNs = DOUBLE_FIELD;
+  constructor(first: number, last: number, timeNs: number) { this.first = first; this.last = last; this.timeNs = timeNs; }
   /** Times it was sent again (in part or whole). */
   retrans = 0;
   /** 0: not acknowledged; 1: acknowledged; n > 1: acknowledged and then n − 1 duplicate ACKs. */
@@ -53,11 +55,11 @@ export class SentRange {
  *  a min of 0 means "none yet", so a 0 sample resets it). */
 export class Samples {
   count = 0;
-  minNs = 0;
-  maxNs = 0;
-  sumNs = 0;
+  minNs = DOUBLE_FIELD;
+  maxNs = DOUBLE_FIELD;
+  sumNs = DOUBLE_FIELD;
   /** Sum of squares in µs² (keeps the doubles exact enough for the standard deviation). */
-  sum2Us = 0;
+  sum2Us = DOUBLE_FIELD;
   add(ns: number): void {
     if (this.minNs === 0 || this.minNs > ns) this.minNs = ns;
     if (this.maxNs < ns) this.maxNs = ns;
@@ -87,30 +89,30 @@ export class Samples {
 export class DirectionStats {
   packets = 0; resets = 0; ackPkts = 0; pureAcks = 0;
   sackPkts = 0; dsackPkts = 0; maxSackBlocks = 0; sacksSent = 0;
-  uniqueBytes = 0; dataPkts = 0; dataBytes = 0; rexmtPkts = 0; rexmtBytes = 0;
-  zwndProbePkts = 0; zwndProbeBytes = 0; outOfOrderPkts = 0; pushedPkts = 0;
+  uniqueBytes = DOUBLE_FIELD; dataPkts = 0; dataBytes = DOUBLE_FIELD; rexmtPkts = 0; rexmtBytes = DOUBLE_FIELD;
+  zwndProbePkts = 0; zwndProbeBytes = DOUBLE_FIELD; outOfOrderPkts = 0; pushedPkts = 0;
   syns = 0; fins = 0;
   /** Options seen from this side: window scale (and its shift), timestamps, SACK permitted, MSS (−1 none). */
   wsRequested = false; wsShift = 0; tsRequested = false; sackRequested = false; mss = -1;
-  urgentPkts = 0; urgentBytes = 0;
+  urgentPkts = 0; urgentBytes = DOUBLE_FIELD;
   maxSegment = 0; minSegment = 0;
   /** Scaled window advertisements (SYNs unscaled; zero when both sides did not ask for scaling). */
-  maxWin = 0; minWin = 0; zeroWins = 0; winTotal = 0; winScaledPkts = 0; winScaledStats = false;
+  maxWin = DOUBLE_FIELD; minWin = DOUBLE_FIELD; zeroWins = 0; winTotal = DOUBLE_FIELD; winScaledPkts = 0; winScaledStats = false;
   /** Outstanding data estimate: highest byte sent − the peer's last ACK + 1, per in-order new segment. */
-  maxOwin = 0; minOwin = 0; owinTotal = 0; owinCount = 0;
-  initialWinBytes = 0; initialWinPkts = 0;
-  truncatedBytes = 0; truncatedPkts = 0;
+  maxOwin = DOUBLE_FIELD; minOwin = DOUBLE_FIELD; owinTotal = DOUBLE_FIELD; owinCount = 0;
+  initialWinBytes = DOUBLE_FIELD; initialWinPkts = 0;
+  truncatedBytes = DOUBLE_FIELD; truncatedPkts = 0;
   /** First and last data packet, ns since the connection's first packet (−1: none). */
-  firstDataNs = -1; lastDataNs = -1;
-  idleMaxNs = 0;
+  firstDataNs = DOUBLE_FIELD; lastDataNs = DOUBLE_FIELD;
+  idleMaxNs = DOUBLE_FIELD;
   hardwareDups = 0;
   readonly rtt = new Samples();
   /** RTT of the segments of the largest size acknowledged ("full size"). */
   readonly rttFull = new Samples();
-  rttFullSize = 0;
+  rttFullSize = DOUBLE_FIELD;
   /** ACKs of segments sent more than once (Karn: no sample) and their times from the last copy. */
   readonly rttAmbiguous = new Samples();
-  rttFrom3whsNs = 0;
+  rttFrom3whsNs = DOUBLE_FIELD;
   postLossAcks = 0; segsCumAcked = 0; dupAcks = 0; tripleDupAcks = 0;
   maxRetrans = 0;
   /** Time from a segment's previous copy to its retransmission. */
@@ -119,13 +121,18 @@ export class DirectionStats {
   rangesForgotten = 0;
 
   // Sequence state, unwrapped: `abs(seqRaw)` from the highest raw number seen so far.
-  /** @internal */ seqSet = false; hiRaw = 0; hiAbs = 0;
-  /** @internal SYN / FIN sequence numbers (raw and unwrapped) and the last segment end. */ synRaw = 0; synAbs = 0; finAbs = 0; latestAbs = 0;
-  /** @internal the last ACK this side sent (in the peer's space, unwrapped) and its window. */ ackSet = false; lastAck = 0; winLast = 0;
+  /** @internal */ seqSet = false; hiRaw = DOUBLE_FIELD; hiAbs = DOUBLE_FIELD;
+  /** @internal SYN / FIN sequence numbers (raw and unwrapped) and the last segment end. */ synRaw = DOUBLE_FIELD; synAbs = DOUBLE_FIELD; finAbs = DOUBLE_FIELD; latestAbs = DOUBLE_FIELD;
+  /** @internal the last ACK this side sent (in the peer's space, unwrapped) and its window. */ ackSet = false; lastAck = DOUBLE_FIELD; winLast = 0;
   /** @internal this side's data was acknowledged by the peer (ends the initial window). */ dataAcked = false;
-  /** @internal */ lastNs = -1; rttLastNs = 0;
+  /** @internal */ lastNs = DOUBLE_FIELD; rttLastNs = DOUBLE_FIELD;
   /** @internal */ readonly ranges: SentRange[] = [];
   /** @internal the last HW_DUP_MEMORY (seq, IPv4 ID) pairs, interleaved, filled as packets come. */ readonly hw: number[] = []; hwAt = 0;
+
+  constructor() {
+    // Double fields from the start (DOUBLE_FIELD, result.ts), then their "none" value.
+    this.firstDataNs = -1; this.lastDataNs = -1; this.lastNs = -1;
+  }
 
   /** The unwrapped number of raw sequence number `raw` of this direction. */
   abs(raw: number): number {
@@ -155,20 +162,20 @@ export class ConnStats {
   /** Capture time of the first and last packet (seconds, ns). */
   firstSec = 0; firstNsec = 0; lastSec = 0; lastNsec = 0;
   /** Last packet − first packet, ns. */
-  elapsedNs = 0;
+  elapsedNs = DOUBLE_FIELD;
   packets = 0;
   firstFrame = 0; lastFrame = 0;
   /** The two directions (a → b, b → a). Read them through `ConnStatsCollector.get`/`all`/
    *  `connections`: inside the collector a closed connection keeps them as `frozen` bytes. */
-  a2b = new DirectionStats();
-  b2a = new DirectionStats();
+  a2b: DirectionStats;
+  b2a: DirectionStats;
   /** @internal while the connection is closed: its directions compacted (conn-freeze.ts) at
    *  this offset of the collector's arena (−1: not frozen), and their length. */
   frozenAt = -1;
   frozenLen = 0;
   /** @internal in the collector's queue of recently closed connections. */
   closedQueued = false;
-  constructor(readonly stream: number) {}
+  constructor(readonly stream: number, a2b = new DirectionStats(), b2a = new DirectionStats()) { this.a2b = a2b; this.b2a = b2a; }
   /** The same connection with its own copies of the directions (for a frozen one). */
   copyWith(a2b: DirectionStats, b2a: DirectionStats): ConnStats {
     const c = new ConnStats(this.stream);
@@ -244,7 +251,7 @@ export class ConnStatsCollector {
     if (this.only !== undefined && r.stream !== this.only) return;
     let c = this.#byStream[r.stream];
     if (c === undefined) {
-      c = new ConnStats(r.stream);
+      c = this.#pool.length >= 2 ? new ConnStats(r.stream, this.#pool.pop()!, this.#pool.pop()!) : new ConnStats(r.stream);
       c.family = s.family; copy4(c.aAddr, s.srcAddr); copy4(c.bAddr, s.dstAddr); c.aPort = s.srcPort; c.bPort = s.dstPort;
       c.firstSec = s.tsSec; c.firstNsec = s.tsNsec; c.firstFrame = s.frame;
       this.#byStream[r.stream] = c; this.#count++;
@@ -254,7 +261,8 @@ export class ConnStatsCollector {
     c.packets++; c.lastSec = s.tsSec; c.lastNsec = s.tsNsec; c.lastFrame = s.frame;
     if (nowNs > c.elapsedNs) c.elapsedNs = nowNs;
     if (c.frozenAt >= 0) {
-      [c.a2b, c.b2a] = this.#freezer.thaw(this.#arena.subarray(c.frozenAt, c.frozenAt + c.frozenLen));
+      const a = this.#pool.pop() ?? new DirectionStats(), b = this.#pool.pop() ?? new DirectionStats();
+      [c.a2b, c.b2a] = this.#freezer.thaw(this.#arena.subarray(c.frozenAt, c.frozenAt + c.frozenLen), a, b);
       c.frozenAt = -1; c.frozenLen = 0; this.#frozen--;
     }
     const th = fromA ? c.a2b : c.b2a, ot = fromA ? c.b2a : c.a2b;
@@ -284,8 +292,12 @@ export class ConnStatsCollector {
     }
     this.#arena.set(bytes, this.#arenaUsed);
     c.frozenAt = this.#arenaUsed; c.frozenLen = bytes.length; this.#arenaUsed += bytes.length;
+    // The objects serve the next connections (no garbage per connection).
+    this.#freezer.reset(c.a2b); this.#freezer.reset(c.b2a);
+    if (this.#pool.length < 2 * CLOSED_LIVE) this.#pool.push(c.a2b, c.b2a);
     c.a2b = FROZEN; c.b2a = FROZEN; this.#frozen++;
   }
+  readonly #pool: DirectionStats[] = [];
   #arena = new Uint8Array(1 << 16);
   #arenaUsed = 0;
   readonly #closed: ConnStats[] = [];
