@@ -4,6 +4,17 @@
  *  calls `reset()` (e.g. after writing it to stdout). */
 import { ipv6ZeroRun } from "../decode/index.js";
 
+/** A host's UTF-8 encoder (the same bytes as ByteOut.str's loop, TextEncoder's): writes `s` into `buf`
+ *  from `at` (room for 3 bytes a code unit is there) and returns the bytes written. */
+export type Utf8Encoder = (s: string, buf: Uint8Array, at: number) => number;
+let nativeEncode: Utf8Encoder | undefined;
+/** From this many code units on, str() hands the string to the native encoder (below it the loop
+ *  wins: a native call costs ~100 ns). */
+const NATIVE_MIN = 256;
+/** Installs (or with undefined removes) the native encoder str() uses for long strings. The core has
+ *  no TextEncoder (lib ES2022): the CLI installs one. */
+export function setUtf8Encoder(fn: Utf8Encoder | undefined): void { nativeEncode = fn; }
+
 export class ByteOut {
   buf: Uint8Array;
   len = 0;
@@ -32,6 +43,8 @@ export class ByteOut {
   str(s: string): void {
     const n = s.length;
     this.ensure(n * 3);
+    // Long text (a -V tree, a JSON packet) through the host's native encoder when one is installed.
+    if (n >= NATIVE_MIN && nativeEncode !== undefined) { this.len += nativeEncode(s, this.buf, this.len); return; }
     const b = this.buf;
     let o = this.len;
     for (let i = 0; i < n; i++) {

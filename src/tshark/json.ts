@@ -5,6 +5,7 @@
 import { tcpFlagsHex, tcpFlagsString, destinationText, sourceText } from "../decode/index.js";
 import { ANALYSIS_FLAGS, type AnalysisResult, endpointStateText, flagFieldPresent, stateLabel } from "../analysis/index.js";
 import { buildFieldTree, type DataSource, dataSources, type DetailsInput, type FieldNode, isoDay } from "../fields/index.js";
+import { ByteOut } from "./bytes-out.js";
 import { filterLayers, type LayerFilter, rawOf } from "./json-options.js";
 
 /** An ordered JSON object that may repeat keys (tshark writes `"tcp.port"` twice); a value is a
@@ -82,6 +83,139 @@ export function toJsonPacket(c: DetailsInput, tree: readonly FieldNode[] = build
   let layers = nodePairs(tree, o.raw);
   if (o.layers !== undefined) layers = filterLayers(layers, o.layers);
   return [["_index", `packets-${isoDay(rec.rawTime?.sec ?? rec.tsSec)}`], ["_type", "doc"], ["_score", "\u0000null"], ["_source", [["layers", layers]]]];
+}
+
+/** `"key": ` as bytes, per key (field names and their `_tree` / `_raw` keys: a bounded set, cleared when full). */
+const KEYS = new Map<string, Uint8Array>();
+function keyBytes(k: string): Uint8Array {
+  let b = KEYS.get(k);
+  if (b === undefined) {
+    if (KEYS.size >= 4096) KEYS.clear();
+    const t = JSON.stringify(k) + ": ";
+    const o = new ByteOut(t.length * 3);
+    o.str(t);
+    b = o.buf.slice(0, o.len);
+    KEYS.set(k, b);
+  }
+  return b;
+}
+/** The `_tree` and `_raw` keys of a field name, made once each. */
+const TREE_KEYS = new Map<string, Uint8Array>();
+const RAW_KEYS = new Map<string, Uint8Array>();
+function suffixKey(cache: Map<string, Uint8Array>, field: string, suffix: string): Uint8Array {
+  let b = cache.get(field);
+  if (b === undefined) {
+    if (cache.size >= 4096) cache.clear();
+    b = keyBytes(field + suffix);
+    cache.set(field, b);
+  }
+  return b;
+}
+
+/** A JSON string as JSON.stringify writes it (`value`: with formatJsonPairs's null marker): plain
+ *  printable ASCII straight into `out`, anything else through JSON.stringify. */
+function jsonString(out: ByteOut, v: string, value = true): void {
+  const n = v.length;
+  out.ensure(n + 2);
+  const b = out.buf, start = out.len;
+  let o = start;
+  b[o++] = 34;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 34 || c === 92) { out.len = start; out.str(value && v === "\u0000null" ? "null" : JSON.stringify(v)); return; }
+    b[o++] = c;
+  }
+  b[o++] = 34;
+  out.len = o;
+}
+/** An FT_BYTES value (plain hex) as -T json writes it: `"aa:bb:…"`. */
+function colonHexString(out: ByteOut, h: string): void {
+  const n = h.length;
+  out.ensure(n + (n >> 1) + 2);
+  const b = out.buf, start = out.len;
+  let o = start;
+  b[o++] = 34;
+  for (let i = 0; i < n; i++) {
+    const c = h.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 34 || c === 92) { out.len = start; jsonString(out, colonHex(h)); return; }
+    if (i > 0 && (i & 1) === 0) b[o++] = 58;
+    b[o++] = c;
+  }
+  b[o++] = 34;
+  out.len = o;
+}
+/** A line break and `2 × depth` spaces. */
+function newline(out: ByteOut, depth: number): void {
+  out.ensure(1 + 2 * depth);
+  out.buf[out.len++] = 10;
+  out.buf.fill(32, out.len, out.len + 2 * depth);
+  out.len += 2 * depth;
+}
+/** formatRaw's text (at `depth`, the item's own level) written into `out`. */
+function writeRaw(out: ByteOut, r: JsonRaw, depth: number): void {
+  out.byte(91);
+  for (let i = 0; i < r.length; i++) {
+    if (i > 0) out.byte(44);
+    newline(out, depth + 1);
+    const e = r[i]!;
+    if (typeof e === "string") jsonString(out, e, false); else out.str(JSON.stringify(e));
+  }
+  newline(out, depth);
+  out.byte(93);
+}
+
+/** `formatJsonPairs(nodePairs(nodes, raw), depth)` written into `out` straight from the nodes. */
+function writeNodesJson(out: ByteOut, nodes: readonly FieldNode[], depth: number, raw: readonly DataSource[] | undefined): void {
+  let any = false;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!, kids = n.children, field = n.field;
+    if (field === undefined) {
+      if (kids.length === 0) continue;
+      out.byte(any ? 44 : 123); any = true;
+      newline(out, depth + 1);
+      jsonString(out, n.label.replace(/^\[(.*)\]$/, "$1"), false);
+      out.byte(58); out.byte(32);
+      writeNodesJson(out, kids, depth + 1, raw);
+      continue;
+    }
+    out.byte(any ? 44 : 123); any = true;
+    newline(out, depth + 1);
+    const r = raw === undefined ? undefined : rawOf(n, raw);
+    if (r !== undefined) {
+      out.ascii(suffixKey(RAW_KEYS, field, "_raw")); writeRaw(out, r, depth + 1);
+      out.byte(44); newline(out, depth + 1);
+    }
+    out.ascii(keyBytes(field));
+    if (n.value === undefined) {
+      if (kids.length > 0) writeNodesJson(out, kids, depth + 1, raw); else { out.byte(34); out.byte(34); }
+    } else {
+      if (n.bytes === true) colonHexString(out, n.value); else jsonString(out, n.value);
+      if (kids.length > 0) {
+        out.byte(44); newline(out, depth + 1);
+        out.ascii(suffixKey(TREE_KEYS, field, "_tree"));
+        writeNodesJson(out, kids, depth + 1, raw);
+      }
+    }
+  }
+  if (!any) { out.byte(123); out.byte(125); return; }
+  newline(out, depth);
+  out.byte(125);
+}
+
+/** `formatJsonPairs(toJsonPacket(c, tree, o), depth)` written into `out`: one packet of `read -T json`
+ *  straight from the field tree into the output bytes (no pairs, no strings per packet). The layer
+ *  filters (-j / -J) go through the pairs. */
+export function writeJsonPacket(out: ByteOut, c: DetailsInput, tree: readonly FieldNode[] = buildFieldTree(c), o: JsonOptions = {}, depth = 1): void {
+  if (o.layers !== undefined) { out.str(formatJsonPairs(toJsonPacket(c, tree, o), depth)); return; }
+  const rec = c.rec;
+  out.byte(123); newline(out, depth + 1);
+  out.ascii(keyBytes("_index")); jsonString(out, `packets-${isoDay(rec.rawTime?.sec ?? rec.tsSec)}`); out.byte(44); newline(out, depth + 1);
+  out.ascii(keyBytes("_type")); jsonString(out, "doc"); out.byte(44); newline(out, depth + 1);
+  out.ascii(keyBytes("_score")); out.str("null,"); newline(out, depth + 1);
+  out.ascii(keyBytes("_source")); out.byte(123); newline(out, depth + 2);
+  out.ascii(keyBytes("layers")); writeNodesJson(out, tree, depth + 2, o.raw);
+  newline(out, depth + 1); out.byte(125);
+  newline(out, depth); out.byte(125);
 }
 
 /** Serialises pairs like tshark: two-space indentation, `"key": value`, repeated keys kept. */

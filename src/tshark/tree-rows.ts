@@ -117,14 +117,18 @@ export class TreeValues implements TreeFilterSource {
     const c = this.#c;
     if (c === undefined) { this.#sources = []; return; }
     this.#sources = dataSources(c.frame);
+    this.#collect(buildFieldTree(c, this.#layers), undefined);
+  }
+
+  /** Files every node of `nodes` (depth first, under `parent`) by its field name, when that name is
+   *  asked and the item is not dropped. */
+  #collect(nodes: readonly FieldNode[], parent: string | undefined): void {
     const lists = this.#lists, drop = this.#drop;
-    const walk = (nodes: readonly FieldNode[], parent: string | undefined): void => {
-      for (const n of nodes) {
-        if (n.field !== undefined && (drop === undefined || !drop.has(`${parent}>${n.field}`))) lists.get(n.field)?.push(n);
-        if (n.children.length > 0) walk(n.children, n.field);
-      }
-    };
-    walk(buildFieldTree(c, this.#layers), undefined);
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (n.field !== undefined && (drop === undefined || !drop.has(`${parent}>${n.field}`))) lists.get(n.field)?.push(n);
+      if (n.children.length > 0) this.#collect(n.children, n.field);
+    }
   }
 
   /** Every item called `name` in the current frame, in tree order (depth first). */

@@ -42,7 +42,7 @@ function need(): Renderers {
 }
 import { FieldRows, type ReadPreferences } from "../../tshark/rows.js";
 import { CaptureSession, frameInterface, type FrameInterface } from "../../tshark/session.js";
-import { ByteOut } from "../../tshark/bytes-out.js";
+import { ByteOut, setUtf8Encoder } from "../../tshark/bytes-out.js";
 import { CliError } from "../errors.js";
 import { loadOuiNames } from "../oui.js";
 import type { JsonOptions } from "../../tshark/json.js";
@@ -50,6 +50,16 @@ import { layerFilter, type LayerFilter } from "../../tshark/json-options.js";
 import type { DetailsInput, MptcpInfo, UdpStreamInfo } from "../../fields/index.js";
 import { parseTimeFormat, summaryLine, type TimeFormat, writeSummaryLine } from "./summary-line.js";
 import { flushToStdout, type FrameRenderer, runParallel, threadPlan, writeStdout } from "./parallel-read.js";
+
+// Long strings (a -V tree, a JSON packet) go into the output buffer through Node's UTF-8 encoder:
+// the same bytes as ByteOut's loop (lone surrogates become U+FFFD), several times faster.
+let utf8View: Buffer | undefined;
+setUtf8Encoder((s, buf, at) => {
+  if (utf8View === undefined || utf8View.buffer !== buf.buffer || utf8View.byteOffset !== buf.byteOffset || utf8View.length !== buf.length) {
+    utf8View = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  return utf8View.write(s, at, "utf8");
+});
 
 /** Everything known about one frame after decoding and analysis. Reused: valid until the next `step`. */
 /** One frame as the printers see it: what the field tree needs (DetailsInput) and more. */
@@ -221,7 +231,9 @@ export class PacketPrinter {
       const jo: JsonOptions = {};
       if (o.hex === true) jo.raw = r.jsonRawSources(c);
       if (o.layers !== undefined) jo.layers = o.layers;
-      this.#write((this.#count === 0 ? "[\n  " : ",\n  ") + r.formatJsonPairs(r.toJsonPacket(c, undefined, jo), 1));
+      const sink = this.#sink;
+      if (sink === undefined) this.#write((this.#count === 0 ? "[\n  " : ",\n  ") + r.formatJsonPairs(r.toJsonPacket(c, undefined, jo), 1));
+      else { sink.str(this.#count === 0 ? "[\n  " : ",\n  "); r.writeJsonPacket(sink, c, undefined, jo); }
     } else if (o.format === "ek") {
       const r = need();
       this.#write(r.ekPacket(c, r.buildDetailsTree(c)));
@@ -230,7 +242,8 @@ export class PacketPrinter {
     } else if (o.details) {
       const r = need();
       // Without -x, tshark dumps each Data item's bytes inside the tree instead.
-      this.#write(r.renderDetailsTree(r.buildDetailsTree(c), o.hex ? undefined : r.dataSources(c.frame), o.only));
+      const tree = r.buildDetailsTree(c), data = o.hex ? undefined : r.dataSources(c.frame);
+      if (this.#sink === undefined) this.#write(r.renderDetailsTree(tree, data, o.only)); else r.writeDetailsTree(this.#sink, tree, data, o.only);
       this.#write(o.hex ? "\n" + r.formatHexDump(c.frame) : "\n");
     } else if (o.hex) {
       this.#write(need().formatHexDump(c.frame));
@@ -400,7 +413,9 @@ export async function runReadOutput(o: RunReadOptions): Promise<number> {
   }
   const reader = readCapture(counted(openCaptureFile(o.path)));
   // Summary lines and the hex dump need only the Info pass's decoded frame; -V and JSON read the results.
-  const pipe = new ReadPipeline(true, o.analyse === true || o.details === true || (o.format !== undefined && o.format !== "text"), o.prefs);
+  // -V and -T json print no Info column: their pipeline runs without the Info pass (ndjson and ek have Info).
+  const noInfo = o.details === true || o.format === "json";
+  const pipe = new ReadPipeline(!noInfo, o.analyse === true || noInfo || (o.format !== undefined && o.format !== "text"), o.prefs);
   if (o.timeFormat !== undefined) pipe.ctx.timeFormat = o.timeFormat;
   const printer = new PacketPrinter(o, write, o.sink);
   const sink = o.sink, drain = o.drain;
