@@ -4,7 +4,7 @@ import { type AnalysisResult, A_OUT_OF_ORDER, A_RETRANSMISSION, A_SPURIOUS_RETRA
 import { tcpOptions } from "../decode/index.js";
 import { Group, Severity } from "./expert.js";
 import { expertNode, hex, secsBetween } from "./expert-node.js";
-import { bitLine, type FieldNode, gen, item, proto } from "./node.js";
+import { bitLine, type FieldNode, gen, item, proto, treeBuild, wants } from "./node.js";
 import { betweenIp } from "./tunnel.js";
 import { linkMplsAt } from "./link.js";
 import type { UdpStreamInfo } from "./udp.js";
@@ -119,7 +119,7 @@ export function packetFlagsNode(v: number): FieldNode {
 
 /** The Frame subtree (and the packet comments before it). */
 export function frameNodes(c: DetailsInput): FieldNode[] {
-  const f = c.frame, rec = c.rec;
+  const f = c.frame, rec = c.rec, L = treeBuild.labels;
   const cap = f.bytes.length, wire = rec.originalLength;
   const out: FieldNode[] = [];
   // pcapng packet comments come first, each with its Comment expert (tshark 4.0.17).
@@ -130,25 +130,27 @@ export function frameNodes(c: DetailsInput): FieldNode[] {
   // pcapng: "on interface NAME, id N", then the section and the interface (tshark 4.0.17).
   const ifc = c.iface, ifName = ifc?.name ?? "unknown";
   const ifLines: FieldNode[] = ifc === undefined ? [] : [
-    item("frame.section_number", String(ifc.section), `Section number: ${ifc.section}`, 0, 0, 0),
-    item("frame.interface_id", String(ifc.id), `Interface id: ${ifc.id} (${ifName})`, 0, 0, 0, [
-      item("frame.interface_name", ifName, `Interface name: ${ifName}`, 0, 0, 0),
-      ...(ifc.description !== undefined ? [item("frame.interface_description", ifc.description, `Interface description: ${ifc.description}`, 0, 0, 0)] : []),
+    item("frame.section_number", String(ifc.section), L ? `Section number: ${ifc.section}` : "", 0, 0, 0),
+    item("frame.interface_id", String(ifc.id), L ? `Interface id: ${ifc.id} (${ifName})` : "", 0, 0, 0, [
+      item("frame.interface_name", ifName, L ? `Interface name: ${ifName}` : "", 0, 0, 0),
+      ...(ifc.description !== undefined ? [item("frame.interface_description", ifc.description, L ? `Interface description: ${ifc.description}` : "", 0, 0, 0)] : []),
     ]),
   ];
   if (rec.packetFlags !== undefined) ifLines.push(packetFlagsNode(rec.packetFlags));
   const encap = ENCAP_NAMES[rec.linkType];
   // An out-of-range pcap sub-second field: tshark 4.0.17 prints the record's pair as found, with a Note.
   const raw = rec.rawTime;
-  const epoch = raw === undefined ? `${rec.tsSec}.${String(rec.tsNsec).padStart(9, "0")}`
-    : `${raw.nsec < 0 ? "-" : ""}${raw.sec}.${String(Math.abs(raw.nsec)).padStart(9, "0")}`;
   const invalid = raw === undefined ? [] : [expertNode(`Arrival Time: Fractional second ${raw.nsec} is invalid, the valid range is 0-1000000000`,
     Severity.Note, Group.Sequence, "frame.time_invalid")];
-  const delta = secsBetween(rec.tsSec, rec.tsNsec, c.prevSec, c.prevNsec);
-  const shown = secsBetween(rec.tsSec, rec.tsNsec, c.shownSec ?? c.prevSec, c.shownNsec ?? c.prevNsec);
-  const rel = secsBetween(rec.tsSec, rec.tsNsec, c.firstSec, c.firstNsec);
-  const time = raw === undefined ? arrival(rec.tsSec, rec.tsNsec) : arrival(raw.sec, 0, String(raw.nsec).padStart(9, "0"));
-  const protocols = protocolsInFrame(f, c.results);
+  // A field list leaves out the values it does not read (the items stay, with "" values).
+  const times = wants("frame.time");
+  const delta = times ? secsBetween(rec.tsSec, rec.tsNsec, c.prevSec, c.prevNsec) : "";
+  const shown = times ? secsBetween(rec.tsSec, rec.tsNsec, c.shownSec ?? c.prevSec, c.shownNsec ?? c.prevNsec) : "";
+  const rel = times ? secsBetween(rec.tsSec, rec.tsNsec, c.firstSec, c.firstNsec) : "";
+  const time = !times ? "" : raw === undefined ? arrival(rec.tsSec, rec.tsNsec) : arrival(raw.sec, 0, String(raw.nsec).padStart(9, "0"));
+  const epoch = !times ? "" : raw === undefined ? `${rec.tsSec}.${String(rec.tsNsec).padStart(9, "0")}`
+    : `${raw.nsec < 0 ? "-" : ""}${raw.sec}.${String(Math.abs(raw.nsec)).padStart(9, "0")}`;
+  const protocols = wants("frame.protocols") ? protocolsInFrame(f, c.results) : "";
   // epb_flags inbound / outbound: tshark 4.0.17 names the direction in the title and sets frame.p2p_dir.
   const dir = rec.packetFlags === undefined ? 0 : rec.packetFlags & 3;
   const p2p = dir === 1 ? [item("frame.p2p_dir", "1", "Point-to-Point Direction: Received (1)", 0, 0, 0)]
@@ -157,20 +159,20 @@ export function frameNodes(c: DetailsInput): FieldNode[] {
     ...ifLines,
     item("frame.encap_type", encap === undefined ? String(rec.linkType) : String(encap[1]),
       `Encapsulation type: ${encap === undefined ? `LINKTYPE ${rec.linkType}` : `${encap[0]} (${encap[1]})`}`, 0, 0, 0),
-    item("frame.time", time, `Arrival Time: ${time}`, 0, 0, 0),
+    item("frame.time", time, L ? `Arrival Time: ${time}` : "", 0, 0, 0),
     ...invalid,
     gen("frame.offset_shift", "0.000000000", "Time shift for this packet: 0.000000000 seconds"),
-    item("frame.time_epoch", epoch, `Epoch Time: ${epoch} seconds`, 0, 0, 0),
-    gen("frame.time_delta", delta, `Time delta from previous captured frame: ${delta} seconds`),
-    gen("frame.time_delta_displayed", shown, `Time delta from previous displayed frame: ${shown} seconds`),
-    gen("frame.time_relative", rel, `Time since reference or first frame: ${rel} seconds`),
-    item("frame.number", String(rec.index), `Frame Number: ${rec.index}`, 0, 0, 0),
-    item("frame.len", String(wire), `Frame Length: ${wire} bytes (${wire * 8} bits)`, 0, 0, 0),
-    item("frame.cap_len", String(cap), `Capture Length: ${cap} bytes (${cap * 8} bits)`, 0, 0, 0),
+    item("frame.time_epoch", epoch, L ? `Epoch Time: ${epoch} seconds` : "", 0, 0, 0),
+    gen("frame.time_delta", delta, L ? `Time delta from previous captured frame: ${delta} seconds` : ""),
+    gen("frame.time_delta_displayed", shown, L ? `Time delta from previous displayed frame: ${shown} seconds` : ""),
+    gen("frame.time_relative", rel, L ? `Time since reference or first frame: ${rel} seconds` : ""),
+    item("frame.number", String(rec.index), L ? `Frame Number: ${rec.index}` : "", 0, 0, 0),
+    item("frame.len", String(wire), L ? `Frame Length: ${wire} bytes (${wire * 8} bits)` : "", 0, 0, 0),
+    item("frame.cap_len", String(cap), L ? `Capture Length: ${cap} bytes (${cap * 8} bits)` : "", 0, 0, 0),
     gen("frame.marked", "0", "Frame is marked: False"),
     gen("frame.ignored", "0", "Frame is ignored: False"),
     ...p2p,
-    gen("frame.protocols", protocols, `Protocols in frame: ${protocols}`),
+    gen("frame.protocols", protocols, L ? `Protocols in frame: ${protocols}` : ""),
   ]));
   return out;
 }

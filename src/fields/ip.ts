@@ -3,7 +3,7 @@ import type { IpLayer } from "../decode/index.js";
 import { Group, LNCB_TTL, Severity } from "./expert.js";
 import { expertNode, hex, hexBytes, u16, u32 } from "./expert-node.js";
 import { hasJumbo, ipv6ExtNodes, NEXT_HEADER_NAMES } from "./ipv6-ext.js";
-import { bitLine, type FieldNode, gen, hidden, item, proto } from "./node.js";
+import { bitLine, type FieldNode, gen, hidden, item, proto, treeBuild, wants } from "./node.js";
 
 export const IP_PROTO_NAMES: Readonly<Record<number, string>> = { 1: "ICMP", 6: "TCP", 17: "UDP", 41: "IPv6", 47: "Generic Routing Encapsulation", 58: "ICMPv6" };
 
@@ -27,7 +27,7 @@ const ECN_LONG = ["Not ECN-Capable Transport (0)", "ECN-Capable Transport codepo
 /** An address field followed by tshark's hidden `addr`, `*_host` and `host` items. */
 function addressItems(v: "ip" | "ipv6", side: "src" | "dst", a: string, src: number, at: number, len: number): FieldNode[] {
   return [
-    item(`${v}.${side}`, a, `${side === "src" ? "Source" : "Destination"} Address: ${a}`, src, at, len),
+    item(`${v}.${side}`, a, treeBuild.labels ? `${side === "src" ? "Source" : "Destination"} Address: ${a}` : "", src, at, len),
     hidden(`${v}.addr`, a, src, at, len), hidden(`${v}.${side}_host`, a, src, at, len), hidden(`${v}.host`, a, src, at, len),
   ];
 }
@@ -44,34 +44,34 @@ export function ttlExperts(ttl: number, d0: number, d1: number, d2: number): Fie
 
 /** The IPv4 layer; `payload`: the datagram's payload when it was reassembled on this frame. */
 export function ipv4Node(l: IpLayer, src: number, payload?: Uint8Array): FieldNode {
-  const b = l.bytes, at = l.offset;
+  const b = l.bytes, at = l.offset, L = treeBuild.labels;
   const hl = l.headerLength, tos = b[at + 1] ?? 0, tl = u16(b, at + 2), id = u16(b, at + 4), ff = u16(b, at + 6);
   const fl = ff >> 13;
-  const flagNames = [(fl & 2) !== 0 ? "Don't fragment" : "", (fl & 1) !== 0 ? "More fragments" : ""].filter((x) => x !== "");
+  const flagNames = L ? [(fl & 2) !== 0 ? "Don't fragment" : "", (fl & 1) !== 0 ? "More fragments" : ""].filter((x) => x !== "") : [];
   const p = l.protocol, cks = u16(b, at + 10);
   const bit = (m: number): string => ((fl & m) !== 0 ? "1" : "0");
   const ttlNotes = ttlExperts(l.ttl, b[at + 16] ?? 0, b[at + 17] ?? 0, b[at + 18] ?? 0);
   return proto("ip", `Internet Protocol Version 4, Src: ${l.srcText}, Dst: ${l.dstText}`, src, at, hl, [
     item("ip.version", "4", "0100 .... = Version: 4", src, at, 1),
-    item("ip.hdr_len", String(hl), `.... ${bitLine(hl / 4, 15, 4).slice(0, 4)} = Header Length: ${hl} bytes (${hl / 4})`, src, at, 1),
-    item("ip.dsfield", hex(tos, 2), `Differentiated Services Field: ${hex(tos, 2)} (${dsSummary(tos)})`, src, at + 1, 1, [
-      item("ip.dsfield.dscp", String(tos >> 2), `${bitLine(tos, 0xfc, 8)}Differentiated Services Codepoint: ${dscpLong(tos >> 2)}`, src, at + 1, 1),
-      item("ip.dsfield.ecn", String(tos & 3), `${bitLine(tos, 0x03, 8)}Explicit Congestion Notification: ${ECN_LONG[tos & 3]}`, src, at + 1, 1),
+    item("ip.hdr_len", String(hl), L ? `.... ${bitLine(hl / 4, 15, 4).slice(0, 4)} = Header Length: ${hl} bytes (${hl / 4})` : "", src, at, 1),
+    item("ip.dsfield", hex(tos, 2), L ? `Differentiated Services Field: ${hex(tos, 2)} (${dsSummary(tos)})` : "", src, at + 1, 1, !wants("ip.dsfield.") ? [] : [
+      item("ip.dsfield.dscp", String(tos >> 2), L ? `${bitLine(tos, 0xfc, 8)}Differentiated Services Codepoint: ${dscpLong(tos >> 2)}` : "", src, at + 1, 1),
+      item("ip.dsfield.ecn", String(tos & 3), L ? `${bitLine(tos, 0x03, 8)}Explicit Congestion Notification: ${ECN_LONG[tos & 3]}` : "", src, at + 1, 1),
     ]),
-    item("ip.len", String(tl), `Total Length: ${tl}`, src, at + 2, 2, tl !== 0 && tl > l.payloadLength + hl && !l.quoted
+    item("ip.len", String(tl), L ? `Total Length: ${tl}` : "", src, at + 2, 2, tl !== 0 && tl > l.payloadLength + hl && !l.quoted
       ? [expertNode(`IPv4 total length exceeds packet length (${l.payloadLength + hl} bytes)`, Severity.Error, Group.Protocol)] : []),
-    item("ip.id", hex(id, 4), `Identification: ${hex(id, 4)} (${id})`, src, at + 4, 2),
-    item("ip.flags", hex(fl, 2), `${bitLine(fl << 5, 0xe0, 8).slice(0, 9)} = Flags: 0x${fl}${flagNames.length > 0 ? ", " + flagNames.join(", ") : ""}`, src, at + 6, 1, [
-      item("ip.flags.rb", bit(4), `${bit(4)}... .... = Reserved bit: ${(fl & 4) !== 0 ? "Set" : "Not set"}`, src, at + 6, 1),
-      item("ip.flags.df", bit(2), `.${bit(2)}.. .... = Don't fragment: ${(fl & 2) !== 0 ? "Set" : "Not set"}`, src, at + 6, 1),
-      item("ip.flags.mf", bit(1), `..${bit(1)}. .... = More fragments: ${(fl & 1) !== 0 ? "Set" : "Not set"}`, src, at + 6, 1),
+    item("ip.id", hex(id, 4), L ? `Identification: ${hex(id, 4)} (${id})` : "", src, at + 4, 2),
+    item("ip.flags", hex(fl, 2), L ? `${bitLine(fl << 5, 0xe0, 8).slice(0, 9)} = Flags: 0x${fl}${flagNames.length > 0 ? ", " + flagNames.join(", ") : ""}` : "", src, at + 6, 1, !wants("ip.flags.") ? [] : [
+      item("ip.flags.rb", bit(4), L ? `${bit(4)}... .... = Reserved bit: ${(fl & 4) !== 0 ? "Set" : "Not set"}` : "", src, at + 6, 1),
+      item("ip.flags.df", bit(2), L ? `.${bit(2)}.. .... = Don't fragment: ${(fl & 2) !== 0 ? "Set" : "Not set"}` : "", src, at + 6, 1),
+      item("ip.flags.mf", bit(1), L ? `..${bit(1)}. .... = More fragments: ${(fl & 1) !== 0 ? "Set" : "Not set"}` : "", src, at + 6, 1),
     ]),
     // tshark 4.0.17: the value is the 13-bit field (JSON, -T fields, filters); only the label shows bytes.
-    item("ip.frag_offset", String(ff & 0x1fff), `${bitLine(ff & 0x1fff, 0x1fff, 16)}Fragment Offset: ${(ff & 0x1fff) * 8}`, src, at + 6, 2),
-    item("ip.ttl", String(l.ttl), `Time to Live: ${l.ttl}`, src, at + 8, 1,
+    item("ip.frag_offset", String(ff & 0x1fff), L ? `${bitLine(ff & 0x1fff, 0x1fff, 16)}Fragment Offset: ${(ff & 0x1fff) * 8}` : "", src, at + 6, 2),
+    item("ip.ttl", String(l.ttl), L ? `Time to Live: ${l.ttl}` : "", src, at + 8, 1,
       ttlNotes),
-    item("ip.proto", String(p), `Protocol: ${IP_PROTO_NAMES[p] ?? "Unknown"} (${p})`, src, at + 9, 1),
-    item("ip.checksum", hex(cks, 4), `Header Checksum: ${hex(cks, 4)} [validation disabled]`, src, at + 10, 2),
+    item("ip.proto", String(p), L ? `Protocol: ${IP_PROTO_NAMES[p] ?? "Unknown"} (${p})` : "", src, at + 9, 1),
+    item("ip.checksum", hex(cks, 4), L ? `Header Checksum: ${hex(cks, 4)} [validation disabled]` : "", src, at + 10, 2),
     gen("ip.checksum.status", "2", "Header checksum status: Unverified"),
     ...addressItems("ip", "src", l.srcText, src, at + 12, 4),
     ...addressItems("ip", "dst", l.dstText, src, at + 16, 4),
@@ -100,21 +100,21 @@ function fragmentsNodes(l: IpLayer, payload: Uint8Array | undefined): FieldNode[
 }
 
 export function ipv6Node(l: IpLayer, src: number): FieldNode {
-  const b = l.bytes, at = l.offset;
+  const b = l.bytes, at = l.offset, L = treeBuild.labels;
   const w = u32(b, at);
   const tc = (w >>> 20) & 0xff, flow = w & 0xfffff, nxt = b[at + 6] ?? 0, plen = u16(b, at + 4);
   // The header's own addresses (the Source/Destination columns follow a home address or routing header).
   return proto("ipv6", `Internet Protocol Version 6, Src: ${l.srcText}, Dst: ${l.dstText}`, src, at, l.headerLength, [
     item("ipv6.version", "6", "0110 .... = Version: 6", src, at, 1),
     hidden("ip.version", "6", src, at, 1),
-    item("ipv6.tclass", hex(tc, 8), `${bitLine(w, 0x0ff00000, 32)}Traffic Class: ${hex(tc, 2)} (${dsSummary(tc)})`, src, at, 4, [
-      item("ipv6.tclass.dscp", String(tc >> 2), `${bitLine(w, 0x0fc00000, 32)}Differentiated Services Codepoint: ${dscpLong(tc >> 2)}`, src, at, 4),
-      item("ipv6.tclass.ecn", String(tc & 3), `${bitLine(w, 0x00300000, 32)}Explicit Congestion Notification: ${ECN_LONG[tc & 3]}`, src, at, 4),
+    item("ipv6.tclass", hex(tc, 8), L ? `${bitLine(w, 0x0ff00000, 32)}Traffic Class: ${hex(tc, 2)} (${dsSummary(tc)})` : "", src, at, 4, !wants("ipv6.tclass.") ? [] : [
+      item("ipv6.tclass.dscp", String(tc >> 2), L ? `${bitLine(w, 0x0fc00000, 32)}Differentiated Services Codepoint: ${dscpLong(tc >> 2)}` : "", src, at, 4),
+      item("ipv6.tclass.ecn", String(tc & 3), L ? `${bitLine(w, 0x00300000, 32)}Explicit Congestion Notification: ${ECN_LONG[tc & 3]}` : "", src, at, 4),
     ]),
-    item("ipv6.flow", hex(flow, 6), `${bitLine(w & 0xffffff, 0x0fffff, 24)}Flow Label: ${hex(flow, 5)}`, src, at + 1, 3),
-    item("ipv6.plen", String(plen), `Payload Length: ${plen}${plen === 0 && nxt === 0 && hasJumbo(b, at + 40, l.headerLength - 40) ? " (Jumbogram)" : ""}`, src, at + 4, 2),
-    item("ipv6.nxt", String(nxt), `Next Header: ${NEXT_HEADER_NAMES[nxt] ?? "Unknown"} (${nxt})`, src, at + 6, 1),
-    item("ipv6.hlim", String(l.ttl), `Hop Limit: ${l.ttl}`, src, at + 7, 1),
+    item("ipv6.flow", hex(flow, 6), L ? `${bitLine(w & 0xffffff, 0x0fffff, 24)}Flow Label: ${hex(flow, 5)}` : "", src, at + 1, 3),
+    item("ipv6.plen", String(plen), L ? `Payload Length: ${plen}${plen === 0 && nxt === 0 && hasJumbo(b, at + 40, l.headerLength - 40) ? " (Jumbogram)" : ""}` : "", src, at + 4, 2),
+    item("ipv6.nxt", String(nxt), L ? `Next Header: ${NEXT_HEADER_NAMES[nxt] ?? "Unknown"} (${nxt})` : "", src, at + 6, 1),
+    item("ipv6.hlim", String(l.ttl), L ? `Hop Limit: ${l.ttl}` : "", src, at + 7, 1),
     ...addressItems("ipv6", "src", l.srcText, src, at + 8, 16),
     ...addressItems("ipv6", "dst", l.dstText, src, at + 24, 16),
     ...slaac(b, at + 8, "Source", "ipv6.src_slaac_mac"),

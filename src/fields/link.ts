@@ -2,7 +2,7 @@
  *  raw IP, PPP, Cisco HDLC (the others: link-other.ts). */
 import type { DecodedFrame } from "../decode/index.js";
 import { Group, Severity } from "./expert.js";
-import { bytesItem, type FieldNode, gen, hidden, item, proto } from "./node.js";
+import { bytesItem, type FieldNode, gen, hidden, item, proto, treeBuild, wants } from "./node.js";
 import { bitLine } from "./node.js";
 import { expertNode, hex, hexBytes, mac, u16, u32 } from "./expert-node.js";
 import { vlanTags } from "./frame.js";
@@ -38,16 +38,20 @@ function macHidden(side: string, a: string, oui: number, at: number): FieldNode[
 }
 
 function macNode(which: "dst" | "src", b: Uint8Array, at: number): FieldNode {
-  const first = b[at] ?? 0, a = mac(b, at);
+  const first = b[at] ?? 0, a = mac(b, at), L = treeBuild.labels;
+  const label = L ? `${which === "dst" ? "Destination" : "Source"}: ${a}` : "";
+  // A field list that reads no item under the address leaves them out.
+  if (!wants("eth.addr") && !wants("eth.lg") && !wants("eth.ig") && !wants(which === "dst" ? "eth.dst_" : "eth.src_")
+    && !wants(which === "dst" ? "eth.dst." : "eth.src.")) return item(`eth.${which}`, a, label, 0, at, 6);
   const oui = ((b[at] ?? 0) << 16) | ((b[at + 1] ?? 0) << 8) | (b[at + 2] ?? 0);
   const lg = (first & 2) !== 0 ? 1 : 0, ig = first & 1;
-  return item(`eth.${which}`, a, `${which === "dst" ? "Destination" : "Source"}: ${a}`, 0, at, 6, [
+  return item(`eth.${which}`, a, label, 0, at, 6, [
     ...macHidden(`eth.${which}`, a, oui, at),
-    item("eth.addr", a, `Address: ${a}`, 0, at, 6),
+    item("eth.addr", a, L ? `Address: ${a}` : "", 0, at, 6),
     ...macHidden("eth.addr", a, oui, at),
-    item(`eth.${which}.lg`, String(lg), `.... ..${lg}. .... .... .... .... = LG bit: ${lg !== 0 ? "Locally administered address (this is NOT the factory default)" : "Globally unique address (factory default)"}`, 0, at, 3),
+    item(`eth.${which}.lg`, String(lg), L ? `.... ..${lg}. .... .... .... .... = LG bit: ${lg !== 0 ? "Locally administered address (this is NOT the factory default)" : "Globally unique address (factory default)"}` : "", 0, at, 3),
     hidden("eth.lg", String(lg), 0, at, 3),
-    item(`eth.${which}.ig`, String(ig), `.... ...${ig} .... .... .... .... = IG bit: ${ig !== 0 ? "Group address (multicast/broadcast)" : "Individual address (unicast)"}`, 0, at, 3),
+    item(`eth.${which}.ig`, String(ig), L ? `.... ...${ig} .... .... .... .... = IG bit: ${ig !== 0 ? "Group address (multicast/broadcast)" : "Individual address (unicast)"}` : "", 0, at, 3),
     hidden("eth.ig", String(ig), 0, at, 3),
   ]);
 }
@@ -57,7 +61,7 @@ export function ethNode(b: Uint8Array, at: number): FieldNode | undefined {
   if (b.length < at + 14) return undefined;
   return proto("eth", `Ethernet II, Src: ${mac(b, at + 6)}, Dst: ${mac(b, at)}`, 0, at, 14, [
     macNode("dst", b, at), macNode("src", b, at + 6),
-    item("eth.type", hex(u16(b, at + 12), 4), `Type: ${ethertype(u16(b, at + 12))}`, 0, at + 12, 2),
+    item("eth.type", hex(u16(b, at + 12), 4), treeBuild.labels ? `Type: ${ethertype(u16(b, at + 12))}` : "", 0, at + 12, 2),
   ]);
 }
 

@@ -30,6 +30,41 @@ export interface FieldNode {
 /** Backwards name: the -V tree is the field tree. */
 export type TreeNode = FieldNode;
 
+/** What the tree being built is read for; buildFieldTree sets it for the duration of one build and
+ *  the builders consult it (`treeBuild.labels`, `wants`). The default is everything (-V, the page). */
+export interface BuildMode {
+  /** False: a field item's label may be left "" (JSON, ek and -T fields read values; text items and
+   *  protocol items keep theirs). */
+  labels: boolean;
+  /** The only field names the reader will look up (TreeValues): builders may leave out subtrees and
+   *  items none of them lives in. Undefined: every item. */
+  want?: ReadonlySet<string>;
+}
+/** The mode of the build under way. */
+export const treeBuild: { labels: boolean; want: ReadonlySet<string> | undefined } = { labels: true, want: undefined };
+/** wants()'s answers for the current want set, by prefix. */
+let wantCache = new Map<string, boolean>();
+let wantOf: ReadonlySet<string> | undefined;
+/** Sets the build mode (buildFieldTree: for one build, then back). */
+export function setBuildMode(labels: boolean, want: ReadonlySet<string> | undefined): void {
+  treeBuild.labels = labels; treeBuild.want = want;
+  if (want !== wantOf) { wantOf = want; wantCache = new Map(); }
+}
+/** False only when the build is for a want set and none of its names starts with `prefix` (nor
+ *  with `_ws`: expert items hang anywhere). `prefix` is a constant of the builder: the subtree or
+ *  item the builder would otherwise make holds only fields named so. */
+export function wants(prefix: string): boolean {
+  const w = treeBuild.want;
+  if (w === undefined) return true;
+  let r = wantCache.get(prefix);
+  if (r === undefined) {
+    r = false;
+    for (const n of w) if (n.startsWith(prefix) || n.startsWith("_ws")) { r = true; break; }
+    wantCache.set(prefix, r);
+  }
+  return r;
+}
+
 /** A field over `length` bytes at `offset` of data source `source`. */
 export function item(field: string, value: string | undefined, label: string, source: number, offset: number, length: number,
   children: FieldNode[] = []): FieldNode {
@@ -46,7 +81,8 @@ export function bytesItem(field: string, hex: string, label: string, source: num
 
 /** A generated field (`[label]`, no bytes). */
 export function gen(field: string | undefined, value: string | undefined, label: string, children: FieldNode[] = []): FieldNode {
-  const n: FieldNode = { label: `[${label}]`, source: 0, offset: 0, length: 0, children };
+  // A field's label only when labels are read (a text item's always: JSON keys objects by it).
+  const n: FieldNode = { label: field === undefined || treeBuild.labels ? `[${label}]` : "", source: 0, offset: 0, length: 0, children };
   if (field !== undefined) n.field = field;
   if (value !== undefined) n.value = value;
   return n;

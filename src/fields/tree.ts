@@ -4,7 +4,7 @@ import { dataSources, type DetailsInput, frameNodes, payloadDissected } from "./
 import { ethTail, linkMplsAt, linkNode, mplsNodes, vlanNodes } from "./link.js";
 import { ipv4Node, ipv6Node } from "./ip.js";
 import { otherLinkNodes } from "./link-other.js";
-import type { FieldNode } from "./node.js";
+import { type BuildMode, type FieldNode, setBuildMode, treeBuild } from "./node.js";
 import { dataNode, synackNode, tcpNodes } from "./tcp.js";
 import { betweenIp, icmpNode } from "./tunnel.js";
 
@@ -23,7 +23,8 @@ export function treeLayers(names: Iterable<string>): number {
   let want = 0;
   for (const n of names) {
     const dot = n.indexOf(".");
-    const l = LAYER_OF[dot < 0 ? n : n.slice(0, dot)];
+    // Of the ip.* fields only the hidden ip.version is also IPv6's.
+    const l = dot === 2 && n.startsWith("ip.") && n !== "ip.version" ? TreeLayer.ipv4 : n === "ip" ? TreeLayer.ipv4 : LAYER_OF[dot < 0 ? n : n.slice(0, dot)];
     if (l === undefined) return ALL_LAYERS;
     want |= l;
   }
@@ -31,15 +32,23 @@ export function treeLayers(names: Iterable<string>): number {
 }
 
 /** The field tree of a frame (top-level layers in order). `layers` (treeLayers) leaves the other
- *  layers' builders out, for readers that only look fields up (-T fields, -Y). */
-export function buildFieldTree(c: DetailsInput, layers = ALL_LAYERS): FieldNode[] {
+ *  layers' builders out, for readers that only look fields up (-T fields, -Y); `mode` says what the
+ *  reader reads (BuildMode: labels or not, the wanted names), default everything. */
+export function buildFieldTree(c: DetailsInput, layers = ALL_LAYERS, mode?: BuildMode): FieldNode[] {
+  if (mode === undefined) return buildTree(c, layers);
+  const labels = treeBuild.labels, want = treeBuild.want;
+  setBuildMode(mode.labels, mode.want);
+  try { return buildTree(c, layers); } finally { setBuildMode(labels, want); }
+}
+
+function buildTree(c: DetailsInput, layers: number): FieldNode[] {
   const f = c.frame;
   const sources = dataSources(f);
   const out = (layers & TreeLayer.frame) !== 0 ? frameNodes(c) : [];
   const linkOn = (layers & TreeLayer.link) !== 0;
   const others = linkOn ? otherLinkNodes(f) : undefined;
   const link = linkOn && others === undefined ? linkNode(f) : undefined;
-  if (others !== undefined) out.push(...others);
+  if (others !== undefined) for (let i = 0; i < others.length; i++) out.push(others[i]!);
   else if (link !== undefined) out.push(link);
   if (f.linkType === 1 && link !== undefined) {
     const tags = vlanNodes(f.bytes);
@@ -68,9 +77,9 @@ export function buildFieldTree(c: DetailsInput, layers = ALL_LAYERS): FieldNode[
       const t = f.tcp[tcpNext]!;
       const src = t.reassembled ? Math.max(0, sources.findIndex((s) => s.bytes === t.bytes)) : 0;
       if ((layers & TreeLayer.tcp) !== 0) {
-        const [tn, ...after] = tcpNodes(f, tcpNext, c.results[tcpNext], src, c.finPassive?.[tcpNext], c.mptcp?.[tcpNext]);
-        into.push(tn!);
-        trailer.push(...after);
+        const tn = tcpNodes(f, tcpNext, c.results[tcpNext], src, c.finPassive?.[tcpNext], c.mptcp?.[tcpNext]);
+        into.push(tn[0]!);
+        for (let k = 1; k < tn.length; k++) trailer.push(tn[k]!);
       }
       if ((layers & TreeLayer.data) !== 0 && !t.quoted && t.seglen > 0 && t.payloadLength > 0 && payloadDissected(c.results[tcpNext])) {
         into.push(dataNode(t.payload(), src, t.payloadOffset));
@@ -78,7 +87,7 @@ export function buildFieldTree(c: DetailsInput, layers = ALL_LAYERS): FieldNode[
       tcpNext++;
     }
   }
-  out.push(...trailer);
+  for (let k = 0; k < trailer.length; k++) out.push(trailer[k]!);
   const r0 = c.results[0];
   if ((layers & TreeLayer.synack) !== 0 && r0 !== undefined && f.tcpCount > 0 && !f.tcp[0]!.quoted) out.push(synackNode(r0));
   return out;

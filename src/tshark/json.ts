@@ -4,7 +4,8 @@
  *  with stable field names (Wireshark's) and JSON numbers, for jq and DuckDB. */
 import { tcpFlagsHex, tcpFlagsString, destinationText, sourceText } from "../decode/index.js";
 import { ANALYSIS_FLAGS, type AnalysisResult, endpointStateText, flagFieldPresent, stateLabel } from "../analysis/index.js";
-import { buildFieldTree, type DataSource, dataSources, type DetailsInput, type FieldNode, isoDay } from "../fields/index.js";
+import { ALL_LAYERS, type BuildMode, buildFieldTree, type DataSource, dataSources, type DetailsInput, type FieldNode, isoDay }
+  from "../fields/index.js";
 import { ByteOut } from "./bytes-out.js";
 import { filterLayers, type LayerFilter, rawOf } from "./json-options.js";
 
@@ -55,6 +56,11 @@ function colonHex(h: string): string {
   for (let i = 0; i < h.length; i += 2) s += (i === 0 ? "" : ":") + h.slice(i, i + 2);
   return s;
 }
+
+/** JSON, ek: a field's value, never its label (a text item's label is its key). */
+const JSON_MODE: BuildMode = { labels: false };
+/** The field tree of `c` as -T json and -T ek read it: without the fields' labels. */
+export function jsonTree(c: DetailsInput): FieldNode[] { return buildFieldTree(c, ALL_LAYERS, JSON_MODE); }
 
 /** The JSON pairs of a list of tree nodes (one layer's children). Text items with children are
  *  keyed by their text without brackets ("Timestamps"); text items without children are left out. */

@@ -11,7 +11,7 @@
  *  ```
  *  The tree allocates per frame (STYLE §5 allows it off the hot path). */
 import type { CaptureRecord } from "../capture/index.js";
-import { buildFieldTree, type DataSource, dataSources, type DetailsInput, type FieldNode, fieldInfo, hexBytes, treeLayers }
+import { type BuildMode, buildFieldTree, type DataSource, dataSources, type DetailsInput, type FieldNode, fieldInfo, hexBytes, treeLayers }
   from "../fields/index.js";
 import { fieldId } from "../fields/registry.js";
 import type { DisplayFilter, FilterValue } from "../filter/index.js";
@@ -93,6 +93,9 @@ export class TreeValues implements TreeFilterSource {
 
   /** The layers that hold the asked fields: only their builders run. */
   readonly #layers: number;
+  /** What the builders make: the asked names only, and labels only when an asked field prints its
+   *  label (a protocol's text, fieldText) or is not in the catalogue. */
+  readonly #mode: BuildMode;
 
   /** Items left out of the lists, as "parent>child" field names. */
   readonly #drop: ReadonlySet<string> | undefined;
@@ -102,6 +105,12 @@ export class TreeValues implements TreeFilterSource {
     this.#drop = options.drop;
     for (const n of names) this.#lists.set(n, []);
     this.#layers = treeLayers(this.#lists.keys());
+    let labels = false;
+    for (const n of this.#lists.keys()) {
+      const t = fieldInfo(n)?.type;
+      if (t === undefined || t === "FT_PROTOCOL") labels = true;
+    }
+    this.#mode = { labels, want: new Set(this.#lists.keys()) };
   }
 
   /** The frame the next questions are about (its tree is built when first asked). */
@@ -117,7 +126,7 @@ export class TreeValues implements TreeFilterSource {
     const c = this.#c;
     if (c === undefined) { this.#sources = []; return; }
     this.#sources = dataSources(c.frame);
-    this.#collect(buildFieldTree(c, this.#layers), undefined);
+    this.#collect(buildFieldTree(c, this.#layers, this.#mode), undefined);
   }
 
   /** Files every node of `nodes` (depth first, under `parent`) by its field name, when that name is

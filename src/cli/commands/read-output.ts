@@ -232,11 +232,12 @@ export class PacketPrinter {
       if (o.hex === true) jo.raw = r.jsonRawSources(c);
       if (o.layers !== undefined) jo.layers = o.layers;
       const sink = this.#sink;
-      if (sink === undefined) this.#write((this.#count === 0 ? "[\n  " : ",\n  ") + r.formatJsonPairs(r.toJsonPacket(c, undefined, jo), 1));
-      else { sink.str(this.#count === 0 ? "[\n  " : ",\n  "); r.writeJsonPacket(sink, c, undefined, jo); }
+      const tree = r.jsonTree(c);
+      if (sink === undefined) this.#write((this.#count === 0 ? "[\n  " : ",\n  ") + r.formatJsonPairs(r.toJsonPacket(c, tree, jo), 1));
+      else { sink.str(this.#count === 0 ? "[\n  " : ",\n  "); r.writeJsonPacket(sink, c, tree, jo); }
     } else if (o.format === "ek") {
       const r = need();
-      this.#write(r.ekPacket(c, r.buildDetailsTree(c)));
+      this.#write(r.ekPacket(c, r.jsonTree(c)));
     } else if (o.format === "ndjson") {
       this.#write(JSON.stringify(need().toNdjsonPacket(c)) + "\n");
     } else if (o.details) {
