@@ -41,8 +41,29 @@ function renderNode(s: string, n: FieldNode, depth: number, dataHex: readonly Da
   return s;
 }
 
-/** renderDetailsTree's text written into `out`: one string a frame, encoded at once (measured
- *  faster than a ByteOut.str call per line: the label ropes are flattened once, natively). */
+/** A frame's -V lines as parts (indent, label, line break …), reused frame after frame. */
+const PARTS: string[] = [];
+
+/** renderDetailsTree's text written into `out`: the frame's parts joined into one flat string and
+ *  encoded at once (a ByteOut.str call per line, or the concatenated rope, measured slower). */
 export function writeDetailsTree(out: ByteOut, nodes: readonly FieldNode[], dataHex?: readonly DataSource[], only?: ReadonlySet<string>): void {
-  out.str(renderDetailsTree(nodes, dataHex, only));
+  PARTS.length = 0;
+  for (let i = 0; i < nodes.length; i++) partsOf(PARTS, nodes[i]!, 0, dataHex, only);
+  out.str(PARTS.join(""));
+  PARTS.length = 0;
+}
+
+/** renderNode's lines of `n`, as parts pushed onto `p`. */
+function partsOf(p: string[], n: FieldNode, depth: number, dataHex: readonly DataSource[] | undefined,
+    only: ReadonlySet<string> | undefined): void {
+  if (n.hidden === true) return;
+  p.push(indent(depth), n.label, "\n");
+  if (depth === 0 && only !== undefined && (n.field === undefined || !only.has(n.field))) return;
+  const src = n.field === "data" && dataHex !== undefined ? dataHex[n.source] : undefined;
+  if (src !== undefined) {
+    p.push("\n");
+    for (const l of hexDumpLines(src.bytes.subarray(n.offset, n.offset + n.length))) p.push(l, "\n");
+  }
+  const kids = n.children;
+  for (let i = 0; i < kids.length; i++) partsOf(p, kids[i]!, depth + 1, dataHex, undefined);
 }
