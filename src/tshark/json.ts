@@ -59,8 +59,9 @@ function colonHex(h: string): string {
 
 /** JSON, ek: a field's value, never its label (a text item's label is its key). */
 const JSON_MODE: BuildMode = { labels: false };
-/** The field tree of `c` as -T json and -T ek read it: without the fields' labels. */
-export function jsonTree(c: DetailsInput): FieldNode[] { return buildFieldTree(c, ALL_LAYERS, JSON_MODE); }
+/** The field tree of `c` as -T json and -T ek read it: without the fields' labels, unless `raw`
+ *  (-x: rawOf tells MPTCP's two reserved-flag masks apart by the item's bit line). */
+export function jsonTree(c: DetailsInput, raw = false): FieldNode[] { return raw ? buildFieldTree(c) : buildFieldTree(c, ALL_LAYERS, JSON_MODE); }
 
 /** The JSON pairs of a list of tree nodes (one layer's children). Text items with children are
  *  keyed by their text without brackets ("Timestamps"); text items without children are left out. */

@@ -232,7 +232,7 @@ export class PacketPrinter {
       if (o.hex === true) jo.raw = r.jsonRawSources(c);
       if (o.layers !== undefined) jo.layers = o.layers;
       const sink = this.#sink;
-      const tree = r.jsonTree(c);
+      const tree = r.jsonTree(c, o.hex === true);
       if (sink === undefined) this.#write((this.#count === 0 ? "[\n  " : ",\n  ") + r.formatJsonPairs(r.toJsonPacket(c, tree, jo), 1));
       else { sink.str(this.#count === 0 ? "[\n  " : ",\n  "); r.writeJsonPacket(sink, c, tree, jo); }
     } else if (o.format === "ek") {
