@@ -45,3 +45,4 @@ export {
   type RateFigures, DOCTOR_THRESHOLDS,
 } from "./doctor-report.js";
 export { doctorTextChunks, formatConnDiagnosis, type DoctorPaint } from "./doctor-text.js";
+export { collectDoctor } from "./doctor-collect.js";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { readCapture } from "../../src/capture/index.js";
 import { openCaptureFile } from "../../src/capture/node.js";
 import { diagnose, type DoctorCollector, type DoctorDirection } from "../../src/analysis/index.js";
-import { collectDoctor } from "../../src/cli/commands/doctor.js";
+import { collectDoctor } from "../../src/analysis/index.js";
 import { spawnSync } from "node:child_process";
 import { CLI, REPO_ROOT, sharedDir } from "../support/paths.js";
 import { runCli } from "../support/synack-out.js";

@@ -10,7 +10,7 @@ import { client, echoServer, sinkServer, bulkClient } from "../../src/lab/scenar
 import { SEGMENT } from "../../src/lab/scenario.js";
 import { readCapture } from "../../src/capture/index.js";
 import { diagnose, type CaptureDiagnosis, type DirectionDiagnosis } from "../../src/analysis/index.js";
-import { collectDoctor } from "../../src/cli/commands/doctor.js";
+import { collectDoctor } from "../../src/analysis/index.js";
 
 const root = process.getuid?.() === 0;
 

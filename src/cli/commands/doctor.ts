@@ -1,12 +1,7 @@
 /** `synack doctor -r FILE [--stream N] [--all] [--json] [--color]`: what limited each connection,
  *  direction by direction, and where its time went, in words with numbers and frame ranges
  *  (src/analysis/doctor-*.ts, docs/doctor.md), or the same claims as JSON. */
-import type { CaptureRecord } from "../../capture/index.js";
-import { DecodedFrame, FrameDecoder } from "../../decode/index.js";
-import {
-  DoctorCollector, diagnose, doctorInfoFromDecoded, doctorTextChunks, newSegment, TcpAnalyzer, type DoctorPacketInfo,
-} from "../../analysis/index.js";
-import { segmentFromDecoded } from "../../analysis/from-decoded.js";
+import { collectDoctor, diagnose, doctorTextChunks } from "../../analysis/index.js";
 import { paint } from "../../explain/index.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
 import { captureRecords, parseIndex, wantColor, writeOut } from "./capture-input.js";
@@ -23,23 +18,6 @@ export const DOCTOR_USAGE = `synack doctor -r FILE [--stream N] [--all] [--json]
   --all        every connection in full, also when nothing is wrong
   --json       the same claims as data (numbers in ns, bytes, bit/s; shares 0…1)
   --color      colour even when stdout is not a terminal (NO_COLOR wins)`;
-
-/** Runs the capture through decoder → analyzer → diagnosis model. */
-export async function collectDoctor(records: AsyncIterable<CaptureRecord>, stream?: number): Promise<DoctorCollector> {
-  const decoder = new FrameDecoder(), frame = new DecodedFrame(), seg = newSegment(), analyzer = new TcpAnalyzer();
-  const col = new DoctorCollector(stream);
-  const info: DoctorPacketInfo = { ipId: -1, checksum: 0, payloadCaptured: 0, frameLength: 0, src: "", dst: "" };
-  for await (const rec of records) {
-    decoder.decode(rec.linkType, rec.bytes, rec.originalLength, rec.index, frame);
-    for (let i = 0; i < frame.tcpCount; i++) {
-      if (!segmentFromDecoded(frame, i, rec.tsSec, rec.tsNsec, seg)) continue;
-      const r = analyzer.observe(seg);
-      if (frame.tcp[i]!.quoted) continue;
-      col.observe(seg, r, doctorInfoFromDecoded(frame, i, info));
-    }
-  }
-  return col;
-}
 
 /** \`synack doctor\`. */
 export async function doctorCommand(args: string[]): Promise<number> {
