@@ -52,7 +52,7 @@ export interface GraphView {
 
 /** The store's records 0 … count − 1 in capture order, pausing every GRAPH_SLICE (`pause`
  *  resolves when the worker may go on; `at` receives each record's store index). */
-async function* storeRecords(store: PacketStore, count: number, at: (i: number) => void,
+export async function* storeRecords(store: PacketStore, count: number, at: (i: number) => void,
     pause: () => Promise<void>): AsyncGenerator<CaptureRecord> {
   const rec = newRecord();
   for (let i = 0; i < count; i++) {

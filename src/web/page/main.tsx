@@ -34,7 +34,10 @@ const selected = signal(-1);
 const details = signal<Details | undefined>(undefined);
 const filterError = signal<{ text: string; message: string; column: number | undefined; length: number } | undefined>(undefined);
 const activeFilter = signal("");
-const tab = signal<"explain" | "ladder" | "graphs" | "conversations" | "expert">("explain");
+const tab = signal<"explain" | "ladder" | "graphs" | "diagnosis" | "conversations" | "expert">("explain");
+/** The Diagnosis tab's text (synack doctor on the frames loaded when it was asked), and its request. */
+const diagnosis = signal<{ req: number; text: string; frames: number } | undefined>(undefined);
+let diagnosisReq = 0;
 const convs = signal<Conversation[]>([]);
 const experts = signal<ExpertLine[]>([]);
 let rowReq = 0;
@@ -75,6 +78,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       batch(() => { convs.value = m.conversations; experts.value = m.expert; });
       break;
     case "graph": case "graph-error": onGraphMessage(m); break;
+    case "doctor": if (m.req === diagnosisReq) diagnosis.value = m; break;
   }
 };
 
@@ -460,17 +464,23 @@ function Expert() {
 
 function SidePane() {
   const d = details.value;
-  const tabs: Array<[typeof tab.value, string]> = [["explain", "Explanation"], ["ladder", "Ladder"], ["graphs", "Graphs"], ["conversations", "Conversations"], ["expert", "Expert"]];
+  const tabs: Array<[typeof tab.value, string]> = [["explain", "Explanation"], ["ladder", "Ladder"], ["graphs", "Graphs"], ["diagnosis", "Diagnosis"], ["conversations", "Conversations"], ["expert", "Expert"]];
   return (
     <section id="side">
       <nav>{tabs.map(([id, label]) => (
         <button key={id} id={`tab-${id}`} class={tab.value === id ? "active" : ""}
-          onClick={() => { tab.value = id; if (id === "conversations" || id === "expert") send({ type: "stats" }); }}>{label}</button>
+          onClick={() => {
+            tab.value = id;
+            if (id === "conversations" || id === "expert") send({ type: "stats" });
+            if (id === "diagnosis") { diagnosis.value = undefined; send({ type: "doctor", req: ++diagnosisReq }); }
+          }}>{label}</button>
       ))}</nav>
       <div class="pane">
         {tab.value === "explain" && (d ? <Explain d={d} /> : <p class="muted">Select a packet.</p>)}
         {tab.value === "ladder" && (d ? <Ladder d={d} /> : <p class="muted">Select a TCP packet.</p>)}
         {tab.value === "graphs" && <GraphsPane stream={d?.stream ?? -1} send={send} select={select} />}
+        {tab.value === "diagnosis" && (diagnosis.value === undefined ? <p class="muted">Diagnosing…</p>
+          : <pre id="diagnosis" class="diagnosis">{diagnosis.value.text}</pre>)}
         {tab.value === "conversations" && <Conversations />}
         {tab.value === "expert" && <Expert />}
       </div>

@@ -87,7 +87,9 @@ export type ToWorker =
   | { type: "stats" }
   /** The Graphs tab: graph `graph` of stream `stream`, direction `dir`, in [t0, t1] ns (whole
    *  stream without them), drawn width × height px. */
-  | { type: "graph"; req: number; stream: number; graph: GraphType; dir: StreamDir; width: number; height: number; t0?: number; t1?: number };
+  | { type: "graph"; req: number; stream: number; graph: GraphType; dir: StreamDir; width: number; height: number; t0?: number; t1?: number }
+  /** The Diagnosis tab: `synack doctor` on the capture loaded so far. */
+  | { type: "doctor"; req: number };
 
 export type FromWorker =
   | { type: "progress"; total: number; shown: number; done: boolean; name: string }
@@ -100,4 +102,6 @@ export type FromWorker =
   | { type: "filter"; ok: false; text: string; message: string; column: number | undefined; length: number }
   | { type: "stats"; conversations: Conversation[]; expert: ExpertLine[] }
   | { type: "graph"; req: number; view: GraphView }
-  | { type: "graph-error"; req: number; message: string };
+  | { type: "graph-error"; req: number; message: string }
+  /** `synack doctor`'s text of the capture (every connection, worst first). */
+  | { type: "doctor"; req: number; text: string; frames: number };

@@ -8,7 +8,8 @@ import { formatRow } from "./rows.js";
 import { conversations, DetailsReplay, expertSummary, frameDetails, ladderPass, type StreamLadder } from "./details.js";
 import { compileViewFilter } from "./filter.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
-import { graphView, streamGraphs, type StreamGraphs } from "./graphs.js";
+import { graphView, storeRecords, streamGraphs, type StreamGraphs } from "./graphs.js";
+import { collectDoctor, diagnose, doctorTextChunks } from "../../analysis/index.js";
 
 declare const self: DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []): void => self.postMessage(m, transfer);
@@ -213,6 +214,15 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
         }
         if (g.series.count === 0) { post({ type: "graph-error", req: m.req, message: `stream ${m.stream} has no TCP segments` }); return; }
         post({ type: "graph", req: m.req, view: graphView(g, m.graph, m.dir, m.width, m.height, m.t0, m.t1) });
+        return;
+      }
+      case "doctor": {
+        const m0 = model, gen = generation, count = m0.store.count;
+        const col = await collectDoctor(storeRecords(m0.store, count, () => undefined, () => new Promise((ok) => setTimeout(ok, 0))));
+        if (gen !== generation) return;
+        let text = "";
+        for (const chunk of doctorTextChunks(diagnose(col), (_style, t) => t, true)) text += chunk;
+        post({ type: "doctor", req: m.req, text, frames: count });
         return;
       }
     }
