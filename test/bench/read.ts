@@ -27,6 +27,7 @@
  *   synack graph --type tseq   the tcptrace time-sequence SVG of the bench file's largest stream,
  *                           in its direction with the most data segments (found in-process first)
  *   synack stats conn       issue 17 too: `synack stats -r F conn` against `tcptrace -l -r -n F` (when installed)
+ *   synack doctor           issue 17: `synack doctor -r F` against the same tcptrace run
  * --only NAME,…: only the rows whose names start with one of these (no start-up rows), e.g.
  *   --only "synack stats conn,tcptrace" --no-tree --no-graph
  * --base DIR: a build of an older synack (DIR/dist/cli/main.js, e.g. commit 93627e1's): the summary
@@ -218,6 +219,7 @@ async function main(): Promise<void> {
   // Issue 17: tcptrace-grade statistics per connection against tcptrace's long report.
   if (cli && values["graph-only"] !== true && values["tree-only"] !== true && spawnSync("tcptrace", ["-v"], { stdio: "ignore" }).error === undefined) {
     rows.push({ name: "synack stats conn", cmd: node, args: [CLI, "stats", "-r", file, "conn"], vs: "tcptrace -l -r -n", kind: "synack" },
+      { name: "synack doctor", cmd: node, args: [CLI, "doctor", "-r", file], vs: "tcptrace -l -r -n", kind: "synack" },
       { name: "tcptrace -l -r -n", cmd: "tcptrace", args: ["-l", "-r", "-n", file], kind: "tcptrace" });
   }
   // --only NAME,NAME…: just the rows whose names start so (and no start-up rows), e.g. --only "synack stats conn,tcptrace".
@@ -290,6 +292,7 @@ async function main(): Promise<void> {
     ["issue 15 (c): -V ≥ 10× tshark -V", vs("synack -V", "tshark -V", 10)],
     ["issue 15 (c): -T json ≥ 10× tshark -T json", vs("synack -T json", "tshark -T json", 10)],
     ["issue 17: stats conn ≥ 10× tcptrace -l -r -n", vs("synack stats conn", "tcptrace -l -r -n", 10)],
+    ["issue 17: doctor ≥ 10× tcptrace -l -r -n", vs("synack doctor", "tcptrace -l -r -n", 10)],
     [`peak RSS < 256 MiB (max ${maxRss.toFixed(0)} MiB)`, maxRss < 256],
     ["start-up < 0.15 s", startRows.length === 0 ? undefined : startRows[0]![1] < 0.15],
   ];
