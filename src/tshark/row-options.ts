@@ -6,8 +6,10 @@ import type { TcpLayer } from "../decode/index.js";
 import { addExpert, type ExpertList, Group, optionName, Severity, TcpExpert } from "../fields/expert.js";
 import { hexBytes } from "../fields/index.js";
 import { ByteOut, putBytes, putUint } from "./bytes-out.js";
-import { T_MD5, T_MSS, T_SACKPERM, T_SLE, T_SRE, T_TSECR, T_TSVAL, T_WS } from "./row-bytes.js";
-import { F, OPT_CONTAINED, OPT_LIMITED, OPT_MALFORMED, OPT_OK, OPT_STOPPED } from "./row-kinds.js";
+import * as RB from "./row-bytes.js";
+const { T_MD5, T_MSS, T_SACKPERM, T_SLE, T_SRE, T_TSECR, T_TSVAL, T_WS } = RB;
+import * as K from "./row-kinds.js";
+const { F, OPT_CONTAINED, OPT_LIMITED, OPT_MALFORMED, OPT_OK, OPT_STOPPED } = K;
 import type { ReadPreferences } from "./row-format.js";
 
 export class OptionWalk {

@@ -7,9 +7,11 @@ import type { AnalysisResult } from "../analysis/index.js";
 import type { DecodedFrame } from "../decode/index.js";
 import { formatSecNs } from "../fields/index.js";
 import { ByteOut, putDigits, putIpv4, putIpv6, putUint } from "./bytes-out.js";
-import { flagsHex, pad9, putAnalysisDirect, putSignedNs, putTcpDirect, writeNs } from "./row-bytes.js";
-import { AD_ACK_RTT, AD_FIRST, AD_TIME_REL, D_EPOCH, D_INFO, D_IP4_DST, D_IP4_SRC, D_IP6_DST, D_IP6_SRC, D_NUMBER,
-  D_SRCPORT, D_TCP_BIT, W_EPOCH, W_FLAGS, W_INFO, W_IPV4, W_IPV6_DST, W_IPV6_SRC, W_NS, W_NUM, WRITE_KIND } from "./row-kinds.js";
+import * as RB from "./row-bytes.js";
+const { flagsHex, pad9, putAnalysisDirect, putSignedNs, putTcpDirect, writeNs } = RB;
+import * as K from "./row-kinds.js";
+const { AD_ACK_RTT, AD_FIRST, AD_TIME_REL, D_EPOCH, D_INFO, D_IP4_DST, D_IP4_SRC, D_IP6_DST, D_IP6_SRC, D_NUMBER,
+  D_SRCPORT, D_TCP_BIT, W_EPOCH, W_FLAGS, W_INFO, W_IPV4, W_IPV6_DST, W_IPV6_SRC, W_NS, W_NUM, WRITE_KIND } = K;
 import type { FieldsFormat } from "./row-format.js";
 
 export class RowWriter {

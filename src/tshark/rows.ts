@@ -23,9 +23,11 @@ import { ethTrailer, ipExperts, linkExperts } from "./row-experts.js";
 import { OptionWalk } from "./row-options.js";
 import { RowWriter } from "./row-writer.js";
 import { RowFilterFrame, type RowFilterField, type TreeFilterSource } from "./row-filter.js";
-import { AD_FIRST, AD_TIME_DELTA, AD_TIME_REL, D_INFO, DIRECT_KIND, F, FLAG_FIELD_BITS, FLAG_FIELD_IDS, OPT_CONTAINED,
-  OPT_LIMITED, OPT_MALFORMED, OPT_OK, OPTION_FIELDS, PACKET_ONLY_FIELD } from "./row-kinds.js";
-import { flagsStr, infoHeader, infoLen, pad9, T_TSECR, T_TSVAL, T_URG } from "./row-bytes.js";
+import * as K from "./row-kinds.js";
+const { AD_FIRST, AD_TIME_DELTA, AD_TIME_REL, D_INFO, DIRECT_KIND, F, FLAG_FIELD_BITS, FLAG_FIELD_IDS,
+  OPT_CONTAINED, OPT_LIMITED, OPT_MALFORMED, OPT_OK, OPTION_FIELDS, PACKET_ONLY_FIELD } = K;
+import * as RB from "./row-bytes.js";
+const { flagsStr, infoHeader, infoLen, pad9, T_TSECR, T_TSVAL, T_URG } = RB;
 export { compileRowFilter, filterKindOf, filterReadsTree, rowFilterFields, SRC_TREE, type RowFilterField,
   type TreeFilterSource } from "./row-filter.js";
 export { rowsReadStates } from "./row-kinds.js";
