@@ -12,6 +12,7 @@ import type { DecodedFrame } from "../decode/index.js";
 import type { AnalysisResult } from "./result.js";
 import { ACK, FIN, PSH, RST, SYN, URG, type TcpSegment } from "./segment.js";
 import { DirectionFreezer } from "./conn-freeze.js";
+import { ipv4IdOf } from "./from-decoded.js";
 import { DOUBLE_FIELD } from "./result.js";
 
 /** Ranges of sent sequence space kept per direction; beyond it the oldest is forgotten (counted). */
@@ -33,9 +34,8 @@ export interface ConnPacketInfo {
 
 /** Fills `info` from `frame.tcp[index]` and its IP header. */
 export function connInfoFromDecoded(frame: DecodedFrame, index: number, info: ConnPacketInfo): ConnPacketInfo {
-  const t = frame.tcp[index]!, ip = frame.ip[t.ipIndex]!;
-  const b = ip.bytes, at = ip.offset + 4;
-  info.ipId = ip.version === 4 && at + 1 < b.length ? (b[at]! << 8) | b[at + 1]! : -1;
+  const t = frame.tcp[index]!;
+  info.ipId = ipv4IdOf(frame, index);
   info.urgent = t.urgent;
   info.payloadCaptured = t.payloadLength;
   return info;

@@ -16,6 +16,7 @@
  *  State per direction is bounded (STYLE §6): 8 recent packets, 64 holes, 1024 rate samples. */
 import type { DecodedFrame } from "../decode/index.js";
 import { A_ANY_RETRANSMISSION, A_FAST_RETRANSMISSION } from "./flags.js";
+import { ipv4IdOf } from "./from-decoded.js";
 import type { AnalysisResult } from "./result.js";
 import { ACK, FIN, RST, SYN, type TcpSegment } from "./segment.js";
 
@@ -60,8 +61,7 @@ export interface DoctorPacketInfo {
 /** Fills `info` from `frame.tcp[index]`. */
 export function doctorInfoFromDecoded(frame: DecodedFrame, index: number, info: DoctorPacketInfo): DoctorPacketInfo {
   const t = frame.tcp[index]!, ip = frame.ip[t.ipIndex]!;
-  const b = ip.bytes, at = ip.offset + 4;
-  info.ipId = ip.version === 4 && at + 1 < b.length ? (b[at]! << 8) | b[at + 1]! : -1;
+  info.ipId = ipv4IdOf(frame, index);
   info.checksum = t.checksum;
   info.payloadCaptured = t.payloadLength;
   info.frameLength = frame.originalLength;

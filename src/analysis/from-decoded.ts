@@ -88,3 +88,11 @@ function readOptions(b: Uint8Array, at: number, declared: number, captured: numb
 function u32at(b: Uint8Array, at: number): number {
   return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 }
+
+/** The IPv4 identification of the IP header under `frame.tcp[index]`, −1 for IPv6 (or a header
+ *  too short to hold it). */
+export function ipv4IdOf(frame: DecodedFrame, index: number): number {
+  const ip = frame.ip[frame.tcp[index]!.ipIndex]!;
+  const b = ip.bytes, at = ip.offset + 4;
+  return ip.version === 4 && at + 1 < b.length ? (b[at]! << 8) | b[at + 1]! : -1;
+}

@@ -1,6 +1,6 @@
 /** Shared plumbing of the explain commands (explain, ladder, follow, stats): open `-r FILE`,
  *  turn file errors into one-line CLI errors, parse stream/frame numbers, decide on colour. */
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { readCapture, CaptureFileError, type CaptureRecord } from "../../capture/index.js";
 import { openCaptureFile } from "../../capture/node.js";
 import { colorEnabled } from "../../explain/index.js";
@@ -41,4 +41,16 @@ export function wantColor(flag: boolean | undefined): boolean {
 /** Writes text to stdout, waiting for the drain on a pipe. */
 export async function writeOut(text: string): Promise<void> {
   if (!process.stdout.write(text)) await new Promise<void>((r) => process.stdout.once("drain", () => r()));
+}
+
+/** Writes `text` to the file `out` (-o), never over an existing file without `force`: "wx" also
+ *  fails if the file appeared since the command checked. Errors are one-line CliErrors. */
+export function writeOutputFile(out: string, text: string, force: boolean | undefined): void {
+  try {
+    writeFileSync(out, text, { flag: force ? "w" : "wx" });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === "EEXIST") throw new CliError(`'${out}' exists; add --force to overwrite it`);
+    throw new CliError(`cannot write '${out}': ${e.code ?? e.message}`);
+  }
 }

@@ -1,8 +1,8 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { collectStreamSeries, GRAPH_TYPES, graphModel, type GraphType, type StreamDir } from "../../analysis/index.js";
 import { renderGraphSvg } from "../../explain/index.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
-import { captureRecords, parseIndex, writeOut } from "./capture-input.js";
+import { captureRecords, parseIndex, writeOut, writeOutputFile } from "./capture-input.js";
 
 export const GRAPH_USAGE = `synack graph -r FILE [--stream N] [--dir a|b] --type TYPE [-o OUT.svg [--force]] [--json]
   A graph of one direction of TCP stream N, as SVG (800 × 500): axes with units, a legend, every
@@ -64,13 +64,6 @@ export async function graphCommand(args: string[]): Promise<number> {
   const model = graphModel(series, type, dir as StreamDir, windowNs === undefined ? {} : { windowNs });
   const text = values.json ? JSON.stringify(model) + "\n" : renderGraphSvg(model);
   if (!toFile) { await writeOut(text); return 0; }
-  try {
-    // "wx" fails if the file appeared since the check above: never overwrite without --force.
-    writeFileSync(out, text, { flag: values.force ? "w" : "wx" });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === "EEXIST") throw new CliError(`'${out}' exists; add --force to overwrite it`);
-    throw new CliError(`cannot write '${out}': ${e.code ?? e.message}`);
-  }
+  writeOutputFile(out, text, values.force);
   return 0;
 }

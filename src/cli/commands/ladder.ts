@@ -1,7 +1,7 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { collectLadderPackets, DEFAULT_COLLAPSE, ladderModel, paint, renderLadderAscii, renderLadderSvg, type LadderStyle, type Style } from "../../explain/index.js";
 import { CliError, EXIT_USAGE, parseOptions } from "../errors.js";
-import { captureRecords, parseIndex, wantColor, writeOut } from "./capture-input.js";
+import { captureRecords, parseIndex, wantColor, writeOut, writeOutputFile } from "./capture-input.js";
 
 export const LADDER_USAGE = `synack ladder -r FILE --stream N [--format ascii|svg] [-o OUT [--force]] [--json]
   The ladder (sequence) diagram of TCP stream N: client on the left, server on the right, one
@@ -51,13 +51,6 @@ export async function ladderCommand(args: string[]): Promise<number> {
     text = renderLadderAscii(model, { paint: (s, t) => paint(STYLE_OF[s], t, on) }).join("\n") + "\n";
   }
   if (!toFile) { await writeOut(text); return 0; }
-  try {
-    // "wx" fails if the file appeared since the check above: never overwrite without --force.
-    writeFileSync(out, text, { flag: values.force ? "w" : "wx" });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === "EEXIST") throw new CliError(`'${out}' exists; add --force to overwrite it`);
-    throw new CliError(`cannot write '${out}': ${e.code ?? e.message}`);
-  }
+  writeOutputFile(out, text, values.force);
   return 0;
 }
